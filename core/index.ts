@@ -1,0 +1,9 @@
+/**
+ * @module core
+ * Pure foundations every folder may use: the error hierarchy, the retry helper, the
+ * validated configuration and the resource definitions. No I/O here.
+ */
+export * from './errors.js';
+export * from './retry.js';
+export * from './config.js';
+export * from './resources.js';

@@ -1,0 +1,55 @@
+// @ts-check
+/**
+ * @module localstack/child-guard
+ * Runs one emulator as a child and guarantees it dies with its owner: the owner holds
+ * this process's stdin open, and when it closes — a clean stop, or the owner killed even
+ * with SIGKILL — the emulator's whole process group gets SIGTERM, then SIGKILL after a
+ * grace period (kinesis-local has been seen ignoring SIGTERM).
+ *
+ * Usage: node child-guard.mjs <logFile> <cwd> <command> [args...]
+ */
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+
+const [logFile, cwd, command, ...args] = process.argv.slice(2);
+if (!logFile || !cwd || !command) {
+  process.stderr.write('usage: child-guard <logFile> <cwd> <command> [args...]\n');
+  process.exit(2);
+}
+const log = openSync(logFile, 'a');
+const child = spawn(command, args, { cwd, stdio: ['ignore', log, log], detached: true });
+const GRACE_MS = Number(process.env.GUARD_GRACE_MS ?? 3000);
+let stopping = false;
+
+/** @param {NodeJS.Signals} signal */
+const signalGroup = (signal) => {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+};
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  signalGroup('SIGTERM');
+  setTimeout(() => {
+    signalGroup('SIGKILL');
+    process.exit(0);
+  }, GRACE_MS).unref();
+};
+
+child.on('exit', (code, signal) => {
+  if (stopping) {
+    signalGroup('SIGKILL');
+    process.exit(0);
+  }
+  process.stderr.write(`emulator ${command} exited (code ${code}, signal ${signal})\n`);
+  process.exit(code ?? 1);
+});
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGHUP', stop);

@@ -1,0 +1,41 @@
+/**
+ * Helpers for integration tests against the local cloud started by the global set-up:
+ * unique resource names (tests share one cloud), configuration and clients pointed at it,
+ * and polling until a condition holds.
+ */
+import { randomBytes } from 'node:crypto';
+import { createAwsClients, type AwsClients } from '../adapters/index.js';
+import { loadConfig, type Config, type ConfigFlags } from '../core/index.js';
+
+/** A resource name unique to this test run, e.g. `t-stream-3f9a1c2b`. */
+export function uniqueName(prefix: string): string {
+  return `t-${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Configuration pointed at the shared local cloud, with unique resource names. */
+export function testConfig(flags: ConfigFlags = {}): Config {
+  if (!process.env.AWS_ENDPOINT_URL_KINESIS && !process.env.AWS_ENDPOINT_URL) {
+    throw new Error('integration tests need the local cloud (run them through jest)');
+  }
+  return loadConfig(process.env, { app: uniqueName('app'), ...flags });
+}
+
+/** SDK clients for a configuration, with the local cloud's credentials from the env. */
+export function testClients(config: Config): AwsClients {
+  return createAwsClients(config, { maxAttempts: 2 });
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
