@@ -53,6 +53,14 @@ export const configSchema = z.object({
   rcfEndpointName: name(63, SAGEMAKER_ENDPOINT, 'SageMaker endpoint'),
   forecastEndpointName: name(63, SAGEMAKER_ENDPOINT, 'SageMaker endpoint'),
   endpoints: endpointsSchema,
+  /** Identity of this worker in the lease table; default host name and process id. */
+  workerId: z.string().min(1, 'must not be empty').max(256),
+  /** Port of the worker's `/healthz` and `/metrics` HTTP server. */
+  httpPort: z.coerce.number().int('must be an integer').min(0).max(65535),
+  /** How long a worker may take to drain and release its leases after SIGTERM. */
+  drainDeadlineSeconds: z.coerce.number().int('must be an integer').min(1).max(3600),
+  /** A lease not renewed for this long may be taken by another worker (KCL `failoverTimeMillis`). */
+  failoverTimeMs: z.coerce.number().int('must be an integer').min(1000).max(600_000),
   /** HTTP protocol for Kinesis: emulators need HTTP/1.1; `auto` picks it when an endpoint is overridden. */
   kinesisHttp: z.enum(['auto', 'http1', 'http2']),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -80,6 +88,10 @@ export const ENV_VARS: Readonly<Record<Exclude<keyof Config, 'endpoints'>, strin
   deadLetterDeliveryStream: 'SHARDFLOW_DEAD_LETTER_DELIVERY_STREAM',
   rcfEndpointName: 'SHARDFLOW_RCF_ENDPOINT',
   forecastEndpointName: 'SHARDFLOW_FORECAST_ENDPOINT',
+  workerId: 'SHARDFLOW_WORKER_ID',
+  httpPort: 'SHARDFLOW_HTTP_PORT',
+  drainDeadlineSeconds: 'SHARDFLOW_DRAIN_DEADLINE_SECONDS',
+  failoverTimeMs: 'SHARDFLOW_FAILOVER_MS',
   kinesisHttp: 'SHARDFLOW_KINESIS_HTTP',
   logLevel: 'LOG_LEVEL',
 };
@@ -93,10 +105,23 @@ export const ENDPOINT_ENV_VARS: Readonly<Record<keyof Endpoints, string>> = {
   sagemakerRuntime: 'AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME',
 };
 
+/** The names of the application's AWS resources. */
+export type ResourceNames = Pick<
+  Config,
+  | 'streamName'
+  | 'leaseTableName'
+  | 'anomaliesTableName'
+  | 'predictionsTableName'
+  | 'bucketName'
+  | 'rawDeliveryStream'
+  | 'resultsDeliveryStream'
+  | 'deadLetterDeliveryStream'
+  | 'rcfEndpointName'
+  | 'forecastEndpointName'
+>;
+
 /** Default resource names, all derived from the application name. */
-export function defaultNames(
-  app: string,
-): Omit<Config, 'region' | 'app' | 'endpoints' | 'kinesisHttp' | 'logLevel' | 'shardCount'> {
+export function defaultNames(app: string): ResourceNames {
   return {
     streamName: `${app}-readings`,
     leaseTableName: `${app}-leases`,
@@ -140,6 +165,10 @@ export function loadConfig(env: Env, flags: ConfigFlags = {}): Config {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     app,
     shardCount: '4',
+    workerId: `${env.HOSTNAME ?? 'worker'}-${env.SHARDFLOW_PID ?? 'local'}`,
+    httpPort: '9090',
+    drainDeadlineSeconds: '30',
+    failoverTimeMs: '10000',
     kinesisHttp: 'auto',
     logLevel: 'info',
     ...defaults,

@@ -1,0 +1,5 @@
+/**
+ * @module consumers
+ * See ARCHITECTURE.md for what this folder owns.
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @module inference
+ * See ARCHITECTURE.md for what this folder owns.
+ */
+export {};

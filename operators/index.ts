@@ -1,0 +1,5 @@
+/**
+ * @module operators
+ * Pure RxJS operators and the algorithms behind them. Nothing here performs I/O.
+ */
+export type { Position, SourceRecord } from './source-record.js';

@@ -1,0 +1,5 @@
+/**
+ * @module producers
+ * See ARCHITECTURE.md for what this folder owns.
+ */
+export {};
