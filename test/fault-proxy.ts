@@ -136,7 +136,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           res.end(body);
           return;
         }
-        let body = Buffer.concat(chunks);
+        let body: Buffer = Buffer.concat(chunks);
         let failed: Map<number, string> | undefined;
         if (operation === 'PutRecords' && entryFault && entryFault.left > 0) {
           const rewritten = dropEntries(body, entryFault, random);
@@ -160,7 +160,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             const out: Buffer[] = [];
             upstreamRes.on('data', (c: Buffer) => out.push(c));
             upstreamRes.on('end', () => {
-              let payload = Buffer.concat(out);
+              let payload: Buffer = Buffer.concat(out);
               if (failed && upstreamRes.statusCode === 200) {
                 payload = spliceFailures(payload, failed);
                 stats.failedEntries += failed.size;
