@@ -1,5 +1,9 @@
 /**
  * @module consumers
- * See ARCHITECTURE.md for what this folder owns.
+ * The KCL-grade consumer: the lease table (KCL-compatible), the lease coordinator, shard
+ * discovery and resharding order, readers (polling, enhanced fan-out), de-aggregation,
+ * checkpointing, and the RxJS `consume()` face. See consumers/README.md.
  */
-export {};
+export * from './lease.js';
+export * from './lease-serializer.js';
+export * from './lease-refresher.js';

@@ -1,0 +1,212 @@
+/**
+ * @module consumers/lease-refresher
+ * The thin DynamoDB adapter over the lease table (KCL `LeaseRefresher`). Every change is an
+ * `UpdateItem` conditional on the `leaseCounter` the caller last saw (and on ownership
+ * where it matters) and increments the counter; a failed condition is reported as a
+ * {@link LeaseLostError}, never retried. Works on dynalite (no transactions used).
+ */
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { ShardflowError } from '../core/index.js';
+import type { ExtendedSequenceNumber, Lease } from './lease.js';
+import { fromItem, toItem, type LeaseItem } from './lease-serializer.js';
+
+/** A conditional lease write failed: someone else changed the lease; it is no longer ours. */
+export class LeaseLostError extends ShardflowError {
+  /** The lease that was lost. */
+  readonly leaseKey: string;
+  constructor(leaseKey: string, operation: string) {
+    super('LEASE_LOST', `lease ${leaseKey} lost (conditional ${operation} failed)`);
+    this.leaseKey = leaseKey;
+  }
+}
+
+/** Options of {@link LeaseRefresher}. */
+export interface LeaseRefresherOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly tableName: string;
+}
+
+/** Reads and conditionally writes the lease table. */
+export class LeaseRefresher {
+  private readonly dynamodb: DynamoDBClient;
+  private readonly tableName: string;
+
+  constructor({ dynamodb, tableName }: LeaseRefresherOptions) {
+    if (!tableName) throw new ShardflowError('LEASE_TABLE', 'lease table name is required');
+    this.dynamodb = dynamodb;
+    this.tableName = tableName;
+  }
+
+  /** All leases, strongly consistent, across scan pages. */
+  async listLeases(): Promise<Lease[]> {
+    const out: Lease[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.dynamodb.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(fromItem(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Creates a lease unless one exists for its key; returns whether it was created. */
+  async createLeaseIfNotExists(lease: Lease): Promise<boolean> {
+    try {
+      await this.dynamodb.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem(lease),
+          ConditionExpression: 'attribute_not_exists(leaseKey)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Heartbeat: increments the counter if the lease is still ours at the counter we hold. */
+  renewLease(lease: Lease, owner: string): Promise<Lease> {
+    return this.update(lease.leaseKey, 'renew', {
+      condition: 'leaseCounter = :c AND leaseOwner = :me',
+      update: 'SET leaseCounter = leaseCounter + :one',
+      values: { ':c': n(lease.leaseCounter), ':me': s(owner) },
+    });
+  }
+
+  /**
+   * Takes a lease seen at `lease.leaseCounter` (expired, unowned, or handed to us): sets the
+   * owner, ends any hand-off, and counts an owner switch when the owner changes.
+   */
+  takeLease(lease: Lease, owner: string): Promise<Lease> {
+    const switched = lease.leaseOwner !== owner ? 1 : 0;
+    return this.update(lease.leaseKey, 'take', {
+      condition: 'leaseCounter = :c',
+      update:
+        'SET leaseOwner = :me, leaseCounter = leaseCounter + :one, ' +
+        'ownerSwitchesSinceCheckpoint = if_not_exists(ownerSwitchesSinceCheckpoint, :zero) + :sw ' +
+        'REMOVE checkpointOwner',
+      values: { ':c': n(lease.leaseCounter), ':me': s(owner), ':sw': n(switched), ':zero': n(0) },
+    });
+  }
+
+  /**
+   * Starts a graceful hand-off (KCL 3.x): `leaseOwner` becomes `to` and `checkpointOwner`
+   * the current owner, who finishes in-flight work, checkpoints, then calls
+   * {@link completeHandoff}.
+   */
+  initiateHandoff(lease: Lease, to: string): Promise<Lease> {
+    if (lease.leaseOwner === undefined) throw new LeaseLostError(lease.leaseKey, 'handoff');
+    return this.update(lease.leaseKey, 'handoff', {
+      condition:
+        'leaseCounter = :c AND leaseOwner = :from AND attribute_not_exists(checkpointOwner)',
+      update:
+        'SET leaseOwner = :to, checkpointOwner = :from, leaseCounter = leaseCounter + :one, ' +
+        'ownerSwitchesSinceCheckpoint = if_not_exists(ownerSwitchesSinceCheckpoint, :zero) + :one',
+      values: {
+        ':c': n(lease.leaseCounter),
+        ':from': s(lease.leaseOwner),
+        ':to': s(to),
+        ':zero': n(0),
+      },
+    });
+  }
+
+  /** The previous owner finished a hand-off: clears `checkpointOwner` so the new owner starts. */
+  completeHandoff(lease: Lease, previousOwner: string): Promise<Lease> {
+    return this.update(lease.leaseKey, 'complete-handoff', {
+      condition: 'leaseCounter = :c AND checkpointOwner = :me',
+      update: 'SET leaseCounter = leaseCounter + :one REMOVE checkpointOwner',
+      values: { ':c': n(lease.leaseCounter), ':me': s(previousOwner) },
+    });
+  }
+
+  /** Releases a lease we own (KCL `evictLease`), so another worker can take it at once. */
+  evictLease(lease: Lease, owner: string): Promise<Lease> {
+    return this.update(lease.leaseKey, 'evict', {
+      condition: 'leaseCounter = :c AND leaseOwner = :me',
+      update: 'SET leaseCounter = leaseCounter + :one REMOVE leaseOwner',
+      values: { ':c': n(lease.leaseCounter), ':me': s(owner) },
+    });
+  }
+
+  /**
+   * Writes a checkpoint as `writer` — the owner, or the previous owner during a hand-off —
+   * at the counter it holds; resets the owner-switch count. Fails if the lease moved on.
+   */
+  updateCheckpoint(
+    lease: Lease,
+    writer: string,
+    checkpoint: ExtendedSequenceNumber,
+    childShardIds: readonly string[] = [],
+  ): Promise<Lease> {
+    const handoff = lease.checkpointOwner === writer;
+    const children = childShardIds.length > 0;
+    return this.update(lease.leaseKey, 'checkpoint', {
+      condition: `leaseCounter = :c AND ${handoff ? 'checkpointOwner' : 'leaseOwner'} = :me`,
+      update:
+        'SET leaseCounter = leaseCounter + :one, checkpoint = :cp, ' +
+        'checkpointSubSequenceNumber = :sub, ownerSwitchesSinceCheckpoint = :zero' +
+        (children ? ', childShardIds = :children' : '') +
+        ' REMOVE pendingCheckpoint, pendingCheckpointSubSequenceNumber',
+      values: {
+        ':c': n(lease.leaseCounter),
+        ':me': s(writer),
+        ':cp': s(checkpoint.sequenceNumber),
+        ':sub': n(checkpoint.subSequenceNumber),
+        ':zero': n(0),
+        ...(children ? { ':children': { SS: [...childShardIds] } } : {}),
+      },
+    });
+  }
+
+  /** Deletes a lease (shard gone from the stream). */
+  async deleteLease(leaseKey: string): Promise<void> {
+    await this.dynamodb.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: { leaseKey: s(leaseKey) } }),
+    );
+  }
+
+  private async update(
+    leaseKey: string,
+    operation: string,
+    args: { condition: string; update: string; values: Record<string, AttributeValue> },
+  ): Promise<Lease> {
+    try {
+      const out = await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { leaseKey: s(leaseKey) },
+          ConditionExpression: `attribute_exists(leaseKey) AND ${args.condition}`,
+          UpdateExpression: args.update,
+          ExpressionAttributeValues: { ':one': n(1), ...args.values },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(out.Attributes as LeaseItem);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LeaseLostError(leaseKey, operation);
+      }
+      throw error;
+    }
+  }
+}
+
+const s = (v: string): AttributeValue => ({ S: v });
+const n = (v: number): AttributeValue => ({ N: String(v) });
