@@ -30,6 +30,8 @@ export interface EmulatorProcess {
   readonly name: string;
   /** Process id of the guard (the emulator runs in its own group below it). */
   readonly pid: number;
+  /** True once the process has exited (crashed, or stopped). */
+  hasExited(): boolean;
   /** Stops the emulator; resolves when the guard exited and every port is closed. */
   stop(): Promise<void>;
 }
@@ -56,9 +58,12 @@ export function startProcess(spec: ProcessSpec): EmulatorProcess {
   guard.unref();
   const stdin = guard.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null;
   stdin?.unref?.();
+  let gone = false;
   const exited = new Promise<void>((resolve) => {
-    if (guard.exitCode !== null) resolve();
-    else guard.once('exit', () => resolve());
+    guard.once('exit', () => {
+      gone = true;
+      resolve();
+    });
   });
   if (guard.pid === undefined) {
     throw new ShardflowError('EMULATOR_START_FAILED', `could not start ${spec.name}`);
@@ -67,6 +72,7 @@ export function startProcess(spec: ProcessSpec): EmulatorProcess {
   return {
     name: spec.name,
     pid,
+    hasExited: () => gone,
     async stop() {
       guard.ref();
       guard.stdin?.end();
@@ -102,10 +108,17 @@ export async function waitHealthy(
   check: () => Promise<unknown>,
   timeoutMs = 30_000,
   logFile?: string,
+  hasExited: () => boolean = () => false,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
+    if (hasExited()) {
+      throw new ShardflowError(
+        'EMULATOR_EXITED',
+        `${name} exited during start-up${logFile ? `; see ${logFile}` : ''}`,
+      );
+    }
     try {
       await check();
       return;

@@ -111,7 +111,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     await Promise.all(
       started.map((e) =>
-        waitHealthy(e.service, () => e.healthy(clients), options.healthTimeoutMs, e.logFile),
+        waitHealthy(
+          e.service,
+          () => e.healthy(clients),
+          options.healthTimeoutMs,
+          e.logFile,
+          () => e.process.hasExited(),
+        ),
       ),
     );
     const report =
