@@ -7,3 +7,4 @@
 export * from './lease.js';
 export * from './lease-serializer.js';
 export * from './lease-refresher.js';
+export * from './lease-assignment.js';
