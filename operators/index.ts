@@ -3,3 +3,4 @@
  * Pure RxJS operators and the algorithms behind them. Nothing here performs I/O.
  */
 export type { Position, SourceRecord } from './source-record.js';
+export * from './lineage/index.js';

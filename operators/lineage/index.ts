@@ -1,0 +1,9 @@
+/**
+ * @module operators/lineage
+ * Ack lineage: exact position sets, the `Traced` envelope, dead letters and the `Flow`
+ * union every operator reads and writes.
+ */
+export * from './position-set.js';
+export * from './traced.js';
+export * from './dead-letter.js';
+export * from './flow.js';
