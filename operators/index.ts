@@ -4,3 +4,6 @@
  */
 export type { Position, SourceRecord } from './source-record.js';
 export * from './lineage/index.js';
+export * from './schema/index.js';
+export * from './codec/index.js';
+export * from './rcf/index.js';
