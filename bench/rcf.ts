@@ -1,0 +1,123 @@
+/**
+ * @module bench/rcf
+ * `npm run bench:rcf`: points per second (score + update, single thread) and model size
+ * of the streaming Random Cut Forest for 1-d input at shingle 1, 4 and 8 with 50 and 100
+ * trees and a 10-dimensional case, side by side with the reference Java implementation's
+ * bar on a 2-core machine (≈35,000 points/s at shingle 1, ≈20,000 at shingle 8 with 50
+ * trees, ≈1.2 MB per 50-tree shingle-8 model). Bounded: a few seconds per case.
+ */
+import { RandomCutForest, seedState, sfc32 } from '../operators/index.js';
+
+interface Case {
+  name: string;
+  dimensions: number;
+  shingleSize: number;
+  trees: number;
+  javaPointsPerSec?: number;
+  javaBytes?: number;
+}
+
+const CASES: Case[] = [
+  {
+    name: '1-d shingle 1, 50 trees',
+    dimensions: 1,
+    shingleSize: 1,
+    trees: 50,
+    javaPointsPerSec: 35_000,
+  },
+  { name: '1-d shingle 4, 50 trees', dimensions: 1, shingleSize: 4, trees: 50 },
+  {
+    name: '1-d shingle 8, 50 trees',
+    dimensions: 1,
+    shingleSize: 8,
+    trees: 50,
+    javaPointsPerSec: 20_000,
+    javaBytes: 1.2e6,
+  },
+  { name: '1-d shingle 1, 100 trees', dimensions: 1, shingleSize: 1, trees: 100 },
+  { name: '1-d shingle 4, 100 trees', dimensions: 1, shingleSize: 4, trees: 100 },
+  { name: '1-d shingle 8, 100 trees', dimensions: 1, shingleSize: 8, trees: 100 },
+  { name: '10-d shingle 1, 50 trees', dimensions: 10, shingleSize: 1, trees: 50 },
+];
+
+const WARMUP = 3_000;
+const MEASURE = Number(process.env.RCF_BENCH_POINTS ?? 20_000);
+
+function series(dimensions: number, n: number): Float64Array[] {
+  const g = sfc32(seedState(1));
+  return Array.from({ length: n }, (_, i) =>
+    Float64Array.from(
+      { length: dimensions },
+      (_, k) => Math.sin((i + 7 * k) / 20) * 10 + g.next() + (g.next() < 0.001 ? 20 : 0),
+    ),
+  );
+}
+
+function heapOf(make: () => RandomCutForest[]): number {
+  global.gc?.();
+  const before = process.memoryUsage();
+  const models = make();
+  global.gc?.();
+  global.gc?.();
+  const after = process.memoryUsage();
+  const bytes = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+  return models.length > 0 ? bytes / models.length : 0;
+}
+
+const rows: string[][] = [];
+for (const c of CASES) {
+  const data = series(c.dimensions, WARMUP + MEASURE);
+  const rcf = new RandomCutForest({
+    dimensions: c.dimensions,
+    shingleSize: c.shingleSize,
+    numberOfTrees: c.trees,
+    seed: 7,
+  });
+  for (let i = 0; i < WARMUP; i += 1) rcf.process(data[i] as Float64Array);
+  const start = process.hrtime.bigint();
+  let sink = 0;
+  for (let i = WARMUP; i < WARMUP + MEASURE; i += 1) sink += rcf.process(data[i] as Float64Array);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const pps = MEASURE / seconds;
+  const heap = heapOf(() => {
+    const models: RandomCutForest[] = [];
+    for (let m = 0; m < 8; m += 1) {
+      const f = new RandomCutForest({
+        dimensions: c.dimensions,
+        shingleSize: c.shingleSize,
+        numberOfTrees: c.trees,
+        seed: m,
+      });
+      for (let i = 0; i < 1_500; i += 1) f.process(data[i] as Float64Array);
+      models.push(f);
+    }
+    return models;
+  });
+  rows.push([
+    c.name,
+    pps.toFixed(0),
+    c.javaPointsPerSec ? c.javaPointsPerSec.toLocaleString('en') : '—',
+    c.javaPointsPerSec ? (pps / c.javaPointsPerSec).toFixed(2) : '—',
+    (rcf.byteSize() / 1e6).toFixed(2),
+    global.gc ? (heap / 1e6).toFixed(2) : 'n/a (run with --expose-gc)',
+    c.javaBytes ? (rcf.byteSize() / c.javaBytes).toFixed(2) : '—',
+    (sink / MEASURE).toFixed(3),
+  ]);
+}
+
+const header = [
+  'case',
+  'points/s',
+  'Java bar',
+  'ratio',
+  'model MB (arrays)',
+  'heap MB/model',
+  'size ratio',
+  'mean score',
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+console.log(`RCF score+update, sampleSize 256, ${MEASURE} points measured after ${WARMUP} warm-up`);
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
