@@ -8,3 +8,5 @@ export * from './lease.js';
 export * from './lease-serializer.js';
 export * from './lease-refresher.js';
 export * from './lease-assignment.js';
+export * from './lease-coordinator.js';
+export * from './shard-sync.js';

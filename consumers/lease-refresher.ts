@@ -8,6 +8,7 @@
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
+  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
@@ -61,6 +62,18 @@ export class LeaseRefresher {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  /** One lease, strongly consistent; undefined if absent. */
+  async getLease(leaseKey: string): Promise<Lease | undefined> {
+    const out = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { leaseKey: s(leaseKey) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
   }
 
   /** Creates a lease unless one exists for its key; returns whether it was created. */

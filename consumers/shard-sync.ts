@@ -1,0 +1,159 @@
+/**
+ * @module consumers/shard-sync
+ * Shard discovery (KCL `ShardSyncer`/`HierarchicalShardSyncer`): turns the stream's shard
+ * list into lease-table changes. The plan is a pure function; {@link ShardSyncer} is the
+ * thin adapter that runs ListShards and applies it. Invariants: a lease is created once
+ * (conditional put); children start at `TRIM_HORIZON` so nothing after a split or merge is
+ * skipped; with `LATEST` only open shards (and descendants of leased shards) get leases;
+ * leases of shards no longer listed (past retention, deleted) are removed.
+ */
+import {
+  ListShardsCommand,
+  type ChildShard,
+  type KinesisClient,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import { SENTINEL, isShardEnd, sentinel, type Lease } from './lease.js';
+import type { LeaseRefresher } from './lease-refresher.js';
+
+/** Where a worker starts on a shard that has no checkpoint yet. */
+export type InitialPosition =
+  | { readonly type: 'TRIM_HORIZON' }
+  | { readonly type: 'LATEST' }
+  | { readonly type: 'AT_TIMESTAMP'; readonly timestamp: Date };
+
+/** The changes to make to the lease table. */
+export interface ShardSyncPlan {
+  readonly create: readonly Lease[];
+  readonly remove: readonly string[];
+}
+
+/** A new, unowned lease for a shard. */
+export function newLease(
+  shard: Pick<Shard, 'ShardId' | 'ParentShardId' | 'AdjacentParentShardId' | 'HashKeyRange'>,
+  checkpoint: Lease['checkpoint'],
+): Lease {
+  const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+    (p): p is string => typeof p === 'string' && p.length > 0,
+  );
+  return {
+    leaseKey: shard.ShardId as string,
+    leaseCounter: 0,
+    checkpoint,
+    ownerSwitchesSinceCheckpoint: 0,
+    parentShardIds: parents.sort(),
+    childShardIds: [],
+    ...(shard.HashKeyRange?.StartingHashKey && shard.HashKeyRange.EndingHashKey
+      ? {
+          hashKeyRange: {
+            startingHashKey: shard.HashKeyRange.StartingHashKey,
+            endingHashKey: shard.HashKeyRange.EndingHashKey,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Plans lease creation and removal from a full shard list. Pure. */
+export function planShardSync(
+  shards: readonly Shard[],
+  leases: readonly Lease[],
+  initial: InitialPosition,
+): ShardSyncPlan {
+  const leased = new Set(leases.map((l) => l.leaseKey));
+  const listed = new Set(shards.map((s) => s.ShardId as string));
+  const create: Lease[] = [];
+  const willHave = new Set(leased);
+  // parents come before children in ListShards order; iterate until stable to be safe
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const shard of shards) {
+      const id = shard.ShardId as string;
+      if (willHave.has(id)) continue;
+      const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+        (p): p is string => !!p && listed.has(p),
+      );
+      const leasedParent = parents.some((p) => willHave.has(p));
+      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      let checkpoint: Lease['checkpoint'] | undefined;
+      if (leasedParent) checkpoint = sentinel(SENTINEL.TRIM_HORIZON);
+      else if (parents.length > 0 && initial.type === 'TRIM_HORIZON')
+        continue; // parent first
+      else if (initial.type === 'LATEST') checkpoint = open ? sentinel(SENTINEL.LATEST) : undefined;
+      else checkpoint = sentinel(initial.type);
+      if (!checkpoint) continue;
+      create.push(newLease(shard, checkpoint));
+      willHave.add(id);
+      changed = true;
+    }
+  }
+  const remove =
+    shards.length === 0 ? [] : leases.filter((l) => !listed.has(l.leaseKey)).map((l) => l.leaseKey);
+  return { create, remove };
+}
+
+/** True when every parent of `lease` is finished (checkpoint SHARD_END) or has no lease. */
+export function parentsDone(lease: Lease, table: readonly Lease[]): boolean {
+  return lease.parentShardIds.every((p) => {
+    const parent = table.find((l) => l.leaseKey === p);
+    return !parent || isShardEnd(parent);
+  });
+}
+
+/** Options of {@link ShardSyncer}. */
+export interface ShardSyncerOptions {
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  readonly refresher: LeaseRefresher;
+  readonly initialPosition: InitialPosition;
+}
+
+/** Runs ListShards and applies the plan. */
+export class ShardSyncer {
+  constructor(private readonly options: ShardSyncerOptions) {}
+
+  /** Every shard of the stream, across pages. */
+  async listShards(): Promise<Shard[]> {
+    const { kinesis, streamName } = this.options;
+    const shards: Shard[] = [];
+    let token: string | undefined;
+    do {
+      const page = await kinesis.send(
+        new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }),
+      );
+      shards.push(...(page.Shards ?? []));
+      token = page.NextToken;
+    } while (token);
+    return shards;
+  }
+
+  /** One sync: creates missing leases and removes leases of vanished shards. */
+  async sync(): Promise<ShardSyncPlan> {
+    const [shards, leases] = await Promise.all([
+      this.listShards(),
+      this.options.refresher.listLeases(),
+    ]);
+    const plan = planShardSync(shards, leases, this.options.initialPosition);
+    for (const lease of plan.create) await this.options.refresher.createLeaseIfNotExists(lease);
+    for (const key of plan.remove) await this.options.refresher.deleteLease(key);
+    return plan;
+  }
+
+  /** Creates leases for children reported by GetRecords/SubscribeToShard at SHARD_END. */
+  async createChildLeases(children: readonly ChildShard[]): Promise<void> {
+    for (const child of children) {
+      const [p1, p2] = [...(child.ParentShards ?? [])].sort();
+      await this.options.refresher.createLeaseIfNotExists(
+        newLease(
+          {
+            ShardId: child.ShardId,
+            ParentShardId: p1,
+            AdjacentParentShardId: p2,
+            HashKeyRange: child.HashKeyRange,
+          },
+          sentinel(SENTINEL.TRIM_HORIZON),
+        ),
+      );
+    }
+  }
+}
