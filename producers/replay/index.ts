@@ -1,0 +1,19 @@
+/**
+ * @module producers/replay
+ * Replay of the S3 archive (Firehose key layout) back into a stream.
+ */
+export { replayArchive } from './replay.js';
+export type {
+  ReplayOptions,
+  ReplaySummary,
+  ReplayProgress,
+  ReplayProblem,
+  ReplayRecord,
+} from './replay.js';
+export { listArchive, readArchiveObject } from './archive-reader.js';
+export type { ArchiveObject, ArchiveListing, ListArchiveOptions } from './archive-reader.js';
+export { hourlyPrefixes, objectTime, sortByDelivery } from './archive-keys.js';
+export { splitRecords } from './record-splitter.js';
+export type { ArchivePiece } from './record-splitter.js';
+export { Pacer, parseSpeed, partitionKeyOf, eventTimeOf } from './pacing.js';
+export type { ReplaySpeed, PacerOptions } from './pacing.js';

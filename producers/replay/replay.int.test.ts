@@ -1,0 +1,103 @@
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { testClients, testConfig } from '../../test/helpers.js';
+import { replayArchive, type ReplayProblem, type ReplayRecord } from './index.js';
+
+const config = testConfig();
+const clients = testClients(config);
+const bucket = config.bucketName;
+afterAll(() => clients.destroy());
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const key = (hour: string, stamp: string, n: number, ext = '') =>
+  `raw/2026/11/23/${hour}/${config.rawDeliveryStream}-1-2026-11-23-${stamp}-${uuid(n)}${ext}`;
+const reading = (deviceId: string, minute: number) =>
+  JSON.stringify({
+    kind: 'device',
+    deviceId,
+    ts: `2026-11-23T08:${String(minute).padStart(2, '0')}:00.000Z`,
+    readings: { iaq: minute },
+  });
+
+beforeAll(async () => {
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const put = (Key: string, Body: Uint8Array | string) =>
+    clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
+  // delivered second (08:30), gzip, newline-delimited, with one corrupt line
+  await put(
+    key('08', '08-30-00', 2, '.gz'),
+    gzipSync(`${reading('d2', 3)}\nthis is not json\n${reading('d1', 4)}\n`),
+  );
+  // delivered first (08:10), plain, records back to back as Firehose concatenates them
+  await put(key('08', '08-10-00', 1), `${reading('d1', 1)}${reading('d2', 2)}`);
+  // a corrupt gzip object
+  await put(key('09', '09-05-00', 3, '.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]));
+  // a record without a partition key, and an object outside the range
+  await put(key('09', '09-20-00', 4), `{"kind":"device","ts":"2026-11-23T09:00:00Z"}\n`);
+  await put(key('11', '11-00-00', 5), `${reading('d9', 9)}\n`);
+  // not a Firehose object name
+  await put('raw/2026/11/23/09/README.txt', 'hello');
+});
+
+describe('replayArchive (S3 through the SDK)', () => {
+  it('re-puts every good record in delivery order with its partition key, reporting every problem', async () => {
+    const puts: ReplayRecord[] = [];
+    const problems: ReplayProblem[] = [];
+    const summary = await replayArchive({
+      s3: clients.s3,
+      bucket,
+      from: new Date('2026-11-23T08:00:00Z'),
+      to: new Date('2026-11-23T10:00:00Z'),
+      speed: 'max',
+      put: async (r) => {
+        puts.push(r);
+      },
+      onProblem: (p) => problems.push(p),
+    });
+    expect(
+      puts.map((p) => [
+        p.partitionKey,
+        (JSON.parse(Buffer.from(p.data).toString()) as { readings: { iaq: number } }).readings.iaq,
+      ]),
+    ).toEqual([
+      ['d1', 1],
+      ['d2', 2],
+      ['d2', 3],
+      ['d1', 4],
+    ]);
+    expect(problems.map((p) => p.kind).sort()).toEqual([
+      'corrupt-object',
+      'corrupt-record',
+      'no-partition-key',
+      'unrecognized-key',
+    ]);
+    expect(summary).toMatchObject({
+      objectsDone: 4,
+      objectsTotal: 4,
+      records: 4,
+      corruptObjects: 1,
+      corruptRecords: 2,
+      unrecognizedKeys: 1,
+      failedPuts: 0,
+    });
+  });
+
+  it('counts a put that fails instead of losing it silently', async () => {
+    const problems: ReplayProblem[] = [];
+    const summary = await replayArchive({
+      s3: clients.s3,
+      bucket,
+      from: new Date('2026-11-23T08:00:00Z'),
+      to: new Date('2026-11-23T08:20:00Z'),
+      speed: 'max',
+      put: async (r) => {
+        if (r.partitionKey === 'd2') throw new Error('throttled for good');
+      },
+      onProblem: (p) => problems.push(p),
+    });
+    expect(summary.failedPuts).toBe(1);
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: 'put-failed', reason: 'Error: throttled for good' }),
+    ]);
+  });
+});
