@@ -7,3 +7,5 @@ export * from './lineage/index.js';
 export * from './schema/index.js';
 export * from './codec/index.js';
 export * from './rcf/index.js';
+export * from './forecast/index.js';
+export * from './normalize/index.js';

@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { normalize } from './normalize.js';
+import { RunningStatsStore, EMPTY_STATS, stdDev, welford } from './running-stats.js';
+import { units } from './units.js';
+import { deadLetter, isDeadLetter, PositionSet, type Flow } from '../lineage/index.js';
+import type { DeviceReading } from '../schema/index.js';
+import { ConfigError } from '../../core/index.js';
+import { at, device, marbles } from '../testing/fixtures.js';
+
+const ps = (o: number) => PositionSet.single('s', o);
+const run = async (input: Flow<DeviceReading>[], op = normalize<DeviceReading>()) =>
+  lastValueFrom(from(input).pipe(op, toArray()));
+
+describe('normalize', () => {
+  it('converts units before checking ranges (marbles)', () => {
+    marbles().run(({ cold, expectObservable }) => {
+      const src = cold('a-b|', {
+        a: at(device('d', 0, 50, { temperature: 212 }), 0),
+        b: at(device('d', 60, 50, { temperature: 68 }), 1),
+      });
+      const out = src.pipe(normalize({ convert: { temperature: units.fahrenheitToCelsius } }));
+      expectObservable(out).toBe('a-b|', {
+        a: deadLetter(
+          'out-of-range',
+          'temperature=100 outside [-40, 85]',
+          device('d', 0, 50, { temperature: 212 }),
+          ps(0),
+        ),
+        b: at({ ...device('d', 60, 50, { temperature: 20 }), outOfRange: [] }, 1),
+      });
+    });
+  });
+
+  it('flags instead of dead-lettering when asked, and passes dead letters through', async () => {
+    const dl = deadLetter('schema', 'x', {}, ps(5));
+    const out = await run([at(device('d', 0, 900), 0), dl], normalize({ outOfRange: 'flag' }));
+    expect(out[0]).toMatchObject({ value: { readings: { iaq: 900 }, outOfRange: ['iaq'] } });
+    expect(out[1]).toBe(dl);
+  });
+
+  it('z-scores per key with Welford statistics; the first value scales to 0', async () => {
+    const input = [
+      at(device('a', 0, 10), 0),
+      at(device('b', 0, 100), 1),
+      at(device('a', 60, 20), 2),
+      at(device('a', 120, 30), 3),
+    ];
+    const out = await run(input, normalize({ scale: { method: 'z-score', measures: ['iaq'] } }));
+    const iaq = out.map((e) => (isDeadLetter(e) ? NaN : e.value.readings.iaq));
+    // a: [10] → 0; b: [100] → 0; a: [10,20] mean 15 sd 5 → 1; a: [10,20,30] mean 20 sd √(200/3)
+    expect(iaq[0]).toBe(0);
+    expect(iaq[1]).toBe(0);
+    expect(iaq[2]).toBeCloseTo(1, 12);
+    expect(iaq[3]).toBeCloseTo(10 / Math.sqrt(200 / 3), 12);
+    // unscaled measures untouched
+    expect(out[3]).toMatchObject({ value: { readings: { temperature: 21 } } });
+  });
+
+  it('min-max scales from a seeded store and keeps learning into it', async () => {
+    const stats = new RunningStatsStore({
+      a: { iaq: { count: 2, mean: 50, m2: 5000, min: 0, max: 100 } },
+    });
+    const out = await run(
+      [at(device('a', 0, 25), 0)],
+      normalize({ scale: { method: 'min-max', measures: ['iaq'], stats } }),
+    );
+    expect(out[0]).toMatchObject({ value: { readings: { iaq: 0.25 } } });
+    expect(stats.get('a', 'iaq').count).toBe(3);
+    expect(
+      new RunningStatsStore(JSON.parse(JSON.stringify(stats.snapshot()))).get('a', 'iaq').count,
+    ).toBe(3);
+  });
+
+  it('does not learn from out-of-range values in flag mode', async () => {
+    const stats = new RunningStatsStore();
+    await run(
+      [at(device('a', 0, 10), 0), at(device('a', 60, 9999), 1)],
+      normalize({ outOfRange: 'flag', scale: { method: 'z-score', stats } }),
+    );
+    expect(stats.get('a', 'iaq').count).toBe(1);
+  });
+
+  it('rejects invalid options up front with a ConfigError', () => {
+    expect(() => normalize({ outOfRange: 'drop' as 'flag' })).toThrow(ConfigError);
+    expect(() => normalize({ ranges: { iaq: [5, 1] } })).toThrow(ConfigError);
+  });
+
+  it('property: Welford matches the two-pass mean and variance', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (xs) => {
+          const s = xs.reduce(welford, EMPTY_STATS);
+          const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+          const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
+          expect(Math.abs(s.mean - mean)).toBeLessThanOrEqual(
+            1e-9 * Math.max(1, Math.abs(mean), ...xs.map(Math.abs)),
+          );
+          const expectedVar = xs.length < 2 ? 0 : variance;
+          expect(Math.abs(stdDev(s) ** 2 - expectedVar)).toBeLessThanOrEqual(
+            1e-6 * Math.max(1, expectedVar),
+          );
+          expect(s.min).toBe(Math.min(...xs));
+          expect(s.max).toBe(Math.max(...xs));
+        },
+      ),
+    );
+  });
+
+  it('property: one output per input, carrying exactly its positions', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -100, max: 700 }), { maxLength: 40 }),
+        async (iaqs) => {
+          const out = await run(iaqs.map((v, i) => at(device('k' + (i % 3), i, v), i)));
+          expect(out).toHaveLength(iaqs.length);
+          out.forEach((e, i) => {
+            expect(e.positions.equals(ps(i))).toBe(true);
+            expect(isDeadLetter(e)).toBe(iaqs[i]! < 0 || iaqs[i]! > 500);
+          });
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
