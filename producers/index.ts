@@ -1,5 +1,28 @@
 /**
  * @module producers
- * See ARCHITECTURE.md for what this folder owns.
+ * How data enters shardflow: the KPL-grade {@link KinesisProducer} (collection, KPL
+ * aggregation, shard prediction, per-shard rate limits, retries of failed entries,
+ * back-pressure, ordering) and the sources that feed it.
  */
-export {};
+export * from './errors.js';
+export * from './limits.js';
+export { ShardMap, hashKeyOf } from './shard-map.js';
+export type { ShardDescription, ShardRange } from './shard-map.js';
+export { TokenBucket } from './token-bucket.js';
+export type { TokenBucketOptions } from './token-bucket.js';
+export {
+  KplAggregate,
+  deaggregate,
+  AGGREGATION_OVERHEAD_BYTES,
+  DEFAULT_AGGREGATION_MAX_BYTES,
+} from './aggregation.js';
+export type { AggregatedUserRecord, DeaggregatedRecord } from './aggregation.js';
+export { planCall } from './batcher.js';
+export type { PlannedEntry, PlanOptions, QueuedRecord, ShardBudget } from './batcher.js';
+export { sdkWriter, loopbackWriter, classify, errorCodeOf } from './kinesis-writer.js';
+export type { KinesisWriter, WireEntry, EntryOutcome, ErrorKind } from './kinesis-writer.js';
+export { KinesisProducer, realClock } from './producer.js';
+export type { KinesisProducerOptions, PutResult, ProducerStats } from './producer.js';
+export type { ProducerClock } from './producer-state.js';
+export { producerMetrics } from './producer-events.js';
+export type { ProducerEvent, ProducerListener } from './producer-events.js';

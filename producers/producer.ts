@@ -1,0 +1,457 @@
+/**
+ * @module producers/producer
+ * The KPL-grade producer: accepts user records, predicts their shard, collects them into
+ * `PutRecords` calls (optionally KPL-aggregated), paces each shard to its write limits,
+ * retries only the failed entries with jittered back-off, and settles every record exactly
+ * once — delivered (shard id and sequence number) or failed (with the reason).
+ *
+ * Invariants: a record is held in exactly one place (waiting for room, a shard queue, or
+ * one in-flight call) until it settles; nothing accepted is dropped by `close()`; the
+ * buffer never holds more than `maxBufferedRecords` records or `maxBufferedBytes` bytes.
+ */
+import { ShardflowError, backoffDelay, retry, type BackoffOptions } from '../core/index.js';
+import { DEFAULT_AGGREGATION_MAX_BYTES } from './aggregation.js';
+import { planCall, type PlannedEntry } from './batcher.js';
+import { RecordFailedError, RecordRejectedError, type FailureReason } from './errors.js';
+import { classify, errorCodeOf, type KinesisWriter } from './kinesis-writer.js';
+import {
+  MAX_CALL_BYTES,
+  MAX_CALL_RECORDS,
+  MAX_RECORD_BYTES,
+  SHARD_BYTES_PER_SECOND,
+  SHARD_RECORDS_PER_SECOND,
+  checkRecord,
+  type UserRecord,
+} from './limits.js';
+import type { ProducerListener } from './producer-events.js';
+import { ProducerState, type Pending, type ProducerClock } from './producer-state.js';
+import { ShardMap, hashKeyOf } from './shard-map.js';
+
+/** Where a record landed. */
+export interface PutResult {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  /** Position inside a KPL aggregate; undefined when sent on its own. */
+  readonly subSequenceNumber?: number;
+  /** Sends it took. */
+  readonly attempts: number;
+}
+
+/** Options of {@link KinesisProducer}; every field but `writer` has a default. */
+export interface KinesisProducerOptions {
+  /** The Kinesis edge (`sdkWriter(client, stream)` or `loopbackWriter()`). */
+  readonly writer: KinesisWriter;
+  /** Aggregate small records in the KPL format; default true. */
+  readonly aggregate?: boolean;
+  /** Largest aggregated record; default 51,200 (the KPL's). */
+  readonly aggregationMaxBytes?: number;
+  /** Records above this size are never aggregated; default 25,600. */
+  readonly maxAggregatableBytes?: number;
+  /** How long a record may wait for companions before a call is made; default 100 ms. */
+  readonly lingerMs?: number;
+  /** Concurrent put calls; default 4. */
+  readonly maxInFlightCalls?: number;
+  /** Bound of the buffer in records (back-pressure); default 10,000. */
+  readonly maxBufferedRecords?: number;
+  /** Bound of the buffer in bytes; default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Per-shard token bucket, Kinesis records per second; default 1,000. */
+  readonly recordsPerSecondPerShard?: number;
+  /** Per-shard token bucket, bytes per second; default 1 MiB. */
+  readonly bytesPerSecondPerShard?: number;
+  /** Retries per record after its first send; default 10. */
+  readonly retries?: number;
+  /** Back-off between retries; default 100 ms doubling to 5 s, full jitter. */
+  readonly backoff?: BackoffOptions;
+  /** A record not delivered this long after `put()` fails with `TTL_EXPIRED`; default 30 s. */
+  readonly recordTtlMs?: number;
+  /** `perPartitionKey`: one in-flight `PutRecord` per shard with `SequenceNumberForOrdering`. */
+  readonly ordering?: 'none' | 'perPartitionKey';
+  /** Reload `ListShards` at least this often; default 60 s. */
+  readonly shardMapTtlMs?: number;
+  /** Injected time; default the real clock. */
+  readonly clock?: ProducerClock;
+  /** Injected randomness for jitter; default `Math.random`. */
+  readonly random?: () => number;
+  /** Receives the producer's events (see producer-events.ts). */
+  readonly onEvent?: ProducerListener;
+}
+
+/** Counters for progress lines. */
+export interface ProducerStats {
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly retries: number;
+  readonly calls: number;
+  readonly throttles: number;
+  readonly buffered: number;
+  readonly inFlightCalls: number;
+}
+
+/** The real clock. */
+export const realClock: ProducerClock = {
+  now: () => Date.now(),
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+/**
+ * A KPL-style producer for one stream.
+ *
+ * @example
+ * const producer = new KinesisProducer({ writer: sdkWriter(aws.kinesis, config.streamName) });
+ * const { shardId, sequenceNumber } = await producer.put({ partitionKey: 'dev-1', data: json });
+ * await producer.close(); // delivers everything still buffered
+ */
+export class KinesisProducer {
+  private readonly o: Required<Omit<KinesisProducerOptions, 'onEvent' | 'backoff'>> & {
+    readonly backoff: BackoffOptions;
+  };
+  private readonly emit: ProducerListener;
+  private readonly s: ProducerState;
+  private map: ShardMap | undefined;
+  private mapLoadedAt = 0;
+  private stale = true;
+  private refreshing = false;
+  private refreshNotBefore = 0;
+  private closed = false;
+  private rr = 0;
+  private readonly lastSequence = new Map<string, string>();
+
+  constructor(options: KinesisProducerOptions) {
+    const {
+      writer,
+      aggregate = true,
+      aggregationMaxBytes = DEFAULT_AGGREGATION_MAX_BYTES,
+      maxAggregatableBytes = 25_600,
+      lingerMs = 100,
+      maxInFlightCalls = 4,
+      maxBufferedRecords = 10_000,
+      maxBufferedBytes = 64 * 1024 * 1024,
+      recordsPerSecondPerShard = SHARD_RECORDS_PER_SECOND,
+      bytesPerSecondPerShard = SHARD_BYTES_PER_SECOND,
+      retries = 10,
+      backoff = { initialDelayMs: 100, maxDelayMs: 5_000 },
+      recordTtlMs = 30_000,
+      ordering = 'none',
+      shardMapTtlMs = 60_000,
+      clock = realClock,
+      random = Math.random,
+      onEvent = () => undefined,
+    } = options;
+    const positive = {
+      lingerMs: lingerMs + 1,
+      maxInFlightCalls,
+      maxBufferedRecords,
+      retries: retries + 1,
+    };
+    for (const [name, value] of Object.entries(positive)) {
+      if (!Number.isInteger(value) || value < 1) invalid(`${name} must be a non-negative integer`);
+    }
+    if (aggregationMaxBytes < 64 || aggregationMaxBytes > MAX_RECORD_BYTES) {
+      invalid(`aggregationMaxBytes must be in [64, ${MAX_RECORD_BYTES}]`);
+    }
+    if (maxBufferedBytes < MAX_RECORD_BYTES) invalid('maxBufferedBytes must be at least 1 MiB');
+    if (!(recordsPerSecondPerShard > 0) || !(bytesPerSecondPerShard > 0)) {
+      invalid('per-shard rate limits must be positive');
+    }
+    if (!(recordTtlMs > 0)) invalid('recordTtlMs must be positive');
+    this.o = {
+      writer,
+      aggregate,
+      aggregationMaxBytes,
+      maxAggregatableBytes: Math.min(maxAggregatableBytes, aggregationMaxBytes - 64),
+      lingerMs,
+      maxInFlightCalls,
+      maxBufferedRecords,
+      maxBufferedBytes,
+      recordsPerSecondPerShard,
+      bytesPerSecondPerShard,
+      retries,
+      backoff,
+      recordTtlMs,
+      ordering,
+      shardMapTtlMs,
+      clock,
+      random,
+    };
+    this.emit = onEvent;
+    this.s = new ProducerState({
+      clock,
+      recordsPerSecond: recordsPerSecondPerShard,
+      bytesPerSecond: bytesPerSecondPerShard,
+      maxBufferedRecords,
+      maxBufferedBytes,
+    });
+  }
+
+  /**
+   * Accepts a record and resolves when Kinesis has it (shard id, sequence number). Rejects
+   * at once with {@link RecordRejectedError} if it can never be sent, or later with
+   * {@link RecordFailedError}. Waits for room when the buffer is full (back-pressure).
+   */
+  async put(record: UserRecord): Promise<PutResult> {
+    if (this.closed) throw new RecordRejectedError('PRODUCER_CLOSED', 'the producer is closed');
+    const checked = checkRecord(record);
+    const id = this.s.admit();
+    if (!this.s.hasRoom(checked.size)) await this.s.waitForRoom(checked.size);
+    const now = this.o.clock.now();
+    return new Promise<PutResult>((resolve, reject) => {
+      const pending: Pending = {
+        id,
+        record: checked,
+        hash: hashKeyOf(checked),
+        notBefore: now,
+        enqueuedAt: now,
+        deadline: now + this.o.recordTtlMs,
+        attempts: 0,
+        lastCode: 'none',
+        resolve,
+        reject,
+      };
+      this.route([pending]);
+      this.pump();
+    });
+  }
+
+  /** Resolves when there is room for at least one more record (for pipelined callers). */
+  writable(): Promise<void> {
+    return this.s.hasRoom(0) ? Promise.resolve() : this.s.waitForRoom(0);
+  }
+
+  /** Sends everything accepted so far at once and resolves when all of it has settled. */
+  flush(): Promise<void> {
+    const done = this.s.flushBarrier();
+    this.pump();
+    return done;
+  }
+
+  /** Stops accepting records, delivers everything buffered, and releases timers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    this.s.cancelTimer();
+  }
+
+  /** Counters for progress lines and tests. */
+  stats(): ProducerStats {
+    return { ...this.s.counters, buffered: this.s.buffered, inFlightCalls: this.s.inFlight };
+  }
+
+  /** The current shard map (undefined before the first `ListShards`). */
+  shardMap(): ShardMap | undefined {
+    return this.map;
+  }
+
+  private route(items: readonly Pending[], front = false): void {
+    const byShard = new Map<string | undefined, Pending[]>();
+    for (const p of items) {
+      const shard = this.map && !this.stale ? this.map.shardFor(p.hash) : undefined;
+      if (this.map && !this.stale && shard === undefined) this.stale = true;
+      const list = byShard.get(shard) ?? [];
+      list.push(p);
+      byShard.set(shard, list);
+    }
+    for (const [shard, list] of byShard) this.s.enqueue(shard, list, front);
+  }
+
+  private pump(): void {
+    const now = this.o.clock.now();
+    this.s.sweepExpired(now, (p) => this.fail(p, 'TTL_EXPIRED', p.lastCode));
+    if (this.map && now - this.mapLoadedAt > this.o.shardMapTtlMs) this.stale = true;
+    if (this.stale || !this.map) {
+      if (!this.refreshing) {
+        if (now >= this.refreshNotBefore) this.refresh();
+        else this.s.wakeAt(this.refreshNotBefore, () => this.pump());
+      }
+      return;
+    }
+    while (this.s.inFlight < this.o.maxInFlightCalls && this.s.queued > 0) {
+      const forced = this.closed || this.s.flushing || this.s.queued >= MAX_CALL_RECORDS;
+      const oldest = this.s.oldestEnqueuedAt();
+      if (!forced && oldest + this.o.lingerMs > now) {
+        this.s.wakeAt(oldest + this.o.lingerMs, () => this.pump());
+        return;
+      }
+      const order = this.s.shardOrder(this.rr++);
+      const ordered = this.o.ordering === 'perPartitionKey';
+      const planned = planCall(this.s.queues, order, {
+        aggregate: this.o.aggregate,
+        aggregationMaxBytes: this.o.aggregationMaxBytes,
+        maxAggregatableBytes: this.o.maxAggregatableBytes,
+        maxEntries: MAX_CALL_RECORDS,
+        maxBytes: MAX_CALL_BYTES,
+        now,
+        budget: (shardId) => this.s.budget(shardId, now),
+        ...(ordered
+          ? { skip: (id: string) => this.s.inFlightShards.has(id), singleShard: true }
+          : {}),
+      });
+      if (planned.length === 0) {
+        const wake = this.s.nextWake(now, ordered);
+        if (wake !== undefined) this.s.wakeAt(wake, () => this.pump());
+        return;
+      }
+      this.s.dispatch(planned, now);
+      void this.send(planned, ordered).finally(() => {
+        this.s.complete(planned);
+        this.pump();
+      });
+    }
+  }
+
+  private refresh(): void {
+    this.refreshing = true;
+    const { clock } = this.o;
+    retry(() => this.o.writer.listShards(), {
+      retries: 3,
+      initialDelayMs: 100,
+      maxDelayMs: 1_000,
+      random: this.o.random,
+      sleep: (ms) => new Promise((resolve) => clock.setTimer(ms, () => resolve())),
+      shouldRetry: (error) => classify(errorCodeOf(error)) !== 'fatal',
+    })
+      .then((shards) => {
+        const map = ShardMap.fromShards(shards);
+        if (map.shards.length === 0) throw new Error('the stream has no open shards');
+        this.map = map;
+        this.mapLoadedAt = clock.now();
+        this.stale = false;
+        this.emit({ type: 'shardMap', openShards: map.shards.length });
+        this.route(this.s.takeAllQueued());
+      })
+      .catch(() => {
+        this.refreshNotBefore = clock.now() + 1_000;
+      })
+      .finally(() => {
+        this.refreshing = false;
+        this.pump();
+      });
+  }
+
+  private async send(planned: PlannedEntry<Pending>[], ordered: boolean): Promise<void> {
+    for (const e of planned) for (const p of e.items) p.attempts += 1;
+    const started = this.o.clock.now();
+    const records = planned.reduce((n, e) => n + e.items.length, 0);
+    const bytes = planned.reduce((n, e) => n + e.size, 0);
+    if (ordered) {
+      for (let i = 0; i < planned.length; i += 1) {
+        const e = planned[i]!;
+        try {
+          const out = await this.o.writer.putRecord(e.entry, this.lastSequence.get(e.shardId));
+          this.lastSequence.set(e.shardId, out.sequenceNumber);
+          this.deliver(e, out.shardId, out.sequenceNumber);
+        } catch (error) {
+          this.emit({ type: 'callFailed', code: errorCodeOf(error), entries: planned.length - i });
+          // The untried entries go back first, then the failed one in front of them.
+          const untried = planned.slice(i + 1).flatMap((r) => r.items);
+          for (const p of untried) p.attempts -= 1;
+          this.route(untried, true);
+          this.retryEntries([e], errorCodeOf(error));
+          return;
+        }
+      }
+      this.emit({
+        type: 'call',
+        api: 'PutRecord',
+        entries: planned.length,
+        records,
+        bytes,
+        failedEntries: 0,
+        durationMs: this.o.clock.now() - started,
+      });
+      return;
+    }
+    let outcomes;
+    try {
+      outcomes = await this.o.writer.putRecords(planned.map((e) => e.entry));
+    } catch (error) {
+      this.emit({ type: 'callFailed', code: errorCodeOf(error), entries: planned.length });
+      this.retryEntries(planned, errorCodeOf(error));
+      return;
+    }
+    const failed = new Map<string, PlannedEntry<Pending>[]>();
+    outcomes.forEach((outcome, i) => {
+      const e = planned[i]!;
+      if (outcome.ok) this.deliver(e, outcome.shardId, outcome.sequenceNumber);
+      else failed.set(outcome.errorCode, [...(failed.get(outcome.errorCode) ?? []), e]);
+    });
+    const failedEntries = [...failed.values()].reduce((n, l) => n + l.length, 0);
+    this.emit({
+      type: 'call',
+      api: 'PutRecords',
+      entries: planned.length,
+      records,
+      bytes,
+      failedEntries,
+      durationMs: this.o.clock.now() - started,
+    });
+    for (const [code, entries] of failed) this.retryEntries(entries, code);
+  }
+
+  private deliver(e: PlannedEntry<Pending>, shardId: string, sequenceNumber: string): void {
+    if (shardId !== e.shardId) {
+      this.stale = true;
+      this.emit({ type: 'misprediction', predicted: e.shardId, actual: shardId });
+    }
+    const now = this.o.clock.now();
+    e.items.forEach((p, i) => {
+      this.s.settle(p);
+      this.emit({ type: 'delivered', shardId, latencyMs: now - p.enqueuedAt });
+      p.resolve({
+        shardId,
+        sequenceNumber,
+        attempts: p.attempts,
+        ...(e.aggregated ? { subSequenceNumber: i } : {}),
+      });
+    });
+  }
+
+  private retryEntries(entries: readonly PlannedEntry<Pending>[], code: string): void {
+    const now = this.o.clock.now();
+    const kind = classify(code);
+    const again: Pending[] = [];
+    for (const e of entries) {
+      if (kind === 'throttle') {
+        this.s.penalize(e.shardId, now);
+        this.emit({ type: 'throttle', shardId: e.shardId });
+      }
+      for (const p of e.items) {
+        p.lastCode = code;
+        if (kind === 'fatal') this.fail(p, 'NON_RETRIABLE', code);
+        else if (p.attempts > this.o.retries) this.fail(p, 'RETRIES_EXHAUSTED', code);
+        else {
+          const delay = backoffDelay(p.attempts - 1, this.o.random(), this.o.backoff);
+          if (now + delay > p.deadline) this.fail(p, 'TTL_EXPIRED', code);
+          else {
+            p.notBefore = now + delay;
+            this.s.counters.retries += 1;
+            this.emit({
+              type: 'retry',
+              shardId: e.shardId,
+              code,
+              attempt: p.attempts,
+              delayMs: delay,
+            });
+            again.push(p);
+          }
+        }
+      }
+    }
+    // Keep per-shard order: the failed records go back in front of later ones.
+    if (again.length > 0) this.route(again, true);
+  }
+
+  private fail(p: Pending, reason: FailureReason, code: string): void {
+    this.s.settle(p, true);
+    this.emit({ type: 'failed', reason, code });
+    p.reject(new RecordFailedError(reason, p.attempts, code));
+  }
+}
+
+function invalid(message: string): never {
+  throw new ShardflowError('PRODUCER_CONFIG_INVALID', `invalid producer options: ${message}`);
+}
