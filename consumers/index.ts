@@ -10,3 +10,5 @@ export * from './lease-refresher.js';
 export * from './lease-assignment.js';
 export * from './lease-coordinator.js';
 export * from './shard-sync.js';
+export * from './deaggregate.js';
+export * from './checkpoint-tracker.js';

@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import { deaggregate, isAggregated } from './deaggregate.js';
+
+interface Encoded {
+  partitionKey: string;
+  data: Buffer;
+}
+const agg = createRequire(import.meta.url)('aws-kinesis-agg') as {
+  aggregate(
+    records: { partitionKey: string; data: Buffer }[],
+    onEncoded: (e: Encoded, cb: (err?: Error) => void) => void,
+    after: () => void,
+    onError: (e: Error) => void,
+  ): void;
+};
+
+function aggregateAll(records: { partitionKey: string; data: Buffer }[]): Promise<Encoded[]> {
+  return new Promise((resolve, reject) => {
+    const out: Encoded[] = [];
+    agg.aggregate(
+      records,
+      (e, cb) => (out.push(e), cb()),
+      () => resolve(out),
+      reject,
+    );
+  });
+}
+
+describe('deaggregate', () => {
+  it('passes a plain record through with sub-sequence 0', () => {
+    const data = new TextEncoder().encode('{"a":1}');
+    const at = new Date(1_700_000_000_000);
+    expect(
+      deaggregate({
+        SequenceNumber: '42',
+        PartitionKey: 'k',
+        Data: data,
+        ApproximateArrivalTimestamp: at,
+      }),
+    ).toEqual([
+      {
+        sequenceNumber: '42',
+        subSequenceNumber: 0,
+        partitionKey: 'k',
+        data,
+        approximateArrivalTimestamp: at.getTime(),
+      },
+    ]);
+  });
+
+  it('expands a KPL aggregated record keeping order, keys and sub-sequence numbers', async () => {
+    const users = Array.from({ length: 5 }, (_, i) => ({
+      partitionKey: `k${i % 2}`,
+      data: Buffer.from(`r${i}`),
+    }));
+    const [encoded] = await aggregateAll(users);
+    expect(isAggregated(encoded!.data)).toBe(true);
+    const out = deaggregate({
+      SequenceNumber: '7',
+      PartitionKey: encoded!.partitionKey,
+      Data: encoded!.data,
+    });
+    expect(
+      out.map((u) => [u.subSequenceNumber, u.partitionKey, Buffer.from(u.data).toString()]),
+    ).toEqual(users.map((u, i) => [i, u.partitionKey, u.data.toString()]));
+    expect(out.every((u) => u.sequenceNumber === '7')).toBe(true);
+  });
+
+  it('rejects a corrupt aggregate (bad checksum)', async () => {
+    const [encoded] = await aggregateAll([
+      { partitionKey: 'k', data: Buffer.from('x') },
+      { partitionKey: 'k', data: Buffer.from('y') },
+    ]);
+    const bad = Buffer.from(encoded!.data);
+    bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 0xff;
+    expect(() => deaggregate({ SequenceNumber: '1', PartitionKey: 'k', Data: bad })).toThrow(
+      /checksum/,
+    );
+  });
+});
