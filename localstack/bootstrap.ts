@@ -22,6 +22,7 @@ import {
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ShardflowError, type Resources, type TableResource } from '../core/index.js';
 import type { AwsClients } from '../adapters/index.js';
+import { createDeliveryStream } from './firehose/bootstrap-delivery-streams.js';
 
 /** What a bootstrap run did, per resource. */
 export interface BootstrapReport {
@@ -73,6 +74,11 @@ export async function bootstrapResources(
   }
   if (!options.deliveryStreams) {
     for (const d of resources.deliveryStreams) report.skipped.push(`deliveryStream:${d.name}`);
+  } else {
+    for (const d of resources.deliveryStreams) {
+      const made = await createDeliveryStream(clients, d, resources.buckets[0] ?? '', timeoutMs);
+      (made ? report.created : report.existing).push(`deliveryStream:${d.name}`);
+    }
   }
   return report;
 }

@@ -13,6 +13,7 @@ import type { AwsClients } from '../adapters/index.js';
 import type { Endpoints } from '../core/index.js';
 import { startProcess, type EmulatorProcess } from './emulator-process.js';
 import { portFor } from './ports.js';
+import { firehoseEmulator } from './firehose/definition.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
@@ -145,7 +146,12 @@ export const s3rver: EmulatorDefinition = {
 };
 
 /** The emulators started by default, in start order. Firehose and SageMaker slots follow. */
-export const DEFAULT_EMULATORS: readonly EmulatorDefinition[] = [kinesisLocal, dynalite, s3rver];
+export const DEFAULT_EMULATORS: readonly EmulatorDefinition[] = [
+  kinesisLocal,
+  dynalite,
+  s3rver,
+  firehoseEmulator,
+];
 
 /** Credentials the local cloud exports: s3rver accepts only this pair; the others accept any. */
 export const LOCAL_CREDENTIALS = {
