@@ -12,3 +12,6 @@ export * from './lease-coordinator.js';
 export * from './shard-sync.js';
 export * from './deaggregate.js';
 export * from './checkpoint-tracker.js';
+export * from './shard-reader.js';
+export * from './polling-reader.js';
+export * from './fanout-reader.js';

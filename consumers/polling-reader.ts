@@ -1,0 +1,127 @@
+/**
+ * @module consumers/polling-reader
+ * Polling retrieval (KCL `PollingConfig`): `GetRecords` with a record limit, an idle wait
+ * when a shard has nothing new, jittered back-off on throttling and server errors, and
+ * recovery from `ExpiredIteratorException` by re-opening the iterator after the last
+ * delivered sequence number. Invariant: records are returned once each, in shard order.
+ */
+import {
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { ShardflowError, backoffDelay } from '../core/index.js';
+import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
+
+/** Options of {@link PollingReader}. */
+export interface PollingReaderOptions {
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  readonly shardId: string;
+  readonly start: StartingPosition;
+  /** GetRecords `Limit` (1..10000); default 1000. */
+  readonly limit?: number;
+  /** Wait after an empty read; default 500 ms (KCL idleTimeBetweenReadsInMillis). */
+  readonly idleTimeMs?: number;
+  /** Retries of throttled / failed calls before giving up; default 8. */
+  readonly maxRetries?: number;
+  readonly random?: () => number;
+  /** Called on each retried failure (telemetry). */
+  readonly onRetry?: (error: unknown) => void;
+}
+
+const THROTTLES = new Set([
+  'ProvisionedThroughputExceededException',
+  'KMSThrottlingException',
+  'LimitExceededException',
+]);
+
+/** True for errors worth retrying: throttling, 5xx, network. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+  if (e?.name && THROTTLES.has(e.name)) return true;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  return (
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(e?.code ?? '') ||
+    e?.name === 'TimeoutError'
+  );
+}
+
+/** Reads one shard with GetRecords. */
+export class PollingReader implements ShardReader {
+  private iterator: string | undefined;
+  private lastSequenceNumber: string | undefined;
+  private readonly o: Required<Omit<PollingReaderOptions, 'onRetry'>> &
+    Pick<PollingReaderOptions, 'onRetry'>;
+
+  constructor(options: PollingReaderOptions) {
+    this.o = { limit: 1000, idleTimeMs: 500, maxRetries: 8, random: Math.random, ...options };
+    if (!(this.o.limit >= 1 && this.o.limit <= 10_000)) {
+      throw new ShardflowError('READER_OPTIONS', 'GetRecords limit must be in 1..10000');
+    }
+  }
+
+  async read(signal: AbortSignal): Promise<ReadResult> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        if (this.iterator === undefined) this.iterator = await this.openIterator(signal);
+        const out = await this.o.kinesis.send(
+          new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.o.limit }),
+          { abortSignal: signal },
+        );
+        const records = out.Records ?? [];
+        const last = records[records.length - 1];
+        if (last?.SequenceNumber) this.lastSequenceNumber = last.SequenceNumber;
+        this.iterator = out.NextShardIterator ?? undefined;
+        const shardEnd = out.NextShardIterator == null;
+        if (records.length === 0 && !shardEnd) await sleep(this.o.idleTimeMs, signal);
+        return {
+          records,
+          shardEnd,
+          ...(out.MillisBehindLatest !== undefined
+            ? { millisBehindLatest: out.MillisBehindLatest }
+            : {}),
+          ...(out.ChildShards?.length ? { childShards: out.ChildShards } : {}),
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (error instanceof ExpiredIteratorException) {
+          this.iterator = undefined; // re-open after the last delivered record
+          continue;
+        }
+        if (!isTransient(error) || attempt >= this.o.maxRetries) throw error;
+        this.o.onRetry?.(error);
+        if (this.lastSequenceNumber !== undefined || attempt > 1) this.iterator = undefined;
+        await sleep(
+          backoffDelay(attempt, this.o.random(), { initialDelayMs: 200, maxDelayMs: 5_000 }),
+          signal,
+        );
+      }
+    }
+  }
+
+  close(): void {
+    this.iterator = undefined;
+  }
+
+  private async openIterator(signal: AbortSignal): Promise<string> {
+    const position: StartingPosition = this.lastSequenceNumber
+      ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastSequenceNumber }
+      : this.o.start;
+    const out = await this.o.kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: this.o.streamName,
+        ShardId: this.o.shardId,
+        ShardIteratorType: position.type,
+        ...(position.sequenceNumber ? { StartingSequenceNumber: position.sequenceNumber } : {}),
+        ...(position.timestamp ? { Timestamp: position.timestamp } : {}),
+      }),
+      { abortSignal: signal },
+    );
+    if (!out.ShardIterator)
+      throw new ShardflowError('NO_ITERATOR', `no iterator for ${this.o.shardId}`);
+    return out.ShardIterator;
+  }
+}
