@@ -39,3 +39,21 @@ up: ## start LocalStack in Docker and create the resources
 
 down: ## stop LocalStack
 	$(COMPOSE) down -v
+
+# --- deploy/ (AWS CDK): ENV selects an environment of deploy/cdk.json; see deploy/README.md
+ENV ?= dev
+CDK = cd deploy && CDK_DISABLE_CLI_TELEMETRY=true npx --no-install cdk
+CDK_CONTEXT = -c env=$(ENV) $(if $(WORKER_IMAGE),-c workerImage=$(WORKER_IMAGE)) $(if $(MODEL_SERVER_IMAGE),-c modelServerImage=$(MODEL_SERVER_IMAGE))
+
+node_modules/.bin/cdk:
+	npm ci
+
+synth: node_modules/.bin/cdk ## synthesize the stack of ENV (default dev) into deploy/cdk.out; no AWS credentials needed
+	$(CDK) synth --quiet $(CDK_CONTEXT)
+
+diff: node_modules/.bin/cdk ## show what `make deploy` would change in ENV's stack (needs AWS credentials)
+	$(CDK) diff $(CDK_CONTEXT)
+
+deploy: node_modules/.bin/cdk ## bootstrap the account once, then build the images and deploy ENV's stack
+	$(CDK) bootstrap $(CDK_CONTEXT)
+	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening

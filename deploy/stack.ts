@@ -1,0 +1,81 @@
+/**
+ * @module deploy/stack
+ * One shardflow environment as one CloudFormation stack: the data plane (key, stream,
+ * tables, lake), the Firehose delivery streams, the SageMaker endpoints, the worker
+ * service and the alarms. Everything is derived from one {@link DeploySettings}, whose
+ * resource names come from `resourcesFor(loadConfig(…))` — the source of truth the local
+ * cloud and the worker share — and the stack outputs the names an operator needs.
+ */
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ConfigError, resourcesFor, type DeliveryStreamResource } from '../core/index.js';
+import { Alarms } from './alarms.js';
+import { DataPlane } from './data-plane.js';
+import { DeliveryStreams } from './delivery.js';
+import { Inference } from './inference.js';
+import type { DeploySettings } from './settings.js';
+import { WorkerService } from './worker-service.js';
+
+/** Options of {@link ShardflowStack}. */
+export interface ShardflowStackProps extends StackProps {
+  readonly settings: DeploySettings;
+  /** Repository root: the Docker build context of the image assets. */
+  readonly contextDirectory: string;
+}
+
+/** The whole deployment of one environment. */
+export class ShardflowStack extends Stack {
+  readonly data: DataPlane;
+  readonly delivery: DeliveryStreams;
+  readonly inference: Inference;
+  readonly worker: WorkerService;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: ShardflowStackProps) {
+    super(scope, id, props);
+    const { settings, contextDirectory } = props;
+    const resources = resourcesFor(settings.config);
+    Tags.of(this).add('shardflow:app', settings.config.app);
+    Tags.of(this).add('shardflow:env', settings.envName);
+
+    const byRole = (role: DeliveryStreamResource['role']) => {
+      const found = resources.deliveryStreams.find((d) => d.role === role);
+      if (!found) throw new ConfigError('resources', `no ${role} delivery stream`);
+      return found.name;
+    };
+
+    this.data = new DataPlane(this, 'Data', { settings, resources });
+    this.delivery = new DeliveryStreams(this, 'Delivery', {
+      data: this.data,
+      definitions: resources.deliveryStreams,
+      logRetentionDays: settings.worker.logRetentionDays,
+      retainLogs: settings.retainData,
+    });
+    this.inference = new Inference(this, 'Inference', {
+      settings,
+      data: this.data,
+      contextDirectory,
+    });
+    this.worker = new WorkerService(this, 'Worker', {
+      settings,
+      data: this.data,
+      deliveryStreamNames: [byRole('results'), byRole('deadLetters')],
+      endpoints: this.inference.endpoints,
+      contextDirectory,
+    });
+    this.alarms = new Alarms(this, 'Alarms', {
+      settings,
+      data: this.data,
+      deadLetterDeliveryStream: byRole('deadLetters'),
+      endpoints: this.inference.endpoints,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('StreamName', this.data.stream.streamName, 'Kinesis stream (SHARDFLOW_STREAM)');
+    output('LakeBucket', this.data.bucket.bucketName, 'S3 lake (SHARDFLOW_BUCKET)');
+    output('WorkerService', this.worker.service.serviceName, 'ECS service of the workers');
+    output('WorkerLogs', this.worker.logGroup.logGroupName, 'CloudWatch log group of the workers');
+    output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * @module deploy/worker-service
+ * The consumer workers as an ECS Fargate service: `node dist/pipelines/cli.js consume` in
+ * the worker image, configured only through the environment variables `loadConfig` reads,
+ * health-checked on `/healthz`, stopped with a timeout that covers the worker's drain
+ * deadline (SIGTERM → drain, checkpoint, release leases → exit), and scaled on the stream's
+ * iterator age and on CPU. The task role holds exactly the permissions the worker needs:
+ * read this stream (polling or enhanced fan-out), use this lease table, write these result
+ * tables and delivery streams, invoke these endpoints — every statement on named ARNs.
+ */
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { DataPlane } from './data-plane.js';
+import type { DeployedEndpoint } from './inference.js';
+import { workerEnvironment, type DeploySettings } from './settings.js';
+
+/** Options of {@link WorkerService}. */
+export interface WorkerServiceProps {
+  readonly settings: DeploySettings;
+  readonly data: DataPlane;
+  /** Delivery streams the worker writes (results, dead letters) — not the raw archive. */
+  readonly deliveryStreamNames: readonly string[];
+  readonly endpoints: readonly DeployedEndpoint[];
+  /** Repository root: the Docker build context of the worker image asset. */
+  readonly contextDirectory: string;
+}
+
+/** The worker's command inside its image. */
+export const WORKER_COMMAND = ['node', 'dist/pipelines/cli.js', 'consume'];
+
+/** The Fargate service, its task role and its scaling. */
+export class WorkerService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskRole: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkerServiceProps) {
+    super(scope, id);
+    const { settings, data } = props;
+    const { config, worker } = settings;
+
+    // Public subnets without NAT gateways: tasks reach AWS APIs over HTTPS through their
+    // public IP and accept no inbound traffic; DynamoDB and S3 go through free gateway
+    // endpoints.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      gatewayEndpoints: {
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+      },
+    });
+    const securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc,
+      description: `${config.app} workers: HTTPS out only`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: config.app });
+
+    this.taskRole = new iam.Role(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `${config.app} worker: this stream, these tables, delivery streams, endpoints`,
+    });
+    for (const statement of workerStatements(props)) this.taskRole.addToPolicy(statement);
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      family: `${config.app}-worker`,
+      cpu: worker.cpu,
+      memoryLimitMiB: worker.memoryMiB,
+      taskRole: this.taskRole,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/${config.app}/worker`,
+      retention: worker.logRetentionDays as logs.RetentionDays,
+      removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const port = config.httpPort;
+    taskDefinition.addContainer('worker', {
+      image: this.image(worker.image, props.contextDirectory),
+      command: WORKER_COMMAND,
+      environment: workerEnvironment(config),
+      portMappings: [{ containerPort: port, name: 'http' }],
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${port}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(30),
+      },
+      stopTimeout: Duration.seconds(settings.stopTimeoutSeconds),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'worker', logGroup: this.logGroup }),
+    });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster,
+      serviceName: `${config.app}-worker`,
+      taskDefinition,
+      desiredCount: worker.minTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      assignPublicIp: true,
+      securityGroups: [securityGroup],
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    });
+
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: worker.minTasks,
+      maxCapacity: worker.maxTasks,
+    });
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: worker.cpuTargetPercent,
+      scaleInCooldown: Duration.minutes(5),
+      scaleOutCooldown: Duration.minutes(2),
+    });
+    scaling.scaleOnMetric('IteratorAge', {
+      metric: iteratorAgeMetric(data, Duration.minutes(1)),
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      scalingSteps: [
+        { upper: worker.scaleInIteratorAgeMs, change: -1 },
+        { lower: worker.scaleOutIteratorAgeMs, change: +1 },
+        { lower: worker.scaleOutIteratorAgeMs * 5, change: +2 },
+      ],
+      evaluationPeriods: 3,
+      cooldown: Duration.minutes(3),
+    });
+  }
+
+  private image(image: string, contextDirectory: string): ecs.ContainerImage {
+    if (image === 'asset') {
+      return ecs.ContainerImage.fromAsset(contextDirectory, {
+        file: 'deploy/docker/worker.Dockerfile',
+        platform: ecrAssets.Platform.LINUX_AMD64,
+      });
+    }
+    const ecrImage =
+      /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)[:@](.+)$/.exec(image);
+    if (!ecrImage) return ecs.ContainerImage.fromRegistry(image);
+    const [, account, region, name, tag] = ecrImage as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const repository = ecr.Repository.fromRepositoryAttributes(this, 'WorkerRepository', {
+      repositoryName: name,
+      repositoryArn: `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${name}`,
+    });
+    return ecs.ContainerImage.fromEcrRepository(repository, tag);
+  }
+}
+
+/** The stream's `GetRecords.IteratorAgeMilliseconds`, maximum over all shards. */
+export function iteratorAgeMetric(data: DataPlane, period: Duration): cloudwatch.Metric {
+  return data.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period });
+}
+
+/** The worker's permissions, statement by statement (exported for review and tests). */
+export function workerStatements(props: WorkerServiceProps): iam.PolicyStatement[] {
+  const { data, endpoints } = props;
+  const streamArn = data.stream.streamArn;
+  const deliveryArn = (name: string) =>
+    `arn:${Aws.PARTITION}:firehose:${Aws.REGION}:${Aws.ACCOUNT_ID}:deliverystream/${name}`;
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ReadStream',
+      actions: [
+        'kinesis:DescribeStream',
+        'kinesis:DescribeStreamSummary',
+        'kinesis:GetRecords',
+        'kinesis:GetShardIterator',
+        'kinesis:ListShards',
+        'kinesis:ListStreamConsumers',
+        'kinesis:RegisterStreamConsumer',
+      ],
+      resources: [streamArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'FanOutConsumers',
+      actions: [
+        'kinesis:DeregisterStreamConsumer',
+        'kinesis:DescribeStreamConsumer',
+        'kinesis:SubscribeToShard',
+      ],
+      resources: [`${streamArn}/consumer/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'StreamKeyViaKinesis',
+      actions: ['kms:Decrypt'],
+      resources: [data.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `kinesis.${Aws.REGION}.amazonaws.com` } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'LeaseTable',
+      actions: [
+        'dynamodb:DeleteItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ],
+      resources: [data.tables.leases.tableArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'WriteResults',
+      actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [data.tables.anomalies.tableArn, data.tables.predictions.tableArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'WriteDeliveryStreams',
+      actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+      resources: props.deliveryStreamNames.map(deliveryArn),
+    }),
+  ];
+  if (endpoints.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'InvokeEndpoints',
+        actions: ['sagemaker:InvokeEndpoint'],
+        resources: endpoints.map((e) => e.endpoint.ref),
+      }),
+    );
+  }
+  return statements;
+}
