@@ -10,6 +10,12 @@
 import { z } from 'zod';
 import { ConfigError, ENV_VARS, loadConfig, type Config, type ConfigFlags } from '../core/index.js';
 
+/** Retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+
 /** Longest stop timeout ECS allows for a Fargate container, in seconds. */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
 /** Seconds ECS waits beyond the worker's drain deadline before it sends SIGKILL. */
@@ -67,7 +73,10 @@ export const environmentSchema = z.object({
       /** Scale in by one task when the iterator age stays below this (ms). */
       scaleInIteratorAgeMs: z.number().int().min(0).default(5_000),
       cpuTargetPercent: z.number().min(10).max(95).default(70),
-      logRetentionDays: z.number().int().default(30),
+      logRetentionDays: z
+        .number()
+        .refine((d) => LOG_RETENTION_DAYS.includes(d), 'is not a CloudWatch Logs retention')
+        .default(30),
     })
     .prefault({}),
   inference: z
@@ -80,6 +89,7 @@ export const environmentSchema = z.object({
   lake: z
     .object({
       infrequentAccessAfterDays: z.number().int().min(30).default(30),
+      /** Must be at least 30 days after the Standard-IA transition (S3's minimum stay). */
       glacierAfterDays: z.number().int().min(90).default(180),
       deadLetterExpiryDays: z.number().int().min(1).default(90),
     })
@@ -195,6 +205,9 @@ export function settingsFrom(
   }
   if (rest.worker.scaleInIteratorAgeMs >= rest.worker.scaleOutIteratorAgeMs) {
     throw new ConfigError('worker.scaleInIteratorAgeMs', 'must be below scaleOutIteratorAgeMs');
+  }
+  if (rest.lake.glacierAfterDays < rest.lake.infrequentAccessAfterDays + 30) {
+    throw new ConfigError('lake.glacierAfterDays', 'must be ≥ infrequentAccessAfterDays + 30');
   }
   if (rest.inference.rcf.image === 'builtin' && !rest.inference.rcf.modelDataUrl) {
     throw new ConfigError(
