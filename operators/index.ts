@@ -9,3 +9,4 @@ export * from './codec/index.js';
 export * from './rcf/index.js';
 export * from './forecast/index.js';
 export * from './normalize/index.js';
+export * from './window/index.js';

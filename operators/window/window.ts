@@ -1,0 +1,146 @@
+/**
+ * @module operators/window/window
+ * `window`: keyed event-time windows with a watermark, lateness and an idle timeout, as an
+ * RxJS operator over a {@link Flow}. Time comes from the elements (event time) and from the
+ * injected scheduler (processing time, only for the idle timeout) — never from `Date.now()`.
+ *
+ * Lineage: each result carries the union of its members' positions; a late element becomes
+ * a `late` dead letter with its own; an element in several sliding windows is in each.
+ */
+import {
+  asyncScheduler,
+  Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { ConfigError } from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import type { Aggregator } from './aggregations.js';
+import type { WindowAssigner } from './assigners.js';
+import type { WindowTrigger } from './triggers.js';
+import { WindowEngine, type WindowResult } from './window-engine.js';
+
+/** Options of {@link window}. */
+export interface WindowOptions<T, A, R> {
+  /** Which windows an element belongs to: `tumbling`, `sliding`, `session` or `countWindow`. */
+  readonly assigner: WindowAssigner;
+  /** The series key, e.g. `readingKey`. */
+  readonly key: (element: T) => string;
+  /** Event time in epoch ms, e.g. `readingTime`. */
+  readonly time: (element: T) => number;
+  /** The aggregation (`mean`, `perMeasure`, `combine`, `reduce`, …). Sessions need `merge`. */
+  readonly aggregate: Aggregator<T, A, R>;
+  /** How far (ms) event time may go backwards and still be accepted. Default 0. */
+  readonly allowedLateness?: number;
+  /** An early trigger; the event-time trigger (watermark passes end) always applies. */
+  readonly trigger?: WindowTrigger<T>;
+  /** Fire a key's open windows after this many ms (scheduler time) without elements for it. */
+  readonly idleTimeout?: number;
+  /** Scheduler for the idle timeout. Default `asyncScheduler` (virtualized by `TestScheduler.run`). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Groups elements into keyed event-time windows and emits one aggregated
+ * {@link WindowResult} per window when it fires:
+ * - **watermark** = max event time seen (across all keys) − `allowedLateness`; a time window
+ *   fires once the watermark reaches its end, so out-of-order elements within the lateness
+ *   still count, and one busy key moves every key's windows forward;
+ * - **late**: an element whose windows have all fired becomes a `late` dead letter;
+ * - **idle**: with `idleTimeout`, a key quiet for that long fires its open windows, and later
+ *   elements for those windows are late (the result was already emitted and may be acked);
+ * - **complete**: when the source completes every open window fires, then the output completes.
+ *
+ * @example
+ * ```ts
+ * readings$.pipe(
+ *   window({
+ *     assigner: tumbling({ size: 60_000 }),
+ *     key: readingKey,
+ *     time: readingTime,
+ *     aggregate: perMeasure(DEVICE_MEASURES, 'mean'),
+ *     allowedLateness: 5_000,
+ *     idleTimeout: 120_000,
+ *   }),
+ * ); // Flow<WindowResult<Record<string, number | null>>>
+ * ```
+ */
+export function window<T, A, R>(
+  options: WindowOptions<T, A, R>,
+): OperatorFunction<Flow<T>, Flow<WindowResult<R>>> {
+  const {
+    assigner,
+    key,
+    time,
+    aggregate,
+    allowedLateness = 0,
+    trigger,
+    idleTimeout,
+    scheduler = asyncScheduler,
+  } = options;
+  if (!(allowedLateness >= 0) || !Number.isFinite(allowedLateness)) {
+    throw new ConfigError(
+      'window.allowedLateness',
+      `expected a non-negative number, got ${allowedLateness}`,
+    );
+  }
+  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
+    throw new ConfigError('window.idleTimeout', `expected a positive number, got ${idleTimeout}`);
+  }
+  if (assigner.type === 'session' && aggregate.merge === undefined) {
+    throw new ConfigError('window.aggregate', 'session windows need an aggregator with merge()');
+  }
+  return (source) =>
+    new Observable<Flow<WindowResult<R>>>((subscriber) => {
+      const engine = new WindowEngine<T, A, R>({ assigner, aggregate, allowedLateness, trigger });
+      const out: Flow<WindowResult<R>>[] = [];
+      const drain = (): void => {
+        for (let i = 0; i < out.length; i++) subscriber.next(out[i] as Flow<WindowResult<R>>);
+        out.length = 0;
+      };
+      // Keys by last activity, oldest first (Map keeps insertion order; touching re-inserts).
+      const lastSeen = new Map<string, number>();
+      let timer: Subscription | undefined;
+      const arm = (delay: number): void => {
+        timer = scheduler.schedule(onTimer, Math.max(0, delay));
+        subscriber.add(timer);
+      };
+      function onTimer(): void {
+        timer = undefined;
+        const now = scheduler.now();
+        for (const [k, seen] of lastSeen) {
+          if (seen + (idleTimeout as number) > now) {
+            arm(seen + (idleTimeout as number) - now);
+            break;
+          }
+          lastSeen.delete(k);
+          engine.flushKey(k, out);
+        }
+        drain();
+      }
+      const subscription = source.subscribe({
+        next(element) {
+          if (isDeadLetter(element)) {
+            subscriber.next(element);
+            return;
+          }
+          const k = key(element.value);
+          engine.add(element.value, element.positions, k, time(element.value), out);
+          drain();
+          if (idleTimeout !== undefined) {
+            lastSeen.delete(k);
+            lastSeen.set(k, scheduler.now());
+            if (timer === undefined) arm(idleTimeout);
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          engine.flushAll(out);
+          drain();
+          subscriber.complete();
+        },
+      });
+      return subscription;
+    });
+}
