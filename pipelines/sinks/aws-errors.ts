@@ -4,7 +4,7 @@
  * 5xx, timeouts, and anything the SDK itself marks `$retryable`. Decided by data (name,
  * status, flag), never by message text.
  */
-import { isRetriable } from '../../core/index.js';
+import { RetriesExhaustedError, ShardflowError, isRetriable } from '../../core/index.js';
 
 const TRANSIENT = new Set([
   'ProvisionedThroughputExceededException',
@@ -42,11 +42,12 @@ export function isTransientAwsError(error: unknown): boolean {
   return TRANSIENT.has(e.name ?? '') || TRANSIENT.has(e.code ?? '');
 }
 
-/** The error's service name, for {@link SinkFailure.code}. */
+/** The error's service name (or shardflow code; the last cause when retries ran out), for `SinkFailure.code`. */
 export function errorCode(error: unknown): string {
+  if (error instanceof RetriesExhaustedError) return errorCode(error.cause);
+  if (error instanceof ShardflowError) return error.code;
   if (typeof error === 'object' && error !== null) {
-    const e = error as SdkErrorShape & { cause?: unknown };
-    if (e.name === 'RetriesExhaustedError' && e.cause !== undefined) return errorCode(e.cause);
+    const e = error as SdkErrorShape;
     return e.name ?? e.code ?? 'Error';
   }
   return 'Error';
