@@ -15,3 +15,5 @@ export * from './checkpoint-tracker.js';
 export * from './shard-reader.js';
 export * from './polling-reader.js';
 export * from './fanout-reader.js';
+export * from './shard-consumer.js';
+export * from './consume.js';

@@ -7,6 +7,9 @@
  */
 import {
   ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -44,6 +47,30 @@ export class LeaseRefresher {
     if (!tableName) throw new ShardflowError('LEASE_TABLE', 'lease table name is required');
     this.dynamodb = dynamodb;
     this.tableName = tableName;
+  }
+
+  /** Creates the lease table (key `leaseKey`, on demand) unless it exists, and waits until ACTIVE. */
+  async createTableIfNotExists(timeoutMs = 30_000): Promise<void> {
+    try {
+      await this.dynamodb.send(
+        new CreateTableCommand({
+          TableName: this.tableName,
+          AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const d = await this.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }));
+      if (d.Table?.TableStatus === 'ACTIVE') return;
+      if (Date.now() > deadline)
+        throw new ShardflowError('LEASE_TABLE', `${this.tableName} not ACTIVE`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** All leases, strongly consistent, across scan pages. */
