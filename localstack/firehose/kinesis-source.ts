@@ -27,7 +27,7 @@ export interface KinesisSourceOptions {
   readonly startAt: number;
   /** Receives the user records of one GetRecords call, in order. */
   readonly deliver: (records: Uint8Array[]) => void;
-  /** Pause between polling rounds, ms. */
+  /** Pause between polling rounds, ms; default 1,000 (Firehose reads each shard about once a second). */
   readonly pollMs?: number;
   /** Re-lists shards every this many rounds (and when a shard ends). */
   readonly discoverEvery?: number;
@@ -58,7 +58,7 @@ export function userRecords(data: Uint8Array, partitionKey: string): Uint8Array[
 
 /** Starts reading; returns a function that stops after the current round. */
 export function startKinesisSource(options: KinesisSourceOptions): () => Promise<void> {
-  const { kinesis, streamName, startAt, deliver, pollMs = 200, discoverEvery = 10 } = options;
+  const { kinesis, streamName, startAt, deliver, pollMs = 1_000, discoverEvery = 10 } = options;
   const shards = new Map<string, ShardState>();
   let stopped = false;
   let round = 0;
