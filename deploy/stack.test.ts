@@ -8,6 +8,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { loadConfig, resourcesFor, type Resources } from '../core/index.js';
 import { workerEnvironment } from './settings.js';
 import {
+  STAR_ONLY_ACTIONS,
+  wildcardFindings,
   actionsOf,
   allStatements,
   only,
@@ -18,30 +20,6 @@ import {
   type FoundStatement,
   type Synthesized,
 } from './test-support.js';
-
-/** Actions for which AWS offers no resource-level permission: `Resource: "*"` is the only form. */
-const STAR_ONLY_ACTIONS = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
-
-/** Wildcard findings in identity policies (resource policies use "*" for "this resource"). */
-function wildcardFindings(json: CfnTemplate): string[] {
-  const findings: string[] = [];
-  for (const { resource, type, statement } of allStatements(json)) {
-    const actions = actionsOf(statement);
-    if (actions.some((a) => a === '*')) findings.push(`${resource}: Action "*"`);
-    if (type !== 'AWS::IAM::Policy' && type !== 'AWS::IAM::Role') continue;
-    if (statement.Principal) continue; // trust policy
-    if (actions.some((a) => a.endsWith(':*'))) findings.push(`${resource}: ${actions.join(',')}`);
-    if (!resourcesOf(statement).includes('*')) continue;
-    const unjustified = actions.filter((a) => !STAR_ONLY_ACTIONS.has(a));
-    if (unjustified.length > 0) findings.push(`${resource}: ${unjustified.join(',')} on "*"`);
-    if (
-      actions.includes('cloudwatch:PutMetricData') &&
-      !statement.Condition?.StringEquals?.['cloudwatch:namespace']
-    )
-      findings.push(`${resource}: PutMetricData on "*" without a namespace condition`);
-  }
-  return findings;
-}
 
 let dev: Synthesized;
 let names: Record<string, string>;

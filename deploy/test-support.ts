@@ -134,3 +134,31 @@ export function resourcesOf(statement: FoundStatement['statement']): unknown[] {
   const r = statement.Resource ?? [];
   return Array.isArray(r) ? r : [r];
 }
+
+/** Actions for which AWS offers no resource-level permission: `Resource: "*"` is the only form. */
+export const STAR_ONLY_ACTIONS = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
+
+/**
+ * Wildcard findings: `Action: "*"` anywhere; in identity policies also `service:*` actions
+ * and `Resource: "*"` for anything but {@link STAR_ONLY_ACTIONS} (PutMetricData only with a
+ * namespace condition). Resource policies use "*" for "this resource" and are exempt.
+ */
+export function wildcardFindings(json: CfnTemplate): string[] {
+  const findings: string[] = [];
+  for (const { resource, type, statement } of allStatements(json)) {
+    const actions = actionsOf(statement);
+    if (actions.some((a) => a === '*')) findings.push(`${resource}: Action "*"`);
+    if (type !== 'AWS::IAM::Policy' && type !== 'AWS::IAM::Role') continue;
+    if (statement.Principal) continue; // trust policy
+    if (actions.some((a) => a.endsWith(':*'))) findings.push(`${resource}: ${actions.join(',')}`);
+    if (!resourcesOf(statement).includes('*')) continue;
+    const unjustified = actions.filter((a) => !STAR_ONLY_ACTIONS.has(a));
+    if (unjustified.length > 0) findings.push(`${resource}: ${unjustified.join(',')} on "*"`);
+    if (
+      actions.includes('cloudwatch:PutMetricData') &&
+      !statement.Condition?.StringEquals?.['cloudwatch:namespace']
+    )
+      findings.push(`${resource}: PutMetricData on "*" without a namespace condition`);
+  }
+  return findings;
+}
