@@ -6,7 +6,15 @@
 import { ConfigError } from '../core/index.js';
 import { builtinRcfImage } from './rcf-image.js';
 import { settingsFrom, type EnvironmentInput } from './settings.js';
-import { actionsOf, allStatements, only, render, resourcesOf, synthesize } from './test-support.js';
+import {
+  actionsOf,
+  allStatements,
+  cdkJsonContext,
+  only,
+  render,
+  resourcesOf,
+  synthesize,
+} from './test-support.js';
 
 const reader =
   (environments: Record<string, EnvironmentInput>, extra: Record<string, unknown> = {}) =>
@@ -24,6 +32,16 @@ const failure = (fn: () => unknown): ConfigError => {
 };
 
 describe('settingsFrom', () => {
+  it('resolves every environment of cdk.json, each with its own names', () => {
+    const context = cdkJsonContext();
+    const environments = Object.keys(context['shardflow:environments'] as object);
+    expect(environments).toEqual(expect.arrayContaining(['dev', 'prod']));
+    const apps = environments.map(
+      (env) => settingsFrom((key) => ({ ...context, env })[key]).config.app,
+    );
+    expect(new Set(apps).size).toBe(environments.length);
+  });
+
   it('derives names from the app and the stop timeout from the drain deadline', () => {
     const s = settingsFrom(reader({ x: { config: { app: 'acme', drainDeadlineSeconds: 45 } } }), {
       region: 'eu-west-1',
