@@ -10,3 +10,4 @@ export * from './rcf/index.js';
 export * from './forecast/index.js';
 export * from './normalize/index.js';
 export * from './window/index.js';
+export * from './pivot/index.js';

@@ -7,3 +7,4 @@ export * from './position-set.js';
 export * from './traced.js';
 export * from './dead-letter.js';
 export * from './flow.js';
+export * from './map-traced.js';

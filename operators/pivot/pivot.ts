@@ -1,0 +1,140 @@
+/**
+ * @module operators/pivot/pivot
+ * `pivot`: long rows → one wide row per (deviceId, time) over a declared column set.
+ * Invariant: every input's positions end up on exactly one output — the wide row its rows
+ * joined, or a `schema` dead letter for a batch that mixes series or times.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import { ConfigError } from '../../core/index.js';
+import { PositionSetBuilder } from '../lineage/position-set.js';
+import { deadLetter } from '../lineage/dead-letter.js';
+import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import type { LongRow, WideRow } from './rows.js';
+
+/** Options of {@link pivot}. */
+export interface PivotOptions {
+  /** The declared columns (measures and prediction names such as `iaq~15`). */
+  readonly columns: readonly string[];
+}
+
+interface Group {
+  readonly deviceId: string;
+  readonly time: number;
+  readonly values: Record<string, number | null>;
+  filled: number;
+  readonly unknown: Set<string>;
+  readonly positions: PositionSetBuilder;
+}
+
+/**
+ * Assembles long rows into wide rows, one per series and time. A row is emitted as soon as
+ * every declared column has a value; otherwise when a later time arrives for the same
+ * series, or when the source completes — missing columns are then `null`. Measure names that
+ * are not declared are dropped and listed in the row's `unknown`. Inputs may be single rows
+ * or batches (as `unpivot` emits); a batch must belong to one series and time.
+ *
+ * @example
+ * ```ts
+ * predictions$.pipe(pivot({ columns: ['iaq', ...predictionColumns(['iaq'], [15, 30])] }))
+ * ```
+ */
+export function pivot(
+  options: PivotOptions,
+): OperatorFunction<Flow<LongRow | readonly LongRow[]>, Flow<WideRow>> {
+  const { columns } = options;
+  if (columns.length === 0) throw new ConfigError('pivot.columns', 'declare at least one column');
+  if (new Set(columns).size !== columns.length)
+    throw new ConfigError('pivot.columns', 'columns must be unique');
+  const declared = new Set(columns);
+  return (source) =>
+    new Observable<Flow<WideRow>>((subscriber) => {
+      // Open groups per series, in arrival order of their first row.
+      const open = new Map<string, Map<number, Group>>();
+      const emit = (g: Group): void => {
+        const values: Record<string, number | null> = {};
+        for (const c of columns) values[c] = g.values[c] ?? null;
+        subscriber.next({
+          value: { time: g.time, deviceId: g.deviceId, values, unknown: [...g.unknown].sort() },
+          positions: g.positions.build(),
+        });
+      };
+      const flushBefore = (deviceId: string, groups: Map<number, Group>, time: number): void => {
+        const due = [...groups.values()]
+          .filter((g) => g.time < time)
+          .sort((a, b) => a.time - b.time);
+        for (const g of due) {
+          groups.delete(g.time);
+          emit(g);
+        }
+        if (groups.size === 0) open.delete(deviceId);
+      };
+      return source.subscribe({
+        next(element) {
+          if (isDeadLetter(element)) {
+            subscriber.next(element);
+            return;
+          }
+          const rows: readonly LongRow[] = Array.isArray(element.value)
+            ? element.value
+            : [element.value as LongRow];
+          const first = rows[0];
+          if (first === undefined) {
+            subscriber.next(
+              deadLetter('schema', 'empty batch of long rows', rows, element.positions),
+            );
+            return;
+          }
+          if (rows.some((r) => r.deviceId !== first.deviceId || r.time !== first.time)) {
+            subscriber.next(
+              deadLetter(
+                'schema',
+                'a batch must hold one deviceId and time',
+                rows,
+                element.positions,
+              ),
+            );
+            return;
+          }
+          const { deviceId, time } = first;
+          let groups = open.get(deviceId);
+          if (groups !== undefined) flushBefore(deviceId, groups, time);
+          groups = open.get(deviceId);
+          if (groups === undefined) {
+            groups = new Map();
+            open.set(deviceId, groups);
+          }
+          let g = groups.get(time);
+          if (g === undefined) {
+            g = {
+              deviceId,
+              time,
+              values: {},
+              filled: 0,
+              unknown: new Set(),
+              positions: new PositionSetBuilder(),
+            };
+            groups.set(time, g);
+          }
+          for (const r of rows) {
+            if (!declared.has(r.measure_name)) {
+              g.unknown.add(r.measure_name);
+              continue;
+            }
+            if (!(r.measure_name in g.values)) g.filled++;
+            g.values[r.measure_name] = r.measure_value;
+          }
+          g.positions.addSet(element.positions);
+          if (g.filled === columns.length) {
+            groups.delete(time);
+            if (groups.size === 0) open.delete(deviceId);
+            emit(g);
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          for (const [deviceId, groups] of [...open]) flushBefore(deviceId, groups, Infinity);
+          subscriber.complete();
+        },
+      });
+    });
+}
