@@ -235,7 +235,10 @@ export class ShardConsumer {
           for (const user of deaggregate(record)) {
             if (isCheckpointed(user, lease.checkpoint)) continue; // restart inside an aggregate
             const ordinal = this.deps.nextOrdinal();
-            this.tracker.delivered(ordinal, user);
+            this.tracker.delivered(ordinal, {
+              sequenceNumber: user.sequenceNumber,
+              subSequenceNumber: user.subSequenceNumber,
+            });
             records.push({
               position: {
                 shardId: this.shardId,
