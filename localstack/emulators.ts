@@ -14,6 +14,7 @@ import type { Endpoints } from '../core/index.js';
 import { startProcess, type EmulatorProcess } from './emulator-process.js';
 import { portFor } from './ports.js';
 import { firehoseEmulator } from './firehose/definition.js';
+import { modelServerEmulator } from './model-server.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
@@ -151,6 +152,7 @@ export const DEFAULT_EMULATORS: readonly EmulatorDefinition[] = [
   dynalite,
   s3rver,
   firehoseEmulator,
+  modelServerEmulator,
 ];
 
 /** Credentials the local cloud exports: s3rver accepts only this pair; the others accept any. */
