@@ -11,3 +11,5 @@ export { isTransientAwsError, errorCode } from './aws-errors.js';
 export * from './firehose-sink.js';
 export * from './dynamodb-sink.js';
 export * from './dead-letter-sink.js';
+export * from './sink-metrics.js';
+export * from './write-to-sink.js';
