@@ -95,7 +95,7 @@ describe('builtinRcfImage', () => {
 describe('a built-in RCF, on-demand, prebuilt-image environment', () => {
   const artefact = 's3://models-bucket/rcf/model.tar.gz';
   const workerImage = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shardflow-worker:v7';
-  const { json, template } = synthesize(
+  const variant = synthesize(
     {
       env: 'variant',
       workerImage,
@@ -110,6 +110,9 @@ describe('a built-in RCF, on-demand, prebuilt-image environment', () => {
     },
     {},
   );
+  const { json, template } = variant;
+
+  afterAll(() => variant.cleanup());
 
   it('runs SageMaker built-in RCF with the artefact, reading only that object', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {

@@ -36,6 +36,8 @@ beforeAll(() => {
   }
 });
 
+afterAll(() => dev?.cleanup());
+
 describe('the dev stack', () => {
   it('encrypts the stream, the tables, the bucket and the Direct PUT delivery streams', () => {
     const key = only(dev.json, 'AWS::KMS::Key');

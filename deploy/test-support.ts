@@ -5,7 +5,7 @@
  * (`stream.Arn/consumer/*`) so permissions can be compared exactly, and find every policy
  * statement in a template. Test-only; not exported from the folder's index.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -32,6 +32,8 @@ export interface Synthesized {
   readonly template: Template;
   /** The raw template JSON. */
   readonly json: CfnTemplate;
+  /** Removes the cloud assembly (staged image contexts included) from the temp folder. */
+  readonly cleanup: () => void;
 }
 
 /** CloudFormation resources by logical id. */
@@ -44,13 +46,12 @@ export function synthesize(
   context: Record<string, unknown> = {},
   defaults: { region?: string } = { region: 'us-east-1' },
 ): Synthesized {
-  const app = new App({
-    context: { ...cdkJsonContext(), ...context },
-    outdir: mkdtempSync(join(tmpdir(), 'shardflow-cdk-')),
-  });
+  const outdir = mkdtempSync(join(tmpdir(), 'shardflow-cdk-'));
+  const app = new App({ context: { ...cdkJsonContext(), ...context }, outdir });
   const { stack, settings } = buildApp(app, { contextDirectory: REPO_ROOT, ...defaults });
   const template = Template.fromStack(stack);
-  return { stack, settings, template, json: template.toJSON() as CfnTemplate };
+  const cleanup = () => rmSync(outdir, { recursive: true, force: true });
+  return { stack, settings, template, json: template.toJSON() as CfnTemplate, cleanup };
 }
 
 /** Logical id of the only resource of a type (throws if not exactly one). */
