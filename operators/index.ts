@@ -11,3 +11,4 @@ export * from './forecast/index.js';
 export * from './normalize/index.js';
 export * from './window/index.js';
 export * from './pivot/index.js';
+export * from './resample/index.js';

@@ -1,0 +1,5 @@
+/**
+ * @module operators/resample
+ * Regular grids and gap imputation.
+ */
+export * from './resample.js';
