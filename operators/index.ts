@@ -12,3 +12,4 @@ export * from './normalize/index.js';
 export * from './window/index.js';
 export * from './pivot/index.js';
 export * from './resample/index.js';
+export * from './features/index.js';

@@ -1,0 +1,60 @@
+/**
+ * @module operators/features/differences
+ * `differences`: value minus the value `lag` elements earlier, per key. One output per
+ * input, with the input's positions; the first `lag` elements of a key have `null`.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import { ConfigError } from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import type { SeriesOptions, SeriesPoint } from './series.js';
+
+/** Options of {@link differences}. */
+export interface DifferencesOptions<T> extends SeriesOptions<T> {
+  /** How many elements back to difference against. Default 1. */
+  readonly lag?: number;
+}
+
+/** A value and its difference to the value `lag` elements before (per key). */
+export interface Difference extends SeriesPoint {
+  readonly difference: number | null;
+}
+
+/**
+ * Differences each key's series (first-order by default), e.g. to remove a trend.
+ * @example `readings$.pipe(differences({ key: readingKey, time: readingTime, value: (r) => r.readings.co2 }))`
+ */
+export function differences<T>(
+  options: DifferencesOptions<T>,
+): OperatorFunction<Flow<T>, Flow<Difference>> {
+  const { key, time, value, lag = 1 } = options;
+  if (!Number.isSafeInteger(lag) || lag < 1)
+    throw new ConfigError('differences.lag', `expected a positive integer, got ${lag}`);
+  return (source) =>
+    new Observable<Flow<Difference>>((subscriber) => {
+      const history = new Map<string, number[]>();
+      return source.subscribe({
+        next(element) {
+          if (isDeadLetter(element)) {
+            subscriber.next(element);
+            return;
+          }
+          const k = key(element.value);
+          const v = value(element.value);
+          let h = history.get(k);
+          if (h === undefined) {
+            h = [];
+            history.set(k, h);
+          }
+          const difference = h.length === lag ? v - (h[0] as number) : null;
+          h.push(v);
+          if (h.length > lag) h.shift();
+          subscriber.next({
+            value: { key: k, time: time(element.value), value: v, difference },
+            positions: element.positions,
+          });
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
