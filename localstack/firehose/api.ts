@@ -98,6 +98,23 @@ export class FirehoseApi {
     );
   }
 
+  /** Delivers every stream's buffer now (emulator-only; streams and sources keep running). */
+  async flushBuffers(): Promise<void> {
+    await Promise.all(
+      [...this.streams.values()].map(({ stream }) => stream.flush(() => this.clock.now())),
+    );
+  }
+
+  /** Per-stream counters: records pending, objects and records delivered, failed S3 writes. */
+  stats(): Json {
+    return Object.fromEntries(
+      [...this.streams.values()].map(({ stream }) => [
+        stream.settings.name,
+        { pending: stream.pending, ...stream.stats },
+      ]),
+    );
+  }
+
   /** A stream by name, for tests and the source reader. */
   stream(name: string): DeliveryStream | undefined {
     return this.streams.get(name)?.stream;

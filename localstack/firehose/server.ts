@@ -15,6 +15,8 @@ import { FirehoseApiError } from './errors.js';
 import type { Json } from './create-input.js';
 
 const TARGET_PREFIX = 'Firehose_20150804.';
+/** Emulator-only endpoints (not part of the Firehose API): `/_shardflow/flush`, `/_shardflow/stats`. */
+const ADMIN_PREFIX = '/_shardflow/';
 const MAX_BODY = 16 * 1024 * 1024;
 
 /** Options of {@link startFirehoseEmulator}. */
@@ -58,6 +60,24 @@ function send(response: ServerResponse, status: number, body: Json, errorType?: 
   response.end(text);
 }
 
+/**
+ * The emulator's own endpoints, for tests and the dev view: `POST /_shardflow/flush`
+ * delivers every buffer now (so a test need not wait out a 60 s interval);
+ * `GET /_shardflow/stats` reports per stream what is pending and delivered.
+ */
+async function admin(api: FirehoseApi, method: string, url: string): Promise<Json> {
+  const path = url.slice(ADMIN_PREFIX.length).split('?')[0];
+  if (method === 'POST' && path === 'flush') {
+    await api.flushBuffers();
+    return { flushed: true, streams: api.stats() };
+  }
+  if (method === 'GET' && path === 'stats') return { streams: api.stats() };
+  throw new FirehoseApiError(
+    'UnknownOperationException',
+    `Unknown emulator endpoint ${method} ${url}`,
+  );
+}
+
 /** Starts the emulator on loopback. */
 export async function startFirehoseEmulator(
   options: FirehoseEmulatorOptions,
@@ -72,6 +92,10 @@ export async function startFirehoseEmulator(
       try {
         if (closing) throw new FirehoseApiError('ServiceUnavailableException', 'Shutting down.');
         const body = await readBody(request);
+        if (request.url?.startsWith(ADMIN_PREFIX)) {
+          send(response, 200, await admin(api, request.method ?? 'GET', request.url));
+          return;
+        }
         const target = String(request.headers['x-amz-target'] ?? '');
         if (request.method !== 'POST' || !target.startsWith(TARGET_PREFIX))
           throw new FirehoseApiError('UnknownOperationException', `Unknown operation ${target}`);
