@@ -13,3 +13,7 @@ export * from './window/index.js';
 export * from './pivot/index.js';
 export * from './resample/index.js';
 export * from './features/index.js';
+// operators/inference/ is this folder's own sub-folder (pure operators), not the top-level
+// inference/ model server that the no-restricted-imports rule is about.
+// eslint-disable-next-line no-restricted-imports
+export * from './inference/index.js';
