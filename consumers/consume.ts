@@ -234,7 +234,7 @@ export function consume(options: ConsumeOptions): Consumer {
         handoff.add(key);
         const shard = current(key);
         if (shard)
-          shard.requestShutdown(now() + (options.handoffTimeoutMs ?? failoverTimeMs / 2) * 0.8);
+          shard.requestShutdown(now() + (options.handoffTimeoutMs ?? failoverTimeMs) * 0.5);
         else void coordinator.completeHandoff(key);
       },
     },

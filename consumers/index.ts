@@ -17,3 +17,5 @@ export * from './polling-reader.js';
 export * from './fanout-reader.js';
 export * from './shard-consumer.js';
 export * from './consume.js';
+export * from './metrics.js';
+export * from './worker.js';

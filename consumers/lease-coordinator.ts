@@ -43,7 +43,7 @@ export interface LeaseCoordinatorOptions {
   readonly failoverTimeMs: number;
   /** Between take cycles; default `failoverTimeMs`. */
   readonly takeIntervalMs?: number;
-  /** How long a new owner waits for a graceful hand-off; default `failoverTimeMs / 2`. */
+  /** How long a new owner waits for a graceful hand-off; default `failoverTimeMs`. */
   readonly handoffTimeoutMs?: number;
   readonly maxLeasesForWorker?: number;
   readonly maxStealsPerCycle?: number;
@@ -76,7 +76,7 @@ export class LeaseCoordinator {
     }
     this.o = {
       takeIntervalMs: failoverTimeMs,
-      handoffTimeoutMs: Math.floor(failoverTimeMs / 2),
+      handoffTimeoutMs: failoverTimeMs,
       maxStealsPerCycle: 1,
       now: Date.now,
       random: Math.random,

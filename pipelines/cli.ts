@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { registerDev } from './commands/dev.js';
+import { registerConsume } from './commands/consume.js';
 import { runCli } from './commands/run-cli.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -13,5 +14,6 @@ const program = new Command('shardflow')
   .description('Streaming dataflow on Amazon Kinesis: produce, consume, score, forecast')
   .showHelpAfterError();
 registerDev(program);
+registerConsume(program);
 
 await runCli(program);
