@@ -18,6 +18,6 @@ export {
 } from './settings.js';
 export type { DeploySettings, EnvironmentInput, ContextReader } from './settings.js';
 export { builtinRcfImage, RCF_REGISTRY_ACCOUNTS } from './rcf-image.js';
-export { workerStatements, WORKER_COMMAND } from './worker-service.js';
+export { workerStatements, workerShellCommand, WORKER_COMMAND } from './worker-service.js';
 export { lintDockerfile, parseDockerfile } from './dockerfile-lint.js';
 export type { DockerInstruction, DockerfileProblem } from './dockerfile-lint.js';

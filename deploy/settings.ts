@@ -229,7 +229,7 @@ export function settingsFrom(
 /**
  * The worker container's environment: every configuration field the worker reads with
  * `loadConfig(process.env)`, so its names are exactly the deployed ones. `workerId` is
- * left to its default (the task's host name) so each task is a distinct lease owner.
+ * not among them: the container command sets one per task start (`workerShellCommand`).
  */
 export function workerEnvironment(config: Config): Record<string, string> {
   const env: Record<string, string> = {};

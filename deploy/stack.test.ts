@@ -4,9 +4,11 @@
  * permissions, scaling and alarms, stop timeout vs drain deadline, and resource names
  * identical to what the worker and the local cloud derive from the configuration.
  */
+import { spawnSync } from 'node:child_process';
 import { Match } from 'aws-cdk-lib/assertions';
 import { loadConfig, resourcesFor, type Resources } from '../core/index.js';
 import { workerEnvironment } from './settings.js';
+import { WORKER_COMMAND, workerShellCommand } from './worker-service.js';
 import {
   STAR_ONLY_ACTIONS,
   wildcardFindings,
@@ -37,6 +39,31 @@ beforeAll(() => {
 });
 
 afterAll(() => dev?.cleanup());
+
+describe('the worker container command', () => {
+  it('gives each start a distinct SHARDFLOW_WORKER_ID and execs node in place of the shell', () => {
+    const probe = [
+      process.execPath,
+      '-e',
+      'console.log(JSON.stringify({ id: process.env.SHARDFLOW_WORKER_ID, ppid: process.ppid, quote: "it\'s" }))',
+    ];
+    const run = () => {
+      const [shell, flag, script] = workerShellCommand(probe);
+      const out = spawnSync(shell!, [flag!, script!], {
+        env: { PATH: process.env.PATH, HOSTNAME: 'ip-10-0-0-7' },
+        encoding: 'utf8',
+      });
+      expect(out.stderr).toBe('');
+      return JSON.parse(out.stdout) as { id: string; ppid: number; quote: string };
+    };
+    const [a, b] = [run(), run()];
+    expect(a.id).toMatch(/^ip-10-0-0-7-[0-9a-f-]{36}$/);
+    expect(b.id).not.toBe(a.id);
+    expect(a.quote).toBe("it's"); // arguments are quoted for the shell
+    // exec: node's parent is this test process, not an intermediate shell.
+    expect(a.ppid).toBe(process.pid);
+  });
+});
 
 describe('the dev stack', () => {
   it('encrypts the stream, the tables, the bucket and the Direct PUT delivery streams', () => {
@@ -310,7 +337,8 @@ describe('the dev stack', () => {
     expect(container!.HealthCheck.Command.join(' ')).toContain(
       `127.0.0.1:${env.SHARDFLOW_HTTP_PORT}/healthz`,
     );
-    expect(container!.Command).toEqual(['node', 'dist/pipelines/cli.js', 'consume']);
+    expect(container!.Command).toEqual(workerShellCommand(WORKER_COMMAND));
+    expect(WORKER_COMMAND).toEqual(['node', 'dist/pipelines/cli.js', 'consume']);
   });
 
   it('names every resource exactly as the worker and the local cloud derive them', () => {

@@ -33,8 +33,25 @@ export interface WorkerServiceProps {
   readonly contextDirectory: string;
 }
 
-/** The worker's command inside its image. */
+/** The worker's command inside its image (the image's own CMD). */
 export const WORKER_COMMAND = ['node', 'dist/pipelines/cli.js', 'consume'];
+
+/**
+ * The container command ECS runs: {@link WORKER_COMMAND} with a lease-owner id unique to
+ * this task start (`<host name>-<random UUID>`, as KCL's default worker id), exported as
+ * `SHARDFLOW_WORKER_ID`. Two tasks must never share an id, and Fargate's host name alone is
+ * not a documented guarantee. `exec` replaces the shell, so node stays tini's direct child
+ * and receives SIGTERM itself.
+ */
+export function workerShellCommand(command: readonly string[] = WORKER_COMMAND): string[] {
+  const quoted = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return [
+    'sh',
+    '-c',
+    'export SHARDFLOW_WORKER_ID="${HOSTNAME:-worker}-$(cat /proc/sys/kernel/random/uuid)"; ' +
+      `exec ${quoted}`,
+  ];
+}
 
 /** The Fargate service, its task role and its scaling. */
 export class WorkerService extends Construct {
@@ -92,7 +109,7 @@ export class WorkerService extends Construct {
     const port = config.httpPort;
     taskDefinition.addContainer('worker', {
       image: this.image(worker.image, props.contextDirectory),
-      command: WORKER_COMMAND,
+      command: workerShellCommand(),
       environment: workerEnvironment(config),
       portMappings: [{ containerPort: port, name: 'http' }],
       healthCheck: {
