@@ -9,3 +9,5 @@ export { ModelStore, loadModel, DEFAULT_MODEL } from './model-store.js';
 export type { RcfSpec } from './model-store.js';
 export { PayloadError, invokeModel, parseCsvRows, requestRows } from './payloads.js';
 export type { Model, Invocation } from './payloads.js';
+export { sageMakerInvoke } from './invoker.js';
+export type { SageMakerInvokeOptions } from './invoker.js';
