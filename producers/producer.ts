@@ -261,6 +261,7 @@ export class KinesisProducer {
   private pump(): void {
     const now = this.o.clock.now();
     this.s.sweepExpired(now, (p) => this.fail(p, 'TTL_EXPIRED', p.lastCode));
+    if (this.s.queued === 0) return; // nothing to send: no calls, no refresh, no timers
     if (this.map && now - this.mapLoadedAt > this.o.shardMapTtlMs) this.stale = true;
     if (this.stale || !this.map) {
       if (!this.refreshing) {
