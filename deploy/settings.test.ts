@@ -70,6 +70,11 @@ describe('settingsFrom', () => {
     expect(
       failure(() => settingsFrom(reader({ x: { config: { app: 'Bad_Name' } } }))).field,
     ).toMatch(/^app/);
+    expect(
+      failure(() =>
+        settingsFrom(reader({ x: { config: { shardCount: 2 }, worker: { maxTasks: 3 } } })),
+      ).field,
+    ).toBe('worker.maxTasks');
   });
 
   it('lets -c workerImage / modelServerImage override the environment', () => {

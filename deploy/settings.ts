@@ -203,6 +203,12 @@ export function settingsFrom(
   if (rest.worker.minTasks > rest.worker.maxTasks) {
     throw new ConfigError('worker.minTasks', 'must not exceed worker.maxTasks');
   }
+  if (rest.stream.mode === 'provisioned' && rest.worker.maxTasks > config.shardCount) {
+    throw new ConfigError(
+      'worker.maxTasks',
+      `${rest.worker.maxTasks} workers for ${config.shardCount} shards: the extra ones would hold no lease`,
+    );
+  }
   if (rest.worker.scaleInIteratorAgeMs >= rest.worker.scaleOutIteratorAgeMs) {
     throw new ConfigError('worker.scaleInIteratorAgeMs', 'must be below scaleOutIteratorAgeMs');
   }
