@@ -11,6 +11,8 @@ import { DeliveryStream, type ObjectWriter } from './delivery-stream.js';
 import { FirehoseApiError, invalidArgument, streamNotFound, validationError } from './errors.js';
 import { checkBatch, checkRecord, RecordRateLimit } from './limits.js';
 import { checkStreamName, parseCreateInput, type Json } from './create-input.js';
+import type { Journal } from './journal.js';
+import type { DeliveryStreamSettings } from './delivery-stream.js';
 
 /** An injectable clock (epoch milliseconds). */
 export interface Clock {
@@ -30,6 +32,8 @@ export interface FirehoseApiOptions {
   readonly recordsPerSecond?: number;
   /** Starts Kinesis source readers; required for KinesisStreamAsSource streams. */
   readonly startSource?: SourceStarter;
+  /** Journal that keeps acknowledged records across a crash; streams are restored from it. */
+  readonly journal?: Journal;
 }
 
 const recordId = (): string => randomBytes(56).toString('base64');
@@ -62,6 +66,9 @@ export class FirehoseApi {
     this.clock = clock;
     this.region = region;
     this.account = account;
+    for (const settings of options.journal?.loadStreams() ?? []) {
+      this.register(settings).restore(options.journal?.loadRecords(settings.name) ?? []);
+    }
   }
 
   /** Dispatches one operation by its name (the part after `Firehose_20150804.`). */
@@ -137,12 +144,25 @@ export class FirehoseApi {
       );
     if (settings.type === 'KinesisStreamAsSource' && !this.options.startSource)
       throw invalidArgument('this emulator was started without a Kinesis endpoint');
-    const stream = new DeliveryStream(settings, this.options.write);
-    const limit = new RecordRateLimit(this.options.recordsPerSecond ?? 5_000, now);
+    this.register(settings);
+    this.saveStreams();
+    return { DeliveryStreamARN: settings.arn };
+  }
+
+  private register(settings: DeliveryStreamSettings): DeliveryStream {
+    const journal = this.options.journal?.stream(settings.name);
+    const stream = new DeliveryStream(settings, this.options.write, journal);
+    const limit = new RecordRateLimit(this.options.recordsPerSecond ?? 5_000, this.clock.now());
     const stopSource =
       settings.type === 'KinesisStreamAsSource' ? this.options.startSource?.(stream) : undefined;
     this.streams.set(settings.name, { stream, limit, ...(stopSource ? { stopSource } : {}) });
-    return { DeliveryStreamARN: settings.arn };
+    return stream;
+  }
+
+  private saveStreams(): void {
+    this.options.journal?.saveStreams(
+      [...this.streams.values()].map(({ stream }) => stream.settings),
+    );
   }
 
   private describe(input: Json): Json {
@@ -218,8 +238,10 @@ export class FirehoseApi {
   private async remove(input: Json): Promise<Json> {
     const found = this.entry(input.DeliveryStreamName);
     this.streams.delete(found.stream.settings.name);
+    this.saveStreams();
     await found.stopSource?.();
     await found.stream.flush(() => this.clock.now());
+    this.options.journal?.remove(found.stream.settings.name);
     return {};
   }
 

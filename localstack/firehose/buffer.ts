@@ -45,6 +45,11 @@ export class DeliveryBuffer {
     return this.records.length;
   }
 
+  /** A copy of what is buffered, in order (for the journal). */
+  snapshot(): readonly BufferedRecord[] {
+    return [...this.records];
+  }
+
   /** Appends a record. */
   add(record: BufferedRecord): void {
     this.records.push(record);

@@ -53,6 +53,8 @@ export const firehoseEmulator: EmulatorDefinition = {
           ...(kinesis ? ['--kinesis-endpoint', kinesis] : []),
           '--region',
           await clients.s3.config.region(),
+          '--data-dir',
+          join(workDir, 'firehose'),
         ],
         nodeOptions: compiled ? [] : ['--import', 'tsx'],
         cwd: join(here, '..', '..'),

@@ -3,12 +3,14 @@
  * One delivery stream of the emulator: its description (as DescribeDeliveryStream returns
  * it), its buffer and its deliveries to S3. Invariant: a record accepted by `accept` is in
  * the buffer or in an object S3 acknowledged; a failed S3 write puts the batch back, in
- * order, to be retried on the next tick — acknowledged data is never dropped. At most one
+ * order, to be retried on the next tick — acknowledged data is never dropped; with a
+ * journal, accepted records are journaled before `accept` returns. At most one
  * delivery per stream is in flight, so objects of one stream are written in order.
  */
 import { gzipSync } from 'node:zlib';
 import { randomUUID, randomBytes } from 'node:crypto';
-import { DeliveryBuffer, type BufferBatch } from './buffer.js';
+import { DeliveryBuffer, type BufferBatch, type BufferedRecord } from './buffer.js';
+import type { StreamJournal } from './journal.js';
 import { objectKey } from './object-key.js';
 
 /** Writes one object; resolves once the object store acknowledged it. */
@@ -54,6 +56,7 @@ export class DeliveryStream {
   constructor(
     readonly settings: DeliveryStreamSettings,
     private readonly write: ObjectWriter,
+    private readonly journal?: StreamJournal,
   ) {
     this.buffer = new DeliveryBuffer({
       sizeBytes: settings.sizeInMBs * 1024 * 1024,
@@ -63,7 +66,14 @@ export class DeliveryStream {
 
   /** Buffers records that arrived at `now`. */
   accept(records: readonly Uint8Array[], now: number): void {
-    for (const data of records) this.buffer.add({ data, arrival: now });
+    const accepted = records.map((data) => ({ data, arrival: now }));
+    this.journal?.append(accepted);
+    for (const record of accepted) this.buffer.add(record);
+  }
+
+  /** Re-buffers records recovered from the journal (they are journaled already). */
+  restore(records: readonly BufferedRecord[]): void {
+    for (const record of records) this.buffer.add(record);
   }
 
   /** Records waiting for delivery. */
@@ -116,6 +126,7 @@ export class DeliveryStream {
       });
       this.stats.objects += 1;
       this.stats.records += batch.records.length;
+      this.journal?.reset(this.buffer.snapshot());
     } catch {
       this.stats.failedWrites += 1;
       this.buffer.putBack(batch);

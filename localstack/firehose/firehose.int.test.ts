@@ -6,6 +6,9 @@
  * source, and flush on SIGTERM of the real process.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -25,6 +28,7 @@ import { uniqueName, waitFor } from '../../test/helpers.js';
 import { waitStreamActive } from '../bootstrap.js';
 import { kinesisSourceStarter } from './kinesis-source.js';
 import { s3Writer } from './s3-writer.js';
+import { flushFirehose } from './admin.js';
 import { startFirehoseEmulator, type FirehoseEmulator } from './server.js';
 
 const clock = { t: Date.UTC(2026, 10, 23, 7, 30, 0), now: () => clock.t };
@@ -319,28 +323,72 @@ describe('Firehose emulator: Kinesis stream as source', () => {
   });
 });
 
+/** Starts `main.ts` as a process; resolves with its endpoint once it listens. */
+async function startProcess(args: readonly string[]) {
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', main, '--s3-endpoint', process.env.AWS_ENDPOINT_URL_S3!, ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const endpoint = await waitFor(() => /listening on (\S+)/.exec(out)?.[1], {
+    what: 'emulator to listen',
+  });
+  return { child, endpoint, exited };
+}
+
 describe('Firehose emulator process', () => {
+  it('with --data-dir, keeps what it acknowledged across SIGKILL and delivers it after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fh-data-'));
+    const first = await startProcess(['--data-dir', dataDir, '--port', '0']);
+    let second: Awaited<ReturnType<typeof startProcess>> | undefined;
+    try {
+      const name = uniqueName('crash');
+      firehose = clientsFor(first.endpoint).firehose;
+      await create(name, {
+        ExtendedS3DestinationConfiguration: {
+          RoleARN: 'arn:aws:iam::000000000000:role/r',
+          BucketARN: `arn:aws:s3:::${bucket}`,
+          Prefix: `${name}/`,
+          BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 900 },
+        },
+      });
+      const put = await firehose.send(
+        new PutRecordBatchCommand({ DeliveryStreamName: name, Records: lines(20, 'k') }),
+      );
+      expect(put.FailedPutCount).toBe(0);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(await list(`${name}/`)).toEqual([]);
+      second = await startProcess(['--data-dir', dataDir]);
+      firehose = clientsFor(second.endpoint).firehose;
+      const d = await firehose.send(
+        new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }),
+      );
+      expect(d.DeliveryStreamDescription?.DeliveryStreamStatus).toBe('ACTIVE');
+      expect((await flushFirehose(second.endpoint))[name]).toMatchObject({
+        pending: 0,
+        records: 20,
+      });
+      const keys = await list(`${name}/`);
+      expect((await Promise.all(keys.map(read))).map(String).join('')).toBe(
+        lines(20, 'k')
+          .map((l) => l.Data.toString())
+          .join(''),
+      );
+    } finally {
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
+      if (second && second.child.exitCode === null) second.child.kill('SIGKILL');
+      firehose = clientsFor(emulator.endpoint).firehose;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('delivers everything it acknowledged when stopped with SIGTERM', async () => {
-    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        main,
-        '--s3-endpoint',
-        process.env.AWS_ENDPOINT_URL_S3!,
-        '--tick-ms',
-        '50',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const endpoint = await waitFor(() => /listening on (\S+)/.exec(out)?.[1], {
-      what: 'emulator to listen',
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const { child, endpoint, exited } = await startProcess(['--tick-ms', '50']);
     try {
       firehose = clientsFor(endpoint).firehose;
       const name = uniqueName('term');

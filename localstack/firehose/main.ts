@@ -4,7 +4,8 @@
  * `tsx localstack/firehose/main.ts --port P --s3-endpoint URL [--kinesis-endpoint URL]`.
  * Prints one line `firehose emulator listening on <url>` when ready. On SIGTERM or SIGINT
  * it stops accepting requests, delivers every buffered record to S3, and exits 0 — so
- * nothing it acknowledged is lost on a clean stop.
+ * nothing it acknowledged is lost on a clean stop; with `--data-dir` its journal also
+ * keeps acknowledged records across a crash.
  */
 import { Command, Option } from 'commander';
 import { createAwsClients } from '../../adapters/index.js';
@@ -12,6 +13,7 @@ import { loadConfig } from '../../core/index.js';
 import { startFirehoseEmulator } from './server.js';
 import { kinesisSourceStarter } from './kinesis-source.js';
 import { s3Writer } from './s3-writer.js';
+import { Journal } from './journal.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -28,6 +30,7 @@ const program = new Command('firehose-emulator')
   )
   .requiredOption('--s3-endpoint <url>', 'S3 endpoint objects are written to')
   .option('--kinesis-endpoint <url>', 'Kinesis endpoint for KinesisStreamAsSource streams')
+  .option('--data-dir <dir>', 'journal folder: acknowledged records survive a crash')
   .option('--region <region>', 'region in ARNs', process.env.AWS_REGION ?? 'us-east-1')
   .addOption(new Option('--tick-ms <ms>', 'buffer check period').argParser(positive).default(200))
   .addOption(
@@ -40,6 +43,7 @@ const program = new Command('firehose-emulator')
       port: number;
       s3Endpoint: string;
       kinesisEndpoint?: string;
+      dataDir?: string;
       region: string;
       tickMs: number;
       recordsPerSecond: number;
@@ -57,6 +61,7 @@ const program = new Command('firehose-emulator')
         tickMs: opts.tickMs,
         recordsPerSecond: opts.recordsPerSecond,
         write: s3Writer(clients.s3),
+        ...(opts.dataDir ? { journal: new Journal(opts.dataDir) } : {}),
         ...(opts.kinesisEndpoint
           ? {
               startSource: kinesisSourceStarter(clients.kinesis, { now: () => Date.now() }),
