@@ -26,3 +26,4 @@ export type { KinesisProducerOptions, PutResult, ProducerStats } from './produce
 export type { ProducerClock } from './producer-state.js';
 export { producerMetrics } from './producer-events.js';
 export type { ProducerEvent, ProducerListener } from './producer-events.js';
+export * from './sources/index.js';

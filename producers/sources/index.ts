@@ -1,0 +1,20 @@
+/**
+ * @module producers/sources
+ * The sources that feed the producer: the device simulator, the household replay, the
+ * HTTP ingest server, and the pacing that runs simulated time faster than real time.
+ */
+export { DeviceSimulator } from './device-simulator.js';
+export type { AnomalyKind, AnomalyLabel, DeviceSimulatorOptions } from './device-simulator.js';
+export {
+  householdEvents,
+  householdId,
+  loadHouseholdRows,
+  parseHouseholdRows,
+} from './household-replay.js';
+export type { HouseholdEvent, HouseholdReplayOptions, HouseholdRow } from './household-replay.js';
+export { startHttpIngest } from './http-ingest.js';
+export type { HttpIngest, HttpIngestOptions } from './http-ingest.js';
+export { paced } from './pacing.js';
+export type { PacedIterable, PacingOptions } from './pacing.js';
+export { prng, seedOf } from './prng.js';
+export type { Prng } from './prng.js';
