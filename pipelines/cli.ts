@@ -6,6 +6,8 @@
 import { Command } from 'commander';
 import { registerDev } from './commands/dev.js';
 import { registerConsume } from './commands/consume.js';
+import { registerProduce } from './commands/produce.js';
+import { registerReplay } from './commands/replay.js';
 import { runCli } from './commands/run-cli.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -15,5 +17,7 @@ const program = new Command('shardflow')
   .showHelpAfterError();
 registerDev(program);
 registerConsume(program);
+registerReplay(program);
+registerProduce(program);
 
 await runCli(program);
