@@ -78,6 +78,47 @@ function insertOrdinal(list: number[], ordinal: number): void {
   for (const x of merged) list.push(x);
 }
 
+/** A read-only one-entry map: the common case (one shard) without a hash table. */
+class OneShard implements ReadonlyMap<string, readonly number[]> {
+  constructor(
+    private readonly shardId: string,
+    private readonly list: readonly number[],
+  ) {}
+  get size(): number {
+    return 1;
+  }
+  get(key: string): readonly number[] | undefined {
+    return key === this.shardId ? this.list : undefined;
+  }
+  has(key: string): boolean {
+    return key === this.shardId;
+  }
+  forEach(
+    fn: (
+      value: readonly number[],
+      key: string,
+      map: ReadonlyMap<string, readonly number[]>,
+    ) => void,
+  ): void {
+    fn(this.list, this.shardId, this);
+  }
+  *entries(): MapIterator<[string, readonly number[]]> {
+    yield [this.shardId, this.list];
+  }
+  *keys(): MapIterator<string> {
+    yield this.shardId;
+  }
+  *values(): MapIterator<readonly number[]> {
+    yield this.list;
+  }
+  [Symbol.iterator](): MapIterator<[string, readonly number[]]> {
+    return this.entries();
+  }
+}
+
+/** Module-private access to a set's ranges (for the builder's allocation-free paths). */
+let rangesOf: (set: PositionSet) => ReadonlyMap<string, readonly number[]>;
+
 /**
  * An immutable, exact set of source positions (shard id + ordinal), compacted into ranges.
  * Sinks acknowledge a `PositionSet` once the output that carries it is durable; the consumer
@@ -97,13 +138,22 @@ export class PositionSet implements Iterable<PositionRef> {
   readonly #byShard: ReadonlyMap<string, readonly number[]>;
   #size = -1;
 
+  static {
+    rangesOf = (set) => set.#byShard;
+  }
+
   private constructor(byShard: ReadonlyMap<string, readonly number[]>) {
     this.#byShard = byShard;
   }
 
   /** @internal Wraps already-valid range lists without copying (used by the builder). */
   static fromValidRanges(byShard: ReadonlyMap<string, readonly number[]>): PositionSet {
-    return byShard.size === 0 ? PositionSet.empty : new PositionSet(byShard);
+    if (byShard.size === 0) return PositionSet.empty;
+    if (byShard.size === 1 && !(byShard instanceof OneShard)) {
+      const [shardId, list] = byShard.entries().next().value as [string, readonly number[]];
+      return new PositionSet(new OneShard(shardId, list));
+    }
+    return new PositionSet(byShard);
   }
 
   /**
@@ -126,7 +176,7 @@ export class PositionSet implements Iterable<PositionRef> {
    */
   static single(shardId: string, ordinal: number): PositionSet {
     checkOrdinal(ordinal);
-    return new PositionSet(new Map([[shardId, [ordinal, ordinal]]]));
+    return new PositionSet(new OneShard(shardId, [ordinal, ordinal]));
   }
 
   /**
@@ -137,7 +187,7 @@ export class PositionSet implements Iterable<PositionRef> {
     checkOrdinal(from);
     checkOrdinal(to);
     if (to < from) throw new RangeError(`range end ${to} is before its start ${from}`);
-    return new PositionSet(new Map([[shardId, [from, to]]]));
+    return new PositionSet(new OneShard(shardId, [from, to]));
   }
 
   /**
@@ -169,6 +219,11 @@ export class PositionSet implements Iterable<PositionRef> {
   union(other: PositionSet): PositionSet {
     if (other.#byShard.size === 0) return this;
     if (this.#byShard.size === 0) return other;
+    if (this.#byShard.size === 1 && other.#byShard.size === 1) {
+      const [a, la] = this.#byShard.entries().next().value as [string, readonly number[]];
+      const [b, lb] = other.#byShard.entries().next().value as [string, readonly number[]];
+      if (a === b) return new PositionSet(new OneShard(a, mergeRanges(la, lb)));
+    }
     const merged = new Map(this.#byShard);
     for (const [shardId, ranges] of other.#byShard) {
       const mine = merged.get(shardId);
@@ -306,32 +361,42 @@ export class PositionSet implements Iterable<PositionRef> {
  * ```
  */
 export class PositionSetBuilder {
-  #byShard: Map<string, number[]> | undefined = new Map();
+  // The first shard is held in fields; a Map appears only when a second shard does.
+  #shard: string | undefined;
+  #list: number[] | undefined;
+  #more: Map<string, number[]> | undefined;
+  #spent = false;
 
-  #live(): Map<string, number[]> {
-    if (this.#byShard === undefined) throw new Error('PositionSetBuilder used after build()');
-    return this.#byShard;
+  #listFor(shardId: string): number[] | undefined {
+    if (this.#spent) throw new Error('PositionSetBuilder used after build()');
+    if (this.#shard === shardId) return this.#list;
+    return this.#more?.get(shardId);
+  }
+
+  #put(shardId: string, list: number[]): void {
+    if (this.#shard === undefined || this.#shard === shardId) {
+      this.#shard = shardId;
+      this.#list = list;
+    } else {
+      (this.#more ??= new Map()).set(shardId, list);
+    }
   }
 
   /** Adds one position. @example `builder.add('shardId-0', 17)` */
   add(shardId: string, ordinal: number): this {
     checkOrdinal(ordinal);
-    const map = this.#live();
-    const list = map.get(shardId);
-    if (list === undefined) map.set(shardId, [ordinal, ordinal]);
+    const list = this.#listFor(shardId);
+    if (list === undefined) this.#put(shardId, [ordinal, ordinal]);
     else insertOrdinal(list, ordinal);
     return this;
   }
 
   /** Adds every position of `set`. @example `builder.addSet(traced.positions)` */
   addSet(set: PositionSet): this {
-    const map = this.#live();
-    for (const shardId of set.shards()) {
-      const theirs: number[] = [];
-      for (const r of set.ranges(shardId)) theirs.push(r.from, r.to);
-      const mine = map.get(shardId);
+    for (const [shardId, theirs] of rangesOf(set)) {
+      const mine = this.#listFor(shardId);
       if (mine === undefined) {
-        map.set(shardId, theirs);
+        this.#put(shardId, theirs.slice());
       } else if (theirs.length === 2 && (theirs[0] as number) > (mine[mine.length - 1] as number)) {
         // In-order fast path: one range after everything held.
         const from = theirs[0] as number;
@@ -339,7 +404,7 @@ export class PositionSetBuilder {
         if (from === (mine[mine.length - 1] as number) + 1) mine[mine.length - 1] = to;
         else mine.push(from, to);
       } else {
-        map.set(shardId, mergeRanges(mine, theirs));
+        this.#put(shardId, mergeRanges(mine, theirs));
       }
     }
     return this;
@@ -347,13 +412,18 @@ export class PositionSetBuilder {
 
   /** Whether nothing was added yet. */
   get isEmpty(): boolean {
-    return this.#live().size === 0;
+    if (this.#spent) throw new Error('PositionSetBuilder used after build()');
+    return this.#shard === undefined;
   }
 
   /** Freezes the accumulated positions into a {@link PositionSet}; the builder is spent. */
   build(): PositionSet {
-    const map = this.#live();
-    this.#byShard = undefined;
-    return PositionSet.fromValidRanges(map);
+    if (this.#spent) throw new Error('PositionSetBuilder used after build()');
+    this.#spent = true;
+    if (this.#shard === undefined) return PositionSet.empty;
+    if (this.#more === undefined)
+      return PositionSet.fromValidRanges(new OneShard(this.#shard, this.#list as number[]));
+    this.#more.set(this.#shard, this.#list as number[]);
+    return PositionSet.fromValidRanges(this.#more);
   }
 }

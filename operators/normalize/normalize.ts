@@ -40,6 +40,9 @@ export type NormalizedReading<R extends Reading = Reading> = R & {
   readonly outOfRange: readonly string[];
 };
 
+/** Shared empty flag list (never mutated). */
+const NONE: string[] = [];
+
 function scaled(method: ScaleMethod, s: RunningStats, x: number): number {
   if (method === 'z-score') {
     const sd = stdDev(s);
@@ -100,13 +103,16 @@ export function normalize<R extends Reading = Reading>(
           const reading = element.value;
           const key = readingKey(reading);
           const values: Record<string, number> = { ...reading.readings };
-          const bad: string[] = [];
+          let bad: string[] = NONE;
           for (const measure in values) {
             const f = convert[measure];
             const v = f === undefined ? (values[measure] as number) : f(values[measure] as number);
             values[measure] = v;
             const range = ranges[measure];
-            if (range !== undefined && !(v >= range[0] && v <= range[1])) bad.push(measure);
+            if (range !== undefined && !(v >= range[0] && v <= range[1])) {
+              if (bad === NONE) bad = [];
+              bad.push(measure);
+            }
           }
           if (bad.length > 0 && outOfRange === 'dead-letter') {
             const detail = bad
@@ -119,10 +125,8 @@ export function normalize<R extends Reading = Reading>(
             for (const measure in values) {
               if (scaleOnly !== undefined && !scaleOnly.has(measure)) continue;
               const v = values[measure] as number;
-              const s = bad.includes(measure)
-                ? stats.get(key, measure)
-                : stats.update(key, measure, v);
-              if (!bad.includes(measure)) values[measure] = scaled(scale.method, s, v);
+              if (bad !== NONE && bad.includes(measure)) continue;
+              values[measure] = scaled(scale.method, stats.update(key, measure, v), v);
             }
           }
           const value = {

@@ -135,12 +135,12 @@ export function combine<T, S extends Record<string, Aggregator<T, unknown, unkno
 export function perMeasure<T extends { readonly readings: Readonly<Record<string, number>> }>(
   measures: readonly string[],
   kind: 'mean' | 'min' | 'max' | 'sum' | 'last',
-): Aggregator<T, Float64Array, Record<string, number | null>> {
+): Aggregator<T, number[], Record<string, number | null>> {
   // Layout per measure: [value, n, lastTime]
   const n = measures.length;
   return {
     create: () => {
-      const a = new Float64Array(3 * n);
+      const a: number[] = new Array<number>(3 * n).fill(0);
       for (let i = 0; i < n; i++) {
         a[3 * i] = kind === 'min' ? Infinity : kind === 'max' ? -Infinity : 0;
         a[3 * i + 2] = -Infinity;
@@ -163,7 +163,7 @@ export function perMeasure<T extends { readonly readings: Readonly<Record<string
       return a;
     },
     merge: (x, y) => {
-      const out = new Float64Array(3 * n);
+      const out: number[] = new Array<number>(3 * n).fill(0);
       for (let i = 0; i < n; i++) {
         const j = 3 * i;
         const [xv, xn, xt] = [x[j] as number, x[j + 1] as number, x[j + 2] as number];

@@ -40,13 +40,37 @@ interface OpenWindow<A> {
   positions: PositionSetBuilder;
   fired: boolean;
   readonly seq: number;
+  /** Identity within its key: start (tumbling, sliding), seq (session) or 0 (count). */
+  readonly id: number;
   minTime: number;
   maxTime: number;
 }
 
+/** A tiny id → window map over an array. */
+class WindowList<A> {
+  private readonly items: OpenWindow<A>[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  get(id: number): OpenWindow<A> | undefined {
+    for (const w of this.items) if (w.id === id) return w;
+    return undefined;
+  }
+  add(w: OpenWindow<A>): void {
+    this.items.push(w);
+  }
+  delete(id: number): void {
+    const i = this.items.findIndex((w) => w.id === id);
+    if (i >= 0) this.items.splice(i, 1);
+  }
+  values(): readonly OpenWindow<A>[] {
+    return this.items;
+  }
+}
+
 interface KeyState<A> {
-  /** Time windows by start (tumbling, sliding) or open sessions (unordered, few). */
-  readonly windows: Map<number, OpenWindow<A>>;
+  /** Open windows of the key, by `id` (few per key: an array beats a Map in time and memory). */
+  readonly windows: WindowList<A>;
   /** Windows ending at or before this were flushed by an idle timeout. */
   closedUntil: number;
 }
@@ -152,10 +176,28 @@ export class WindowEngine<T, A, R> {
     const { assigner } = this.settings;
     let ks = this.keys.get(key);
     if (ks === undefined) {
-      ks = { windows: new Map(), closedUntil: -Infinity };
+      ks = { windows: new WindowList(), closedUntil: -Infinity };
       this.keys.set(key, ks);
     }
     const closed = Math.max(this.watermark, ks.closedUntil);
+    if (assigner.type === 'tumbling') {
+      // Fast path: exactly one candidate window, no intermediate arrays.
+      const start =
+        time - ((((time - assigner.offset) % assigner.size) + assigner.size) % assigner.size);
+      const end = start + assigner.size;
+      if (end <= closed) this.late(value, positions, key, time, closed, out);
+      else
+        this.addTo(
+          ks,
+          ks.windows.get(start) ?? this.open(ks, key, start, end, closed, true),
+          value,
+          positions,
+          time,
+          out,
+        );
+      this.advance(time, out);
+      return;
+    }
     const touched: OpenWindow<A>[] = [];
     if (assigner.type === 'count') {
       const w = ks.windows.get(0) ?? this.open(ks, key, 0, 0, 0, false);
@@ -180,7 +222,7 @@ export class WindowEngine<T, A, R> {
           target.minTime = Math.min(target.minTime, w.minTime);
           target.maxTime = Math.max(target.maxTime, w.maxTime);
           w.fired = true; // absorbed: its heap entry becomes stale
-          ks.windows.delete(w.seq);
+          ks.windows.delete(w.id);
           this.openCount--;
         }
         if (target.end !== end) {
@@ -198,26 +240,49 @@ export class WindowEngine<T, A, R> {
         touched.push(ks.windows.get(start) ?? this.open(ks, key, start, end, closed, true));
       }
     }
-    if (touched.length === 0) {
-      out.push(
-        deadLetter(
-          'late',
-          `event time ${time} is behind the watermark ${closed} of key ${key}`,
-          value,
-          positions,
-        ),
-      );
-    }
-    for (const w of touched) {
-      w.acc = this.settings.aggregate.add(w.acc, value, time);
-      w.count++;
-      w.positions.addSet(positions);
-      if (time < w.minTime) w.minTime = time;
-      if (time > w.maxTime) w.maxTime = time;
-      if (assigner.type === 'count' && w.count >= assigner.size) this.fire(ks, w, 'trigger', out);
-      else if (this.settings.trigger?.onElement(w, value) === 'fire')
-        this.fire(ks, w, 'trigger', out);
-    }
+    if (touched.length === 0) this.late(value, positions, key, time, closed, out);
+    for (const w of touched) this.addTo(ks, w, value, positions, time, out);
+    this.advance(time, out);
+  }
+
+  private late(
+    value: T,
+    positions: PositionSet,
+    key: string,
+    time: number,
+    closed: number,
+    out: Flow<WindowResult<R>>[],
+  ): void {
+    out.push(
+      deadLetter(
+        'late',
+        `event time ${time} is behind the watermark ${closed} of key ${key}`,
+        value,
+        positions,
+      ),
+    );
+  }
+
+  private addTo(
+    ks: KeyState<A>,
+    w: OpenWindow<A>,
+    value: T,
+    positions: PositionSet,
+    time: number,
+    out: Flow<WindowResult<R>>[],
+  ): void {
+    const assigner = this.settings.assigner;
+    w.acc = this.settings.aggregate.add(w.acc, value, time);
+    w.count++;
+    w.positions.addSet(positions);
+    if (time < w.minTime) w.minTime = time;
+    if (time > w.maxTime) w.maxTime = time;
+    if (assigner.type === 'count' && w.count >= assigner.size) this.fire(ks, w, 'trigger', out);
+    else if (this.settings.trigger?.onElement(w, value) === 'fire')
+      this.fire(ks, w, 'trigger', out);
+  }
+
+  private advance(time: number, out: Flow<WindowResult<R>>[]): void {
     if (time > this.maxEventTime) {
       this.maxEventTime = time;
       this.fireUpTo(this.watermark, 'watermark', out);
@@ -252,11 +317,13 @@ export class WindowEngine<T, A, R> {
     timed: boolean,
   ): OpenWindow<A> {
     const seq = this.seq++;
+    const assigner = this.settings.assigner;
     const w: OpenWindow<A> = {
       key,
       start,
       end,
       seq,
+      id: assigner.type === 'session' ? seq : assigner.type === 'count' ? 0 : start,
       acc: this.settings.aggregate.create(),
       count: 0,
       positions: new PositionSetBuilder(),
@@ -264,8 +331,7 @@ export class WindowEngine<T, A, R> {
       minTime: Infinity,
       maxTime: -Infinity,
     };
-    const assigner = this.settings.assigner;
-    ks.windows.set(assigner.type === 'session' ? seq : assigner.type === 'count' ? 0 : start, w);
+    ks.windows.add(w);
     if (timed) this.heap.push(w);
     this.openCount++;
     return w;
@@ -288,9 +354,7 @@ export class WindowEngine<T, A, R> {
   ): void {
     const assigner = this.settings.assigner;
     w.fired = true;
-    ks.windows.delete(
-      assigner.type === 'session' ? w.seq : assigner.type === 'count' ? 0 : w.start,
-    );
+    ks.windows.delete(w.id);
     this.openCount--;
     if (ks.windows.size === 0 && ks.closedUntil <= this.watermark) this.keys.delete(w.key);
     const counted = assigner.type === 'count';
