@@ -27,3 +27,4 @@ export type { ProducerClock } from './producer-state.js';
 export { producerMetrics } from './producer-events.js';
 export type { ProducerEvent, ProducerListener } from './producer-events.js';
 export * from './sources/index.js';
+export * from './replay/index.js';
