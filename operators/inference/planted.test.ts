@@ -29,7 +29,7 @@ describe('anomaly grades on planted, labelled anomalies', () => {
       });
       return { value: { ...r, z }, positions: PositionSet.single('s', i) };
     });
-    const out = (await lastValueFrom(
+    const results = await lastValueFrom(
       from(rows).pipe(
         scoreAnomalies<Row>({
           key: (r) => r.deviceId,
@@ -38,7 +38,8 @@ describe('anomaly grades on planted, labelled anomalies', () => {
         }),
         toArray(),
       ),
-    )) as Traced<AnomalyScore<Row>>[];
+    );
+    const out = results as Traced<AnomalyScore<Row>>[];
     const burnIn = 1440 * 60_000;
     const judged = labels.filter((l) => l.start >= burnIn);
     const spikes = judged.filter((l) => l.kind === 'spike');
