@@ -20,12 +20,15 @@ const port = (value: string): number => {
 };
 
 const program = new Command('local-cloud')
-  .description('Run the embedded local cloud (kinesis-local, dynalite, s3rver) on loopback')
+  .description(
+    'Run the embedded local cloud (Kinesis, DynamoDB, S3, Firehose, SageMaker Runtime emulators) on loopback',
+  )
   .option('--no-bootstrap', 'do not create the application resources')
   .option('--json', 'print one JSON line {endpoints, env, pids} instead of export lines')
   .addOption(new Option('--kinesis-port <port>', 'fixed Kinesis port').argParser(port))
   .addOption(new Option('--dynamodb-port <port>', 'fixed DynamoDB port').argParser(port))
   .addOption(new Option('--s3-port <port>', 'fixed S3 port').argParser(port))
+  .addOption(new Option('--firehose-port <port>', 'fixed Firehose port').argParser(port))
   .option('--shards <n>', 'shard count of the application stream')
   .action(
     async (opts: {
@@ -34,11 +37,17 @@ const program = new Command('local-cloud')
       kinesisPort?: number;
       dynamodbPort?: number;
       s3Port?: number;
+      firehosePort?: number;
       shards?: string;
     }) => {
       const cloud = await startLocalCloud({
         bootstrap: opts.bootstrap,
-        ports: { kinesis: opts.kinesisPort, dynamodb: opts.dynamodbPort, s3: opts.s3Port },
+        ports: {
+          kinesis: opts.kinesisPort,
+          dynamodb: opts.dynamodbPort,
+          s3: opts.s3Port,
+          firehose: opts.firehosePort,
+        },
         flags: opts.shards ? { shardCount: opts.shards } : {},
       });
       if (opts.json) {

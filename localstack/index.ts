@@ -12,3 +12,5 @@ export { DEFAULT_EMULATORS, LOCAL_CREDENTIALS } from './emulators.js';
 export type { EmulatorDefinition, RunningEmulator, EmulatorContext } from './emulators.js';
 export { startProcess, waitHealthy } from './emulator-process.js';
 export type { EmulatorProcess, ProcessSpec } from './emulator-process.js';
+export { flushFirehose, firehoseStats } from './firehose/admin.js';
+export type { FirehoseStreamStats } from './firehose/admin.js';

@@ -81,7 +81,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   mkdirSync(join(workDir, 's3'), { recursive: true });
   const running: RunningEmulator[] = [];
   const stopAll = async () => {
-    await Promise.allSettled(running.map((r) => r.process.stop()));
+    // Emulators that write into others (Firehose → S3) stop first, so their final flush lands.
+    const writers = running.filter(
+      (r) => r.service === 'firehose' || r.service === 'sagemakerRuntime',
+    );
+    await Promise.allSettled(writers.map((r) => r.process.stop()));
+    await Promise.allSettled(
+      running.filter((r) => !writers.includes(r)).map((r) => r.process.stop()),
+    );
     if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
   };
   try {
