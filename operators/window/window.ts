@@ -104,7 +104,6 @@ export function window<T, A, R>(
       let timer: Subscription | undefined;
       const arm = (delay: number): void => {
         timer = scheduler.schedule(onTimer, Math.max(0, delay));
-        subscriber.add(timer);
       };
       function onTimer(): void {
         timer = undefined;
@@ -141,6 +140,9 @@ export function window<T, A, R>(
           subscriber.complete();
         },
       });
-      return subscription;
+      return () => {
+        subscription.unsubscribe();
+        timer?.unsubscribe();
+      };
     });
 }
