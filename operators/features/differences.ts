@@ -14,7 +14,10 @@ export interface DifferencesOptions<T> extends SeriesOptions<T> {
   readonly lag?: number;
 }
 
-/** A value and its difference to the value `lag` elements before (per key). */
+/**
+ * A value and its difference to the value `lag` elements before (per key).
+ * @example `{ key: 'dev-1', time: 120000, value: 52, difference: 2 }`
+ */
 export interface Difference extends SeriesPoint {
   readonly difference: number | null;
 }

@@ -15,7 +15,10 @@ export interface RollingMeanOptions<T> extends SeriesOptions<T> {
   readonly size: number;
 }
 
-/** A value with the mean of the last `count` values of its key (including itself). */
+/**
+ * A value with the mean of the last `count` values of its key (including itself).
+ * @example `{ key: 'dev-1', time: 120000, value: 52, mean: 50, count: 3 }`
+ */
 export interface RollingMean extends SeriesPoint {
   readonly mean: number;
   readonly count: number;

@@ -18,7 +18,10 @@ export interface ShingleOptions<T> extends SeriesOptions<T> {
   readonly size: number;
 }
 
-/** The last `size` values of a key, oldest first, ending with this element's. */
+/**
+ * The last `size` values of a key, oldest first, ending with this element's.
+ * @example `{ key: 'dev-1', time: 180000, value: 52, values: [48, 50, 52] }`
+ */
 export interface Shingle extends SeriesPoint {
   readonly values: readonly number[];
 }

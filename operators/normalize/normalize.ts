@@ -34,7 +34,10 @@ export interface NormalizeOptions {
   };
 }
 
-/** A reading after {@link normalize}: converted (and possibly scaled) values plus flags. */
+/**
+ * A reading after {@link normalize}: converted (and possibly scaled) values plus flags.
+ * @example `{ kind: 'device', deviceId: 'd', ts: '…', readings: { iaq: 0.4, … }, outOfRange: [] }`
+ */
 export type NormalizedReading<R extends Reading = Reading> = R & {
   /** Measures outside their plausible range (only non-empty in `flag` mode). */
   readonly outOfRange: readonly string[];

@@ -30,7 +30,10 @@ export interface ResampleOptions<T> {
   readonly maxGap?: number;
 }
 
-/** One grid point of one key. */
+/**
+ * One grid point of one key.
+ * @example `{ key: 'dev-1', time: 60000, values: { iaq: 47 }, imputed: true, segment: 0 }`
+ */
 export interface ResampledPoint {
   readonly key: string;
   /** Grid time (epoch ms). */

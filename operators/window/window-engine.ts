@@ -20,6 +20,7 @@ export type FiredBy = 'watermark' | 'trigger' | 'idle' | 'complete';
 /**
  * One window's result. Time windows are `[start, end)`; a count window spans its members'
  * event times `[min, max + 1)`.
+ * @example `{ key: 'dev-1', start: 0, end: 60000, count: 12, value: { iaq: 48.1 }, firedBy: 'watermark' }`
  */
 export interface WindowResult<R> {
   readonly key: string;
