@@ -1,0 +1,222 @@
+/**
+ * @module bench/consumer
+ * `npm run bench:consumer`: read one pre-filled stream (kinesis-local, 4 shards) from
+ * TRIM_HORIZON to the end with the shardflow consumer (polling, enhanced fan-out) and with
+ * lifion-kinesis 1.x (polling, enhanced fan-out) in the same run, each with its own lease
+ * table, and print records/s and CPU µs per record (this process only; the emulators are
+ * child processes and not counted). Bounded: each contender gets at most 60 s.
+ */
+import { createRequire } from 'node:module';
+import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { consume } from '../consumers/index.js';
+import {
+  DEFAULT_EMULATORS,
+  LOCAL_CREDENTIALS,
+  startLocalCloud,
+  waitStreamActive,
+} from '../localstack/index.js';
+
+const SHARDS = 4;
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 8000);
+const LIMIT_MS = 60_000;
+
+interface Result {
+  readonly name: string;
+  readonly received: number;
+  readonly totalMs: number;
+  readonly steadyMs: number;
+  readonly cpuUs: number;
+  readonly note?: string;
+}
+
+interface Contender {
+  readonly name: string;
+  /** Longest wait for all records; default LIMIT_MS. */
+  readonly limitMs?: number;
+  /** First error the library reported, if any (for the note column). */
+  firstError?: string;
+  /** Starts reading; calls `onRecords(n)` per delivered batch; returns a stop function. */
+  start(onRecords: (n: number) => void): Promise<() => Promise<void>>;
+}
+
+async function measure(c: Contender): Promise<Result> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => (done = r));
+  let stop: (() => Promise<void>) | undefined;
+  let note: string | undefined;
+  try {
+    stop = await c.start((n) => {
+      const now = performance.now();
+      if (received === 0) first = now;
+      received += n;
+      last = now;
+      if (received >= RECORDS) done();
+    });
+    const limit = c.limitMs ?? LIMIT_MS;
+    await Promise.race([finished, new Promise((r) => setTimeout(r, limit))]);
+    if (received < RECORDS) {
+      note = `${received < 1 ? 'no records' : 'incomplete'} after ${limit / 1000} s`;
+      if (c.firstError) note += `; error: ${c.firstError.slice(0, 90)}`;
+    }
+  } catch (error) {
+    note = `failed: ${(error as Error).message.slice(0, 80)}`;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  await stop?.().catch(() => undefined);
+  return {
+    name: c.name,
+    received,
+    totalMs: last - t0,
+    steadyMs: last - first,
+    cpuUs: cpu.user + cpu.system,
+    ...(note ? { note } : {}),
+  };
+}
+
+const cloud = await startLocalCloud({
+  bootstrap: false,
+  emulators: DEFAULT_EMULATORS.filter((e) => e.service === 'kinesis' || e.service === 'dynamodb'),
+});
+try {
+  const { kinesis, dynamodb } = cloud.clients;
+  const streamName = `bench-consumer-${Date.now()}`;
+  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARDS }));
+  await waitStreamActive(cloud.clients, streamName, 30_000);
+  const fillStart = performance.now();
+  for (let i = 0; i < RECORDS; i += 500) {
+    const Records = Array.from({ length: Math.min(500, RECORDS - i) }, (_, j) => ({
+      PartitionKey: `device-${(i + j) % 64}`,
+      Data: Buffer.from(
+        JSON.stringify({
+          kind: 'device',
+          deviceId: `device-${(i + j) % 64}`,
+          ts: new Date(0).toISOString(),
+          readings: { iaq: 45.2, co2: 612 },
+        }),
+      ),
+    }));
+    await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records }));
+  }
+  console.log(
+    `pre-filled ${RECORDS} records on ${SHARDS} shards in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
+  );
+
+  const shardflow = (retrieval: 'polling' | 'fanout'): Contender => ({
+    name: `shardflow ${retrieval}`,
+    async start(onRecords) {
+      const c = consume({
+        kinesis,
+        dynamodb,
+        streamName,
+        leaseTableName: `bench-sf-${retrieval}-${Date.now()}`,
+        workerId: 'bench',
+        failoverTimeMs: 10_000,
+        takeIntervalMs: 500,
+        retrieval:
+          retrieval === 'polling'
+            ? { type: 'polling', limit: 10_000, idleTimeMs: 250 }
+            : { type: 'fanout', consumerName: `bench-sf-${Date.now()}` },
+      });
+      c.batches.subscribe((b) => {
+        onRecords(b.records.length);
+        c.ack(b.positions);
+      });
+      return () => c.shutdown(5_000);
+    },
+  });
+
+  const lifion = (fanOut: boolean): Contender => ({
+    name: `lifion-kinesis 1.x ${fanOut ? 'fanout' : 'polling'}`,
+    limitMs: fanOut ? 20_000 : LIMIT_MS,
+    async start(onRecords) {
+      const self = this as Contender;
+      const Kinesis = createRequire(import.meta.url)('lifion-kinesis') as new (o: object) => {
+        on(event: string, fn: (data: { records?: unknown[] }) => void): void;
+        startConsumer(): Promise<void>;
+        stopConsumer(): void;
+      };
+      const aws = {
+        region: cloud.config.region,
+        accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+      };
+      const k = new Kinesis({
+        ...aws,
+        endpoint: cloud.endpoints.kinesis,
+        streamName,
+        consumerGroup: `bench-lifion-${fanOut ? 'efo' : 'poll'}-${Date.now()}`,
+        createStreamIfNeeded: false,
+        initialPositionInStream: 'TRIM_HORIZON',
+        dynamoDb: {
+          ...aws,
+          endpoint: cloud.endpoints.dynamodb,
+          tableName: `bench-lifion-${Date.now()}`,
+        },
+        useEnhancedFanOut: fanOut,
+        leaseAcquisitionInterval: 500,
+        limit: 10_000,
+        shouldParseJson: false,
+        logger: {
+          debug: () => undefined,
+          warn: () => undefined,
+          error: (...args: unknown[]) =>
+            void (self.firstError ??= args
+              .map((a) => (a instanceof Error ? a.message : String(a)))
+              .join(' ')),
+        },
+      });
+      k.on('data', (data) => onRecords(data.records?.length ?? 0));
+      k.on('error', (e) => void (self.firstError ??= String((e as unknown as Error).message ?? e)));
+      await k.startConsumer();
+      return async () => k.stopConsumer();
+    },
+  });
+
+  const results: Result[] = [];
+  for (const c of [shardflow('polling'), shardflow('fanout'), lifion(false), lifion(true)]) {
+    const r = await measure(c);
+    results.push(r);
+    console.log(`  ${r.name}: ${r.received} records${r.note ? ` (${r.note})` : ''}`);
+  }
+
+  const base = results[0] as Result;
+  const rate = (r: Result) => (r.steadyMs > 0 ? (r.received / r.steadyMs) * 1000 : 0);
+  const perRecord = (r: Result) => (r.received > 0 ? r.cpuUs / r.received : Number.NaN);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.received),
+    r.received > 0 ? (r.totalMs / 1000).toFixed(2) : '—',
+    rate(r).toFixed(0),
+    Number.isFinite(perRecord(r)) ? perRecord(r).toFixed(1) : '—',
+    rate(base) > 0 && rate(r) > 0 ? (rate(r) / rate(base)).toFixed(2) + '×' : '—',
+    Number.isFinite(perRecord(r)) ? (perRecord(r) / perRecord(base)).toFixed(2) + '×' : '—',
+    r.note ?? '',
+  ]);
+  const header = [
+    'consumer',
+    'records',
+    'start→last s',
+    'records/s (first→last)',
+    'CPU µs/record',
+    'rate vs sf polling',
+    'CPU vs sf polling',
+    'note',
+  ];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] as string).length)),
+  );
+  const line = (cells: string[]) =>
+    '| ' + cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ') + ' |';
+  console.log('');
+  console.log(line(header));
+  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
+  for (const row of rows) console.log(line(row));
+} finally {
+  await cloud.stop();
+}
+process.exit(0);
