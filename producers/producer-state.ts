@@ -57,6 +57,8 @@ export class ProducerState {
   buffered = 0;
   inFlight = 0;
   queued = 0;
+  /** Billed bytes of the queued records. */
+  queuedBytes = 0;
   private unassigned: Pending[] = [];
   private bufferedBytes = 0;
   private nextId = 0;
@@ -110,6 +112,7 @@ export class ProducerState {
     if (front) queue.unshift(...items);
     else queue.push(...items);
     this.queued += items.length;
+    for (const p of items) this.queuedBytes += p.record.size;
   }
 
   /** Empties every queue (to re-route after a shard-map change), keeping per-queue order. */
@@ -118,6 +121,7 @@ export class ProducerState {
     this.unassigned = [];
     for (const queue of this.queues.values()) all.push(...queue.splice(0));
     this.queued = 0;
+    this.queuedBytes = 0;
     return all;
   }
 
@@ -150,7 +154,10 @@ export class ProducerState {
       if (queue.length === 0 || (skipInFlight && this.inFlightShards.has(shardId))) continue;
       const head = queue[0]!;
       const b = this.bucketsOf(shardId, now);
-      const tokens = Math.max(b.records.waitMs(1, now), b.bytes.waitMs(head.record.size, now));
+      // When rate-limited, wait for a useful batch (1/20 s of the shard's allowance) rather
+      // than trickling out one record per call as each token arrives.
+      const want = Math.min(queue.length, Math.max(1, Math.ceil(b.records.capacity / 20)));
+      const tokens = Math.max(b.records.waitMs(want, now), b.bytes.waitMs(head.record.size, now));
       const t = Math.max(head.notBefore, now + tokens, now + 1);
       if (wake === undefined || t < wake) wake = t;
     }
@@ -164,6 +171,7 @@ export class ProducerState {
       b.records.take(1, now);
       b.bytes.take(e.size, now);
       this.queued -= e.items.length;
+      for (const p of e.items) this.queuedBytes -= p.record.size;
       this.inFlightShards.set(e.shardId, (this.inFlightShards.get(e.shardId) ?? 0) + 1);
     }
     this.inFlight += 1;
@@ -213,6 +221,7 @@ export class ProducerState {
     keep(this.unassigned);
     for (const queue of this.queues.values()) keep(queue);
     this.queued -= expired.length;
+    for (const p of expired) this.queuedBytes -= p.record.size;
     for (const p of expired) onExpired(p);
   }
 

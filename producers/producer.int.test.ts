@@ -127,6 +127,26 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
     expect(await readAll(direct.kinesis, stream)).toHaveLength(250);
   });
 
+  it('keeps strict per-key order in ordering mode, even when calls fail and are retried', async () => {
+    const stream = uniqueName('ordered');
+    await createStream(direct.kinesis, stream, 2);
+    const producer = producerFor(stream, { ordering: 'perPartitionKey', aggregate: false });
+    const batchCallsBefore = proxy.stats.requests.PutRecords ?? 0;
+    proxy.failFraction(0.25, { status: 500, errorType: 'InternalFailure' }, ['PutRecord']);
+    const puts = Array.from({ length: 120 }, (_, i) =>
+      producer.put({ partitionKey: `key-${i % 3}`, data: JSON.stringify({ key: i % 3, n: i }) }),
+    );
+    await Promise.all(puts);
+    await producer.close();
+    expect(proxy.stats.failedRequests).toBeGreaterThan(0);
+    expect(proxy.stats.requests.PutRecords ?? 0).toBe(batchCallsBefore); // PutRecord only
+    const back = (await readAll(direct.kinesis, stream)).map((r) => JSON.parse(r.data.toString()));
+    for (const key of [0, 1, 2]) {
+      const ns = back.filter((r) => r.key === key).map((r) => r.n as number);
+      expect(ns).toEqual(Array.from({ length: 40 }, (_, j) => key + 3 * j));
+    }
+  });
+
   it('loses nothing while the stream is resharded under it (UpdateShardCount 2 → 4)', async () => {
     const stream = uniqueName('reshard');
     await createStream(direct.kinesis, stream, 2);

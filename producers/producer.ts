@@ -27,6 +27,9 @@ import type { ProducerListener } from './producer-events.js';
 import { ProducerState, type Pending, type ProducerClock } from './producer-state.js';
 import { ShardMap, hashKeyOf } from './shard-map.js';
 
+/** Queued records that trigger a call at once when aggregating (500 aggregates of ~100). */
+const FULL_AGGREGATED_RECORDS = 50_000;
+
 /** Where a record landed. */
 export interface PutResult {
   readonly shardId: string;
@@ -271,7 +274,11 @@ export class KinesisProducer {
       return;
     }
     while (this.s.inFlight < this.o.maxInFlightCalls && this.s.queued > 0) {
-      const forced = this.closed || this.s.flushing || this.s.queued >= MAX_CALL_RECORDS;
+      // A full call is ready: 500 records, or (aggregating) 5 MiB, which packs many more.
+      const full = this.o.aggregate
+        ? this.s.queuedBytes >= MAX_CALL_BYTES || this.s.queued >= FULL_AGGREGATED_RECORDS
+        : this.s.queued >= MAX_CALL_RECORDS;
+      const forced = this.closed || this.s.flushing || full;
       const oldest = this.s.oldestEnqueuedAt();
       if (!forced && oldest + this.o.lingerMs > now) {
         this.s.wakeAt(oldest + this.o.lingerMs, () => this.pump());
