@@ -4,7 +4,9 @@
  * of the streaming Random Cut Forest for 1-d input at shingle 1, 4 and 8 with 50 and 100
  * trees and a 10-dimensional case, side by side with the reference Java implementation's
  * bar on a 2-core machine (≈35,000 points/s at shingle 1, ≈20,000 at shingle 8 with 50
- * trees, ≈1.2 MB per 50-tree shingle-8 model). Bounded: a few seconds per case.
+ * trees, ≈1.2 MB per 50-tree shingle-8 model). Model size is the bytes of the model's typed
+ * arrays (node pools, reservoirs, point store), which hold all of its state. Bounded: a few
+ * seconds per case.
  */
 import { RandomCutForest, seedState, sfc32 } from '../operators/index.js';
 
@@ -53,17 +55,6 @@ function series(dimensions: number, n: number): Float64Array[] {
   );
 }
 
-function heapOf(make: () => RandomCutForest[]): number {
-  global.gc?.();
-  const before = process.memoryUsage();
-  const models = make();
-  global.gc?.();
-  global.gc?.();
-  const after = process.memoryUsage();
-  const bytes = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
-  return models.length > 0 ? bytes / models.length : 0;
-}
-
 const rows: string[][] = [];
 for (const c of CASES) {
   const data = series(c.dimensions, WARMUP + MEASURE);
@@ -79,42 +70,18 @@ for (const c of CASES) {
   for (let i = WARMUP; i < WARMUP + MEASURE; i += 1) sink += rcf.process(data[i] as Float64Array);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const pps = MEASURE / seconds;
-  const heap = heapOf(() => {
-    const models: RandomCutForest[] = [];
-    for (let m = 0; m < 8; m += 1) {
-      const f = new RandomCutForest({
-        dimensions: c.dimensions,
-        shingleSize: c.shingleSize,
-        numberOfTrees: c.trees,
-        seed: m,
-      });
-      for (let i = 0; i < 1_500; i += 1) f.process(data[i] as Float64Array);
-      models.push(f);
-    }
-    return models;
-  });
   rows.push([
     c.name,
     pps.toFixed(0),
     c.javaPointsPerSec ? c.javaPointsPerSec.toLocaleString('en') : '—',
     c.javaPointsPerSec ? (pps / c.javaPointsPerSec).toFixed(2) : '—',
     (rcf.byteSize() / 1e6).toFixed(2),
-    global.gc ? (heap / 1e6).toFixed(2) : 'n/a (run with --expose-gc)',
     c.javaBytes ? (rcf.byteSize() / c.javaBytes).toFixed(2) : '—',
     (sink / MEASURE).toFixed(3),
   ]);
 }
 
-const header = [
-  'case',
-  'points/s',
-  'Java bar',
-  'ratio',
-  'model MB (arrays)',
-  'heap MB/model',
-  'size ratio',
-  'mean score',
-];
+const header = ['case', 'points/s', 'Java bar', 'ratio', 'model MB', 'size ratio', 'mean score'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 console.log(`RCF score+update, sampleSize 256, ${MEASURE} points measured after ${WARMUP} warm-up`);
