@@ -239,4 +239,5 @@ async function waitUp(client: KinesisClient): Promise<void> {
   throw new Error('kinesalite did not start');
 }
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 await main();
