@@ -11,6 +11,8 @@
  * mutable companion for hot loops.
  */
 import type { Position } from '../source-record.js';
+import { checkOrdinal, mergeRanges, OneShard } from './ranges.js';
+import { PositionSetBuilder } from './position-set-builder.js';
 
 /** An inclusive range of ordinals of one shard. */
 export interface OrdinalRange {
@@ -24,100 +26,8 @@ export type PositionRef = Pick<Position, 'shardId' | 'ordinal'>;
 /** The JSON form of a set: shard id → list of `[from, to]` pairs. */
 export type PositionSetJson = Readonly<Record<string, ReadonlyArray<readonly [number, number]>>>;
 
-function checkOrdinal(ordinal: number): void {
-  if (!Number.isSafeInteger(ordinal) || ordinal < 0) {
-    throw new RangeError(`ordinal must be a non-negative safe integer, got ${ordinal}`);
-  }
-}
-
-/** Merges two valid flat range lists into a new valid one (coalescing overlaps and neighbours). */
-function mergeRanges(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    let from: number;
-    let to: number;
-    if (j >= b.length || (i < a.length && (a[i] as number) <= (b[j] as number))) {
-      from = a[i] as number;
-      to = a[i + 1] as number;
-      i += 2;
-    } else {
-      from = b[j] as number;
-      to = b[j + 1] as number;
-      j += 2;
-    }
-    const n = out.length;
-    if (n > 0 && from <= (out[n - 1] as number) + 1) {
-      if (to > (out[n - 1] as number)) out[n - 1] = to;
-    } else {
-      out.push(from, to);
-    }
-  }
-  return out;
-}
-
-/** Inserts one ordinal into a valid flat range list in place; fast when appending in order. */
-function insertOrdinal(list: number[], ordinal: number): void {
-  const n = list.length;
-  if (n === 0) {
-    list.push(ordinal, ordinal);
-    return;
-  }
-  const lastTo = list[n - 1] as number;
-  if (ordinal === lastTo + 1) {
-    list[n - 1] = ordinal;
-    return;
-  }
-  if (ordinal > lastTo + 1) {
-    list.push(ordinal, ordinal);
-    return;
-  }
-  const merged = mergeRanges(list, [ordinal, ordinal]);
-  list.length = 0;
-  for (const x of merged) list.push(x);
-}
-
-/** A read-only one-entry map: the common case (one shard) without a hash table. */
-class OneShard implements ReadonlyMap<string, readonly number[]> {
-  constructor(
-    private readonly shardId: string,
-    private readonly list: readonly number[],
-  ) {}
-  get size(): number {
-    return 1;
-  }
-  get(key: string): readonly number[] | undefined {
-    return key === this.shardId ? this.list : undefined;
-  }
-  has(key: string): boolean {
-    return key === this.shardId;
-  }
-  forEach(
-    fn: (
-      value: readonly number[],
-      key: string,
-      map: ReadonlyMap<string, readonly number[]>,
-    ) => void,
-  ): void {
-    fn(this.list, this.shardId, this);
-  }
-  *entries(): MapIterator<[string, readonly number[]]> {
-    yield [this.shardId, this.list];
-  }
-  *keys(): MapIterator<string> {
-    yield this.shardId;
-  }
-  *values(): MapIterator<readonly number[]> {
-    yield this.list;
-  }
-  [Symbol.iterator](): MapIterator<[string, readonly number[]]> {
-    return this.entries();
-  }
-}
-
-/** Module-private access to a set's ranges (for the builder's allocation-free paths). */
-let rangesOf: (set: PositionSet) => ReadonlyMap<string, readonly number[]>;
+/** @internal Access to a set's ranges for the builder's allocation-free paths; not re-exported. */
+export let rangesOf: (set: PositionSet) => ReadonlyMap<string, readonly number[]>;
 
 /**
  * An immutable, exact set of source positions (shard id + ordinal), compacted into ranges.
@@ -344,86 +254,5 @@ export class PositionSet implements Iterable<PositionRef> {
             .join(',')}]`,
       )
       .join(' ');
-  }
-}
-
-/**
- * A mutable accumulator of positions owned by exactly one operator state (e.g. one open
- * window). Appending ordinals in delivery order is O(1); {@link PositionSetBuilder.build}
- * hands its storage to an immutable {@link PositionSet}, after which the builder refuses
- * further changes.
- *
- * @example
- * ```ts
- * const b = new PositionSetBuilder();
- * for (const r of records) b.add(r.position.shardId, r.position.ordinal);
- * const positions = b.build();
- * ```
- */
-export class PositionSetBuilder {
-  // The first shard is held in fields; a Map appears only when a second shard does.
-  #shard: string | undefined;
-  #list: number[] | undefined;
-  #more: Map<string, number[]> | undefined;
-  #spent = false;
-
-  #listFor(shardId: string): number[] | undefined {
-    if (this.#spent) throw new Error('PositionSetBuilder used after build()');
-    if (this.#shard === shardId) return this.#list;
-    return this.#more?.get(shardId);
-  }
-
-  #put(shardId: string, list: number[]): void {
-    if (this.#shard === undefined || this.#shard === shardId) {
-      this.#shard = shardId;
-      this.#list = list;
-    } else {
-      (this.#more ??= new Map()).set(shardId, list);
-    }
-  }
-
-  /** Adds one position. @example `builder.add('shardId-0', 17)` */
-  add(shardId: string, ordinal: number): this {
-    checkOrdinal(ordinal);
-    const list = this.#listFor(shardId);
-    if (list === undefined) this.#put(shardId, [ordinal, ordinal]);
-    else insertOrdinal(list, ordinal);
-    return this;
-  }
-
-  /** Adds every position of `set`. @example `builder.addSet(traced.positions)` */
-  addSet(set: PositionSet): this {
-    for (const [shardId, theirs] of rangesOf(set)) {
-      const mine = this.#listFor(shardId);
-      if (mine === undefined) {
-        this.#put(shardId, theirs.slice());
-      } else if (theirs.length === 2 && (theirs[0] as number) > (mine[mine.length - 1] as number)) {
-        // In-order fast path: one range after everything held.
-        const from = theirs[0] as number;
-        const to = theirs[1] as number;
-        if (from === (mine[mine.length - 1] as number) + 1) mine[mine.length - 1] = to;
-        else mine.push(from, to);
-      } else {
-        this.#put(shardId, mergeRanges(mine, theirs));
-      }
-    }
-    return this;
-  }
-
-  /** Whether nothing was added yet. */
-  get isEmpty(): boolean {
-    if (this.#spent) throw new Error('PositionSetBuilder used after build()');
-    return this.#shard === undefined;
-  }
-
-  /** Freezes the accumulated positions into a {@link PositionSet}; the builder is spent. */
-  build(): PositionSet {
-    if (this.#spent) throw new Error('PositionSetBuilder used after build()');
-    this.#spent = true;
-    if (this.#shard === undefined) return PositionSet.empty;
-    if (this.#more === undefined)
-      return PositionSet.fromValidRanges(new OneShard(this.#shard, this.#list as number[]));
-    this.#more.set(this.#shard, this.#list as number[]);
-    return PositionSet.fromValidRanges(this.#more);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { PositionSetBuilder } from '../lineage/position-set.js';
+import { PositionSetBuilder } from '../lineage/position-set-builder.js';
 import { deadLetter } from '../lineage/dead-letter.js';
 import { isDeadLetter, type Flow } from '../lineage/flow.js';
 import type { LongRow, WideRow } from './rows.js';
