@@ -1,0 +1,97 @@
+/**
+ * @module pipelines/devices/device-pipeline
+ * The devices (indoor air quality) pipeline: decode → validate → normalize (plausible ranges;
+ * out-of-range readings are dead letters) → 1-minute tumbling windows per device → resample /
+ * impute → shingle → RCF anomaly score and grade per device (embedded, or a SageMaker
+ * endpoint) → anomalies (grade > 0) to the anomalies table, every score to the results
+ * Firehose, and an IAQ forecast (60 → 15 minutes) whose `iaq~5`, `iaq~10`, `iaq~15`
+ * predictions go to the predictions table. The composition lives in `pipelines/runtime/`;
+ * this file is the devices' choice of measures, models and defaults.
+ */
+import {
+  DEVICE_MEASURES,
+  movingAverage,
+  type Forecaster,
+  type RandomCutForestOptions,
+  type RemoteRcfOptions,
+  type ThresholderOptions,
+} from '../../operators/index.js';
+import {
+  createPipeline,
+  type ChainContext,
+  type ReadingChainSpec,
+  type ShardPipeline,
+} from '../runtime/index.js';
+
+/** Options of the devices pipeline; every field has a default. */
+export interface DevicePipelineOptions {
+  /** IAQ forecaster taking 60 one-minute values; default a 15-minute moving average. */
+  readonly forecaster?: Forecaster;
+  /** Minutes ahead written to the predictions table; default 5, 10, 15. */
+  readonly horizons?: readonly number[];
+  /** Measures the anomaly model sees; default all device measures. */
+  readonly features?: readonly string[];
+  /** Windows per shingle; default 4. */
+  readonly shingleSize?: number;
+  readonly forest?: Omit<RandomCutForestOptions, 'dimensions' | 'shingleSize'>;
+  readonly thresholder?: ThresholderOptions;
+  /** Score with a SageMaker RCF endpoint (see `scoreAnomalies`). */
+  readonly remote?: RemoteRcfOptions;
+  readonly allowedLatenessMs?: number;
+  readonly idleTimeoutMs?: number;
+  /** Windows kept per device for model input and replay; default the forecaster's input. */
+  readonly retain?: number;
+}
+
+/**
+ * The devices pipeline as a {@link ReadingChainSpec}.
+ * @example `createPipeline([deviceSpec(), householdSpec()], { ledger })`
+ */
+export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpec {
+  const {
+    forecaster = movingAverage({ span: 15 }),
+    horizons = [5, 10, 15],
+    features = DEVICE_MEASURES,
+    shingleSize = 4,
+    forest,
+    thresholder,
+    remote,
+    allowedLatenessMs,
+    idleTimeoutMs,
+    retain,
+  } = options;
+  return {
+    name: 'devices',
+    kind: 'device',
+    measures: DEVICE_MEASURES,
+    normalize: { outOfRange: 'dead-letter' },
+    anomaly: {
+      features,
+      shingleSize,
+      ...(forest ? { forest } : {}),
+      ...(thresholder ? { thresholder } : {}),
+      ...(remote ? { remote } : {}),
+    },
+    forecast: { measure: 'iaq', forecaster, horizons },
+    ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+    ...(retain !== undefined ? { retain } : {}),
+  };
+}
+
+/**
+ * The devices pipeline for one shard: source records in, one result item per window (and
+ * per dead letter, and per skipped non-device record) out.
+ *
+ * @example
+ * ```ts
+ * const ledger = new AckLedger((p) => consumer.ack(p));
+ * records$.pipe(createDevicePipeline({}, { ledger })).pipe(writeResults({ sinks, ledger }));
+ * ```
+ */
+export function createDevicePipeline(
+  options: DevicePipelineOptions,
+  context: ChainContext,
+): ShardPipeline {
+  return createPipeline([deviceSpec(options)], context);
+}

@@ -1,0 +1,5 @@
+/**
+ * @module pipelines/devices
+ * The devices (indoor air quality) pipeline: anomaly scores, anomalies and IAQ forecasts.
+ */
+export * from './device-pipeline.js';

@@ -1,0 +1,83 @@
+/**
+ * @module pipelines/households/household-pipeline
+ * The households (power) pipeline: decode → validate → 1-minute windows per household →
+ * resample / impute → multivariate RCF anomaly scores over all seven measures (shingled) →
+ * a forecast of global active power over the next 15 minutes → anomalies and predictions
+ * to DynamoDB, every score to the results Firehose. The composition lives in
+ * `pipelines/runtime/`; this file is the households' choice of measures, models and defaults.
+ */
+import {
+  HOUSEHOLD_MEASURES,
+  movingAverage,
+  type Forecaster,
+  type RandomCutForestOptions,
+  type RemoteRcfOptions,
+  type ThresholderOptions,
+} from '../../operators/index.js';
+import {
+  createPipeline,
+  type ChainContext,
+  type ReadingChainSpec,
+  type ShardPipeline,
+} from '../runtime/index.js';
+
+/** Options of the households pipeline; every field has a default. */
+export interface HouseholdPipelineOptions {
+  /** Global-active-power forecaster taking 60 one-minute values; default a moving average. */
+  readonly forecaster?: Forecaster;
+  /** Minutes ahead written to the predictions table; default 5, 10, 15. */
+  readonly horizons?: readonly number[];
+  /** Windows per shingle; default 4. */
+  readonly shingleSize?: number;
+  readonly forest?: Omit<RandomCutForestOptions, 'dimensions' | 'shingleSize'>;
+  readonly thresholder?: ThresholderOptions;
+  readonly remote?: RemoteRcfOptions;
+  readonly allowedLatenessMs?: number;
+  readonly idleTimeoutMs?: number;
+  readonly retain?: number;
+}
+
+/**
+ * The households pipeline as a {@link ReadingChainSpec}.
+ * @example `createPipeline([householdSpec({ forecaster })], { ledger })`
+ */
+export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingChainSpec {
+  const {
+    forecaster = movingAverage({ span: 15 }),
+    horizons = [5, 10, 15],
+    shingleSize = 4,
+    forest,
+    thresholder,
+    remote,
+    allowedLatenessMs,
+    idleTimeoutMs,
+    retain,
+  } = options;
+  return {
+    name: 'households',
+    kind: 'household',
+    measures: HOUSEHOLD_MEASURES,
+    anomaly: {
+      features: HOUSEHOLD_MEASURES,
+      shingleSize,
+      ...(forest ? { forest } : {}),
+      ...(thresholder ? { thresholder } : {}),
+      ...(remote ? { remote } : {}),
+    },
+    forecast: { measure: 'globalActivePower', forecaster, horizons },
+    ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+    ...(retain !== undefined ? { retain } : {}),
+  };
+}
+
+/**
+ * The households pipeline for one shard (see {@link householdSpec}).
+ * @example `records$.pipe(createHouseholdPipeline({}, { ledger }))`
+ */
+export function createHouseholdPipeline(
+  options: HouseholdPipelineOptions,
+  context: ChainContext,
+): ShardPipeline {
+  return createPipeline([householdSpec(options)], context);
+}

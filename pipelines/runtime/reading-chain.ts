@@ -1,0 +1,219 @@
+/**
+ * @module pipelines/runtime/reading-chain
+ * The shared back half of both pipelines, for the readings of one kind on one shard:
+ * [normalize] → 1-minute tumbling event-time windows per key (watermark, allowed lateness,
+ * idle timeout on the injected scheduler) → resample/impute onto the minute grid → look-back
+ * (shingle + forecaster input, with claims) → RCF score and grade per key (embedded, or a
+ * SageMaker endpoint) → one {@link ResultItem} per window carrying its score line, its
+ * anomaly row (grade > 0) and its prediction rows. Invariant: every window yields exactly
+ * one item, and every dead letter one item of its own.
+ */
+import { map, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import {
+  isDeadLetter,
+  normalize,
+  perMeasure,
+  readingKey,
+  readingTime,
+  resample,
+  scoreAnomalies,
+  tumbling,
+  window,
+  type AnomalyScore,
+  type FillMethod,
+  type Flow,
+  type Forecaster,
+  type NormalizeOptions,
+  type RandomCutForestOptions,
+  type Reading,
+  type RemoteRcfOptions,
+  type ThresholderOptions,
+  type WindowResult,
+} from '../../operators/index.js';
+import { anomalyKey, predictionKey } from '../sinks/index.js';
+import type { AckLedger } from './ack-ledger.js';
+import { lookback, type Looked } from './lookback.js';
+import { deadLetterItem, NO_OUTPUTS, type ResultItem, type ResultRow } from './result-item.js';
+
+/** What makes a pipeline out of the shared chain: its kind, measures and models. */
+export interface ReadingChainSpec {
+  /** Pipeline name, written on every output (`devices`, `households`). */
+  readonly name: string;
+  readonly kind: Reading['kind'];
+  /** Measures aggregated per window (wire order). */
+  readonly measures: readonly string[];
+  /** Range checks / unit conversion before windowing; omit to skip normalize. */
+  readonly normalize?: NormalizeOptions;
+  /** Window size; default 60,000 ms. */
+  readonly windowMs?: number;
+  /** Event-time lateness accepted; default 5,000 ms. */
+  readonly allowedLatenessMs?: number;
+  /** Fire a quiet key's windows after this long (scheduler time); default 120,000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Gap filling of the grid; default linear over at most 5 missing minutes. */
+  readonly fill?: FillMethod;
+  readonly maxGap?: number;
+  /** Anomaly model: features are the last `shingleSize` windows of `features` measures. */
+  readonly anomaly: {
+    readonly features: readonly string[];
+    readonly shingleSize: number;
+    readonly forest?: Omit<RandomCutForestOptions, 'dimensions' | 'shingleSize'>;
+    readonly thresholder?: ThresholderOptions;
+    /** Score on a SageMaker RCF endpoint instead of in process. */
+    readonly remote?: RemoteRcfOptions;
+  };
+  /** Forecast of one measure; predictions for `horizons` minutes ahead. */
+  readonly forecast?: {
+    readonly measure: string;
+    readonly forecaster: Forecaster;
+    readonly horizons: readonly number[];
+  };
+  /** Windows retained per key for model input and replay (default: the longest model input). */
+  readonly retain?: number;
+}
+
+/** Runtime context of a chain. */
+export interface ChainContext {
+  readonly ledger: AckLedger;
+  /** Scheduler of the windows' idle timeout. */
+  readonly scheduler?: SchedulerLike;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/** The anomaly features of a look-back: the last `size` points (the oldest repeated while warming up). */
+export function shingleFeatures(
+  history: readonly Readonly<Record<string, number>>[],
+  measures: readonly string[],
+  size: number,
+): number[] {
+  const out: number[] = [];
+  for (let i = size; i >= 1; i--) {
+    const row = history[Math.max(0, history.length - i)] as Readonly<Record<string, number>>;
+    for (const m of measures) out.push(row[m] ?? Number.NaN);
+  }
+  return out;
+}
+
+/** Turns a scored look-back into the window's result item (score line, anomaly, predictions). */
+function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultItem {
+  const { point, history, holds } = scored.input;
+  const windowStart = iso(point.time);
+  const score = {
+    id: `${point.key}#${windowStart}`,
+    pipeline: spec.name,
+    key: point.key,
+    windowStart,
+    imputed: point.imputed,
+    values: point.values,
+    score: scored.score,
+    grade: scored.grade,
+    threshold: scored.threshold,
+    source: scored.source,
+  };
+  const anomalies: ResultRow[] =
+    scored.grade > 0
+      ? [
+          {
+            key: anomalyKey({ deviceId: point.key, windowStart: point.time }),
+            attributes: {
+              pipeline: spec.name,
+              score: scored.score,
+              grade: scored.grade,
+              threshold: scored.threshold,
+              values: point.values,
+              ...(scored.explanation ? { explanation: scored.explanation } : {}),
+            },
+          },
+        ]
+      : [];
+  const predictions: ResultRow[] = [];
+  const f = spec.forecast;
+  if (f && history.length >= f.forecaster.inputLength) {
+    const input = history.slice(-f.forecaster.inputLength).map((v) => v[f.measure] as number);
+    if (input.every(Number.isFinite)) {
+      const out = f.forecaster.predict([input])[0] ?? [];
+      for (const h of f.horizons) {
+        const value = out[h - 1];
+        if (value === undefined || !Number.isFinite(value)) continue;
+        const ts = point.time + h * 60_000;
+        predictions.push({
+          key: predictionKey({ deviceId: point.key, ts, measure: f.measure, minutesAhead: h }),
+          attributes: { pipeline: spec.name, value, origin: windowStart, target: iso(ts) },
+        });
+      }
+    }
+  }
+  return {
+    pipeline: spec.name,
+    outputs: { ...NO_OUTPUTS, scores: [score], anomalies, predictions },
+    holds,
+  };
+}
+
+/**
+ * The chain for readings of `spec.kind` (see module doc). Readings of other kinds must be
+ * routed elsewhere before this chain.
+ *
+ * @example `deviceReadings$.pipe(readingChain(deviceSpec(), { ledger }))`
+ */
+export function readingChain(
+  spec: ReadingChainSpec,
+  context: ChainContext,
+): OperatorFunction<Flow<Reading>, ResultItem> {
+  const {
+    windowMs = 60_000,
+    allowedLatenessMs = 5_000,
+    idleTimeoutMs = 120_000,
+    fill = 'linear',
+    maxGap = 5,
+    anomaly,
+  } = spec;
+  const { ledger, scheduler } = context;
+  const retain =
+    spec.retain ?? Math.max(anomaly.shingleSize, spec.forecast?.forecaster.inputLength ?? 1);
+  const measures = spec.measures;
+  const normalized: OperatorFunction<Flow<Reading>, Flow<Reading>> = spec.normalize
+    ? normalize<Reading>(spec.normalize)
+    : (s) => s;
+  return pipe(
+    normalized,
+    window({
+      assigner: tumbling({ size: windowMs }),
+      key: readingKey,
+      time: readingTime,
+      aggregate: perMeasure<Reading>(measures, 'mean'),
+      allowedLateness: allowedLatenessMs,
+      idleTimeout: idleTimeoutMs,
+      ...(scheduler ? { scheduler } : {}),
+    }),
+    resample<WindowResult<Record<string, number | null>>>({
+      step: windowMs,
+      key: (w) => w.key,
+      time: (w) => w.start,
+      values: (w) => {
+        const out: Record<string, number> = {};
+        for (const m of measures) {
+          const v = w.value[m];
+          if (v !== null && v !== undefined) out[m] = v;
+        }
+        return out;
+      },
+      fill,
+      maxGap,
+    }),
+    lookback({ ledger, retain }),
+    scoreAnomalies<Looked>({
+      key: (l) => l.point.key,
+      features: (l) => shingleFeatures(l.history, anomaly.features, anomaly.shingleSize),
+      forest: { ...anomaly.forest, dimensions: anomaly.features.length * anomaly.shingleSize },
+      ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
+      ...(anomaly.remote ? { remote: anomaly.remote } : {}),
+    }),
+    map((element) =>
+      isDeadLetter(element)
+        ? deadLetterItem(ledger, spec.name, element)
+        : toItem(spec, element.value),
+    ),
+  );
+}
