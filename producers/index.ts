@@ -21,8 +21,14 @@ export { planCall } from './batcher.js';
 export type { PlannedEntry, PlanOptions, QueuedRecord, ShardBudget } from './batcher.js';
 export { sdkWriter, loopbackWriter, classify, errorCodeOf } from './kinesis-writer.js';
 export type { KinesisWriter, WireEntry, EntryOutcome, ErrorKind } from './kinesis-writer.js';
-export { KinesisProducer, realClock } from './producer.js';
-export type { KinesisProducerOptions, PutResult, ProducerStats } from './producer.js';
+export { KinesisProducer } from './producer.js';
+export { realClock, resolveProducerOptions } from './producer-options.js';
+export type {
+  KinesisProducerOptions,
+  PutResult,
+  ProducerStats,
+  ResolvedProducerOptions,
+} from './producer-options.js';
 export type { ProducerClock } from './producer-state.js';
 export { producerMetrics } from './producer-events.js';
 export type { ProducerEvent, ProducerListener } from './producer-events.js';

@@ -12,7 +12,7 @@
 import type { PlannedEntry, QueuedRecord, ShardBudget } from './batcher.js';
 import type { CheckedRecord } from './limits.js';
 import { MAX_RECORD_BYTES } from './limits.js';
-import type { PutResult } from './producer.js';
+import type { PutResult } from './producer-options.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Injected time: the current time and a cancellable timer. */

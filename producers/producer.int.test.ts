@@ -5,7 +5,8 @@ import { startFaultProxy, type FaultProxy } from '../test/fault-proxy.js';
 import { testClients, testConfig, uniqueName } from '../test/helpers.js';
 import { RecordRejectedError } from './errors.js';
 import { sdkWriter } from './kinesis-writer.js';
-import { KinesisProducer, type KinesisProducerOptions } from './producer.js';
+import { KinesisProducer } from './producer.js';
+import type { KinesisProducerOptions } from './producer-options.js';
 import type { ProducerEvent } from './producer-events.js';
 import { createStream, listAllShards, readAll } from './testing/stream-reader.js';
 

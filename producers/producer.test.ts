@@ -1,6 +1,7 @@
 import { RecordRejectedError } from './errors.js';
 import { loopbackWriter } from './kinesis-writer.js';
-import { KinesisProducer, type PutResult } from './producer.js';
+import { KinesisProducer } from './producer.js';
+import type { PutResult } from './producer-options.js';
 import type { ProducerEvent } from './producer-events.js';
 import { VirtualClock, settle } from './virtual-clock.js';
 
