@@ -17,3 +17,4 @@ export * from './features/index.js';
 // inference/ model server that the no-restricted-imports rule is about.
 // eslint-disable-next-line no-restricted-imports
 export * from './inference/index.js';
+export * from './scheduling/index.js';

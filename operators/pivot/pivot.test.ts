@@ -111,6 +111,18 @@ describe('pivot', () => {
     });
   });
 
+  it("idle timeout emits a quiet series' incomplete row", () => {
+    marbles().run(({ cold, expectObservable }) => {
+      const src = cold('a 29ms |', { a: at(row('d', 0, 'iaq', 40), 0) });
+      expectObservable(src.pipe(pivot({ columns, idleTimeout: 10 }))).toBe('10ms w 19ms |', {
+        w: at<WideRow>(
+          { time: 0, deviceId: 'd', values: { iaq: 40, co2: null, 'iaq~15': null }, unknown: [] },
+          0,
+        ),
+      });
+    });
+  });
+
   it('rejects an empty or duplicated column set', () => {
     expect(() => pivot({ columns: [] })).toThrow(ConfigError);
     expect(() => pivot({ columns: ['a', 'a'] })).toThrow(ConfigError);

@@ -4,17 +4,26 @@
  * Invariant: every input's positions end up on exactly one output — the wide row its rows
  * joined, or a `schema` dead letter for a batch that mixes series or times.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import { PositionSetBuilder } from '../lineage/position-set-builder.js';
 import { deadLetter } from '../lineage/dead-letter.js';
 import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { LongRow, WideRow } from './rows.js';
 
 /** Options of {@link pivot}. */
 export interface PivotOptions {
   /** The declared columns (measures and prediction names such as `iaq~15`). */
   readonly columns: readonly string[];
+  /**
+   * Emit a series' incomplete rows after this many ms (scheduler time) without rows for it,
+   * so they are written — and acknowledged — even if the series goes quiet. Default: wait for
+   * a later time of the series or completion.
+   */
+  readonly idleTimeout?: number;
+  /** Scheduler for `idleTimeout`. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
 }
 
 interface Group {
@@ -29,7 +38,8 @@ interface Group {
 /**
  * Assembles long rows into wide rows, one per series and time. A row is emitted as soon as
  * every declared column has a value; otherwise when a later time arrives for the same
- * series, or when the source completes — missing columns are then `null`. Measure names that
+ * series, after `idleTimeout` without rows for the series, or when the source completes —
+ * missing columns are then `null`. Measure names that
  * are not declared are dropped and listed in the row's `unknown`. Inputs may be single rows
  * or batches (as `unpivot` emits); a batch must belong to one series and time.
  *
@@ -41,7 +51,10 @@ interface Group {
 export function pivot(
   options: PivotOptions,
 ): OperatorFunction<Flow<LongRow | readonly LongRow[]>, Flow<WideRow>> {
-  const { columns } = options;
+  const { columns, idleTimeout, scheduler = asyncScheduler } = options;
+  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
+    throw new ConfigError('pivot.idleTimeout', `expected a positive number, got ${idleTimeout}`);
+  }
   if (columns.length === 0) throw new ConfigError('pivot.columns', 'declare at least one column');
   if (new Set(columns).size !== columns.length)
     throw new ConfigError('pivot.columns', 'columns must be unique');
@@ -68,7 +81,14 @@ export function pivot(
         }
         if (groups.size === 0) open.delete(deviceId);
       };
-      return source.subscribe({
+      const idle =
+        idleTimeout === undefined
+          ? undefined
+          : new IdleTracker(idleTimeout, scheduler, (deviceId) => {
+              const groups = open.get(deviceId);
+              if (groups !== undefined) flushBefore(deviceId, groups, Infinity);
+            });
+      const subscription = source.subscribe({
         next(element) {
           if (isDeadLetter(element)) {
             subscriber.next(element);
@@ -96,6 +116,7 @@ export function pivot(
             return;
           }
           const { deviceId, time } = first;
+          idle?.touch(deviceId);
           let groups = open.get(deviceId);
           if (groups !== undefined) flushBefore(deviceId, groups, time);
           groups = open.get(deviceId);
@@ -132,9 +153,14 @@ export function pivot(
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
+          idle?.dispose();
           for (const [deviceId, groups] of [...open]) flushBefore(deviceId, groups, Infinity);
           subscriber.complete();
         },
       });
+      return () => {
+        subscription.unsubscribe();
+        idle?.dispose();
+      };
     });
 }

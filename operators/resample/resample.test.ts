@@ -79,6 +79,19 @@ describe('resample', () => {
     });
   });
 
+  it("idle timeout emits a quiet key's held point; the next record still fills from it", () => {
+    marbles().run(({ cold, expectObservable }) => {
+      const src = cold('a 49ms b 9ms |', { a: at(p('x', 0, 10), 0), b: at(p('x', 20, 30), 1) });
+      const op = resample({ ...opts, idleTimeout: 20 });
+      // a is held until 20 ms (idle), then emitted; b at 50 ms imputes 10 from a, is held until completion.
+      expectObservable(src.pipe(op)).toBe('20ms p 29ms q 9ms (s|)', {
+        p: pt('x', 0, 10, false, 0, 0),
+        q: pt('x', 10, 20, true, 0),
+        s: pt('x', 20, 30, false, 0, 1),
+      });
+    });
+  });
+
   it('rejects invalid options', () => {
     expect(() => resample({ ...opts, step: 0 })).toThrow(ConfigError);
     expect(() => resample({ ...opts, maxGap: -1 })).toThrow(ConfigError);

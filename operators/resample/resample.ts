@@ -5,12 +5,13 @@
  * from records carries exactly their positions, an imputed point carries none (nothing to
  * acknowledge); a record behind its key's grid becomes a `late` dead letter.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import { PositionSetBuilder } from '../lineage/position-set-builder.js';
 import { PositionSet } from '../lineage/position-set.js';
 import { deadLetter } from '../lineage/dead-letter.js';
 import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { IdleTracker } from '../scheduling/idle-tracker.js';
 
 /** How a gap is filled. */
 export type FillMethod = 'ffill' | 'linear';
@@ -28,6 +29,14 @@ export interface ResampleOptions<T> {
   readonly fill?: FillMethod;
   /** Longest run of missing grid points that is filled; longer gaps start a new segment. Default 5. */
   readonly maxGap?: number;
+  /**
+   * Emit a key's held point after this many ms (scheduler time) without records for it, so a
+   * quiet key's last record is still emitted — and acknowledged. Default: hold until the next
+   * record of the key or completion.
+   */
+  readonly idleTimeout?: number;
+  /** Scheduler for `idleTimeout`. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -53,7 +62,9 @@ interface Held {
 }
 interface KeyState {
   held: Held | undefined;
+  /** Grid time and values of the last emitted point (for gaps after an idle flush). */
   last: number;
+  lastValues: Readonly<Record<string, number>>;
   segment: number;
 }
 
@@ -73,7 +84,20 @@ interface KeyState {
 export function resample<T>(
   options: ResampleOptions<T>,
 ): OperatorFunction<Flow<T>, Flow<ResampledPoint>> {
-  const { step, offset = 0, key, time, values, fill = 'linear', maxGap = 5 } = options;
+  const {
+    step,
+    offset = 0,
+    key,
+    time,
+    values,
+    fill = 'linear',
+    maxGap = 5,
+    idleTimeout,
+    scheduler = asyncScheduler,
+  } = options;
+  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
+    throw new ConfigError('resample.idleTimeout', `expected a positive number, got ${idleTimeout}`);
+  }
   if (!Number.isSafeInteger(step) || step <= 0)
     throw new ConfigError('resample.step', `expected a positive integer, got ${step}`);
   if (!Number.isSafeInteger(maxGap) || maxGap < 0)
@@ -85,12 +109,21 @@ export function resample<T>(
       const keys = new Map<string, KeyState>();
       const emit = (k: string, s: KeyState, h: Held): void => {
         s.last = h.bucket;
+        s.lastValues = h.values;
+        s.held = undefined;
         subscriber.next({
           value: { key: k, time: h.bucket, values: h.values, imputed: false, segment: s.segment },
           positions: h.positions.build(),
         });
       };
-      return source.subscribe({
+      const idle =
+        idleTimeout === undefined
+          ? undefined
+          : new IdleTracker(idleTimeout, scheduler, (k) => {
+              const s = keys.get(k);
+              if (s?.held !== undefined) emit(k, s, s.held);
+            });
+      const subscription = source.subscribe({
         next(element) {
           if (isDeadLetter(element)) {
             subscriber.next(element);
@@ -101,9 +134,10 @@ export function resample<T>(
           const bucket = t - ((((t - offset) % step) + step) % step);
           let s = keys.get(k);
           if (s === undefined) {
-            s = { held: undefined, last: -Infinity, segment: 0 };
+            s = { held: undefined, last: -Infinity, lastValues: {}, segment: 0 };
             keys.set(k, s);
           }
+          idle?.touch(k);
           const h = s.held;
           if (!Number.isFinite(t) || bucket <= s.last || (h !== undefined && bucket < h.bucket)) {
             const behind = h?.bucket ?? s.last;
@@ -131,16 +165,17 @@ export function resample<T>(
             values: values(element.value),
             positions: new PositionSetBuilder().addSet(element.positions),
           };
-          if (h !== undefined) {
-            emit(k, s, h);
-            const missing = (bucket - h.bucket) / step - 1;
+          if (h !== undefined) emit(k, s, h);
+          if (s.last > -Infinity) {
+            const prev = { bucket: s.last, values: s.lastValues };
+            const missing = (bucket - prev.bucket) / step - 1;
             if (missing > maxGap) {
               s.segment++;
             } else {
               for (let i = 1; i <= missing; i++) {
                 const filled: Record<string, number> = {};
-                for (const m in h.values) {
-                  const a = h.values[m] as number;
+                for (const m in prev.values) {
+                  const a = prev.values[m] as number;
                   const b = next.values[m];
                   filled[m] =
                     fill === 'linear' && b !== undefined ? a + ((b - a) * i) / (missing + 1) : a;
@@ -148,7 +183,7 @@ export function resample<T>(
                 subscriber.next({
                   value: {
                     key: k,
-                    time: h.bucket + i * step,
+                    time: prev.bucket + i * step,
                     values: filled,
                     imputed: true,
                     segment: s.segment,
@@ -162,9 +197,14 @@ export function resample<T>(
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
+          idle?.dispose();
           for (const [k, s] of keys) if (s.held !== undefined) emit(k, s, s.held);
           subscriber.complete();
         },
       });
+      return () => {
+        subscription.unsubscribe();
+        idle?.dispose();
+      };
     });
 }

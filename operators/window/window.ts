@@ -12,10 +12,10 @@ import {
   Observable,
   type OperatorFunction,
   type SchedulerLike,
-  type Subscription,
 } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { Aggregator } from './aggregations.js';
 import type { WindowAssigner } from './assigners.js';
 import type { WindowTrigger } from './triggers.js';
@@ -99,25 +99,13 @@ export function window<T, A, R>(
         for (let i = 0; i < out.length; i++) subscriber.next(out[i] as Flow<WindowResult<R>>);
         out.length = 0;
       };
-      // Keys by last activity, oldest first (Map keeps insertion order; touching re-inserts).
-      const lastSeen = new Map<string, number>();
-      let timer: Subscription | undefined;
-      const arm = (delay: number): void => {
-        timer = scheduler.schedule(onTimer, Math.max(0, delay));
-      };
-      function onTimer(): void {
-        timer = undefined;
-        const now = scheduler.now();
-        for (const [k, seen] of lastSeen) {
-          if (seen + (idleTimeout as number) > now) {
-            arm(seen + (idleTimeout as number) - now);
-            break;
-          }
-          lastSeen.delete(k);
-          engine.flushKey(k, out);
-        }
-        drain();
-      }
+      const idle =
+        idleTimeout === undefined
+          ? undefined
+          : new IdleTracker(idleTimeout, scheduler, (k) => {
+              engine.flushKey(k, out);
+              drain();
+            });
       const subscription = source.subscribe({
         next(element) {
           if (isDeadLetter(element)) {
@@ -127,14 +115,11 @@ export function window<T, A, R>(
           const k = key(element.value);
           engine.add(element.value, element.positions, k, time(element.value), out);
           drain();
-          if (idleTimeout !== undefined) {
-            lastSeen.delete(k);
-            lastSeen.set(k, scheduler.now());
-            if (timer === undefined) arm(idleTimeout);
-          }
+          idle?.touch(k);
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
+          idle?.dispose();
           engine.flushAll(out);
           drain();
           subscriber.complete();
@@ -142,7 +127,7 @@ export function window<T, A, R>(
       });
       return () => {
         subscription.unsubscribe();
-        timer?.unsubscribe();
+        idle?.dispose();
       };
     });
 }

@@ -1,0 +1,5 @@
+/**
+ * @module operators/scheduling
+ * Processing-time helpers on injected schedulers.
+ */
+export * from './idle-tracker.js';
