@@ -39,6 +39,28 @@ describe('shingle', () => {
     });
   });
 
+  it("idle timeout dead-letters a warming-up key's positions; its values still count", () => {
+    marbles().run(({ cold, expectObservable }) => {
+      const src = cold('a 19ms b 4ms c|', {
+        a: at(p('x', 1, 1), 0),
+        b: at(p('x', 2, 2), 1),
+        c: at(p('x', 3, 3), 2),
+      });
+      expectObservable(src.pipe(shingle({ ...series, size: 3, idleTimeout: 10 }))).toBe(
+        '10ms u 14ms s|',
+        {
+          u: deadLetter(
+            'unscorable',
+            'key x has 1 of 3 values for a shingle',
+            { key: 'x', values: [1] },
+            ps(0),
+          ),
+          s: at({ key: 'x', time: 3, value: 3, values: [1, 2, 3] }, 1, 2),
+        },
+      );
+    });
+  });
+
   it('property: every position carried exactly once', async () => {
     const arb = fc.array(
       fc.record({ k: fc.constantFrom('a', 'b', 'c'), t: fc.nat(), v: fc.integer() }),

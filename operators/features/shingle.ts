@@ -5,17 +5,26 @@
  * ride on the key's first shingle; if the stream ends first they become one `unscorable`
  * dead letter — so every position is carried exactly once.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import { PositionSetBuilder } from '../lineage/position-set-builder.js';
 import { deadLetter } from '../lineage/dead-letter.js';
 import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 
 /** Options of {@link shingle}. */
 export interface ShingleOptions<T> extends SeriesOptions<T> {
   /** Values per shingle (N ≥ 1). */
   readonly size: number;
+  /**
+   * After this many ms (scheduler time) without elements for a key still warming up, its
+   * pending positions become an `unscorable` dead letter, so they are acknowledged (the values
+   * are kept and the shingle continues). Default: only at completion.
+   */
+  readonly idleTimeout?: number;
+  /** Scheduler for `idleTimeout`. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -36,7 +45,10 @@ export interface Shingle extends SeriesPoint {
  * ```
  */
 export function shingle<T>(options: ShingleOptions<T>): OperatorFunction<Flow<T>, Flow<Shingle>> {
-  const { size, key, time, value } = options;
+  const { size, key, time, value, idleTimeout, scheduler = asyncScheduler } = options;
+  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
+    throw new ConfigError('shingle.idleTimeout', `expected a positive number, got ${idleTimeout}`);
+  }
   if (!Number.isSafeInteger(size) || size < 1)
     throw new ConfigError('shingle.size', `expected a positive integer, got ${size}`);
   return (source) =>
@@ -45,13 +57,29 @@ export function shingle<T>(options: ShingleOptions<T>): OperatorFunction<Flow<T>
         string,
         { values: number[]; pending: PositionSetBuilder | undefined }
       >();
-      return source.subscribe({
+      const release = (k: string): void => {
+        const s = state.get(k);
+        if (s?.pending === undefined) return;
+        subscriber.next(
+          deadLetter(
+            'unscorable',
+            `key ${k} has ${s.values.length} of ${size} values for a shingle`,
+            { key: k, values: [...s.values] },
+            s.pending.build(),
+          ),
+        );
+        s.pending = undefined;
+      };
+      const idle =
+        idleTimeout === undefined ? undefined : new IdleTracker(idleTimeout, scheduler, release);
+      const subscription = source.subscribe({
         next(element) {
           if (isDeadLetter(element)) {
             subscriber.next(element);
             return;
           }
           const k = key(element.value);
+          idle?.touch(k);
           let s = state.get(k);
           if (s === undefined) {
             s = { values: [], pending: undefined };
@@ -76,19 +104,14 @@ export function shingle<T>(options: ShingleOptions<T>): OperatorFunction<Flow<T>
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
-          for (const [k, s] of state) {
-            if (s.pending === undefined) continue;
-            subscriber.next(
-              deadLetter(
-                'unscorable',
-                `key ${k} has ${s.values.length} of ${size} values for a shingle`,
-                { key: k, values: s.values },
-                s.pending.build(),
-              ),
-            );
-          }
+          idle?.dispose();
+          for (const k of state.keys()) release(k);
           subscriber.complete();
         },
       });
+      return () => {
+        subscription.unsubscribe();
+        idle?.dispose();
+      };
     });
 }
