@@ -36,6 +36,11 @@ export type ProducerEvent =
   | { readonly type: 'failed'; readonly reason: string; readonly code: string }
   /** A put landed on a different shard than predicted: the map will be refreshed. */
   | { readonly type: 'misprediction'; readonly predicted: string; readonly actual: string }
+  /**
+   * User records of an aggregate sent before a resharding was noticed that lie outside the
+   * range of the shard they landed on (the Java KCL drops such records; see README).
+   */
+  | { readonly type: 'straddle'; readonly shardId: string; readonly records: number }
   /** The shard map was (re)loaded. */
   | { readonly type: 'shardMap'; readonly openShards: number };
 
@@ -97,6 +102,11 @@ export function producerMetrics(
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
+  const straddled = new Counter({
+    name: `${prefix}aggregate_straddled_records_total`,
+    help: 'User records in aggregates that landed outside their shard range (resharding window)',
+    registers,
+  });
   return (event) => {
     switch (event.type) {
       case 'call':
@@ -119,6 +129,9 @@ export function producerMetrics(
         break;
       case 'failed':
         failed.inc({ reason: event.reason });
+        break;
+      case 'straddle':
+        straddled.inc(event.records);
         break;
       default:
         break;

@@ -69,6 +69,8 @@ export interface ProducerStats {
   readonly retries: number;
   readonly calls: number;
   readonly throttles: number;
+  /** Records re-sent because their aggregate straddled shards after a resharding. */
+  readonly resent: number;
   readonly buffered: number;
   readonly inFlightCalls: number;
 }

@@ -26,6 +26,8 @@ export interface ProducerClock {
 export interface Pending extends QueuedRecord {
   readonly id: number;
   readonly record: CheckedRecord;
+  /** A copy the producer re-sends by itself (no caller waits on it). */
+  readonly copy?: boolean;
   readonly enqueuedAt: number;
   readonly deadline: number;
   attempts: number;
@@ -53,7 +55,15 @@ export interface ProducerStateOptions {
 export class ProducerState {
   readonly queues = new Map<string, Pending[]>();
   readonly inFlightShards = new Map<string, number>();
-  readonly counters = { accepted: 0, delivered: 0, failed: 0, retries: 0, calls: 0, throttles: 0 };
+  readonly counters = {
+    accepted: 0,
+    delivered: 0,
+    failed: 0,
+    retries: 0,
+    calls: 0,
+    throttles: 0,
+    resent: 0,
+  };
   buffered = 0;
   inFlight = 0;
   queued = 0;
@@ -76,6 +86,15 @@ export class ProducerState {
     const id = this.nextId++;
     this.unsettled.add(id);
     this.counters.accepted += 1;
+    return id;
+  }
+
+  /** Registers a producer-made copy, taking room without waiting (copies are few). */
+  admitCopy(size: number): number {
+    const id = this.nextId++;
+    this.unsettled.add(id);
+    this.counters.resent += 1;
+    this.reserve(size);
     return id;
   }
 
@@ -199,7 +218,9 @@ export class ProducerState {
     if (!this.unsettled.delete(p.id)) return;
     this.buffered -= 1;
     this.bufferedBytes -= p.record.size;
-    if (failed) this.counters.failed += 1;
+    if (p.copy) {
+      // counted as `resent` when made
+    } else if (failed) this.counters.failed += 1;
     else this.counters.delivered += 1;
     while (this.waiters.length > 0 && this.fits(this.waiters[0]!.size)) {
       const w = this.waiters.shift()!;

@@ -148,7 +148,7 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
     }
   });
 
-  it('loses nothing while the stream is resharded under it (UpdateShardCount 2 → 4)', async () => {
+  it('loses nothing while the stream is resharded under it (UpdateShardCount 2 → 4), even for a KCL', async () => {
     const stream = uniqueName('reshard');
     await createStream(direct.kinesis, stream, 2);
     const events: ProducerEvent[] = [];
@@ -174,10 +174,18 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
     expect(resharded).toBe(true);
     const shards = await listAllShards(direct.kinesis, stream);
     expect(shards.length).toBeGreaterThan(2);
-    const ids = new Set(
-      (await readAll(direct.kinesis, stream)).map((r) => JSON.parse(r.data.toString()).id),
-    );
+    const back = await readAll(direct.kinesis, stream);
+    const ids = new Set(back.map((r) => JSON.parse(r.data.toString()).id));
     expect(ids.size).toBe(600);
+    // Every user record read from outside its shard's range was reported as straddling.
+    const reported = events.reduce((n, e) => n + (e.type === 'straddle' ? e.records : 0), 0);
+    expect(reported).toBe(back.filter((r) => !r.inRange).length);
+    expect(producer.stats().resent).toBe(reported);
+    // …and re-sent, so a reader that drops out-of-range records (the Java KCL) still sees all.
+    const kclVisible = new Set(
+      back.filter((r) => r.inRange).map((r) => JSON.parse(r.data.toString()).id),
+    );
+    expect(kclVisible.size).toBe(600);
     expect(events.filter((e) => e.type === 'shardMap').length).toBeGreaterThanOrEqual(2);
   });
 });

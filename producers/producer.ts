@@ -48,6 +48,8 @@ export class KinesisProducer {
   private closed = false;
   private rr = 0;
   private readonly lastSequence = new Map<string, string>();
+  /** Aggregates that landed on an unexpected shard, checked against the next map. */
+  private suspects: { shardId: string; items: readonly Pending[] }[] = [];
 
   constructor(options: KinesisProducerOptions) {
     this.o = resolveProducerOptions(options);
@@ -114,6 +116,17 @@ export class KinesisProducer {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    if (this.suspects.length > 0) {
+      // Settle the straddle report with the shards as they are now.
+      const shards = await this.o.writer.listShards().catch(() => undefined);
+      if (shards && this.checkStraddles(ShardMap.fromShards(shards)) > 0) {
+        this.map = ShardMap.fromShards(shards);
+        this.stale = false;
+        this.mapLoadedAt = this.o.clock.now();
+        this.route(this.s.takeAllQueued());
+        await this.flush();
+      }
+    }
     this.s.cancelTimer();
   }
 
@@ -208,6 +221,7 @@ export class KinesisProducer {
         this.stale = false;
         this.emit({ type: 'shardMap', openShards: map.shards.length });
         this.route(this.s.takeAllQueued());
+        this.checkStraddles(map);
       })
       .catch(() => {
         this.refreshNotBefore = clock.now() + 1_000;
@@ -278,9 +292,49 @@ export class KinesisProducer {
     for (const [code, entries] of failed) this.retryEntries(entries, code);
   }
 
+  /**
+   * Aggregates that landed on an unexpected shard (sent in the window before a resharding
+   * was noticed) may hold user records whose hash key lies outside that shard: the Java KCL
+   * drops those. They are reported and sent again on their own, so every reader sees each
+   * record at least once (readers that do not filter see it twice: at-least-once). Checked
+   * once the new map knows the shard they landed on.
+   */
+  private checkStraddles(map: ShardMap): number {
+    const known = new Set(map.shards.map((s) => s.shardId));
+    const later: typeof this.suspects = [];
+    const copies: Pending[] = [];
+    for (const suspect of this.suspects) {
+      if (!known.has(suspect.shardId)) {
+        later.push(suspect);
+        continue;
+      }
+      const outside = suspect.items.filter((p) => map.shardFor(p.hash) !== suspect.shardId);
+      if (outside.length === 0) continue;
+      this.emit({ type: 'straddle', shardId: suspect.shardId, records: outside.length });
+      const now = this.o.clock.now();
+      for (const p of outside) {
+        copies.push({
+          ...p,
+          id: this.s.admitCopy(p.record.size),
+          copy: true,
+          notBefore: now,
+          enqueuedAt: now,
+          deadline: now + this.o.recordTtlMs,
+          attempts: 0,
+          resolve: () => undefined,
+          reject: () => undefined,
+        });
+      }
+    }
+    this.suspects = later.slice(-1_000);
+    if (copies.length > 0) this.route(copies);
+    return copies.length;
+  }
+
   private deliver(e: PlannedEntry<Pending>, shardId: string, sequenceNumber: string): void {
     if (shardId !== e.shardId) {
       this.stale = true;
+      if (e.aggregated) this.suspects.push({ shardId, items: e.items });
       this.emit({ type: 'misprediction', predicted: e.shardId, actual: shardId });
     }
     const now = this.o.clock.now();
