@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
 import { startWorker, type InitialPosition, type ShardBatch } from '../../consumers/index.js';
+import { consumePipeline } from './consume-pipeline.js';
 
 interface ConsumeFlags {
   stream?: string;
@@ -24,6 +25,8 @@ interface ConsumeFlags {
   initialPosition: string;
   timestamp?: string;
   maxLeases?: string;
+  pipeline?: string;
+  models?: string;
 }
 
 function initialPosition(flags: ConsumeFlags): InitialPosition {
@@ -60,6 +63,11 @@ export function registerConsume(program: Command): void {
     .option('--initial-position <pos>', 'TRIM_HORIZON | LATEST | AT_TIMESTAMP', 'TRIM_HORIZON')
     .option('--timestamp <iso>', 'start time for AT_TIMESTAMP')
     .option('--max-leases <n>', 'maxLeasesForWorker')
+    .option(
+      '--pipeline <name>',
+      'run a pipeline instead of writing records: devices | households | both',
+    )
+    .option('--models <dir>', 'shipped models for --pipeline', 'inference/models')
     .action(async (flags: ConsumeFlags) => {
       const configFlags: ConfigFlags = {
         ...(flags.stream ? { streamName: flags.stream } : {}),
@@ -71,6 +79,23 @@ export function registerConsume(program: Command): void {
       const config = loadConfig(process.env, configFlags);
       if (flags.retrieval !== 'polling' && flags.retrieval !== 'fanout') {
         throw new ConfigError('--retrieval', 'must be polling or fanout');
+      }
+      if (flags.pipeline) {
+        const retrieval =
+          flags.retrieval === 'fanout'
+            ? {
+                type: 'fanout' as const,
+                consumerName: flags.consumerName ?? `${config.app}-consumer`,
+              }
+            : { type: 'polling' as const };
+        const consume = {
+          failoverTimeMs: config.failoverTimeMs,
+          initialPosition: initialPosition(flags),
+          retrieval,
+          ...(flags.maxLeases ? { maxLeasesForWorker: Number(flags.maxLeases) } : {}),
+        };
+        const models = flags.models ?? 'inference/models';
+        return consumePipeline({ config, pipeline: flags.pipeline, models, consume });
       }
       const logger = createLogger(config.logLevel, 'consume');
       const aws = createAwsClients(config);

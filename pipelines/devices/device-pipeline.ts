@@ -23,6 +23,13 @@ import {
   type ShardPipeline,
 } from '../runtime/index.js';
 
+/**
+ * Default forest of both pipelines: 50 trees of 64 points, scoring after 16 — warm (with
+ * the thresholder's 20 scores) within the 60-window retention, so a replay after failover
+ * re-warms the model before it rewrites any result that was not yet durable.
+ */
+export const WARM_FOREST = { numberOfTrees: 50, sampleSize: 64, outputAfter: 16 } as const;
+
 /** Options of the devices pipeline; every field has a default. */
 export interface DevicePipelineOptions {
   /** IAQ forecaster taking 60 one-minute values; default a 15-minute moving average. */
@@ -33,6 +40,7 @@ export interface DevicePipelineOptions {
   readonly features?: readonly string[];
   /** Windows per shingle; default 4. */
   readonly shingleSize?: number;
+  /** Forest options; default {@link WARM_FOREST}. */
   readonly forest?: Omit<RandomCutForestOptions, 'dimensions' | 'shingleSize'>;
   readonly thresholder?: ThresholderOptions;
   /** Score with a SageMaker RCF endpoint (see `scoreAnomalies`). */
@@ -53,7 +61,7 @@ export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpe
     horizons = [5, 10, 15],
     features = DEVICE_MEASURES,
     shingleSize = 4,
-    forest,
+    forest = WARM_FOREST,
     thresholder,
     remote,
     allowedLatenessMs,
@@ -68,7 +76,7 @@ export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpe
     anomaly: {
       features,
       shingleSize,
-      ...(forest ? { forest } : {}),
+      forest,
       ...(thresholder ? { thresholder } : {}),
       ...(remote ? { remote } : {}),
     },

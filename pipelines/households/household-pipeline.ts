@@ -20,6 +20,7 @@ import {
   type ReadingChainSpec,
   type ShardPipeline,
 } from '../runtime/index.js';
+import { WARM_FOREST } from '../devices/index.js';
 
 /** Options of the households pipeline; every field has a default. */
 export interface HouseholdPipelineOptions {
@@ -29,6 +30,7 @@ export interface HouseholdPipelineOptions {
   readonly horizons?: readonly number[];
   /** Windows per shingle; default 4. */
   readonly shingleSize?: number;
+  /** Forest options; default {@link WARM_FOREST}. */
   readonly forest?: Omit<RandomCutForestOptions, 'dimensions' | 'shingleSize'>;
   readonly thresholder?: ThresholderOptions;
   readonly remote?: RemoteRcfOptions;
@@ -46,7 +48,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     forecaster = movingAverage({ span: 15 }),
     horizons = [5, 10, 15],
     shingleSize = 4,
-    forest,
+    forest = WARM_FOREST,
     thresholder,
     remote,
     allowedLatenessMs,
@@ -60,7 +62,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     anomaly: {
       features: HOUSEHOLD_MEASURES,
       shingleSize,
-      ...(forest ? { forest } : {}),
+      forest,
       ...(thresholder ? { thresholder } : {}),
       ...(remote ? { remote } : {}),
     },

@@ -13,3 +13,4 @@ export * from './write-results.js';
 export * from './shard-chains.js';
 export * from './result-sinks.js';
 export * from './run-pipeline.js';
+export * from './pipeline-worker.js';

@@ -1,0 +1,167 @@
+/**
+ * @module pipelines/runtime/pipeline-worker
+ * A long-lived pipeline worker for a container: `consume()` + {@link runPipeline}, with
+ * `GET /healthz` and `GET /metrics` (the consumer's prom-client registry plus pipeline
+ * counters) and SIGTERM/SIGINT draining. Unlike the raw `startWorker` of `consumers/`, which
+ * acks a batch when its handler resolves, here positions are acked by the pipeline's ack
+ * join only — records in open windows stay unacknowledged until their results are durable.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Counter } from 'prom-client';
+import {
+  consume,
+  ConsumerMetrics,
+  type ConsumeOptions,
+  type ConsumerEvent,
+} from '../../consumers/index.js';
+import { ConfigError } from '../../core/index.js';
+import { forecasterFromJson, type Forecaster } from '../../operators/index.js';
+import { deviceSpec, type DevicePipelineOptions } from '../devices/index.js';
+import { householdSpec, type HouseholdPipelineOptions } from '../households/index.js';
+import { createPipeline } from './pipeline.js';
+import type { ReadingChainSpec } from './reading-chain.js';
+import { runPipeline, type PipelineEvent, type RunningPipeline } from './run-pipeline.js';
+import type { ResultSinks } from './write-results.js';
+
+/** Which pipelines a worker runs. */
+export type PipelineChoice = 'devices' | 'households' | 'both';
+
+/** Options of {@link startPipelineWorker}. */
+export interface PipelineWorkerOptions extends ConsumeOptions {
+  readonly pipelines: PipelineChoice;
+  readonly sinks: ResultSinks;
+  readonly devices?: DevicePipelineOptions;
+  readonly households?: HouseholdPipelineOptions;
+  /** HTTP port of /healthz and /metrics; 0 picks a free one. */
+  readonly httpPort: number;
+  readonly drainDeadlineMs: number;
+  /** Sink batching wait; default 500 ms. */
+  readonly maxWaitMs?: number;
+  /** Install SIGTERM/SIGINT handlers; default true. */
+  readonly handleSignals?: boolean;
+  readonly onPipelineEvent?: (event: PipelineEvent) => void;
+}
+
+/** A started pipeline worker. */
+export interface PipelineWorker {
+  readonly port: number;
+  readonly running: RunningPipeline;
+  stop(): Promise<void>;
+  readonly stopped: Promise<void>;
+}
+
+/** The chain specs of a choice. */
+export function specsFor(
+  choice: PipelineChoice,
+  devices: DevicePipelineOptions = {},
+  households: HouseholdPipelineOptions = {},
+): ReadingChainSpec[] {
+  if (choice !== 'devices' && choice !== 'households' && choice !== 'both')
+    throw new ConfigError('--pipeline', 'must be devices, households or both');
+  return [
+    ...(choice !== 'households' ? [deviceSpec(devices)] : []),
+    ...(choice !== 'devices' ? [householdSpec(households)] : []),
+  ];
+}
+
+/**
+ * Loads a shipped forecaster artefact (`inference/models/<name>/model.json`), or `undefined`
+ * when the file is absent (the pipeline then uses its baseline).
+ */
+export function loadForecaster(path: string): Forecaster | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return forecasterFromJson(JSON.parse(text));
+}
+
+/**
+ * Starts a pipeline worker.
+ * @example `await startPipelineWorker({ ...consumeOptions, pipelines: 'both', sinks, httpPort: 8080, drainDeadlineMs: 30_000 })`
+ */
+export async function startPipelineWorker(options: PipelineWorkerOptions): Promise<PipelineWorker> {
+  const {
+    pipelines,
+    sinks,
+    devices,
+    households,
+    httpPort,
+    drainDeadlineMs,
+    maxWaitMs = 500,
+    handleSignals = true,
+    onPipelineEvent,
+  } = options;
+  const specs = specsFor(pipelines, devices, households);
+  const metrics = new ConsumerMetrics();
+  const items = new Counter({
+    name: 'shardflow_pipeline_items_total',
+    help: 'Result items written, by outcome',
+    labelNames: ['outcome'],
+    registers: [metrics.registry],
+  });
+  let failures = 0;
+  let stopping = false;
+  const onEvent = (event: ConsumerEvent) => {
+    metrics.onEvent(event);
+    if (event.type === 'sync.failed') failures += 1;
+    else if (event.type === 'shard.delivered') failures = 0;
+    options.onEvent?.(event);
+  };
+  const consumer = consume({ ...options, onEvent });
+  const running = runPipeline({
+    consumer,
+    sinks,
+    maxWaitMs,
+    pipeline: (context) => createPipeline(specs, context),
+    onEvent: (event) => {
+      if (event.type === 'batch.written') {
+        items.inc({ outcome: 'durable' }, event.report.durable.length);
+        items.inc({ outcome: 'failed' }, event.report.failed.length);
+      }
+      onPipelineEvent?.(event);
+    },
+  });
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      const healthy = !stopping && failures < 3;
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          healthy,
+          stopping,
+          leases: consumer.heldLeases(),
+          claims: running.stats(),
+        }),
+      );
+    } else if (req.url === '/metrics') {
+      metrics.update(consumer.shards(), consumer.heldLeases().length, Date.now());
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(httpPort, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : httpPort;
+  let stopping$: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping$ ??= (async () => {
+      stopping = true;
+      await running.stop(drainDeadlineMs);
+      await new Promise((r) => server.close(r));
+      server.closeAllConnections?.();
+    })();
+    return stopping$;
+  };
+  if (handleSignals) {
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => void stop());
+  }
+  const stopped = running.done.then(() => stop());
+  return { port, running, stop, stopped };
+}
