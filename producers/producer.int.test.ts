@@ -85,6 +85,15 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
     expect(producer.stats()).toMatchObject({ failed: 1, delivered: 0 });
   });
 
+  it('fails records for a stream that does not exist at once, with the AWS error', async () => {
+    const producer = producerFor(uniqueName('missing'));
+    await expect(producer.put({ partitionKey: 'k', data: 'x' })).rejects.toMatchObject({
+      reason: 'NON_RETRIABLE',
+      lastErrorCode: 'ResourceNotFoundException',
+    });
+    await producer.close();
+  });
+
   it('writes KPL aggregates that aws-kinesis-agg reads back unchanged, never straddling shards', async () => {
     const stream = uniqueName('agg');
     await createStream(direct.kinesis, stream, 3);

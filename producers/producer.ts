@@ -223,8 +223,13 @@ export class KinesisProducer {
         this.route(this.s.takeAllQueued());
         this.checkStraddles(map);
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         this.refreshNotBefore = clock.now() + 1_000;
+        // A missing stream or denied access will not heal: fail what waits, do not let it expire.
+        const code = errorCodeOf(error);
+        if (classify(code) === 'fatal') {
+          for (const p of this.s.takeAllQueued()) this.fail(p, 'NON_RETRIABLE', code);
+        }
       })
       .finally(() => {
         this.refreshing = false;
