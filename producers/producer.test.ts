@@ -93,6 +93,31 @@ describe('KinesisProducer on a loopback sink with virtual time', () => {
     await producer.close();
   });
 
+  it('fails records that outlive their time-to-live with TTL_EXPIRED', async () => {
+    const clock = new VirtualClock();
+    const producer = new KinesisProducer({
+      writer: loopbackWriter(1),
+      clock,
+      aggregate: false,
+      lingerMs: 0,
+      recordsPerSecondPerShard: 1,
+      recordTtlMs: 2_000,
+    });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      producer.put(record(i)).then(
+        () => outcomes.push(`ok ${i}`),
+        (e: { reason: string }) => outcomes.push(`${e.reason} ${i}`),
+      );
+    }
+    await clock.advance(1_000);
+    expect(outcomes).toEqual(['ok 0', 'ok 1']); // one token at start, one a second later
+    await clock.advance(1_000);
+    expect(outcomes).toEqual(['ok 0', 'ok 1', 'TTL_EXPIRED 2', 'TTL_EXPIRED 3', 'TTL_EXPIRED 4']);
+    expect(producer.stats()).toMatchObject({ delivered: 2, failed: 3, buffered: 0 });
+    await producer.close();
+  });
+
   it('applies back-pressure: put waits while the buffer is full', async () => {
     const clock = new VirtualClock();
     const producer = new KinesisProducer({
