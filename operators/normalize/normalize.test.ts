@@ -4,7 +4,7 @@ import { normalize } from './normalize.js';
 import { RunningStatsStore, EMPTY_STATS, stdDev, welford } from './running-stats.js';
 import { units } from './units.js';
 import { deadLetter, isDeadLetter, PositionSet, type Flow } from '../lineage/index.js';
-import type { DeviceReading } from '../schema/index.js';
+import type { DeviceReading, HouseholdReading } from '../schema/index.js';
 import { ConfigError } from '../../core/index.js';
 import { at, device, marbles } from '../testing/fixtures.js';
 
@@ -79,6 +79,30 @@ describe('normalize', () => {
       normalize({ outOfRange: 'flag', scale: { method: 'z-score', stats } }),
     );
     expect(stats.get('a', 'iaq').count).toBe(1);
+  });
+
+  it('checks household measures against their own plausible ranges', async () => {
+    const hh = (voltage: number): HouseholdReading => ({
+      kind: 'household',
+      householdId: 'h-1',
+      ts: '2006-12-16T17:24:00.000Z',
+      readings: {
+        globalActivePower: 4.2,
+        globalReactivePower: 0.4,
+        voltage,
+        globalIntensity: 18,
+        subMetering1: 0,
+        subMetering2: 1,
+        subMetering3: 17,
+      },
+    });
+    const out = await lastValueFrom(
+      from([at(hh(234.8), 0), at(hh(400), 1)]).pipe(normalize<HouseholdReading>(), toArray()),
+    );
+    expect(out.map((e) => (isDeadLetter(e) ? e.detail : 'ok'))).toEqual([
+      'ok',
+      'voltage=400 outside [180, 270]',
+    ]);
   });
 
   it('rejects invalid options up front with a ConfigError', () => {
