@@ -23,6 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
 const MINUTES = 75; // windows 0..74 must have results; 75 and 76 are trailing sentinels
+const KILL_AFTER = 68; // minutes produced before the kill
 const DEVICES = ['dev-a', 'dev-b', 'dev-c'];
 const HOUSEHOLDS = ['h-0001', 'h-0002'];
 const PLANTED = [
@@ -205,7 +206,7 @@ afterAll(async () => {
 });
 
 it('two workers, one SIGKILLed mid-stream: complete, idempotent results; dead letters; anomalies', async () => {
-  await put([...minutes(0, 40), ...INVALID]);
+  await put([...INVALID, ...minutes(0, KILL_AFTER)]);
   const a = await startWorker('worker-a');
   const b = await startWorker('worker-b');
   await waitFor(
@@ -215,10 +216,18 @@ it('two workers, one SIGKILLed mid-stream: complete, idempotent results; dead le
     },
     { timeoutMs: 30_000, intervalMs: 250, what: 'one shard per worker' },
   );
-  await new Promise((r) => setTimeout(r, 3_000)); // let both work on the first half
+  // kill worker-a only once it has checkpointed mid-stream: the take-over must then replay
+  // from that checkpoint and still rebuild every model input (look-back retention)
+  await waitFor(
+    async () =>
+      (await scan(config.leaseTableName)).some(
+        (l) => l.leaseOwner === 'worker-a' && /^\d+$/.test(String(l.checkpoint)),
+      ),
+    { timeoutMs: 40_000, intervalMs: 250, what: 'worker-a checkpointed mid-stream' },
+  );
   a.child.kill('SIGKILL');
   await a.exited;
-  await put(minutes(40, MINUTES + 2));
+  await put(minutes(KILL_AFTER, MINUTES + 2));
   await waitFor(async () => (await leaseOwners()).every((o) => o === 'worker-b'), {
     timeoutMs: 30_000,
     intervalMs: 250,
