@@ -130,7 +130,7 @@ export function registerProduce(program: Command): void {
       say(`gaps in the data (reported, not put): ${gaps}`);
     });
   common(produce.command('http').description('HTTP ingest: PUT /sensorsdata'))
-    .option('--port <n>', 'port to listen on', num('port', true), 8080)
+    .option('--port <n>', 'port to listen on (8080 is the model server)', num('port', true), 8088)
     .option('--host <addr>', 'interface to listen on', '127.0.0.1')
     .option('--api-key <key>', 'required x-api-key (default $SHARDFLOW_API_KEY)')
     .option('--max-body-bytes <n>', 'largest request body', num('max-body-bytes', true), 262_144)
