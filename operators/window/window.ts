@@ -7,12 +7,7 @@
  * Lineage: each result carries the union of its members' positions; a late element becomes
  * a `late` dead letter with its own; an element in several sliding windows is in each.
  */
-import {
-  asyncScheduler,
-  Observable,
-  type OperatorFunction,
-  type SchedulerLike,
-} from 'rxjs';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import { isDeadLetter, type Flow } from '../lineage/flow.js';
 import { IdleTracker } from '../scheduling/idle-tracker.js';
