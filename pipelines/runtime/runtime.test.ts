@@ -3,7 +3,7 @@
  * sink stage with partial failures), the devices and households compositions, per-shard
  * chains, and the idle timeout on virtual time. No AWS: sinks are in-memory `Sink`s.
  */
-import { from, lastValueFrom, map, toArray } from 'rxjs';
+import { from, lastValueFrom, map, Subject, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   movingAverage,
@@ -14,11 +14,14 @@ import {
 } from '../../operators/index.js';
 import { device, record } from '../../operators/testing/fixtures.js';
 import type { Sink, SinkFailure, SinkResult } from '../sinks/index.js';
-import { createDevicePipeline } from '../devices/index.js';
+import { createDevicePipeline, deviceSpec } from '../devices/index.js';
 import { createHouseholdPipeline } from '../households/index.js';
+import type { ShardBatch } from '../../consumers/index.js';
 import {
   AckLedger,
   Claim,
+  createPipeline,
+  runPipeline,
   ShardChains,
   writeItems,
   writeResults,
@@ -358,3 +361,48 @@ describe('per-shard chains and virtual time', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4, 5].map((m) => new Date(m * MIN * 1000).toISOString()));
   });
 });
+
+describe('runPipeline on a consumer', () => {
+  it('acks only positions whose claims closed and are durable; a lost lease drops its chain', async () => {
+    const batches = new Subject<ShardBatch>();
+    let acked = PositionSet.empty;
+    let held = ['s'];
+    const consumer = {
+      batches,
+      ack: (p: PositionSet) => (acked = acked.union(p)),
+      shutdown: () => Promise.resolve(batches.complete()),
+      heldLeases: () => held,
+    };
+    const m = memorySinks();
+    const events: string[] = [];
+    const running = runPipeline({
+      consumer,
+      sinks: m.sinks,
+      maxWaitMs: 5,
+      leaseCheckMs: 10,
+      pipeline: (ctx) => createPipeline([deviceSpecFast()], ctx),
+      onEvent: (e) => events.push(e.type),
+    });
+    const recs = [record(100, '{bad'), ...deviceRecords('d', 20)];
+    batches.next({
+      shardId: 's',
+      records: recs,
+      positions: PositionSet.unionAll(recs.map((r) => PositionSet.single('s', r.position.ordinal))),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // windows 0..17 written (18 held by resample, 19 open); retain 10: windows 0..7 left the
+    // look-back of items 10..17, so only they (and the dead letter) are acked
+    expect(m.scores.written).toHaveLength(18);
+    expect(acked.toString()).toBe('s:[0-7,100]');
+    held = [];
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toContain('chain.abandoned');
+    await running.stop(100);
+    await running.done;
+    expect(acked.toString()).toBe('s:[0-7,100]');
+  });
+});
+
+function deviceSpecFast() {
+  return deviceSpec({ ...fastModels, retain: 10 });
+}
