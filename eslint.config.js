@@ -21,16 +21,18 @@ const FOLDERS = [
   'deploy',
 ];
 
+/** Matches a relative import that climbs out to the top-level folder `f` (not a same-named sub-folder). */
+const up = (f) => `^(?:\\.\\./)+${f}/`;
+
 /** Patterns that forbid importing another folder except through its index. */
 const internals = (self) =>
   FOLDERS.filter((f) => f !== self).map((f) => ({
-    group: [`**/${f}/*`, `!**/${f}/index.js`],
+    regex: `${up(f)}(?!index\\.js$)`,
     message: `Import ${f}/ through its public face ${f}/index.js.`,
   }));
 
 /** Patterns that forbid importing a whole folder. */
-const folders = (names, why) =>
-  names.map((f) => ({ group: [`**/${f}/index.js`, `**/${f}/*`], message: why }));
+const folders = (names, why) => names.map((f) => ({ regex: up(f), message: why }));
 
 const IO_MODULES = [
   '@aws-sdk/*',

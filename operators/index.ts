@@ -15,6 +15,5 @@ export * from './resample/index.js';
 export * from './features/index.js';
 // operators/inference/ is this folder's own sub-folder (pure operators), not the top-level
 // inference/ model server that the no-restricted-imports rule is about.
-// eslint-disable-next-line no-restricted-imports
 export * from './inference/index.js';
 export * from './scheduling/index.js';
