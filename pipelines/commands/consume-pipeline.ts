@@ -43,7 +43,7 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     workerId: config.workerId,
     ...options.consume,
     pipelines: options.pipeline as PipelineChoice,
-    sinks: createResultSinks({ aws, config }),
+    sinks: createResultSinks({ aws, config, pipeline: options.pipeline }),
     ...(household ? { households: { forecaster: household } } : {}),
     httpPort: config.httpPort,
     drainDeadlineMs: config.drainDeadlineSeconds * 1000,

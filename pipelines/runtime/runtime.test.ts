@@ -149,6 +149,7 @@ describe('devices pipeline (composition)', () => {
     records.push(record(30, '{not json'));
     records.push(record(31, { kind: 'device', deviceId: 'd1', ts: 'yesterday' }));
     records.push(record(32, device('d1', 29 * MIN + 20, 50, { humidity: 150 })));
+    records.push(record(34, device('d1', 2 * MIN + 30))); // window 2 fired long ago
     records.push(
       record(33, {
         kind: 'household',
@@ -171,7 +172,7 @@ describe('devices pipeline (composition)', () => {
       Array.from({ length: 30 }, (_, m) => new Date(m * MIN * 1000).toISOString()),
     );
     const dead = items.flatMap((i) => i.outputs.deadLetters).map((d) => d.reason);
-    expect(dead.sort()).toEqual(['invalid-json', 'out-of-range', 'schema']);
+    expect(dead.sort()).toEqual(['invalid-json', 'late', 'out-of-range', 'schema']);
     // forecaster takes 10 windows: windows 9..29 predict iaq~5/10/15
     const predictions = items.flatMap((i) => i.outputs.predictions);
     expect(predictions).toHaveLength(21 * 3);
@@ -199,6 +200,31 @@ describe('devices pipeline (composition)', () => {
     expect(acked().toString()).toBe('s:[0-5,16-19]');
     ledger.release(windows[15]!.holds);
     expect(acked().toString()).toBe('s:[0-19]');
+  });
+});
+
+describe('devices pipeline with a remote RCF endpoint', () => {
+  it('scores through invokeEndpoint (same item shape, source "remote")', async () => {
+    const { ledger } = acks();
+    const requests: number[] = [];
+    // the injected I/O of invokeEndpoint: an in-process model answering like SageMaker's RCF
+    const invoke = (request: { body: string; instances: number }) => {
+      requests.push(request.instances);
+      const body = JSON.parse(request.body) as { instances: { features: number[] }[] };
+      const scores = body.instances.map((i) => ({ score: Math.max(...i.features) / 100 }));
+      return Promise.resolve({ body: JSON.stringify({ scores }) });
+    };
+    const items = await lastValueFrom(
+      from(deviceRecords('d1', 12)).pipe(
+        createDevicePipeline({ ...fastModels, remote: { invoke, maxWaitMs: 1 } }, { ledger }),
+        toArray(),
+      ),
+    );
+    const scores = items.flatMap((i) => i.outputs.scores);
+    expect(scores).toHaveLength(12);
+    expect(new Set(scores.map((x) => x.source))).toEqual(new Set(['remote']));
+    expect(scores[0]?.score).toBeCloseTo(1013 / 100); // pressure is the largest feature
+    expect(requests.reduce((a, b) => a + b, 0)).toBe(12);
   });
 });
 
