@@ -33,6 +33,12 @@ export interface RunPipelineOptions {
   readonly maxWaitMs?: number;
   /** How often held leases are compared with running chains; default 1,000 ms. */
   readonly leaseCheckMs?: number;
+  /**
+   * How long `stop()` lets the consumer wait for acks (capped by the deadline). Records of open
+   * windows are never acked, so waiting longer than the last sink batch takes gains nothing;
+   * default `maxWaitMs` + 5,000 ms.
+   */
+  readonly drainMs?: number;
   /** Scheduler of windows' idle timeouts and sink batching; default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   readonly onEvent?: (event: PipelineEvent) => void;
@@ -67,6 +73,7 @@ export function runPipeline(options: RunPipelineOptions): RunningPipeline {
     maxItems = 500,
     maxWaitMs = 500,
     leaseCheckMs = 1_000,
+    drainMs = maxWaitMs + 5_000,
     scheduler = asyncScheduler,
     onEvent = () => {},
   } = options;
@@ -108,7 +115,7 @@ export function runPipeline(options: RunPipelineOptions): RunningPipeline {
     stop(deadlineMs = 30_000) {
       stopping ??= (async () => {
         clearInterval(leaseCheck);
-        await consumer.shutdown(deadlineMs);
+        await consumer.shutdown(Math.min(deadlineMs, drainMs));
         reader.unsubscribe();
         chains.close(false);
         await done;
