@@ -1,0 +1,174 @@
+/**
+ * @module bench/e2e
+ * End-to-end pipeline benchmark on the embedded local cloud (kinesis-local, dynalite, s3rver,
+ * Firehose emulator): device and household readings are put into a 2-shard stream while one
+ * in-process worker (`consume()` + `runPipeline`, both pipelines) scores, forecasts and writes
+ * them. Reports, per polling idle time, the latency from putting the record that releases a
+ * window's result (the first record two event-minutes later: the window fires at the next
+ * minute's watermark, and resample emits a point when the following one arrives) to that
+ * window's item being durable in every sink (p50/p99), and records/s of a max-speed run.
+ * Bounded: about a minute plus the local cloud's start. Run: `npm run bench:e2e`.
+ */
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { createAwsClients } from '../adapters/index.js';
+import { consume } from '../consumers/index.js';
+import { loadConfig, resourcesFor } from '../core/index.js';
+import { bootstrapResources, LOCAL_CREDENTIALS, startLocalCloud } from '../localstack/index.js';
+import { deviceSpec } from '../pipelines/devices/index.js';
+import { householdSpec } from '../pipelines/households/index.js';
+import { createPipeline, createResultSinks, runPipeline } from '../pipelines/runtime/index.js';
+
+const KEYS = [...Array.from({ length: 8 }, (_, i) => `dev-${i}`), 'h-1', 'h-2'];
+const T0 = Date.UTC(2026, 10, 23, 0, 0, 0);
+const MIN = 60_000;
+
+function reading(key: string, minute: number): string {
+  const w = Math.sin(minute / 5 + key.length);
+  const ts = new Date(T0 + minute * MIN + 10_000).toISOString();
+  return JSON.stringify(
+    key.startsWith('dev')
+      ? {
+          kind: 'device',
+          deviceId: key,
+          ts,
+          readings: {
+            iaq: 60 + 3 * w,
+            temperature: 21,
+            humidity: 40 + w,
+            voc: 0.5,
+            pressure: 1013,
+            co2: 600 + 9 * w,
+          },
+        }
+      : {
+          kind: 'household',
+          householdId: key,
+          ts,
+          readings: {
+            globalActivePower: 1 + w / 5,
+            globalReactivePower: 0.1,
+            voltage: 236,
+            globalIntensity: 5,
+            subMetering1: 0,
+            subMetering2: 1,
+            subMetering3: 17,
+          },
+        },
+  );
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+};
+
+interface Row {
+  name: string;
+  records: number;
+  windows: number;
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const cloud = await startLocalCloud({ bootstrap: false });
+Object.assign(process.env, LOCAL_CREDENTIALS, cloud.env);
+async function run(
+  name: string,
+  idleTimeMs: number,
+  minutes: number,
+  paceMs: number,
+  perCall = 1,
+): Promise<Row> {
+  const config = loadConfig(
+    { ...process.env, ...cloud.env },
+    { app: `bench-e2e-${Date.now()}`, shardCount: 2 },
+  );
+  const aws = createAwsClients(config);
+  const resources = resourcesFor(config);
+  await bootstrapResources(
+    aws,
+    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
+    { deliveryStreams: true },
+  );
+  const consumer = consume({
+    kinesis: aws.kinesis,
+    dynamodb: aws.dynamodb,
+    streamName: config.streamName,
+    leaseTableName: config.leaseTableName,
+    workerId: 'bench',
+    failoverTimeMs: 2_000,
+    retrieval: { type: 'polling', idleTimeMs },
+  });
+  const durableAt = new Map<string, number>();
+  const running = runPipeline({
+    consumer,
+    sinks: createResultSinks({ aws, config }),
+    maxWaitMs: 100,
+    pipeline: (ctx) => createPipeline([deviceSpec(), householdSpec()], ctx),
+    onEvent: (e) => {
+      if (e.type !== 'batch.written') return;
+      const now = performance.now();
+      for (const item of e.report.durable)
+        for (const s of item.outputs.scores)
+          durableAt.set(`${String(s.key)}|${String(s.windowStart)}`, now);
+    },
+  });
+  const putAt: number[] = [];
+  const t0 = performance.now();
+  for (let m = 0; m < minutes; m += perCall) {
+    const span = Array.from({ length: Math.min(perCall, minutes - m) }, (_, i) => m + i);
+    for (const x of span) putAt[x] = performance.now();
+    await aws.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: config.streamName,
+        Records: span.flatMap((x) =>
+          KEYS.map((k) => ({ PartitionKey: k, Data: Buffer.from(reading(k, x)) })),
+        ),
+      }),
+    );
+    const next = t0 + (m + perCall) * paceMs;
+    if (paceMs > 0) await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+  const expected = KEYS.length * (minutes - 2);
+  const deadline = performance.now() + 60_000;
+  while (durableAt.size < expected && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  const latencies: number[] = [];
+  let last = t0;
+  for (const key of KEYS)
+    for (let w = 0; w < minutes - 2; w++) {
+      const at = durableAt.get(`${key}|${new Date(T0 + w * MIN).toISOString()}`);
+      if (at === undefined) continue;
+      last = Math.max(last, at);
+      latencies.push(at - (putAt[w + 2] as number));
+    }
+  await running.stop(2_000);
+  aws.destroy();
+  return {
+    name,
+    records: KEYS.length * minutes,
+    windows: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    rps: (KEYS.length * (minutes - 2)) / ((last - t0) / 1000),
+  };
+}
+
+try {
+  const rows = [
+    await run('paced, poll idle 500 ms (default)', 500, 100, 150),
+    await run('paced, poll idle 100 ms', 100, 100, 150),
+    await run('max speed (50 minutes per PutRecords), poll idle 100 ms', 100, 400, 0, 50),
+  ];
+  const base = rows[0] as Row;
+  console.log('| run | records | windows | p50 ms | p99 ms | p50 vs default | records/s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.records} | ${r.windows} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${(r.p50 / base.p50).toFixed(2)} | ${r.rps.toFixed(0)} |`,
+    );
+} finally {
+  await cloud.stop();
+}
