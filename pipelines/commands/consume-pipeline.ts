@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createAwsClients, createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
 import type { ConsumeOptions } from '../../consumers/index.js';
+import { sageMakerInvoke } from '../../inference/index.js';
 import {
   createResultSinks,
   loadForecaster,
@@ -21,6 +22,8 @@ import {
 export interface ConsumePipelineOptions {
   readonly config: Config;
   readonly pipeline: string;
+  /** Score households on the SageMaker RCF endpoint (`config.rcfEndpointName`). */
+  readonly remoteRcf?: boolean;
   /** Directory of shipped models; default `inference/models`. */
   readonly models?: string;
   readonly consume: Pick<
@@ -44,7 +47,21 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     ...options.consume,
     pipelines: options.pipeline as PipelineChoice,
     sinks: createResultSinks({ aws, config, pipeline: options.pipeline }),
-    ...(household ? { households: { forecaster: household } } : {}),
+    households: {
+      ...(household ? { forecaster: household } : {}),
+      // the shipped `rcf` model scores 8-minute shingles of global active power
+      ...(options.remoteRcf
+        ? {
+            features: ['globalActivePower'],
+            shingleSize: 8,
+            remote: {
+              invoke: sageMakerInvoke(aws.sagemakerRuntime, {
+                endpointName: config.rcfEndpointName,
+              }),
+            },
+          }
+        : {}),
+    },
     httpPort: config.httpPort,
     drainDeadlineMs: config.drainDeadlineSeconds * 1000,
     onEvent: (event) => {

@@ -27,6 +27,7 @@ interface ConsumeFlags {
   maxLeases?: string;
   pipeline?: string;
   models?: string;
+  remoteRcf?: boolean;
 }
 
 function initialPosition(flags: ConsumeFlags): InitialPosition {
@@ -68,6 +69,7 @@ export function registerConsume(program: Command): void {
       'run a pipeline instead of writing records: devices | households | both',
     )
     .option('--models <dir>', 'shipped models for --pipeline', 'inference/models')
+    .option('--remote-rcf', 'with --pipeline: score households on SHARDFLOW_RCF_ENDPOINT')
     .action(async (flags: ConsumeFlags) => {
       const configFlags: ConfigFlags = {
         ...(flags.stream ? { streamName: flags.stream } : {}),
@@ -95,7 +97,13 @@ export function registerConsume(program: Command): void {
           ...(flags.maxLeases ? { maxLeasesForWorker: Number(flags.maxLeases) } : {}),
         };
         const models = flags.models ?? 'inference/models';
-        return consumePipeline({ config, pipeline: flags.pipeline, models, consume });
+        return consumePipeline({
+          config,
+          pipeline: flags.pipeline,
+          models,
+          consume,
+          remoteRcf: flags.remoteRcf === true,
+        });
       }
       const logger = createLogger(config.logLevel, 'consume');
       const aws = createAwsClients(config);

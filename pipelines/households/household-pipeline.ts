@@ -28,6 +28,11 @@ export interface HouseholdPipelineOptions {
   readonly forecaster?: Forecaster;
   /** Minutes ahead written to the predictions table; default 5, 10, 15. */
   readonly horizons?: readonly number[];
+  /**
+   * Measures the anomaly model sees; default all seven. `['globalActivePower']` with
+   * `shingleSize: 8` matches the shipped SageMaker-compatible `rcf` model.
+   */
+  readonly features?: readonly string[];
   /** Windows per shingle; default 4. */
   readonly shingleSize?: number;
   /** Forest options; default {@link WARM_FOREST}. */
@@ -47,6 +52,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
   const {
     forecaster = movingAverage({ span: 15 }),
     horizons = [5, 10, 15],
+    features = HOUSEHOLD_MEASURES,
     shingleSize = 4,
     forest = WARM_FOREST,
     thresholder,
@@ -60,7 +66,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     kind: 'household',
     measures: HOUSEHOLD_MEASURES,
     anomaly: {
-      features: HOUSEHOLD_MEASURES,
+      features,
       shingleSize,
       forest,
       ...(thresholder ? { thresholder } : {}),
