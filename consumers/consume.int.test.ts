@@ -10,7 +10,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 import { PositionSet, type SourceRecord } from '../operators/index.js';
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
-import { consume, type ConsumeOptions } from './consume.js';
+import { consume, type ConsumeOptions, type ConsumerEvent } from './consume.js';
 import { LeaseRefresher } from './lease-refresher.js';
 import { toItem } from './lease-serializer.js';
 
@@ -218,5 +218,25 @@ describe('consume() against the local cloud', () => {
     await waitFor(() => a.received.length >= 12, { what: '12 records via fan-out' });
     expect(new Set(a.received.map(text)).size).toBe(12);
     await a.consumer.shutdown(1_000);
+  });
+  it('warns when a shard stalls: unacknowledged records and no ack progress', async () => {
+    const stream = await createStream(1);
+    const table = uniqueName('leases');
+    await aws.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: [{ PartitionKey: 'k', Data: Buffer.from('never acked') }],
+      }),
+    );
+    const events: ConsumerEvent[] = [];
+    const a = worker(stream, table, { stallAfterMs: 400, onEvent: (e) => events.push(e) });
+    await waitFor(() => events.some((e) => e.type === 'shard.stalled'), {
+      what: 'a stall warning',
+    });
+    expect(events.find((e) => e.type === 'shard.stalled')).toMatchObject({ reason: 'no-acks' });
+    const [status] = a.consumer.shards();
+    expect(status).toMatchObject({ state: 'processing', unacked: 1 });
+    expect(status?.lastRecordAt).toBeDefined();
+    await a.consumer.shutdown(300);
   });
 });
