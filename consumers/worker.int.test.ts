@@ -119,8 +119,16 @@ describe('shardflow consume (worker process)', () => {
     const a = await startWorker(stream, table, 'worker-a', outA);
     const metrics = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
     expect(metrics).toContain('shardflow_consumer_leases_held');
-    await produce(stream, KEYS, 0, PER_KEY / 2);
     const b = await startWorker(stream, table, 'worker-b', outB);
+    // balance first (2 leases each), so the only owner change under load is the SIGKILL
+    const leasesOf = async (port: number) =>
+      ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { leases: string[] })
+        .leases.length;
+    await waitFor(async () => (await leasesOf(a.port)) === 2 && (await leasesOf(b.port)) === 2, {
+      what: '2 leases each',
+      timeoutMs: 20_000,
+    });
+    await produce(stream, KEYS, 0, PER_KEY / 2);
     await waitFor(() => lines(outA).length + lines(outB).length >= (KEYS * PER_KEY) / 2, {
       what: 'first half read',
     });
