@@ -239,4 +239,40 @@ describe('consume() against the local cloud', () => {
     expect(status?.lastRecordAt).toBeDefined();
     await a.consumer.shutdown(300);
   });
+  it('starts new shards at LATEST or AT_TIMESTAMP', async () => {
+    const stream = await createStream(1);
+    const put = (from: number, to: number) =>
+      aws.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: stream,
+          Records: Array.from({ length: to - from }, (_, i) => ({
+            PartitionKey: 'k',
+            Data: Buffer.from(`r${from + i}`),
+          })),
+        }),
+      );
+    await put(0, 3);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 1_100));
+    await put(3, 6);
+    const at = worker(stream, uniqueName('leases'), {
+      initialPosition: { type: 'AT_TIMESTAMP', timestamp: between },
+    });
+    const latest = worker(stream, uniqueName('leases'), { initialPosition: { type: 'LATEST' } });
+    await waitFor(
+      () => at.received.length >= 3 && latest.consumer.shards()[0]?.lastReadAt !== undefined,
+      {
+        what: 'AT_TIMESTAMP records and LATEST processing',
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await put(6, 8);
+    await waitFor(() => latest.received.length >= 2 && at.received.length >= 5, {
+      what: 'new records',
+    });
+    expect(at.received.map(text)).toEqual(['r3', 'r4', 'r5', 'r6', 'r7']);
+    expect(latest.received.map(text)).toEqual(['r6', 'r7']);
+    await Promise.all([at.consumer.shutdown(300), latest.consumer.shutdown(300)]);
+  });
 });
