@@ -33,6 +33,17 @@ describe('CheckpointTracker', () => {
     expect(() => t.delivered(8, pos(8))).toThrow(RangeError);
   });
 
+  it('resolves in-flight ordinals to their sequence positions, and nothing outside the window', () => {
+    const t = new CheckpointTracker('shardId-1', 10);
+    for (let i = 0; i < 4; i += 1)
+      t.delivered(10 + i, { sequenceNumber: `${100 + i}`, subSequenceNumber: 0 });
+    expect(t.positionOf(12)).toEqual({ sequenceNumber: '102', subSequenceNumber: 0 });
+    t.ack(PositionSet.range('shardId-1', 10, 11));
+    expect(t.positionOf(11)).toBeUndefined(); // passed by the acked prefix
+    expect(t.positionOf(13)).toEqual({ sequenceNumber: '103', subSequenceNumber: 0 });
+    expect(t.positionOf(14)).toBeUndefined(); // not delivered
+  });
+
   it('for any ack order, the checkpoint is the last record of the acked prefix', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.nat(59)), (n, acks) => {

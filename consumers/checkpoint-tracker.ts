@@ -75,6 +75,15 @@ export class CheckpointTracker {
     return this.next - this.frontier;
   }
 
+  /**
+   * The sequence position of a delivered ordinal not yet passed by the acked prefix, e.g. to
+   * name a dead letter's source record; `undefined` outside this session's window.
+   */
+  positionOf(ordinal: number): ExtendedSequenceNumber | undefined {
+    if (ordinal < this.frontier || ordinal >= this.next) return undefined;
+    return this.positions[this.head + ordinal - this.frontier];
+  }
+
   /** Next ordinal this tracker expects. */
   get nextOrdinal(): number {
     return this.next;

@@ -14,7 +14,7 @@ import { Observable, Subject } from 'rxjs';
 import { ShardflowError } from '../core/index.js';
 import type { PositionSet } from '../operators/index.js';
 import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
-import type { Lease } from './lease.js';
+import type { ExtendedSequenceNumber, Lease } from './lease.js';
 import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
 import { LeaseRefresher } from './lease-refresher.js';
 import { PollingReader } from './polling-reader.js';
@@ -88,6 +88,11 @@ export interface Consumer {
   shards(): ShardStatus[];
   /** Lease keys held now. */
   heldLeases(): string[];
+  /**
+   * The Kinesis position (sequence and sub-sequence number) of a delivered, not yet
+   * checkpointed record, by its ordinal — to name a dead letter's source record.
+   */
+  positionOf(shardId: string, ordinal: number): ExtendedSequenceNumber | undefined;
 }
 
 /**
@@ -316,6 +321,13 @@ export function consume(options: ConsumeOptions): Consumer {
     shutdown,
     shards: () => [...sessions.values()].flat().map((s) => s.status()),
     heldLeases: () => coordinator.heldKeys(),
+    positionOf(shardId, ordinal) {
+      for (const s of sessions.get(shardId) ?? []) {
+        const found = s.positionOf(ordinal);
+        if (found) return found;
+      }
+      return undefined;
+    },
   };
 }
 

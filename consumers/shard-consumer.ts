@@ -172,6 +172,11 @@ export class ShardConsumer {
     return this.outcomeValue ?? 'requested';
   }
 
+  /** The sequence position of an in-flight ordinal of this session, if it is one. */
+  positionOf(ordinal: number): ExtendedSequenceNumber | undefined {
+    return this.tracker?.positionOf(ordinal);
+  }
+
   /** Applies acknowledgements (any shard; other shards' positions are ignored). */
   ack(positions: PositionSet): void {
     if (!this.tracker || this.outcomeValue === 'lease-lost') return;

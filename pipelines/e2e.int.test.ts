@@ -276,6 +276,10 @@ it('two workers, one SIGKILLed mid-stream: complete, idempotent results; dead le
   for (const d of dead) {
     expect(Object.keys(d.positions as object)).toHaveLength(1);
     expect(d.raw).toBeDefined();
+    // the source record named by its Kinesis position
+    expect(d.source).toEqual([
+      expect.objectContaining({ sequenceNumber: expect.stringMatching(/^\d+$/) }),
+    ]);
   }
 
   // planted anomalies are graded anomalous (rows in the anomalies table with grade > 0)

@@ -46,7 +46,13 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     workerId: config.workerId,
     ...options.consume,
     pipelines: options.pipeline as PipelineChoice,
-    sinks: createResultSinks({ aws, config, pipeline: options.pipeline }),
+    sinks: (consumer) =>
+      createResultSinks({
+        aws,
+        config,
+        pipeline: options.pipeline,
+        resolvePosition: (shardId, ordinal) => consumer.positionOf(shardId, ordinal),
+      }),
     households: {
       ...(household ? { forecaster: household } : {}),
       // the shipped `rcf` model scores 8-minute shingles of global active power

@@ -13,6 +13,7 @@ import {
   consume,
   ConsumerMetrics,
   type ConsumeOptions,
+  type Consumer,
   type ConsumerEvent,
 } from '../../consumers/index.js';
 import { ConfigError } from '../../core/index.js';
@@ -30,7 +31,8 @@ export type PipelineChoice = 'devices' | 'households' | 'both';
 /** Options of {@link startPipelineWorker}. */
 export interface PipelineWorkerOptions extends ConsumeOptions {
   readonly pipelines: PipelineChoice;
-  readonly sinks: ResultSinks;
+  /** The sinks, or a factory given the consumer (e.g. to name dead letters' source records). */
+  readonly sinks: ResultSinks | ((consumer: Consumer) => ResultSinks);
   readonly devices?: DevicePipelineOptions;
   readonly households?: HouseholdPipelineOptions;
   /** HTTP port of /healthz and /metrics; 0 picks a free one. */
@@ -114,7 +116,7 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
   const consumer = consume({ ...options, onEvent });
   const running = runPipeline({
     consumer,
-    sinks,
+    sinks: typeof sinks === 'function' ? sinks(consumer) : sinks,
     maxWaitMs,
     pipeline: (context) => createPipeline(specs, context),
     onEvent: (event) => {

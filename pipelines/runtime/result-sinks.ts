@@ -9,6 +9,7 @@ import type { AwsClients } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
 import {
   createDeadLetterSink,
+  type PositionResolver,
   createDynamoDbSink,
   createFirehoseSink,
   type SinkEvent,
@@ -28,6 +29,8 @@ export interface ResultSinksOptions {
   >;
   /** Written on each dead-letter line. */
   readonly pipeline?: string;
+  /** Names dead letters' source records by Kinesis position (`Consumer.positionOf`). */
+  readonly resolvePosition?: PositionResolver;
   /** Row lifetime; default 30 days. */
   readonly ttlSeconds?: number;
   readonly onEvent?: (event: SinkEvent) => void;
@@ -38,7 +41,7 @@ export interface ResultSinksOptions {
  * @example `const sinks = createResultSinks({ aws: createAwsClients(config), config })`
  */
 export function createResultSinks(options: ResultSinksOptions): ResultSinks {
-  const { aws, config, pipeline, ttlSeconds = 30 * 86_400, onEvent } = options;
+  const { aws, config, pipeline, resolvePosition, ttlSeconds = 30 * 86_400, onEvent } = options;
   const events = onEvent ? { onEvent } : {};
   const table = (tableName: string, name: string) =>
     createDynamoDbSink<ResultRow>({
@@ -62,6 +65,7 @@ export function createResultSinks(options: ResultSinksOptions): ResultSinks {
       client: aws.firehose,
       deliveryStreamName: config.deadLetterDeliveryStream,
       ...(pipeline ? { pipeline } : {}),
+      ...(resolvePosition ? { resolvePosition } : {}),
       ...events,
     }),
   };

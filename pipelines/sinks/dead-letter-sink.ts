@@ -17,6 +17,11 @@ export interface DeadLetterLine {
   readonly detail: string;
   /** Source positions: shard id → inclusive `[from, to]` ordinal ranges. */
   readonly positions: PositionSetJson;
+  /**
+   * The Kinesis records behind it (shard, sequence and sub-sequence number), when the
+   * consumer could still name them; at most {@link MAX_SOURCES} entries.
+   */
+  readonly source?: readonly SourcePosition[];
   /** The raw payload: text, a JSON value, or `{ base64 }` for bytes. */
   readonly raw: unknown;
   /** When the dead letter was written (ISO-8601, UTC). */
@@ -25,19 +30,50 @@ export interface DeadLetterLine {
   readonly pipeline?: string;
 }
 
+/** A source record's Kinesis position. */
+export interface SourcePosition {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly subSequenceNumber: number;
+}
+
+/** Maps a (shard, ordinal) to its Kinesis position while it is in flight (`Consumer.positionOf`). */
+export type PositionResolver = (
+  shardId: string,
+  ordinal: number,
+) => { readonly sequenceNumber: string; readonly subSequenceNumber: number } | undefined;
+
+/** Most source positions named on one dead-letter line. */
+export const MAX_SOURCES = 100;
+
 /** Options of {@link createDeadLetterSink}. */
 export interface DeadLetterSinkOptions {
   readonly client: FirehoseClient;
   /** The dead-letter delivery stream (`config.deadLetterDeliveryStream`). */
   readonly deliveryStreamName: string;
   readonly pipeline?: string;
+  /** Names each dead letter's source records by Kinesis position. */
+  readonly resolvePosition?: PositionResolver;
   readonly clock?: () => number;
   readonly retry?: FirehoseSinkOptions<DeadLetter>['retry'];
   readonly onEvent?: FirehoseSinkOptions<DeadLetter>['onEvent'];
 }
 
 /** The archive line of a dead letter. */
-export function deadLetterLine(dead: DeadLetter, at: number, pipeline?: string): DeadLetterLine {
+export function deadLetterLine(
+  dead: DeadLetter,
+  at: number,
+  pipeline?: string,
+  resolvePosition?: PositionResolver,
+): DeadLetterLine {
+  const source: SourcePosition[] = [];
+  if (resolvePosition) {
+    outer: for (const p of dead.positions) {
+      const found = resolvePosition(p.shardId, p.ordinal);
+      if (found) source.push({ shardId: p.shardId, ...found });
+      if (source.length >= MAX_SOURCES) break outer;
+    }
+  }
   const raw =
     dead.raw instanceof Uint8Array
       ? { base64: Buffer.from(dead.raw).toString('base64') }
@@ -46,6 +82,7 @@ export function deadLetterLine(dead: DeadLetter, at: number, pipeline?: string):
     reason: dead.reason,
     detail: dead.detail,
     positions: dead.positions.toJSON(),
+    ...(source.length > 0 ? { source } : {}),
     raw,
     at: new Date(at).toISOString(),
     ...(pipeline ? { pipeline } : {}),
@@ -56,10 +93,10 @@ export function deadLetterLine(dead: DeadLetter, at: number, pipeline?: string):
 export function createDeadLetterSink(options: DeadLetterSinkOptions): {
   write(deadLetters: readonly DeadLetter[]): Promise<SinkResult<DeadLetter>>;
 } {
-  const { clock = Date.now, pipeline, ...rest } = options;
+  const { clock = Date.now, pipeline, resolvePosition, ...rest } = options;
   const sink = createFirehoseSink<DeadLetter>({
     ...rest,
-    serialize: (dead) => JSON.stringify(deadLetterLine(dead, clock(), pipeline)),
+    serialize: (dead) => JSON.stringify(deadLetterLine(dead, clock(), pipeline, resolvePosition)),
   });
   return {
     write: (deadLetters) => sink.write(deadLetters.map((d) => traced(d, d.positions))),

@@ -119,4 +119,18 @@ describe('dead letter lines', () => {
       ts: 1,
     });
   });
+
+  it('name their source records by Kinesis position when the consumer can resolve them', () => {
+    const positions = PositionSet.range('shardId-000000000001', 4, 6);
+    const resolve = (shardId: string, ordinal: number) =>
+      ordinal === 6
+        ? undefined
+        : { sequenceNumber: `4960${ordinal}`, subSequenceNumber: ordinal - 4 };
+    const line = deadLetterLine(deadLetter('schema', 'x', 'raw', positions), 0, undefined, resolve);
+    expect(line.source).toEqual([
+      { shardId: 'shardId-000000000001', sequenceNumber: '49604', subSequenceNumber: 0 },
+      { shardId: 'shardId-000000000001', sequenceNumber: '49605', subSequenceNumber: 1 },
+    ]);
+    expect(deadLetterLine(deadLetter('schema', 'x', 'raw', positions), 0).source).toBeUndefined();
+  });
 });
