@@ -3,6 +3,7 @@
  * `shardflow replay --from <iso> --to <iso> [--speed 10x|max] [--stream name]`: re-puts the
  * raw archive of a time range (Firehose key layout in the lake bucket) into a stream through
  * the producer, with the original partition keys, at the original pace scaled by `--speed`.
+ * Per-key order is kept (one put call in flight), so replayed results match the originals.
  * Shows a progress line (objects, records, bytes, ETA); corrupt objects and lines are
  * reported and counted, never skipped silently. Ctrl-C stops reading and drains the producer.
  */
@@ -58,7 +59,12 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
   const speed = parseSpeed(options.speed);
   const raw = resourcesFor(config).deliveryStreams.find((d) => d.role === 'raw');
   const clients = createAwsClients(config);
-  const producer = new KinesisProducer({ writer: sdkWriter(clients.kinesis, config.streamName) });
+  // One call in flight keeps each key's records in archive order (event-time windows downstream
+  // depend on it); only a retried entry of a partially failed call can still land later.
+  const producer = new KinesisProducer({
+    writer: sdkWriter(clients.kinesis, config.streamName),
+    maxInFlightCalls: 1,
+  });
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
