@@ -82,13 +82,11 @@ async function rows(table: string): Promise<Map<string, Record<string, unknown>>
 async function computeResults(config: Config, expected: number) {
   const port = await freePort();
   const worker = run(['consume', '--pipeline', 'devices', '--http-port', String(port)], config);
-  const predictions = await waitFor(
-    async () => {
-      const got = await rows(config.predictionsTableName);
-      return got.size >= expected ? got : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 1_000, what: `${config.app}: ${expected} prediction rows` },
-  );
+  await waitFor(async () => (await rows(config.predictionsTableName)).size >= expected, {
+    timeoutMs: 60_000,
+    intervalMs: 1_000,
+    what: `${config.app}: ${expected} prediction rows`,
+  });
   await new Promise((r) => setTimeout(r, 1_500)); // the anomalies of the same last batch
   worker.child.kill('SIGTERM');
   expect(await worker.exited).toBe(0);
