@@ -1,61 +1,97 @@
+/**
+ * `shardflow dev` as a user runs it (a child process, not a TTY): against the endpoints of the
+ * test cloud it creates its resources, produces devices and households, runs two worker
+ * processes that share the leases, prints compact live lines, and on SIGTERM drains in order —
+ * its summary then says everything produced was consumed and written, it exits 0, and none of
+ * its worker processes is left. Bad configuration is one line and exit 1.
+ */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { uniqueName } from '../test/helpers.js';
 
-/** Runs `shardflow dev` as a user would and collects its output and exit code. */
-function runDev(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; out: string }> {
-  const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'dev', ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
+interface Run {
+  readonly code: Promise<number | null>;
+  out(): string;
+  signal(s: NodeJS.Signals): void;
 }
+
+/** Starts `shardflow dev` as a user would and collects its output and exit code. */
+function startDev(args: string[], env: NodeJS.ProcessEnv): Run {
+  const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'dev', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  return {
+    code: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    out: () => out,
+    signal: (s) => child.kill(s),
+  };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const withoutEndpoints = (): NodeJS.ProcessEnv =>
   Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_ENDPOINT_URL')),
   );
 
-describe('shardflow dev (walking skeleton)', () => {
-  it('starts its own local cloud, writes and reads back readings, and exits 0 after --duration', async () => {
-    const { code, out } = await runDev(['--duration', '4', '--rate', '50'], withoutEndpoints());
-    expect(out).toContain('starting the embedded local cloud');
-    const summary = /put (\d+) readings .* read back (\d+) \((\d+) invalid\)/.exec(out);
-    expect(summary).not.toBeNull();
-    const [, put, read, invalid] = summary!.map(Number);
-    expect(put).toBeGreaterThanOrEqual(100);
-    expect(read).toBe(put);
-    expect(invalid).toBe(0);
-    expect(code).toBe(0);
-  });
-
-  it('uses the endpoints from the environment when AWS_ENDPOINT_URL_KINESIS is set', async () => {
-    const { code, out } = await runDev(['--duration', '2', '--rate', '20'], {
+describe('shardflow dev', () => {
+  it('runs producers and two workers with a live view, and drains cleanly on SIGTERM', async () => {
+    const app = uniqueName('dev');
+    const dev = startDev(['--duration', '90', '--rate', '40', '--devices', '4'], {
       ...process.env,
-      SHARDFLOW_STREAM: 'no-such-stream-for-dev',
+      SHARDFLOW_APP: app,
+      SHARDFLOW_SHARDS: '2',
     });
-    expect(out).toContain(
-      'using the endpoints from the environment (stream no-such-stream-for-dev)',
-    );
-    expect(out).toMatch(/ResourceNotFoundException|not found/i);
-    expect(out.trim().split('\n').at(-1)).toMatch(/^shardflow: /);
-    expect(code).toBe(1);
-  });
+    // wait until a live line shows each worker holding a lease (real balancing between processes)
+    const deadline = Date.now() + 45_000;
+    const balanced = () =>
+      dev
+        .out()
+        .split('\n')
+        .some((l) => /leases .*dev-worker-1/.test(l) && /leases .*dev-worker-2/.test(l));
+    while (!balanced() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(dev.out()).toContain(`using the endpoints from the environment (stream ${app}`);
+    expect(balanced()).toBe(true);
+    dev.signal('SIGTERM');
+    const code = await dev.code;
+    const out = dev.out();
+    const pids = [...out.matchAll(/dev-worker-\d \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    const live = out.split('\n').filter((l) => /^\[dev\] \d+s in \d+\/s out \d+\/s/.test(l));
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    const summary =
+      /summary: produced (\d+) records \((\d+) failed\).* consumed (\d+), results durable (\d+) \((\d+) not durable\).*leases: (yes|no) — (OK|NOT OK)/.exec(
+        out,
+      );
+    expect(summary).not.toBeNull();
+    const [, produced, failed, consumed, durable, notDurable] = summary!.slice(0, 6).map(Number);
+    expect(produced).toBeGreaterThan(0);
+    expect(failed).toBe(0);
+    expect(consumed).toBeGreaterThanOrEqual(produced!);
+    expect(durable).toBeGreaterThan(0);
+    expect(notDurable).toBe(0);
+    expect(summary![6]).toBe('yes');
+    expect(summary![7]).toBe('OK');
+    expect(code).toBe(0);
+    expect(pids.filter(alive)).toEqual([]);
+  }, 90_000);
 
   it('rejects bad configuration with one line naming the field', async () => {
-    const { code, out } = await runDev(['--duration', '1'], {
-      ...withoutEndpoints(),
-      AWS_REGION: 'moon-1a',
-    });
-    expect(out.trim()).toBe(
+    const dev = startDev(['--duration', '1'], { ...withoutEndpoints(), AWS_REGION: 'moon-1a' });
+    const code = await dev.code;
+    expect(dev.out().trim()).toBe(
       'shardflow: invalid configuration: region (from AWS_REGION): is not an AWS region name such as eu-west-1 (got "moon-1a")',
     );
     expect(code).toBe(1);

@@ -1,26 +1,52 @@
 /**
  * @module pipelines/commands/dev
- * `shardflow dev` — the whole job on a laptop. It starts the embedded local cloud (unless
- * `AWS_ENDPOINT_URL`/`AWS_ENDPOINT_URL_KINESIS` already points somewhere), then runs the
- * pipeline until `--duration` elapses or Ctrl-C, printing progress and a final summary.
- * Today the pipeline is the walking skeleton: simulated device readings are put into the
- * stream and read back from every shard; later capabilities replace its inside, the
- * entry point and flags stay. Exit code 0 only if every reading put was read back.
+ * `shardflow dev` (`npm run dev`) — the whole product on a laptop, as its live demo. It starts
+ * the embedded local cloud (unless `AWS_ENDPOINT_URL`/`AWS_ENDPOINT_URL_KINESIS` already points
+ * somewhere), creates every resource, uses the shipped models, starts the device simulator and
+ * the household replay in accelerated simulated time, runs two `shardflow consume --pipeline
+ * both` worker processes and shows a live view (pipelines/dev/). `--duration` or Ctrl-C /
+ * SIGTERM stops it in order: producers drain, the workers catch up, drain and release their
+ * leases, the local cloud stops. Exit code 0 only if every record produced was delivered and
+ * consumed, every result item was written, and every worker exited cleanly.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createAwsClients, type AwsClients } from '../../adapters/index.js';
-import { loadConfig } from '../../core/index.js';
-import { startLocalCloud, type LocalCloud } from '../../localstack/index.js';
-import { runWalkingSkeleton, type SkeletonSummary } from '../walking-skeleton.js';
+import { loadConfig, resourcesFor, type Config } from '../../core/index.js';
+import {
+  bootstrapResources,
+  LOCAL_CREDENTIALS,
+  startLocalCloud,
+  type LocalCloud,
+} from '../../localstack/index.js';
+import { createView, type Frame } from '../dev/live-view.js';
+import { createObserver, type Observation } from '../dev/observe.js';
+import { startDevSources } from '../dev/sources.js';
+import { startDevWorkers } from '../dev/workers.js';
 
 /** Options of `shardflow dev`. */
 export interface DevOptions {
   /** Seconds to run before stopping by itself; absent = until Ctrl-C. */
   readonly duration?: number;
-  /** Readings put per second. */
+  /** Device readings put per second. */
   readonly rate: number;
   /** Number of simulated devices. */
   readonly devices: number;
+}
+
+/** What `dev` ends with. */
+export interface DevSummary {
+  readonly seconds: number;
+  readonly produced: number;
+  readonly failedPuts: number;
+  readonly consumed: number;
+  readonly itemsDurable: number;
+  readonly itemsFailed: number;
+  readonly anomalies: number;
+  readonly injected: number;
+  readonly workersClean: boolean;
+  /** Everything produced was consumed and written, nothing failed. */
+  readonly ok: boolean;
 }
 
 const positive = (name: string) => (value: string) => {
@@ -30,89 +56,191 @@ const positive = (name: string) => (value: string) => {
   return n;
 };
 
+const MODELS = 'inference/models';
+const CATCH_UP_MS = 45_000;
+
 /** Registers `dev`. */
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('run the pipeline on the embedded local cloud (or where AWS_ENDPOINT_URL points)')
+    .description('run the whole pipeline on the embedded local cloud, with a live view')
     .option('--duration <seconds>', 'stop by itself after this many seconds', positive('duration'))
-    .option('--rate <readings/s>', 'readings put per second', positive('rate'), 100)
+    .option('--rate <readings/s>', 'device readings put per second', positive('rate'), 100)
     .option('--devices <n>', 'simulated devices', positive('devices'), 20)
     .action(async (options: DevOptions) => {
       const summary = await dev(options);
-      if (summary.read < summary.put || summary.invalid > 0) process.exitCode = 1;
+      if (!summary.ok) process.exitCode = 1;
     });
 }
 
-/** Runs `dev`: local cloud (if needed), pipeline, summary. */
-export async function dev(options: DevOptions): Promise<SkeletonSummary> {
+/** Runs `dev`: local cloud (if needed), resources, producers, workers, live view, summary. */
+export async function dev(options: DevOptions): Promise<DevSummary> {
   const external = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_KINESIS);
+  let config: Config = loadConfig(process.env); // validates the user's settings first
   let cloud: LocalCloud | undefined;
-  let config = loadConfig(process.env); // validates the user's settings before anything starts
-  let clients: AwsClients;
-  if (external) {
-    clients = createAwsClients(config);
-    say(`using the endpoints from the environment (stream ${config.streamName})`);
-  } else {
-    say('starting the embedded local cloud …');
-    cloud = await startLocalCloud({ region: config.region });
-    config = cloud.config;
-    clients = cloud.clients;
-    say(
-      `local cloud up: ${Object.entries(cloud.endpoints)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ')}`,
-    );
-  }
+  let aws: AwsClients | undefined;
+  let env: NodeJS.ProcessEnv = process.env;
   const abort = new AbortController();
   const onSignal = () => {
-    say('stopping: draining what was put …');
+    if (!abort.signal.aborted) say('stopping: draining producers and workers …');
     abort.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const timer =
-    options.duration === undefined
-      ? undefined
-      : setTimeout(() => abort.abort(), options.duration * 1000);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    const summary = await runWalkingSkeleton({
-      clients,
-      streamName: config.streamName,
-      rate: options.rate,
-      devices: Math.floor(options.devices),
-      signal: abort.signal,
-      onProgress: (line) => progress(line),
-    });
-    progress.done();
-    say(
-      `summary: put ${summary.put} readings in ${summary.seconds.toFixed(1)} s, read back ${summary.read} ` +
-        `(${summary.invalid} invalid) from ${summary.shards} shards; ` +
-        `put→read latency p50 ${summary.latencyP50Ms} ms, p99 ${summary.latencyP99Ms} ms`,
+    if (external) {
+      aws = createAwsClients(config);
+      say(`using the endpoints from the environment (stream ${config.streamName})`);
+    } else {
+      say('starting the embedded local cloud …');
+      cloud = await startLocalCloud({ region: config.region, bootstrap: false });
+      env = { ...process.env, ...LOCAL_CREDENTIALS, ...cloud.env };
+      config = loadConfig(env);
+      aws = cloud.clients; // carry the emulators' credentials
+      say(
+        `local cloud up: ${Object.entries(cloud.endpoints)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
+    }
+    const resources = resourcesFor(config);
+    const report = await bootstrapResources(
+      aws,
+      { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
+      { deliveryStreams: true },
     );
-    return summary;
+    say(
+      `resources: ${report.created.length} created, ${report.existing.length} existing ` +
+        `(stream ${config.streamName}, ${config.shardCount} shards)`,
+    );
+    say(
+      existsSync(`${MODELS}/forecast-household-power/model.json`)
+        ? `models: shipped artefacts from ${MODELS} (retrain with npm run train)`
+        : 'models: no shipped artefacts, using the pipelines’ baselines (npm run train)',
+    );
+    if (abort.signal.aborted) throw new Error('stopped before the pipeline started');
+    return await run(options, config, aws, env, abort.signal);
   } finally {
-    if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (cloud) await cloud.stop();
-    else clients.destroy();
+    else aws?.destroy();
   }
+}
+
+async function run(
+  options: DevOptions,
+  config: Config,
+  aws: AwsClients,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<DevSummary> {
+  const started = Date.now();
+  const tty = process.stdout.isTTY === true;
+  const workers = await startDevWorkers({
+    env: { ...env, SHARDFLOW_APP: config.app, SHARDFLOW_SHARDS: String(config.shardCount) },
+    onLog: (id, line) => (tty ? undefined : say(`${id}: ${line}`)),
+  });
+  say(`workers: ${workers.workers.map((w) => `${w.id} (pid ${w.child.pid})`).join(', ')}`);
+  const killLeft = () => workers.workers.forEach((w) => w.child.kill('SIGKILL'));
+  process.once('exit', killLeft);
+  const sources = startDevSources({
+    kinesis: aws.kinesis,
+    streamName: config.streamName,
+    rate: options.rate,
+    devices: Math.floor(options.devices),
+  });
+  const observer = createObserver({
+    aws,
+    config,
+    workers: workers.workers,
+    forecastKeys: () => {
+      const first = sources.labels[0]?.deviceId;
+      return [first ?? 'h-0001', 'h-0001'].filter((k, i, a) => a.indexOf(k) === i);
+    },
+    actual: sources.actual,
+  });
+  const view = createView();
+  let observation: Observation | undefined;
+  const frame = (o: Observation): Frame => {
+    const s = sources.stats();
+    return {
+      elapsedMs: Date.now() - started,
+      produced: s.delivered,
+      failed: s.failed,
+      speed: sources.speed,
+      injected: sources.labels.length,
+      observation: o,
+    };
+  };
+  let looking = false;
+  const refresh = async () => {
+    if (looking) return;
+    looking = true;
+    try {
+      observation = await observer.look();
+      view.show(frame(observation));
+    } finally {
+      looking = false;
+    }
+  };
+  const ticker = setInterval(() => void refresh(), 1_000);
+  let endWait = () => {};
+  const waiting = new Promise<void>((resolve) => (endWait = resolve));
+  const timer =
+    options.duration === undefined
+      ? undefined
+      : setTimeout(() => {
+          say('duration reached: stopping …');
+          endWait();
+        }, options.duration * 1000);
+  if (signal.aborted) endWait();
+  signal.addEventListener('abort', () => endWait(), { once: true });
+  try {
+    await waiting;
+    await sources.stop();
+    const produced = sources.stats().delivered;
+    const deadline = Date.now() + CATCH_UP_MS;
+    while (Date.now() < deadline && (observation?.consumed ?? 0) < produced)
+      await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1_500)); // the last sink batch of what was read
+    await refresh();
+  } finally {
+    clearInterval(ticker);
+    if (timer) clearTimeout(timer);
+    view.close();
+  }
+  const final = observation ?? (await observer.look());
+  const workersClean = await workers.stop();
+  process.off('exit', killLeft);
+  const s = sources.stats();
+  const summary: DevSummary = {
+    seconds: (Date.now() - started) / 1000,
+    produced: s.delivered,
+    failedPuts: s.failed,
+    consumed: final.consumed,
+    itemsDurable: final.itemsDurable,
+    itemsFailed: final.itemsFailed,
+    anomalies: final.anomalyCount,
+    injected: sources.labels.length,
+    workersClean,
+    ok: false,
+  };
+  const ok =
+    summary.produced > 0 &&
+    summary.failedPuts === 0 &&
+    summary.consumed >= summary.produced &&
+    summary.itemsFailed === 0 &&
+    workersClean;
+  say(
+    `summary: produced ${summary.produced} records (${summary.failedPuts} failed) in ${summary.seconds.toFixed(0)} s, ` +
+      `consumed ${summary.consumed}, results durable ${summary.itemsDurable} (${summary.itemsFailed} not durable), ` +
+      `anomalies found ${summary.anomalies} (injected ${summary.injected}), ` +
+      `workers drained and released their leases: ${workersClean ? 'yes' : 'no'} — ${ok ? 'OK' : 'NOT OK'}`,
+  );
+  return { ...summary, ok };
 }
 
 function say(line: string): void {
   process.stdout.write(`[dev] ${line}\n`);
 }
-
-/** One progress line, rewritten in place on a terminal, appended otherwise. */
-const progress = Object.assign(
-  (line: string) => {
-    if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K[dev] ${line}`);
-    else process.stdout.write(`[dev] ${line}\n`);
-  },
-  {
-    done() {
-      if (process.stdout.isTTY) process.stdout.write('\n');
-    },
-  },
-);
