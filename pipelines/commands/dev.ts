@@ -159,6 +159,7 @@ async function run(
       return [first ?? 'h-0001', 'h-0001'].filter((k, i, a) => a.indexOf(k) === i);
     },
     actual: sources.actual,
+    labels: () => sources.labels,
   });
   const view = createView();
   let observation: Observation | undefined;
@@ -226,19 +227,29 @@ async function run(
     workersClean,
     ok: false,
   };
-  const ok =
-    summary.produced > 0 &&
-    summary.failedPuts === 0 &&
-    summary.consumed >= summary.produced &&
-    summary.itemsFailed === 0 &&
-    workersClean;
+  const ok = verdict(summary);
   say(
     `summary: produced ${summary.produced} records (${summary.failedPuts} failed) in ${summary.seconds.toFixed(0)} s, ` +
       `consumed ${summary.consumed}, results durable ${summary.itemsDurable} (${summary.itemsFailed} not durable), ` +
-      `anomalies found ${summary.anomalies} (injected ${summary.injected}), ` +
+      `anomalies found ${summary.anomalies} (injected ${summary.injected}, of which found ${final.matched}), ` +
       `workers drained and released their leases: ${workersClean ? 'yes' : 'no'} — ${ok ? 'OK' : 'NOT OK'}`,
   );
   return { ...summary, ok };
+}
+
+/**
+ * Whether a dev run succeeded: something was produced, every put was delivered, the workers
+ * read at least as many records as were delivered (at-least-once: a lease hand-off may
+ * re-read a few), every result item was written, and every worker exited 0 after draining.
+ */
+export function verdict(s: Omit<DevSummary, 'ok'>): boolean {
+  return (
+    s.produced > 0 &&
+    s.failedPuts === 0 &&
+    s.consumed >= s.produced &&
+    s.itemsFailed === 0 &&
+    s.workersClean
+  );
 }
 
 function say(line: string): void {

@@ -52,7 +52,7 @@ export function renderView(prev: Frame | undefined, f: Frame): string[] {
         `${num(s.unacked).padStart(7)}  ${short(s.checkpoint)}`,
     ),
     '',
-    `anomalies  found ${o.anomalyCount}  (injected by the simulator: ${f.injected})`,
+    `anomalies  found ${o.anomalyCount}   injected by the simulator ${f.injected}, of which found ${o.matched}`,
     ...o.anomalies.map(
       (a) =>
         `  ${a.key.padEnd(18)} ${a.windowStart}  grade ${a.grade.toFixed(2)}  score ${a.score.toFixed(2)}`,

@@ -48,6 +48,8 @@ export interface Observation {
   readonly shards: readonly ShardView[];
   readonly anomalies: readonly AnomalyView[];
   readonly anomalyCount: number;
+  /** Injected anomalies (ground truth) with a found anomaly of that device within their span. */
+  readonly matched: number;
   readonly forecasts: readonly ForecastView[];
 }
 
@@ -58,6 +60,8 @@ export interface ObserverOptions {
   readonly workers: readonly { readonly id: string; readonly port: number }[];
   /** Keys whose latest forecasts are shown (one device, one household). */
   readonly forecastKeys: () => readonly string[];
+  /** Injected anomalies so far (ground truth of the simulator). */
+  readonly labels?: () => readonly { deviceId: string; start: string; end: string }[];
   /** Actual value put for a key at a minute. */
   readonly actual: (key: string, iso: string) => number | undefined;
 }
@@ -80,9 +84,29 @@ const sum = (s: Samples, prefix: string) =>
   [...s].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
 const byShard = (s: Samples, name: string, shard: string) => s.get(`${name}{shard="${shard}"}`);
 
+/**
+ * How many injected anomalies were found: a found anomaly of the same device whose window
+ * starts within the label's span (a window may start up to a minute before the first
+ * abnormal reading, and detection may trail it by a few windows).
+ */
+export function matchLabels(
+  labels: readonly { deviceId: string; start: string; end: string }[],
+  found: readonly { key: string; windowStart: string }[],
+  slackMs = 5 * 60_000,
+): number {
+  return labels.filter((l) => {
+    const from = Date.parse(l.start) - 60_000;
+    const to = Date.parse(l.end) + slackMs;
+    return found.some((a) => {
+      const t = Date.parse(a.windowStart);
+      return a.key === l.deviceId && t >= from && t <= to;
+    });
+  }).length;
+}
+
 /** Creates the observer; call `look()` once per refresh. */
 export function createObserver(options: ObserverOptions): { look(): Promise<Observation> } {
-  const { aws, config, workers, forecastKeys, actual } = options;
+  const { aws, config, workers, forecastKeys, actual, labels = () => [] } = options;
   const last = new Map<string, Samples>();
   let previous: Observation = {
     consumed: 0,
@@ -92,6 +116,7 @@ export function createObserver(options: ObserverOptions): { look(): Promise<Obse
     shards: [],
     anomalies: [],
     anomalyCount: 0,
+    matched: 0,
     forecasts: [],
   };
   const scrape = async (w: { id: string; port: number }) => {
@@ -175,6 +200,7 @@ export function createObserver(options: ObserverOptions): { look(): Promise<Obse
           shards,
           anomalies: anomalies.slice(0, 5),
           anomalyCount: anomalies.length,
+          matched: matchLabels(labels(), anomalies),
           forecasts: await forecasts(),
         };
       } catch {
