@@ -3,7 +3,8 @@
  * test cloud it creates its resources, produces devices and households, runs two worker
  * processes that share the leases, prints compact live lines, and on SIGTERM drains in order —
  * its summary then says everything produced was consumed and written, it exits 0, and none of
- * its worker processes is left. Bad configuration is one line and exit 1.
+ * its worker processes is left. Without endpoints it starts (and stops) its own local cloud and
+ * ends by itself after --duration. Bad configuration is one line and exit 1.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,22 @@ describe('shardflow dev', () => {
     expect(code).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
   }, 90_000);
+
+  it('starts its own local cloud without endpoints, ends after --duration with exit 0', async () => {
+    const dev = startDev(['--duration', '12', '--rate', '30', '--devices', '3'], {
+      ...withoutEndpoints(),
+      SHARDFLOW_SHARDS: '2',
+    });
+    const code = await dev.code;
+    const out = dev.out();
+    expect(out).toContain('starting the embedded local cloud');
+    expect(out).toContain('duration reached: stopping');
+    expect(out).toMatch(/summary: produced [1-9]\d* records \(0 failed\).*— OK/);
+    const pids = [...out.matchAll(/dev-worker-\d \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(code).toBe(0);
+  }, 60_000);
 
   it('rejects bad configuration with one line naming the field', async () => {
     const dev = startDev(['--duration', '1'], { ...withoutEndpoints(), AWS_REGION: 'moon-1a' });
