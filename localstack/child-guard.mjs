@@ -6,7 +6,8 @@
  * with SIGKILL — the emulator's whole process group gets SIGTERM, then SIGKILL after a
  * grace period (kinesis-local has been seen ignoring SIGTERM).
  *
- * Usage: node child-guard.mjs <logFile> <cwd> <command> [args...]
+ * Usage: node child-guard.mjs <logFile|-> <cwd> <command> [args...]
+ * (`-` passes the child's stdout/stderr through; the guard exits with the child's exit code).
  */
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -16,8 +17,8 @@ if (!logFile || !cwd || !command) {
   process.stderr.write('usage: child-guard <logFile> <cwd> <command> [args...]\n');
   process.exit(2);
 }
-const log = openSync(logFile, 'a');
-const child = spawn(command, args, { cwd, stdio: ['ignore', log, log], detached: true });
+const out = logFile === '-' ? 'inherit' : openSync(logFile, 'a');
+const child = spawn(command, args, { cwd, stdio: ['ignore', out, out], detached: true });
 const GRACE_MS = Number(process.env.GUARD_GRACE_MS ?? 3000);
 let stopping = false;
 
@@ -35,14 +36,14 @@ const stop = () => {
   signalGroup('SIGTERM');
   setTimeout(() => {
     signalGroup('SIGKILL');
-    process.exit(0);
+    process.exit(1); // it had to be killed
   }, GRACE_MS).unref();
 };
 
 child.on('exit', (code, signal) => {
   if (stopping) {
     signalGroup('SIGKILL');
-    process.exit(0);
+    process.exit(code ?? 0);
   }
   process.stderr.write(`emulator ${command} exited (code ${code}, signal ${signal})\n`);
   process.exit(code ?? 1);

@@ -40,6 +40,7 @@ export interface DevWorkers {
 }
 
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const guard = fileURLToPath(new URL('../../localstack/child-guard.mjs', import.meta.url));
 
 /** Spawns the workers (they start in the background; see module doc). */
 export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWorkers> {
@@ -49,11 +50,26 @@ export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWo
   for (let i = 0; i < count; i += 1) {
     const id = `dev-worker-${i + 1}`;
     const port = await freePort();
+    // Under the local cloud's child guard: it holds our pipe as stdin, so if dev dies (even
+    // SIGKILL) the guard stops the worker; stopping the guard (SIGTERM) drains the worker and
+    // the guard exits with the worker's exit code.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, 'consume', '--pipeline', 'both'],
+      [
+        guard,
+        '-',
+        process.cwd(),
+        process.execPath,
+        '--import',
+        'tsx',
+        cli,
+        'consume',
+        '--pipeline',
+        'both',
+      ],
       {
         env: {
+          GUARD_GRACE_MS: String((drainDeadlineSeconds + 5) * 1000),
           ...env,
           SHARDFLOW_WORKER_ID: id,
           SHARDFLOW_HTTP_PORT: String(port),
@@ -61,11 +77,12 @@ export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWo
           SHARDFLOW_FAILOVER_MS: env.SHARDFLOW_FAILOVER_MS ?? '3000',
           LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
         },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['pipe', 'ignore', 'pipe'],
         // own process group: a Ctrl-C reaches dev only, which then stops producers first
         detached: true,
       },
     );
+    (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
     let tail = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       const lines = (tail + chunk.toString()).split('\n');
