@@ -50,6 +50,11 @@ export interface ReadingChainSpec {
   readonly allowedLatenessMs?: number;
   /** Fire a quiet key's windows after this long (scheduler time); default 120,000 ms. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Close a quiet key's look-back claims after this long without a window (scheduler time),
+   * so silent keys cannot hold their shard's checkpoint back; default 600,000 ms.
+   */
+  readonly releaseAfterMs?: number;
   /** Gap filling of the grid; default linear over at most 5 missing minutes. */
   readonly fill?: FillMethod;
   readonly maxGap?: number;
@@ -165,6 +170,7 @@ export function readingChain(
     windowMs = 60_000,
     allowedLatenessMs = 5_000,
     idleTimeoutMs = 120_000,
+    releaseAfterMs = 600_000,
     fill = 'linear',
     maxGap = 5,
     anomaly,
@@ -201,8 +207,11 @@ export function readingChain(
       },
       fill,
       maxGap,
+      // a quiet key's last window still reaches the look-back (and can be released there)
+      idleTimeout: idleTimeoutMs,
+      ...(scheduler ? { scheduler } : {}),
     }),
-    lookback({ ledger, retain }),
+    lookback({ ledger, retain, releaseAfterMs, ...(scheduler ? { scheduler } : {}) }),
     scoreAnomalies<Looked>({
       key: (l) => l.point.key,
       features: (l) => shingleFeatures(l.history, anomaly.features, anomaly.shingleSize),
