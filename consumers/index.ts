@@ -19,3 +19,4 @@ export * from './shard-consumer.js';
 export * from './consume.js';
 export * from './metrics.js';
 export * from './worker.js';
+export * from './worker-http.js';

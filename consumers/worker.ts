@@ -6,11 +6,11 @@
  * SIGTERM/SIGINT stops taking leases, drains, checkpoints and releases within the drain
  * deadline. Invariant: a batch is acked only after its handler resolved.
  */
-import { createServer, type Server } from 'node:http';
 import { mergeMap, type Subscription } from 'rxjs';
 import { consume, type ConsumeOptions, type Consumer, type ConsumerEvent } from './consume.js';
 import { ConsumerMetrics } from './metrics.js';
 import type { ShardBatch } from './shard-consumer.js';
+import { WorkerHealth, startWorkerHttp } from './worker-http.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions extends ConsumeOptions {
@@ -42,44 +42,20 @@ export interface Worker {
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { handler, httpPort, drainDeadlineMs, concurrency = 1, handleSignals = true } = options;
   const metrics = new ConsumerMetrics();
-  let failures = 0;
-  let stopping = false;
+  const health = new WorkerHealth();
   const onEvent = (event: ConsumerEvent) => {
     metrics.onEvent(event);
-    if (
-      event.type === 'sync.failed' ||
-      (event.type === 'coordinator' && event.event.type === 'cycle.failed')
-    )
-      failures += 1;
-    else if (event.type === 'shard.delivered' || event.type === 'shard.checkpointed') failures = 0;
+    health.onEvent(event);
     options.onEvent?.(event);
   };
   const consumer = consume({ ...options, onEvent });
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      const healthy = !stopping && failures < 3;
-      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          healthy,
-          stopping,
-          leases: consumer.heldLeases(),
-          shards: consumer.shards(),
-        }),
-      );
-    } else if (req.url === '/metrics') {
-      metrics.update(consumer.shards(), consumer.heldLeases().length, Date.now());
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
-    } else {
-      res.writeHead(404).end();
-    }
+  const http = await startWorkerHttp({
+    consumer,
+    metrics,
+    health,
+    port: httpPort,
+    details: () => ({ shards: consumer.shards() }),
   });
-  await new Promise<void>((resolve) => server.listen(httpPort, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : httpPort;
 
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -90,11 +66,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   let stopping$: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping$ ??= (async () => {
-      stopping = true;
+      health.stopping();
       await consumer.shutdown(drainDeadlineMs);
       subscription.unsubscribe();
-      await new Promise((r) => server.close(r));
-      server.closeAllConnections?.();
+      await http.close();
       resolveStopped();
     })();
     return stopping$;
@@ -104,5 +79,5 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  return { consumer, metrics, port, stop, stopped };
+  return { consumer, metrics, port: http.port, stop, stopped };
 }

@@ -7,7 +7,6 @@
  * join only — records in open windows stay unacknowledged until their results are durable.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { Counter } from 'prom-client';
 import {
   consume,
@@ -15,6 +14,8 @@ import {
   type ConsumeOptions,
   type Consumer,
   type ConsumerEvent,
+  WorkerHealth,
+  startWorkerHttp,
 } from '../../consumers/index.js';
 import { ConfigError } from '../../core/index.js';
 import { forecasterFromJson, type Forecaster } from '../../operators/index.js';
@@ -105,12 +106,10 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     labelNames: ['outcome'],
     registers: [metrics.registry],
   });
-  let failures = 0;
-  let stopping = false;
+  const health = new WorkerHealth();
   const onEvent = (event: ConsumerEvent) => {
     metrics.onEvent(event);
-    if (event.type === 'sync.failed') failures += 1;
-    else if (event.type === 'shard.delivered') failures = 0;
+    health.onEvent(event);
     options.onEvent?.(event);
   };
   const consumer = consume({ ...options, onEvent });
@@ -127,36 +126,19 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
       onPipelineEvent?.(event);
     },
   });
-  const server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      const healthy = !stopping && failures < 3;
-      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          healthy,
-          stopping,
-          leases: consumer.heldLeases(),
-          claims: running.stats(),
-        }),
-      );
-    } else if (req.url === '/metrics') {
-      metrics.update(consumer.shards(), consumer.heldLeases().length, Date.now());
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
-    } else res.writeHead(404).end();
+  const http = await startWorkerHttp({
+    consumer,
+    metrics,
+    health,
+    port: httpPort,
+    details: () => ({ claims: running.stats() }),
   });
-  await new Promise<void>((resolve) => server.listen(httpPort, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : httpPort;
   let stopping$: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping$ ??= (async () => {
-      stopping = true;
+      health.stopping();
       await running.stop(drainDeadlineMs);
-      await new Promise((r) => server.close(r));
-      server.closeAllConnections?.();
+      await http.close();
     })();
     return stopping$;
   };
@@ -165,5 +147,5 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     process.once('SIGINT', () => void stop());
   }
   const stopped = running.done.then(() => stop());
-  return { port, running, stop, stopped };
+  return { port: http.port, running, stop, stopped };
 }
