@@ -6,10 +6,10 @@
  * embedded forecaster or a dead letter). Invariant: each record leaves once, with its
  * own positions; a window of the wrong length is an `unscorable` dead letter.
  */
-import { Observable, pipe, type OperatorFunction } from 'rxjs';
+import { pipe, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import type { Forecaster } from '../forecast/index.js';
-import { deadLetter, isDeadLetter, mapTraced, type Flow } from '../lineage/index.js';
+import { mapTraced, type Flow } from '../lineage/index.js';
 import { invokeEndpoint, type Inferred, type InvokeEndpointOptions } from './invoke-endpoint.js';
 import { decodePredictions, encodeWindows } from './payloads.js';
 
@@ -66,37 +66,15 @@ export function forecast<T>(
   const named = (m: string, values: readonly number[]) =>
     Object.fromEntries(values.map((v, h) => [`${m}~${(h + 1) * stepMinutes}`, v]));
 
-  const carry: OperatorFunction<Flow<T>, Flow<Carried<T>>> = (source) =>
-    new Observable<Flow<Carried<T>>>((subscriber) =>
-      source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) return subscriber.next(element);
-          try {
-            const w = window(element.value);
-            if (w.length !== inputLength || w.some((v) => !Number.isFinite(v)))
-              throw new ConfigError(
-                'window',
-                `needs ${inputLength} finite values, got ${w.length}`,
-              );
-            subscriber.next({
-              value: { value: element.value, measure: measure(element.value), window: w },
-              positions: element.positions,
-            });
-          } catch (error) {
-            subscriber.next(
-              deadLetter(
-                'unscorable',
-                `forecast: ${(error as Error).message}`,
-                element.value,
-                element.positions,
-              ),
-            );
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
+  const carry: OperatorFunction<Flow<T>, Flow<Carried<T>>> = mapTraced(
+    (value: T): Carried<T> => {
+      const w = window(value);
+      if (w.length !== inputLength || w.some((v) => !Number.isFinite(v)))
+        throw new ConfigError('window', `needs ${inputLength} finite values, got ${w.length}`);
+      return { value, measure: measure(value), window: w };
+    },
+    { unscorable: 'forecast' },
+  );
 
   if (!remote) {
     const model = forecaster as Forecaster;

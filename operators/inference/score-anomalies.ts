@@ -9,9 +9,9 @@
  * same either way. Invariant: each record leaves once (result or dead letter) with its
  * own positions; per key, records are graded in the order they are emitted.
  */
-import { Observable, pipe, type OperatorFunction } from 'rxjs';
+import { pipe, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { deadLetter, isDeadLetter, mapTraced, type Flow } from '../lineage/index.js';
+import { mapTraced, type Flow } from '../lineage/index.js';
 import {
   RandomCutForest,
   Thresholder,
@@ -100,42 +100,18 @@ export function scoreAnomalies<T>(
   const explain = (score: number, attribution: DiVector | null) =>
     columns && attribution ? kdaExplanation(score, attribution, columns).ANOMALY_EXPLANATION : null;
 
-  const carry: OperatorFunction<Flow<T>, Flow<Carried<T>>> = (source) =>
-    new Observable<Flow<Carried<T>>>((subscriber) =>
-      source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) return subscriber.next(element);
-          try {
-            const k = key(element.value);
-            const f = features(element.value);
-            const embedded =
-              !remote || remote.fallback !== 'dead-letter'
-                ? forestOf(k).processWithAttribution(f)
-                : undefined;
-            subscriber.next({
-              value: {
-                value: element.value,
-                key: k,
-                features: f,
-                ...(embedded ? { embedded } : {}),
-              },
-              positions: element.positions,
-            });
-          } catch (error) {
-            subscriber.next(
-              deadLetter(
-                'unscorable',
-                `features: ${(error as Error).message}`,
-                element.value,
-                element.positions,
-              ),
-            );
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
+  const carry: OperatorFunction<Flow<T>, Flow<Carried<T>>> = mapTraced(
+    (value: T): Carried<T> => {
+      const k = key(value);
+      const f = features(value);
+      const embedded =
+        !remote || remote.fallback !== 'dead-letter'
+          ? forestOf(k).processWithAttribution(f)
+          : undefined;
+      return { value, key: k, features: f, ...(embedded ? { embedded } : {}) };
+    },
+    { unscorable: 'features' },
+  );
 
   if (!remote) {
     return pipe(
