@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Lint rules, including the architecture's dependency direction:
- * pure (`core/`, `operators/`) ← I/O adapters (`adapters/`) ← `producers/`, `consumers/`,
- * `inference/` ← `pipelines/`. Cross-folder imports go through a folder's `index.ts`.
+ * pure (`core/` ← `models/` ← `operators/`) ← I/O adapters (`adapters/`) ← `producers/`,
+ * `consumers/`, `sinks/`, `model-server/` ← `pipelines/` ← `cli/` (docs/ARCHITECTURE.md).
+ * Cross-folder imports go through a folder's `index.ts`.
  */
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -11,12 +12,15 @@ import globals from 'globals';
 
 const FOLDERS = [
   'core',
+  'models',
   'adapters',
   'operators',
   'producers',
   'consumers',
-  'inference',
+  'sinks',
+  'model-server',
   'pipelines',
+  'cli',
   'localstack',
   'deploy',
 ];
@@ -101,48 +105,99 @@ export default tseslint.config(
     },
   },
   { files: ['core/**/*.ts'], rules: pureRule('core', []) },
-  { files: ['operators/**/*.ts'], rules: pureRule('operators', ['core']) },
+  { files: ['models/**/*.ts'], rules: pureRule('models', ['core']) },
+  { files: ['operators/**/*.ts'], rules: pureRule('operators', ['core', 'models']) },
   {
     files: ['adapters/**/*.ts'],
     rules: layerRule('adapters', [
+      'models',
       'operators',
       'producers',
       'consumers',
-      'inference',
+      'sinks',
+      'model-server',
       'pipelines',
+      'cli',
       'localstack',
       'deploy',
     ]),
   },
   {
     files: ['producers/**/*.ts'],
-    rules: layerRule('producers', ['consumers', 'inference', 'pipelines', 'localstack', 'deploy']),
+    rules: layerRule('producers', [
+      'consumers',
+      'sinks',
+      'model-server',
+      'pipelines',
+      'cli',
+      'localstack',
+      'deploy',
+    ]),
   },
   {
     files: ['consumers/**/*.ts'],
-    rules: layerRule('consumers', ['producers', 'inference', 'pipelines', 'localstack', 'deploy']),
+    rules: layerRule('consumers', [
+      'producers',
+      'sinks',
+      'model-server',
+      'pipelines',
+      'cli',
+      'localstack',
+      'deploy',
+    ]),
   },
   {
-    files: ['inference/**/*.ts'],
-    rules: layerRule('inference', ['producers', 'consumers', 'pipelines', 'localstack', 'deploy']),
+    files: ['sinks/**/*.ts'],
+    rules: layerRule('sinks', [
+      'producers',
+      'consumers',
+      'model-server',
+      'pipelines',
+      'cli',
+      'localstack',
+      'deploy',
+    ]),
+  },
+  {
+    files: ['model-server/**/*.ts'],
+    rules: layerRule('model-server', [
+      'producers',
+      'consumers',
+      'sinks',
+      'pipelines',
+      'cli',
+      'localstack',
+      'deploy',
+    ]),
   },
   {
     files: ['localstack/**/*.ts'],
-    rules: layerRule('localstack', ['producers', 'consumers', 'pipelines', 'deploy']),
+    rules: layerRule('localstack', [
+      'producers',
+      'consumers',
+      'sinks',
+      'pipelines',
+      'cli',
+      'deploy',
+    ]),
   },
   {
     files: ['deploy/**/*.ts'],
     rules: layerRule('deploy', [
       'adapters',
+      'models',
       'operators',
       'producers',
       'consumers',
-      'inference',
+      'sinks',
+      'model-server',
       'pipelines',
+      'cli',
       'localstack',
     ]),
   },
-  { files: ['pipelines/**/*.ts'], rules: layerRule('pipelines', ['deploy']) },
+  { files: ['pipelines/**/*.ts'], rules: layerRule('pipelines', ['cli', 'deploy']) },
+  { files: ['cli/**/*.ts'], rules: layerRule('cli', ['deploy']) },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

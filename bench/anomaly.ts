@@ -11,14 +11,9 @@
  * (+2 minutes). The first 24 h (one daily cycle) train the models and are not judged.
  */
 import { from, lastValueFrom, toArray } from 'rxjs';
-import {
-  PositionSet,
-  scoreAnomalies,
-  type AnomalyScore,
-  type Flow,
-  type Traced,
-} from '../operators/index.js';
-import { plantedDevices, type Labelled } from '../operators/inference/planted.js';
+import { PositionSet, type Traced } from '../core/index.js';
+import { scoreAnomalies, type AnomalyScore, type Flow } from '../operators/index.js';
+import { plantedDevices, type Labelled } from '../operators/scoring/planted.js';
 
 interface Reading {
   readonly deviceId: string;
@@ -147,7 +142,7 @@ try {
 
 const planted: Labelled = plantedDevices({ devices: 8, steps: 3 * 1440, seed: 7 });
 await evaluate(
-  'planted anomalies (operators/inference/planted.ts), 3 days',
+  'planted anomalies (operators/scoring/planted.ts), 3 days',
   [...planted.readings],
   [...planted.labels],
 );

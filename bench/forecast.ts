@@ -18,7 +18,7 @@ import {
   seasonalNaive,
   windowsOf,
   type Forecaster,
-} from '../operators/index.js';
+} from '../models/index.js';
 
 const dataDir =
   process.env.SHARDFLOW_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));

@@ -19,24 +19,26 @@ import { runInNewContext } from 'node:vm';
 import {
   DEVICE_MEASURES,
   PositionSet,
+  readingKey,
+  readingTime,
+  type DeviceReading,
+  type Reading,
+  type SourceRecord,
+} from '../core/index.js';
+import {
   WindowEngine,
   decode,
   mapTraced,
   normalize,
   perMeasure,
   pivot,
-  readingKey,
-  readingTime,
   splitDeadLetters,
   tumbling,
   unpivot,
   validate,
   window,
   windowToWideRow,
-  type DeviceReading,
   type Flow,
-  type Reading,
-  type SourceRecord,
   type WindowResult,
 } from '../operators/index.js';
 

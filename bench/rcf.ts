@@ -9,7 +9,7 @@
  * seconds per case.
  */
 import os from 'node:os';
-import { RandomCutForest, seedState, sfc32 } from '../operators/index.js';
+import { RandomCutForest, seedState, sfc32 } from '../models/index.js';
 
 interface Case {
   name: string;

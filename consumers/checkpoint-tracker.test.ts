@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PositionSet } from '../operators/index.js';
+import { PositionSet } from '../core/index.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
 
 const pos = (i: number) => ({

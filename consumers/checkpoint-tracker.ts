@@ -6,7 +6,7 @@
  * Invariant: the checkpoint never passes a record that is not acknowledged; acks for
  * ordinals outside this tracker's session (older leases, other shards) are ignored.
  */
-import { PositionSet } from '../operators/index.js';
+import { PositionSet } from '../core/index.js';
 import type { ExtendedSequenceNumber } from './lease.js';
 
 /** Tracks delivered and acknowledged records of one shard for one lease session. */

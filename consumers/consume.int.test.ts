@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
-import { PositionSet, type SourceRecord } from '../operators/index.js';
+import { PositionSet, type SourceRecord } from '../core/index.js';
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
 import { consume, type ConsumeOptions, type ConsumerEvent } from './consume.js';
 import { LeaseRefresher } from './lease-refresher.js';

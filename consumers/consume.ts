@@ -12,7 +12,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Observable, Subject } from 'rxjs';
 import { ShardflowError } from '../core/index.js';
-import type { PositionSet } from '../operators/index.js';
+import type { PositionSet } from '../core/index.js';
 import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
 import type { ExtendedSequenceNumber, Lease } from './lease.js';
 import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';

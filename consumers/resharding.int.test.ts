@@ -14,7 +14,7 @@ import {
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
 import { consume } from './consume.js';
 import { LeaseRefresher } from './lease-refresher.js';
-import type { SourceRecord } from '../operators/index.js';
+import type { SourceRecord } from '../core/index.js';
 
 const config = testConfig();
 const aws = testClients(config);

@@ -1,5 +1,5 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
-import { PositionSet } from '../operators/index.js';
+import { PositionSet } from '../core/index.js';
 import { SENTINEL, sentinel, type ExtendedSequenceNumber, type Lease } from './lease.js';
 import { ShardConsumer, type ShardBatch, type ShardEvent } from './shard-consumer.js';
 import type { ReadResult, ShardReader } from './shard-reader.js';

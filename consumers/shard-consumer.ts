@@ -10,7 +10,7 @@
  * passes an unacknowledged record.
  */
 import type { ChildShard } from '@aws-sdk/client-kinesis';
-import { PositionSet, type SourceRecord } from '../operators/index.js';
+import { PositionSet, type SourceRecord } from '../core/index.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
 import { deaggregate } from './deaggregate.js';
 import {

@@ -35,7 +35,7 @@ async function startWorker(stream: string, table: string, id: string, out: strin
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `${root}pipelines/cli.ts`, 'consume', '--out', out],
+    ['--import', 'tsx', `${root}cli/cli.ts`, 'consume', '--out', out],
     {
       cwd: root,
       env: {

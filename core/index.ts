@@ -7,3 +7,5 @@ export * from './errors.js';
 export * from './retry.js';
 export * from './config.js';
 export * from './resources.js';
+export * from './lineage/index.js';
+export * from './schema/index.js';

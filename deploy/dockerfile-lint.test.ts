@@ -15,7 +15,7 @@ describe('deploy/docker', () => {
   it('worker.Dockerfile runs `consume` under tini as a non-root user with prod deps only', () => {
     expect(
       lintDockerfile(read('worker.Dockerfile'), {
-        command: ['node', 'dist/pipelines/cli.js', 'consume'],
+        command: ['node', 'dist/cli/cli.js', 'consume'],
         port: 9090,
       }),
     ).toEqual([]);
@@ -24,7 +24,10 @@ describe('deploy/docker', () => {
   it('model-server.Dockerfile is a SageMaker container: serve.js, `serve`, port 8080, /ping', () => {
     const text = read('model-server.Dockerfile');
     expect(
-      lintDockerfile(text, { command: ['node', 'dist/inference/serve.js', 'serve'], port: 8080 }),
+      lintDockerfile(text, {
+        command: ['node', 'dist/model-server/serve.js', 'serve'],
+        port: 8080,
+      }),
     ).toEqual([]);
     const health = parseDockerfile(text).find((i) => i.keyword === 'HEALTHCHECK');
     expect(health?.args).toContain('/ping');
@@ -47,9 +50,9 @@ describe('lintDockerfile', () => {
       'ADD . .',
       'RUN apt-get update && apt-get install curl',
       'RUN npm ci',
-      'CMD node dist/pipelines/cli.js consume',
+      'CMD node dist/cli/cli.js consume',
     ].join('\n');
-    expect(new Set(rules(bad, ['node', 'dist/pipelines/cli.js', 'consume'], 9090))).toEqual(
+    expect(new Set(rules(bad, ['node', 'dist/cli/cli.js', 'consume'], 9090))).toEqual(
       new Set([
         'multi-stage',
         'pinned-base',
@@ -76,12 +79,10 @@ describe('lintDockerfile', () => {
       '--from=deps /app/node_modules',
       '--from=build /app/node_modules',
     );
-    expect(rules(devDeps, ['node', 'dist/pipelines/cli.js', 'consume'], 9090)).toEqual([
-      'prod-deps',
-    ]);
+    expect(rules(devDeps, ['node', 'dist/cli/cli.js', 'consume'], 9090)).toEqual(['prod-deps']);
     const root = worker.replace('USER node', 'USER root');
-    expect(rules(root, ['node', 'dist/pipelines/cli.js', 'consume'], 9090)).toEqual(['non-root']);
+    expect(rules(root, ['node', 'dist/cli/cli.js', 'consume'], 9090)).toEqual(['non-root']);
     const noTini = worker.replace(' tini \\', ' ca-certificates \\');
-    expect(rules(noTini, ['node', 'dist/pipelines/cli.js', 'consume'], 9090)).toEqual(['init']);
+    expect(rules(noTini, ['node', 'dist/cli/cli.js', 'consume'], 9090)).toEqual(['init']);
   });
 });

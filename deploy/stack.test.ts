@@ -338,7 +338,7 @@ describe('the dev stack', () => {
       `127.0.0.1:${env.SHARDFLOW_HTTP_PORT}/healthz`,
     );
     expect(container!.Command).toEqual(workerShellCommand(WORKER_COMMAND));
-    expect(WORKER_COMMAND).toEqual(['node', 'dist/pipelines/cli.js', 'consume']);
+    expect(WORKER_COMMAND).toEqual(['node', 'dist/cli/cli.js', 'consume']);
   });
 
   it('names every resource exactly as the worker and the local cloud derive them', () => {

@@ -1,6 +1,6 @@
 /**
  * @module deploy/worker-service
- * The consumer workers as an ECS Fargate service: `node dist/pipelines/cli.js consume` in
+ * The consumer workers as an ECS Fargate service: `node dist/cli/cli.js consume` in
  * the worker image, configured only through the environment variables `loadConfig` reads,
  * health-checked on `/healthz`, stopped with a timeout that covers the worker's drain
  * deadline (SIGTERM → drain, checkpoint, release leases → exit), and scaled on the stream's
@@ -34,7 +34,7 @@ export interface WorkerServiceProps {
 }
 
 /** The worker's command inside its image (the image's own CMD). */
-export const WORKER_COMMAND = ['node', 'dist/pipelines/cli.js', 'consume'];
+export const WORKER_COMMAND = ['node', 'dist/cli/cli.js', 'consume'];
 
 /**
  * The container command ECS runs: {@link WORKER_COMMAND} with a lease-owner id unique to

@@ -1,9 +1,9 @@
 /**
  * @module localstack/model-server
  * The model server's slot in the embedded local cloud (service `sagemakerRuntime`): the
- * shardflow model server (`inference/serve.ts` through tsx, or `dist/inference/serve.js`
+ * shardflow model server (`model-server/serve.ts` through tsx, or `dist/model-server/serve.js`
  * when compiled) as a guarded child process on a free loopback port, serving the models
- * shipped in `inference/models/` (or `SHARDFLOW_MODEL_DIR`). Healthy once `GET /ping`
+ * shipped in `model-server/models/` (or `SHARDFLOW_MODEL_DIR`). Healthy once `GET /ping`
  * answers 200. Invariant: `stop` leaves neither process nor port behind (the guard's).
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ const root = compiled ? join(here, '..', '..') : join(here, '..');
 
 /** Where the local cloud's model server finds its models. */
 export function localModelDir(): string {
-  return process.env.SHARDFLOW_MODEL_DIR ?? join(root, 'inference', 'models');
+  return process.env.SHARDFLOW_MODEL_DIR ?? join(root, 'model-server', 'models');
 }
 
 /** The local cloud's SageMaker Runtime: the shardflow model server. */
@@ -29,11 +29,11 @@ export const modelServerEmulator: EmulatorDefinition = {
   async start({ workDir, port }): Promise<RunningEmulator> {
     const chosen = await portFor('sagemakerRuntime', port);
     const logFile = join(workDir, 'model-server.log');
-    const serveJs = join(root, 'dist', 'inference', 'serve.js');
+    const serveJs = join(root, 'dist', 'model-server', 'serve.js');
     const useJs = compiled && existsSync(serveJs);
     const child = startProcess({
       name: 'sagemakerRuntime',
-      script: useJs ? serveJs : join(root, 'inference', 'serve.ts'),
+      script: useJs ? serveJs : join(root, 'model-server', 'serve.ts'),
       args: [
         'serve',
         '--port',

@@ -4,27 +4,22 @@
  */
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
+import { DEVICE_MEASURES, readingKey, readingTime, type Reading } from '../core/index.js';
 import {
-  DEVICE_MEASURES,
   decode,
   isDeadLetter,
   mapTraced,
   normalize,
   perMeasure,
   pivot,
-  PositionSet,
-  readingKey,
-  readingTime,
   splitDeadLetters,
   tumbling,
   unpivot,
   validate,
   window,
   windowToWideRow,
-  type DeadLetter,
-  type Reading,
-  type SourceRecord,
 } from './index.js';
+import { PositionSet, type DeadLetter, type SourceRecord } from '../core/lineage/index.js';
 import { device, record } from './testing/fixtures.js';
 
 function devicePipeline(records: SourceRecord[]) {

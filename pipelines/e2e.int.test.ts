@@ -121,7 +121,7 @@ async function startWorker(id: string): Promise<{ child: ChildProcess; exited: P
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `${root}pipelines/cli.ts`, 'consume', '--pipeline', 'both'],
+    ['--import', 'tsx', `${root}cli/cli.ts`, 'consume', '--pipeline', 'both'],
     {
       cwd: root,
       env: {

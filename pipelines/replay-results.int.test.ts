@@ -47,7 +47,7 @@ function run(
   args: string[],
   config: Config,
 ): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${root}pipelines/cli.ts`, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${root}cli/cli.ts`, ...args], {
     cwd: root,
     env: {
       ...process.env,

@@ -31,5 +31,5 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/ping').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/inference/serve.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/model-server/serve.js"]
 CMD ["serve"]

@@ -32,4 +32,4 @@ EXPOSE 9090
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.SHARDFLOW_HTTP_PORT||9090)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/pipelines/cli.js", "consume"]
+CMD ["node", "dist/cli/cli.js", "consume"]

@@ -8,8 +8,9 @@ import {
   readingSchema,
   readingKey,
   readingTime,
-} from '../schema/index.js';
-import { deadLetter, isDeadLetter, PositionSet } from '../lineage/index.js';
+} from '../../core/schema/index.js';
+import { deadLetter, PositionSet } from '../../core/lineage/index.js';
+import { isDeadLetter } from '../flow/index.js';
 import { at, device, marbles, record, unionOf } from '../testing/fixtures.js';
 
 const ps = (...o: number[]) => PositionSet.of(...o.map((ordinal) => ({ shardId: 's', ordinal })));

@@ -4,10 +4,9 @@
  * Invariant: one output per input — a `Traced<unknown>` or an `invalid-json` dead letter.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { PositionSet } from '../lineage/position-set.js';
-import { deadLetter } from '../lineage/dead-letter.js';
-import type { Flow } from '../lineage/flow.js';
-import type { SourceRecord } from '../source-record.js';
+import { PositionSet, deadLetter } from '../../core/index.js';
+import type { Flow } from '../flow/flow.js';
+import type { SourceRecord } from '../../core/index.js';
 
 /** Options of {@link decode}. */
 export interface DecodeOptions {

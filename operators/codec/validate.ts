@@ -6,9 +6,8 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { z } from 'zod';
-import { deadLetter } from '../lineage/dead-letter.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
-import { parseReading, type Reading } from '../schema/reading-schema.js';
+import { deadLetter, parseReading, type Reading } from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 
 /** Options of {@link validate}. */
 export interface ValidateOptions<T> {

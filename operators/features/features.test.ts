@@ -3,7 +3,8 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { shingle } from './shingle.js';
 import { differences } from './differences.js';
 import { rollingMean } from './rolling-mean.js';
-import { deadLetter, isDeadLetter, PositionSet } from '../lineage/index.js';
+import { deadLetter, PositionSet } from '../../core/lineage/index.js';
+import { isDeadLetter } from '../flow/index.js';
 import { ConfigError } from '../../core/index.js';
 import { at, marbles, unionOf } from '../testing/fixtures.js';
 

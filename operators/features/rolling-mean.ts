@@ -6,7 +6,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 
 /** Options of {@link rollingMean}. */

@@ -6,10 +6,8 @@
  * dead letter — so every position is carried exactly once.
  */
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
-import { PositionSetBuilder } from '../lineage/position-set-builder.js';
-import { deadLetter } from '../lineage/dead-letter.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { ConfigError, PositionSetBuilder, deadLetter } from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 

@@ -3,8 +3,9 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { normalize } from './normalize.js';
 import { RunningStatsStore, EMPTY_STATS, stdDev, welford } from './running-stats.js';
 import { units } from './units.js';
-import { deadLetter, isDeadLetter, PositionSet, type Flow } from '../lineage/index.js';
-import type { DeviceReading, HouseholdReading } from '../schema/index.js';
+import { deadLetter, PositionSet } from '../../core/lineage/index.js';
+import { isDeadLetter, type Flow } from '../flow/index.js';
+import type { DeviceReading, HouseholdReading } from '../../core/schema/index.js';
 import { ConfigError } from '../../core/index.js';
 import { at, device, marbles } from '../testing/fixtures.js';
 

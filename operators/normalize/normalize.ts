@@ -6,11 +6,14 @@
  * that passed the range check, so a faulty sensor cannot skew the scale of later readings.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
-import { deadLetter } from '../lineage/dead-letter.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
-import { PLAUSIBLE_RANGES } from '../schema/measures.js';
-import { readingKey, type Reading } from '../schema/reading-schema.js';
+import {
+  ConfigError,
+  deadLetter,
+  PLAUSIBLE_RANGES,
+  readingKey,
+  type Reading,
+} from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import { RunningStatsStore, stdDev, type RunningStats } from './running-stats.js';
 
 /** How scaled values are computed from a series' running statistics. */

@@ -11,7 +11,8 @@ import {
   type LongRow,
   type WideRow,
 } from './rows.js';
-import { deadLetter, isDeadLetter, mapTraced, PositionSet, type Flow } from '../lineage/index.js';
+import { deadLetter, PositionSet } from '../../core/lineage/index.js';
+import { isDeadLetter, mapTraced, type Flow } from '../flow/index.js';
 import { ConfigError } from '../../core/index.js';
 import { at, device, marbles, unionOf } from '../testing/fixtures.js';
 

@@ -5,10 +5,8 @@
  * joined, or a `schema` dead letter for a batch that mixes series or times.
  */
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
-import { PositionSetBuilder } from '../lineage/position-set-builder.js';
-import { deadLetter } from '../lineage/dead-letter.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { ConfigError, PositionSetBuilder, deadLetter } from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { LongRow, WideRow } from './rows.js';
 

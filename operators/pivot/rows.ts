@@ -4,7 +4,7 @@
  * and the prediction naming convention `<measure>~<minutes ahead>` (ARCHITECTURE.md).
  * `deviceId` is the series key column for both devices and households.
  */
-import { readingKey, readingTime, type Reading } from '../schema/reading-schema.js';
+import { readingKey, readingTime, type Reading } from '../../core/index.js';
 
 /**
  * One measure of one series at one time (epoch ms).

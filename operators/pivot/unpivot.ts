@@ -5,7 +5,7 @@
  * sink acknowledges it only when every row of the batch is durable.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import type { LongRow, WideRow } from './rows.js';
 
 /** Options of {@link unpivot}. */

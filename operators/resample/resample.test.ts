@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { resample, type ResampledPoint } from './resample.js';
-import { deadLetter, isDeadLetter, PositionSet, type Flow, type Traced } from '../lineage/index.js';
+import { deadLetter, PositionSet, type Traced } from '../../core/lineage/index.js';
+import { isDeadLetter, type Flow } from '../flow/index.js';
 import { ConfigError } from '../../core/index.js';
 import { at, marbles, unionOf } from '../testing/fixtures.js';
 

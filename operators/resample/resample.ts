@@ -6,11 +6,8 @@
  * acknowledge); a record behind its key's grid becomes a `late` dead letter.
  */
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
-import { PositionSetBuilder } from '../lineage/position-set-builder.js';
-import { PositionSet } from '../lineage/position-set.js';
-import { deadLetter } from '../lineage/dead-letter.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { ConfigError, PositionSetBuilder, PositionSet, deadLetter } from '../../core/index.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import { IdleTracker } from '../scheduling/idle-tracker.js';
 
 /** How a gap is filled. */

@@ -4,11 +4,9 @@
  * schedulers and lineage assertions. Not exported from `operators/index.ts`.
  */
 import { TestScheduler } from 'rxjs/testing';
-import { PositionSet } from '../lineage/position-set.js';
-import type { Traced } from '../lineage/traced.js';
-import type { Flow } from '../lineage/flow.js';
-import type { SourceRecord } from '../source-record.js';
-import type { DeviceReading } from '../schema/reading-schema.js';
+import { PositionSet } from '../../core/index.js';
+import type { Traced, SourceRecord, DeviceReading } from '../../core/index.js';
+import type { Flow } from '../flow/flow.js';
 
 /** A source record on shard `s` with the given ordinal and JSON (or raw) payload. */
 export function record(ordinal: number, payload: unknown, shardId = 's'): SourceRecord {

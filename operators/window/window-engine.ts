@@ -7,11 +7,10 @@
  * every element added either lands in at least one open window (its position joins that
  * window's positions) or is returned as a `late` dead letter — nothing is dropped silently.
  */
-import type { PositionSet } from '../lineage/position-set.js';
-import { PositionSetBuilder } from '../lineage/position-set-builder.js';
+import type { PositionSet } from '../../core/index.js';
+import { PositionSetBuilder, deadLetter } from '../../core/index.js';
 import { EndHeap, WindowList, type KeyState, type OpenWindow } from './window-state.js';
-import { deadLetter } from '../lineage/dead-letter.js';
-import type { Flow } from '../lineage/flow.js';
+import type { Flow } from '../flow/flow.js';
 import type { Aggregator } from './aggregations.js';
 import { windowStarts, type WindowAssigner } from './assigners.js';
 import type { WindowTrigger } from './triggers.js';

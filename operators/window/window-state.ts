@@ -3,7 +3,7 @@
  * The data structures of the window engine: an open window, the per-key window list and the
  * min-heap of window ends the watermark fires from. Internal to `operators/window`.
  */
-import type { PositionSetBuilder } from '../lineage/position-set-builder.js';
+import type { PositionSetBuilder } from '../../core/index.js';
 
 /** One open window: its bounds, accumulator, members' positions and bookkeeping. */
 export interface OpenWindow<A> {

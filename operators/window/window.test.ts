@@ -12,7 +12,8 @@ import {
 import { combine, count, last, max, mean, min, perMeasure, reduce, sum } from './aggregations.js';
 import { countTrigger } from './triggers.js';
 import type { WindowResult } from './window-engine.js';
-import { deadLetter, isDeadLetter, PositionSet, type Flow, type Traced } from '../lineage/index.js';
+import { deadLetter, PositionSet, type Traced } from '../../core/lineage/index.js';
+import { isDeadLetter, type Flow } from '../flow/index.js';
 import { ConfigError } from '../../core/index.js';
 import { at, marbles, unionOf } from '../testing/fixtures.js';
 

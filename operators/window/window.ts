@@ -9,7 +9,7 @@
  */
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../lineage/flow.js';
+import { isDeadLetter, type Flow } from '../flow/flow.js';
 import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { Aggregator } from './aggregations.js';
 import type { WindowAssigner } from './assigners.js';

@@ -8,14 +8,14 @@
  * predictions go to the predictions table. The composition lives in `pipelines/runtime/`;
  * this file is the devices' choice of measures, models and defaults.
  */
+import { DEVICE_MEASURES } from '../../core/index.js';
 import {
-  DEVICE_MEASURES,
   movingAverage,
   type Forecaster,
   type RandomCutForestOptions,
-  type RemoteRcfOptions,
   type ThresholderOptions,
-} from '../../operators/index.js';
+} from '../../models/index.js';
+import { type RemoteRcfOptions } from '../../operators/index.js';
 import {
   createPipeline,
   type ChainContext,

@@ -6,14 +6,14 @@
  * to DynamoDB, every score to the results Firehose. The composition lives in
  * `pipelines/runtime/`; this file is the households' choice of measures, models and defaults.
  */
+import { HOUSEHOLD_MEASURES } from '../../core/index.js';
 import {
-  HOUSEHOLD_MEASURES,
   movingAverage,
   type Forecaster,
   type RandomCutForestOptions,
-  type RemoteRcfOptions,
   type ThresholderOptions,
-} from '../../operators/index.js';
+} from '../../models/index.js';
+import { type RemoteRcfOptions } from '../../operators/index.js';
 import {
   createPipeline,
   type ChainContext,

@@ -5,8 +5,8 @@
  * and a planted surge scores far above the normal windows.
  */
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { sageMakerInvoke } from '../../inference/index.js';
-import { PositionSet } from '../../operators/index.js';
+import { sageMakerInvoke } from '../../model-server/index.js';
+import { PositionSet } from '../../core/index.js';
 import { record } from '../../operators/testing/fixtures.js';
 import { testClients, testConfig } from '../../test/helpers.js';
 import { AckLedger } from '../runtime/index.js';

@@ -8,7 +8,7 @@
  * sink. Holds are registered when an item is created (upstream of any asynchronous stage), so
  * reordering between creation and the sinks can never ack a claim early.
  */
-import type { PositionSet } from '../../operators/index.js';
+import type { PositionSet } from '../../core/index.js';
 
 /** A group of source positions acknowledged together. Compared by identity. */
 export class Claim {

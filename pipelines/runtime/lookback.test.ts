@@ -1,5 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { PositionSet, traced, type Flow, type ResampledPoint } from '../../operators/index.js';
+import { PositionSet, traced } from '../../core/index.js';
+import { type Flow, type ResampledPoint } from '../../operators/index.js';
 import { AckLedger } from './ack-ledger.js';
 import { lookback, type Looked } from './lookback.js';
 

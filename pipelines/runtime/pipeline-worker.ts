@@ -18,7 +18,7 @@ import {
   startWorkerHttp,
 } from '../../consumers/index.js';
 import { ConfigError } from '../../core/index.js';
-import { forecasterFromJson, type Forecaster } from '../../operators/index.js';
+import { forecasterFromJson, type Forecaster } from '../../models/index.js';
 import { deviceSpec, type DevicePipelineOptions } from '../devices/index.js';
 import { householdSpec, type HouseholdPipelineOptions } from '../households/index.js';
 import { createPipeline } from './pipeline.js';
@@ -69,7 +69,7 @@ export function specsFor(
 }
 
 /**
- * Loads a shipped forecaster artefact (`inference/models/<name>/model.json`), or `undefined`
+ * Loads a shipped forecaster artefact (`model-server/models/<name>/model.json`), or `undefined`
  * when the file is absent (the pipeline then uses its baseline).
  */
 export function loadForecaster(path: string): Forecaster | undefined {

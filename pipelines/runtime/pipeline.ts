@@ -8,16 +8,8 @@
  * works on it.
  */
 import { connect, filter, map, merge, type Observable, type OperatorFunction } from 'rxjs';
-import {
-  decode,
-  isDeadLetter,
-  validate,
-  type DeadLetter,
-  type Flow,
-  type Reading,
-  type SourceRecord,
-  type Traced,
-} from '../../operators/index.js';
+import { type DeadLetter, type Reading, type SourceRecord, type Traced } from '../../core/index.js';
+import { decode, isDeadLetter, validate, type Flow } from '../../operators/index.js';
 import { Claim } from './ack-ledger.js';
 import { readingChain, type ChainContext, type ReadingChainSpec } from './reading-chain.js';
 import { deadLetterItem, NO_OUTPUTS, type ResultItem } from './result-item.js';

@@ -9,12 +9,16 @@
  * one item, and every dead letter one item of its own.
  */
 import { map, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { readingKey, readingTime, type Reading } from '../../core/index.js';
+import {
+  type Forecaster,
+  type RandomCutForestOptions,
+  type ThresholderOptions,
+} from '../../models/index.js';
 import {
   isDeadLetter,
   normalize,
   perMeasure,
-  readingKey,
-  readingTime,
   resample,
   scoreAnomalies,
   tumbling,
@@ -22,15 +26,11 @@ import {
   type AnomalyScore,
   type FillMethod,
   type Flow,
-  type Forecaster,
   type NormalizeOptions,
-  type RandomCutForestOptions,
-  type Reading,
   type RemoteRcfOptions,
-  type ThresholderOptions,
   type WindowResult,
 } from '../../operators/index.js';
-import { anomalyKey, predictionKey } from '../sinks/index.js';
+import { anomalyKey, predictionKey } from '../../sinks/index.js';
 import type { AckLedger } from './ack-ledger.js';
 import { lookback, type Looked } from './lookback.js';
 import { deadLetterItem, NO_OUTPUTS, type ResultItem, type ResultRow } from './result-item.js';

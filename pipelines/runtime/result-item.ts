@@ -5,7 +5,7 @@
  * the results lake, the anomaly row if any, the prediction rows — and the claims it holds.
  * Invariant: a window's outputs never travel separately, so no branch can ack alone.
  */
-import type { DeadLetter } from '../../operators/index.js';
+import type { DeadLetter } from '../../core/index.js';
 import { Claim, type AckLedger } from './ack-ledger.js';
 
 /** A DynamoDB result row: its key and non-key attributes. */

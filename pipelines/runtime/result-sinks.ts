@@ -13,7 +13,7 @@ import {
   createDynamoDbSink,
   createFirehoseSink,
   type SinkEvent,
-} from '../sinks/index.js';
+} from '../../sinks/index.js';
 import type { ResultRow } from './result-item.js';
 import type { ResultSinks } from './write-results.js';
 

@@ -5,15 +5,10 @@
  */
 import { from, lastValueFrom, map, Subject, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  movingAverage,
-  PositionSet,
-  type DeadLetter,
-  type SourceRecord,
-  type Traced,
-} from '../../operators/index.js';
+import { PositionSet, type DeadLetter, type SourceRecord, type Traced } from '../../core/index.js';
+import { movingAverage } from '../../models/index.js';
 import { device, record } from '../../operators/testing/fixtures.js';
-import type { Sink, SinkFailure, SinkResult } from '../sinks/index.js';
+import type { Sink, SinkFailure, SinkResult } from '../../sinks/index.js';
 import { createDevicePipeline, deviceSpec } from '../devices/index.js';
 import { createHouseholdPipeline } from '../households/index.js';
 import type { ShardBatch } from '../../consumers/index.js';

@@ -11,7 +11,7 @@
  */
 import { Observable, Subject, Subscription } from 'rxjs';
 import type { ShardBatch } from '../../consumers/index.js';
-import type { SourceRecord } from '../../operators/index.js';
+import type { SourceRecord } from '../../core/index.js';
 import type { AckLedger } from './ack-ledger.js';
 import type { ShardPipeline } from './pipeline.js';
 import type { ResultItem } from './result-item.js';

@@ -18,8 +18,8 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { PositionSet, traced, type DeadLetter, type Traced } from '../../operators/index.js';
-import type { Sink, SinkFailure, SinkResult } from '../sinks/index.js';
+import { PositionSet, traced, type DeadLetter, type Traced } from '../../core/index.js';
+import type { Sink, SinkFailure, SinkResult } from '../../sinks/index.js';
 import type { AckLedger } from './ack-ledger.js';
 import type { ResultItem, ResultRow } from './result-item.js';
 

@@ -1,4 +1,4 @@
-import { deviceReadingSchema, type DeviceReading } from '../../operators/index.js';
+import { deviceReadingSchema, type DeviceReading } from '../../core/index.js';
 import { DeviceSimulator, type AnomalyLabel } from './device-simulator.js';
 
 const run = (options: ConstructorParameters<typeof DeviceSimulator>[0]) => {

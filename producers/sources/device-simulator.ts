@@ -6,7 +6,7 @@
  * anomaly pipeline can be scored. Pure and deterministic: the same seed gives the same
  * readings and labels, and device `i` behaves the same whatever the number of devices.
  */
-import type { DeviceReading } from '../../operators/index.js';
+import type { DeviceReading } from '../../core/index.js';
 import { prng, seedOf, type Prng } from './prng.js';
 
 /** Kinds of injected anomaly. */

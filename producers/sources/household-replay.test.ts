@@ -1,4 +1,4 @@
-import { householdReadingSchema } from '../../operators/index.js';
+import { householdReadingSchema } from '../../core/index.js';
 import { householdEvents, parseHouseholdRows } from './household-replay.js';
 
 const TEXT = [

@@ -8,7 +8,7 @@
  * Invariant: every output step yields, per household, exactly one reading or one gap.
  */
 import { readFileSync } from 'node:fs';
-import type { HouseholdReading } from '../../operators/index.js';
+import type { HouseholdReading } from '../../core/index.js';
 
 /** One row of the data set: its time and its values, or undefined when missing. */
 export interface HouseholdRow {

@@ -11,7 +11,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseReading, readingKey, type Reading } from '../../operators/index.js';
+import { parseReading, readingKey, type Reading } from '../../core/index.js';
 import type { PutResult } from '../producer-options.js';
 import type { UserRecord } from '../limits.js';
 

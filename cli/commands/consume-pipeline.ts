@@ -1,0 +1,97 @@
+/**
+ * @module cli/commands/consume-pipeline
+ * `shardflow consume --pipeline devices|households|both`: the consumer worker running the
+ * devices and/or households pipeline instead of writing raw records. Results go to the
+ * anomalies and predictions tables and the results Firehose, dead letters to the dead-letter
+ * Firehose; positions are acked by the pipeline's ack join (pipelines/README.md). Forecasters
+ * are the shipped artefacts under `--models` when present, else the pipelines' baselines.
+ */
+import { join } from 'node:path';
+import { createAwsClients, createLogger } from '../../adapters/index.js';
+import type { Config } from '../../core/index.js';
+import type { ConsumeOptions } from '../../consumers/index.js';
+import { sageMakerInvoke } from '../../model-server/index.js';
+import {
+  createResultSinks,
+  loadForecaster,
+  startPipelineWorker,
+  type PipelineChoice,
+} from '../../pipelines/index.js';
+
+/** What the `consume` command passes on. */
+export interface ConsumePipelineOptions {
+  readonly config: Config;
+  readonly pipeline: string;
+  /** Score households on the SageMaker RCF endpoint (`config.rcfEndpointName`). */
+  readonly remoteRcf?: boolean;
+  /** Directory of shipped models; default `model-server/models`. */
+  readonly models?: string;
+  readonly consume: Pick<
+    ConsumeOptions,
+    'initialPosition' | 'retrieval' | 'maxLeasesForWorker' | 'failoverTimeMs'
+  >;
+}
+
+/** Runs a pipeline worker until SIGTERM/SIGINT (graceful) and resolves when it stopped. */
+export async function consumePipeline(options: ConsumePipelineOptions): Promise<void> {
+  const { config, models = 'model-server/models' } = options;
+  const logger = createLogger(config.logLevel, 'pipeline');
+  const aws = createAwsClients(config);
+  const household = loadForecaster(join(models, 'forecast-household-power', 'model.json'));
+  const worker = await startPipelineWorker({
+    kinesis: aws.kinesis,
+    dynamodb: aws.dynamodb,
+    streamName: config.streamName,
+    leaseTableName: config.leaseTableName,
+    workerId: config.workerId,
+    ...options.consume,
+    pipelines: options.pipeline as PipelineChoice,
+    sinks: (consumer) =>
+      createResultSinks({
+        aws,
+        config,
+        pipeline: options.pipeline,
+        resolvePosition: (shardId, ordinal) => consumer.positionOf(shardId, ordinal),
+      }),
+    households: {
+      ...(household ? { forecaster: household } : {}),
+      // the shipped `rcf` model scores 8-minute shingles of global active power
+      ...(options.remoteRcf
+        ? {
+            features: ['globalActivePower'],
+            shingleSize: 8,
+            remote: {
+              invoke: sageMakerInvoke(aws.sagemakerRuntime, {
+                endpointName: config.rcfEndpointName,
+              }),
+            },
+          }
+        : {}),
+    },
+    httpPort: config.httpPort,
+    drainDeadlineMs: config.drainDeadlineSeconds * 1000,
+    onEvent: (event) => {
+      if (event.type === 'shard.error' || event.type === 'sync.failed')
+        logger.error({ event }, event.type);
+      else if (event.type === 'coordinator' && event.event.type !== 'cycle.failed')
+        logger.info(event.event, event.event.type);
+    },
+    onPipelineEvent: (event) => {
+      if (event.type === 'pipeline.error') logger.error({ err: event.error }, 'pipeline error');
+      else if (event.type === 'batch.written' && event.report.failed.length > 0)
+        logger.warn({ failed: event.report.failed.length }, 'items not durable');
+      else if (event.type !== 'batch.written') logger.info(event, event.type);
+    },
+  });
+  logger.info(
+    { workerId: config.workerId, port: worker.port, pipeline: options.pipeline },
+    'pipeline worker started',
+  );
+  const hardStop = () =>
+    setTimeout(() => process.exit(1), config.drainDeadlineSeconds * 1000 + 2000).unref();
+  process.once('SIGTERM', hardStop);
+  process.once('SIGINT', hardStop);
+  await worker.stopped;
+  aws.destroy();
+  logger.info('pipeline worker stopped; leases released');
+}

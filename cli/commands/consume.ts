@@ -1,0 +1,164 @@
+/**
+ * @module cli/commands/consume
+ * `shardflow consume`: the long-lived consumer worker for a container. Configuration comes
+ * from the environment (core/config `ENV_VARS`: stream, lease table, worker id, HTTP port,
+ * drain deadline, failover time) and flags. Each user record is written as one JSON line
+ * to `--out` (stdout by default) and acknowledged once written, so this command is also a
+ * checkpointed "tail" of a stream. SIGTERM drains, checkpoints, releases leases, exits 0.
+ */
+import { appendFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createAwsClients, createLogger } from '../../adapters/index.js';
+import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
+import { startWorker, type InitialPosition, type ShardBatch } from '../../consumers/index.js';
+import { consumePipeline } from './consume-pipeline.js';
+
+interface ConsumeFlags {
+  stream?: string;
+  leaseTable?: string;
+  workerId?: string;
+  httpPort?: string;
+  failoverMs?: string;
+  out: string;
+  retrieval: string;
+  consumerName?: string;
+  initialPosition: string;
+  timestamp?: string;
+  maxLeases?: string;
+  pipeline?: string;
+  models?: string;
+  remoteRcf?: boolean;
+}
+
+function initialPosition(flags: ConsumeFlags): InitialPosition {
+  switch (flags.initialPosition) {
+    case 'TRIM_HORIZON':
+    case 'LATEST':
+      return { type: flags.initialPosition };
+    case 'AT_TIMESTAMP': {
+      const timestamp = new Date(flags.timestamp ?? '');
+      if (Number.isNaN(timestamp.getTime()))
+        throw new ConfigError('--timestamp', 'must be an ISO date with AT_TIMESTAMP');
+      return { type: 'AT_TIMESTAMP', timestamp };
+    }
+    default:
+      throw new ConfigError('--initial-position', 'must be TRIM_HORIZON, LATEST or AT_TIMESTAMP');
+  }
+}
+
+/** Registers `consume`. */
+export function registerConsume(program: Command): void {
+  program
+    .command('consume')
+    .description(
+      'Run a KCL-compatible consumer worker (/healthz, /metrics; SIGTERM drains and releases)',
+    )
+    .option('--stream <name>', 'stream name (SHARDFLOW_STREAM)')
+    .option('--lease-table <name>', 'lease table (SHARDFLOW_LEASE_TABLE)')
+    .option('--worker-id <id>', 'worker id (SHARDFLOW_WORKER_ID)')
+    .option('--http-port <port>', 'health/metrics port (SHARDFLOW_HTTP_PORT)')
+    .option('--failover-ms <ms>', 'lease failover time (SHARDFLOW_FAILOVER_MS)')
+    .option('--out <path>', 'where to write records as JSON lines (- = stdout)', '-')
+    .option('--retrieval <type>', 'polling | fanout', 'polling')
+    .option('--consumer-name <name>', 'enhanced fan-out consumer name (default <app>-consumer)')
+    .option('--initial-position <pos>', 'TRIM_HORIZON | LATEST | AT_TIMESTAMP', 'TRIM_HORIZON')
+    .option('--timestamp <iso>', 'start time for AT_TIMESTAMP')
+    .option('--max-leases <n>', 'maxLeasesForWorker')
+    .option(
+      '--pipeline <name>',
+      'run a pipeline instead of writing records: devices | households | both',
+    )
+    .option('--models <dir>', 'shipped models for --pipeline', 'model-server/models')
+    .option('--remote-rcf', 'with --pipeline: score households on SHARDFLOW_RCF_ENDPOINT')
+    .action(async (flags: ConsumeFlags) => {
+      const configFlags: ConfigFlags = {
+        ...(flags.stream ? { streamName: flags.stream } : {}),
+        ...(flags.leaseTable ? { leaseTableName: flags.leaseTable } : {}),
+        ...(flags.workerId ? { workerId: flags.workerId } : {}),
+        ...(flags.httpPort ? { httpPort: flags.httpPort } : {}),
+        ...(flags.failoverMs ? { failoverTimeMs: flags.failoverMs } : {}),
+      };
+      const config = loadConfig(process.env, configFlags);
+      if (flags.retrieval !== 'polling' && flags.retrieval !== 'fanout') {
+        throw new ConfigError('--retrieval', 'must be polling or fanout');
+      }
+      if (flags.pipeline) {
+        const retrieval =
+          flags.retrieval === 'fanout'
+            ? {
+                type: 'fanout' as const,
+                consumerName: flags.consumerName ?? `${config.app}-consumer`,
+              }
+            : { type: 'polling' as const };
+        const consume = {
+          failoverTimeMs: config.failoverTimeMs,
+          initialPosition: initialPosition(flags),
+          retrieval,
+          ...(flags.maxLeases ? { maxLeasesForWorker: Number(flags.maxLeases) } : {}),
+        };
+        const models = flags.models ?? 'model-server/models';
+        return consumePipeline({
+          config,
+          pipeline: flags.pipeline,
+          models,
+          consume,
+          remoteRcf: flags.remoteRcf === true,
+        });
+      }
+      const logger = createLogger(config.logLevel, 'consume');
+      const aws = createAwsClients(config);
+      const write =
+        flags.out === '-'
+          ? (text: string) => void process.stdout.write(text)
+          : (text: string) => appendFileSync(flags.out, text);
+      const handler = async (batch: ShardBatch) => {
+        const lines = batch.records.map((r) =>
+          JSON.stringify({
+            shardId: r.position.shardId,
+            sequenceNumber: r.position.sequenceNumber,
+            subSequenceNumber: r.position.subSequenceNumber,
+            partitionKey: r.partitionKey,
+            data: Buffer.from(r.data).toString('utf8'),
+          }),
+        );
+        write(lines.join('\n') + '\n');
+      };
+      const worker = await startWorker({
+        kinesis: aws.kinesis,
+        dynamodb: aws.dynamodb,
+        streamName: config.streamName,
+        leaseTableName: config.leaseTableName,
+        workerId: config.workerId,
+        failoverTimeMs: config.failoverTimeMs,
+        initialPosition: initialPosition(flags),
+        retrieval:
+          flags.retrieval === 'fanout'
+            ? { type: 'fanout', consumerName: flags.consumerName ?? `${config.app}-consumer` }
+            : { type: 'polling' },
+        ...(flags.maxLeases ? { maxLeasesForWorker: Number(flags.maxLeases) } : {}),
+        httpPort: config.httpPort,
+        drainDeadlineMs: config.drainDeadlineSeconds * 1000,
+        handler,
+        onEvent: (event) => {
+          if (event.type === 'shard.stalled') logger.warn(event, 'shard stalled');
+          else if (event.type === 'shard.error' || event.type === 'sync.failed')
+            logger.error({ event }, event.type);
+          else if (event.type === 'coordinator' && event.event.type !== 'cycle.failed')
+            logger.info(event.event, event.event.type);
+          else if (event.type === 'shard.state') logger.debug(event, 'shard state');
+        },
+      });
+      logger.info(
+        { workerId: config.workerId, port: worker.port, stream: config.streamName },
+        'consumer started',
+      );
+      process.once('SIGTERM', () => logger.info('SIGTERM: draining'));
+      const hardStop = () =>
+        setTimeout(() => process.exit(1), config.drainDeadlineSeconds * 1000 + 2000).unref();
+      process.once('SIGTERM', hardStop);
+      process.once('SIGINT', hardStop);
+      await worker.stopped;
+      aws.destroy();
+      logger.info('consumer stopped; leases released');
+    });
+}

@@ -1,0 +1,113 @@
+/**
+ * @module cli/dev/workers
+ * The consumer workers of `shardflow dev`: child processes of `shardflow consume --pipeline
+ * both`, exactly what a container runs, so leases are really balanced between processes and a
+ * stop is the real SIGTERM drain. Each gets its own worker id and health/metrics port.
+ * Invariant: `stop()` resolves only when every child has exited (none is left behind); a
+ * child that outlives the drain deadline plus a grace period is SIGKILLed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../localstack/index.js';
+
+/** Options of {@link startDevWorkers}. */
+export interface DevWorkersOptions {
+  /** Environment of the children (endpoints, credentials, SHARDFLOW_APP …). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Number of workers; default 2. */
+  readonly count?: number;
+  /** Seconds a worker may take to drain before it is killed; default 10. */
+  readonly drainDeadlineSeconds?: number;
+  /** Called with each line a worker writes to stderr (warnings and errors). */
+  readonly onLog?: (workerId: string, line: string) => void;
+}
+
+/** One running worker. */
+export interface DevWorker {
+  readonly id: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Exit code (null while running or when killed by a signal). */
+  exitCode(): number | null;
+  readonly exited: Promise<void>;
+}
+
+/** Running workers. */
+export interface DevWorkers {
+  readonly workers: readonly DevWorker[];
+  /** SIGTERMs every worker and waits for all to exit; true when all exited with 0. */
+  stop(): Promise<boolean>;
+}
+
+const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const guard = fileURLToPath(new URL('../../localstack/child-guard.mjs', import.meta.url));
+
+/** Spawns the workers (they start in the background; see module doc). */
+export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWorkers> {
+  const { env, count = 2, drainDeadlineSeconds = 10, onLog } = options;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be ≥ 1');
+  const workers: DevWorker[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const id = `dev-worker-${i + 1}`;
+    const port = await freePort();
+    // Under the local cloud's child guard: it holds our pipe as stdin, so if dev dies (even
+    // SIGKILL) the guard stops the worker; stopping the guard (SIGTERM) drains the worker and
+    // the guard exits with the worker's exit code.
+    const child = spawn(
+      process.execPath,
+      [
+        guard,
+        '-',
+        process.cwd(),
+        process.execPath,
+        '--import',
+        'tsx',
+        cli,
+        'consume',
+        '--pipeline',
+        'both',
+      ],
+      {
+        env: {
+          GUARD_GRACE_MS: String((drainDeadlineSeconds + 5) * 1000),
+          ...env,
+          SHARDFLOW_WORKER_ID: id,
+          SHARDFLOW_HTTP_PORT: String(port),
+          SHARDFLOW_DRAIN_DEADLINE_SECONDS: String(drainDeadlineSeconds),
+          SHARDFLOW_FAILOVER_MS: env.SHARDFLOW_FAILOVER_MS ?? '3000',
+          LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+        },
+        stdio: ['pipe', 'ignore', 'pipe'],
+        // own process group: a Ctrl-C reaches dev only, which then stops producers first
+        detached: true,
+      },
+    );
+    (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
+    let tail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const lines = (tail + chunk.toString()).split('\n');
+      tail = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) onLog?.(id, line);
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    workers.push({ id, port, child, exited, exitCode: () => child.exitCode });
+  }
+  return {
+    workers,
+    async stop() {
+      await Promise.all(
+        workers.map(async (w) => {
+          if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+          w.child.kill('SIGTERM');
+          const killer = setTimeout(
+            () => w.child.kill('SIGKILL'),
+            (drainDeadlineSeconds + 5) * 1000,
+          );
+          await w.exited;
+          clearTimeout(killer);
+        }),
+      );
+      return workers.every((w) => w.child.exitCode === 0);
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * @module model-server
+ * The SageMaker-compatible model server (container contract and runtime API path),
+ * its model directory loader and its payload formats.
+ */
+export { createModelServer, MAX_PAYLOAD_BYTES } from './server.js';
+export type { ModelServer, ModelServerOptions, ModelServerEvent, InjectedFault } from './server.js';
+export { ModelStore, loadModel, DEFAULT_MODEL } from './model-store.js';
+export type { RcfSpec } from './model-store.js';
+export { PayloadError, invokeModel, parseCsvRows, requestRows } from './payloads.js';
+export type { Model, Invocation } from './payloads.js';
+export { sageMakerInvoke } from './invoker.js';
+export type { SageMakerInvokeOptions } from './invoker.js';

@@ -1,0 +1,42 @@
+/**
+ * @module model-server/serve
+ * Entry point of the model server container (compiled to `dist/model-server/serve.js`).
+ * SageMaker starts a bring-your-own container as `<image> serve`; the optional `serve`
+ * argument is accepted and ignored. Port: `SAGEMAKER_BIND_TO_PORT`, else `PORT`, else
+ * 8080; models: `--model-dir`, else `SHARDFLOW_MODEL_DIR`, else `/opt/ml/model`.
+ * Invariant: SIGTERM/SIGINT close the server before the process exits.
+ */
+import { createModelServer } from './server.js';
+
+const args = process.argv.slice(2).filter((a) => a !== 'serve');
+const flag = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+
+const port = Number(
+  flag('--port') ?? process.env.SAGEMAKER_BIND_TO_PORT ?? process.env.PORT ?? 8080,
+);
+const modelDir = flag('--model-dir') ?? process.env.SHARDFLOW_MODEL_DIR ?? '/opt/ml/model';
+const host = flag('--host') ?? process.env.SHARDFLOW_MODEL_SERVER_HOST ?? '0.0.0.0';
+
+const server = await createModelServer({
+  port,
+  modelDir,
+  host,
+  onEvent: (event) => {
+    if (event.type === 'listening')
+      process.stdout.write(
+        `${JSON.stringify({ msg: 'model server listening', port: event.port, modelDir })}\n`,
+      );
+  },
+});
+
+const stop = () => {
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

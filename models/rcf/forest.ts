@@ -1,0 +1,277 @@
+/**
+ * @module models/rcf/forest
+ * A streaming Random Cut Forest: `numberOfTrees` random cut trees, each over its own
+ * time-decayed reservoir sample of the stream, sharing one float32 point store, with
+ * optional internal shingling of the input. The score is the mean over trees of AWS's
+ * expected-inverse-depth score: typical points score about 1, a point isolated at the
+ * root scores up to about log2(sampleSize + 1). Scores are reported as 0 until
+ * `outputAfter` points have been added (and, with shingling, until the shingle is full).
+ * Invariant: deterministic given `seed` — the same inputs give the same scores, also
+ * across serialize/restore (`codec.ts`), because every draw comes from a per-tree seeded
+ * generator whose state is part of the model.
+ */
+import { ConfigError } from '../../core/index.js';
+import { PointStore } from './point-store.js';
+import { seedState, sfc32, type Prng, type PrngFactory } from './prng.js';
+import { Sampler } from './sampler.js';
+import { RandomCutTree } from './tree.js';
+
+/** Options of {@link RandomCutForest}. */
+export interface RandomCutForestOptions {
+  /** Dimensions of one input point (before shingling). */
+  readonly dimensions: number;
+  /** Consecutive inputs concatenated into one point (internal shingling); default 1. */
+  readonly shingleSize?: number;
+  /** Trees in the forest; default 50. */
+  readonly numberOfTrees?: number;
+  /** Points sampled per tree; default 256. */
+  readonly sampleSize?: number;
+  /** Points to add before scores are reported (else 0); default sampleSize / 4. */
+  readonly outputAfter?: number;
+  /** Exponential time decay of the reservoir samples; default 1 / (10 · sampleSize). */
+  readonly timeDecay?: number;
+  /** Seed of the per-tree generators; default 0. */
+  readonly seed?: number;
+  /** The generator implementation (injected for tests); default sfc32. */
+  readonly prng?: PrngFactory;
+}
+
+/** The resolved options of a forest (every default applied). */
+export type ResolvedForestOptions = Required<Omit<RandomCutForestOptions, 'prng'>>;
+
+/** Per-dimension attribution of a score: `high[k] + low[k]` summed over k equals the score. */
+export interface DiVector {
+  readonly high: number[];
+  readonly low: number[];
+}
+
+/** Everything a forest holds, for the codec. */
+export interface ForestParts {
+  readonly options: ResolvedForestOptions;
+  readonly store: PointStore;
+  readonly trees: RandomCutTree[];
+  readonly samplers: Sampler[];
+  readonly prngs: Prng[];
+  sequence: number;
+  shingle: Float64Array;
+  shingleCount: number;
+}
+
+/** Applies defaults and checks invariants of forest options (throws ConfigError). */
+export function resolveForestOptions(options: RandomCutForestOptions): ResolvedForestOptions {
+  const {
+    dimensions,
+    shingleSize = 1,
+    numberOfTrees = 50,
+    sampleSize = 256,
+    outputAfter = Math.floor(sampleSize / 4),
+    timeDecay = 1 / (10 * sampleSize),
+    seed = 0,
+  } = options;
+  const int = (field: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min)
+      throw new ConfigError(field, `must be an integer ≥ ${min}`);
+  };
+  int('dimensions', dimensions, 1);
+  int('shingleSize', shingleSize, 1);
+  int('numberOfTrees', numberOfTrees, 1);
+  int('sampleSize', sampleSize, 2);
+  int('outputAfter', outputAfter, 0);
+  if (!(timeDecay >= 0) || !Number.isFinite(timeDecay))
+    throw new ConfigError('timeDecay', 'must be a finite number ≥ 0');
+  if (!Number.isFinite(seed)) throw new ConfigError('seed', 'must be a finite number');
+  return { dimensions, shingleSize, numberOfTrees, sampleSize, outputAfter, timeDecay, seed };
+}
+
+/**
+ * A streaming Random Cut Forest.
+ *
+ * @example
+ * const rcf = new RandomCutForest({ dimensions: 1, shingleSize: 8, seed: 42 });
+ * for (const v of series) { const score = rcf.process([v]); }
+ */
+export class RandomCutForest {
+  readonly options: ResolvedForestOptions;
+  /** Dimensions of a (shingled) point in the trees. */
+  readonly pointDimensions: number;
+  private readonly parts: ForestParts;
+  private readonly query: Float32Array;
+  private readonly point: Float64Array;
+
+  constructor(options: RandomCutForestOptions, parts?: ForestParts) {
+    this.options = parts?.options ?? resolveForestOptions(options);
+    const o = this.options;
+    this.pointDimensions = o.dimensions * o.shingleSize;
+    const factory = options.prng ?? sfc32;
+    if (parts) {
+      this.parts = parts;
+    } else {
+      const store = new PointStore(this.pointDimensions, o.sampleSize * 2);
+      const prngs: Prng[] = [];
+      const trees: RandomCutTree[] = [];
+      const samplers: Sampler[] = [];
+      for (let t = 0; t < o.numberOfTrees; t += 1) {
+        const prng = factory(seedState((o.seed * 1000003 + t * 7919) | 0));
+        prngs.push(prng);
+        trees.push(new RandomCutTree(o.sampleSize, store, prng));
+        samplers.push(new Sampler(o.sampleSize, o.timeDecay, prng));
+      }
+      this.parts = {
+        options: o,
+        store,
+        trees,
+        samplers,
+        prngs,
+        sequence: 0,
+        shingle: new Float64Array(this.pointDimensions),
+        shingleCount: 0,
+      };
+    }
+    this.query = new Float32Array(this.pointDimensions);
+    this.point = new Float64Array(this.pointDimensions);
+  }
+
+  /** The model's parts (for the codec and invariant checks). */
+  get internals(): ForestParts {
+    return this.parts;
+  }
+
+  /** Points added so far. */
+  get updates(): number {
+    return this.parts.sequence;
+  }
+
+  /** True once scores are reported (enough points added). */
+  get ready(): boolean {
+    return this.parts.sequence >= this.options.outputAfter && this.parts.sequence > 0;
+  }
+
+  /**
+   * Shingles `input` (length `dimensions`), scores the shingled point, then adds it.
+   * Returns 0 while the shingle is filling or before `outputAfter` points.
+   */
+  process(input: ArrayLike<number>): number {
+    const point = this.shingleInput(input);
+    if (point === undefined) return 0;
+    const score = this.scorePoint(point);
+    this.updatePoint(point);
+    return score;
+  }
+
+  /**
+   * Like {@link process}, also returning the attribution per point dimension
+   * (dimension `k` of shingle position `j` is index `j · dimensions + k`).
+   */
+  processWithAttribution(input: ArrayLike<number>): { score: number; attribution: DiVector } {
+    const point = this.shingleInput(input);
+    if (point === undefined) return { score: 0, attribution: this.zeroVector() };
+    const attribution = this.attribution(point);
+    const score =
+      attribution.high.reduce((s, v) => s + v, 0) + attribution.low.reduce((s, v) => s + v, 0);
+    this.updatePoint(point);
+    return { score, attribution };
+  }
+
+  /** Score of a full (already shingled) point without adding it. */
+  scorePoint(point: ArrayLike<number>): number {
+    if (!this.ready) return 0;
+    this.toQuery(point);
+    const trees = this.parts.trees;
+    let sum = 0;
+    for (let t = 0; t < trees.length; t += 1) sum += (trees[t] as RandomCutTree).score(this.query);
+    return sum / trees.length;
+  }
+
+  /** Attribution of the score of a full point (zeros before `outputAfter`). */
+  attribution(point: ArrayLike<number>): DiVector {
+    if (!this.ready) return this.zeroVector();
+    this.toQuery(point);
+    const dim = this.pointDimensions;
+    const out = new Float64Array(2 * dim);
+    for (const tree of this.parts.trees) tree.attribution(this.query, out);
+    const n = this.parts.trees.length;
+    const high: number[] = [];
+    const low: number[] = [];
+    for (let k = 0; k < dim; k += 1) {
+      high.push((out[2 * k] as number) / n);
+      low.push((out[2 * k + 1] as number) / n);
+    }
+    return { high, low };
+  }
+
+  /** Adds a full (already shingled) point to every tree's reservoir (and tree if sampled). */
+  updatePoint(point: ArrayLike<number>): void {
+    const parts = this.parts;
+    if (point.length !== this.pointDimensions)
+      throw new ConfigError(
+        'point',
+        `expected ${this.pointDimensions} values, got ${point.length}`,
+      );
+    for (let k = 0; k < point.length; k += 1) {
+      if (!Number.isFinite(point[k] as number))
+        throw new ConfigError('point', `value ${k} is not a finite number`);
+    }
+    const sequence = parts.sequence;
+    parts.sequence += 1;
+    const store = parts.store;
+    const ref = store.add(point);
+    for (let t = 0; t < parts.trees.length; t += 1) {
+      const offer = (parts.samplers[t] as Sampler).offer(ref, sequence);
+      if (!offer.accepted) continue;
+      const evicted = offer.evicted;
+      store.retain(ref);
+      const tree = parts.trees[t] as RandomCutTree;
+      if (evicted >= 0) {
+        tree.delete(evicted);
+        store.release(evicted);
+      }
+      tree.insert(ref);
+    }
+    store.releaseIfUnused(ref);
+  }
+
+  /** Approximate bytes held by the model's typed arrays. */
+  byteSize(): number {
+    let n = this.parts.store.byteSize();
+    for (const t of this.parts.trees) n += t.byteSize();
+    for (const s of this.parts.samplers) n += s.byteSize();
+    return n;
+  }
+
+  private zeroVector(): DiVector {
+    const zeros = new Array<number>(this.pointDimensions).fill(0);
+    return { high: zeros, low: [...zeros] };
+  }
+
+  private toQuery(point: ArrayLike<number>): void {
+    if (point.length !== this.pointDimensions)
+      throw new ConfigError(
+        'point',
+        `expected ${this.pointDimensions} values, got ${point.length}`,
+      );
+    for (let k = 0; k < this.pointDimensions; k += 1) {
+      const v = point[k] as number;
+      if (!Number.isFinite(v)) throw new ConfigError('point', `value ${k} is not a finite number`);
+      this.query[k] = v;
+    }
+  }
+
+  private shingleInput(input: ArrayLike<number>): Float64Array | undefined {
+    const { dimensions, shingleSize } = this.options;
+    if (input.length !== dimensions)
+      throw new ConfigError('input', `expected ${dimensions} values, got ${input.length}`);
+    const parts = this.parts;
+    const buf = parts.shingle;
+    if (shingleSize > 1) buf.copyWithin(0, dimensions);
+    const base = (shingleSize - 1) * dimensions;
+    for (let k = 0; k < dimensions; k += 1) {
+      const v = input[k] as number;
+      if (!Number.isFinite(v)) throw new ConfigError('input', `value ${k} is not a finite number`);
+      buf[base + k] = v;
+    }
+    if (parts.shingleCount < shingleSize) parts.shingleCount += 1;
+    if (parts.shingleCount < shingleSize) return undefined;
+    this.point.set(buf);
+    return this.point;
+  }
+}

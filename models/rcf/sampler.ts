@@ -1,0 +1,100 @@
+/**
+ * @module models/rcf/sampler
+ * The time-decayed weighted reservoir of one tree: each arriving point gets the key
+ * `log(-log u) - timeDecay · sequence` and the reservoir keeps the `capacity` smallest
+ * keys (exponentially time-biased sampling, as in AWS's randomcutforest samplers). A
+ * max-heap on the key makes "accept and evict the largest" O(log capacity).
+ * Invariant: `size ≤ capacity` and the heap property holds over `keys[0 … size)`.
+ */
+import type { Prng } from './prng.js';
+
+/** Result of offering a point: whether it was accepted and which point it evicted (-1: none). */
+export interface Offer {
+  accepted: boolean;
+  evicted: number;
+}
+
+/** A weighted reservoir of point references. */
+export class Sampler {
+  readonly keys: Float64Array;
+  readonly refs: Int32Array;
+  size = 0;
+  private readonly result: Offer = { accepted: false, evicted: -1 };
+
+  constructor(
+    readonly capacity: number,
+    readonly timeDecay: number,
+    private readonly random: Prng,
+    keys?: Float64Array,
+    refs?: Int32Array,
+    size?: number,
+  ) {
+    this.keys = keys ?? new Float64Array(capacity);
+    this.refs = refs ?? new Int32Array(capacity);
+    this.size = size ?? 0;
+  }
+
+  /**
+   * Offers point `ref` arriving at `sequence`. The returned object is reused between
+   * calls: read it before offering again.
+   */
+  offer(ref: number, sequence: number): Offer {
+    const key = Math.log(-Math.log(this.random.nextOpen())) - this.timeDecay * sequence;
+    const out = this.result;
+    if (this.size < this.capacity) {
+      this.siftUp(this.size, key, ref);
+      this.size += 1;
+      out.accepted = true;
+      out.evicted = -1;
+      return out;
+    }
+    if (key >= (this.keys[0] as number)) {
+      out.accepted = false;
+      out.evicted = -1;
+      return out;
+    }
+    out.accepted = true;
+    out.evicted = this.refs[0] as number;
+    this.siftDown(0, key, ref);
+    return out;
+  }
+
+  /** Bytes held by the typed arrays. */
+  byteSize(): number {
+    return this.keys.byteLength + this.refs.byteLength;
+  }
+
+  private siftUp(start: number, key: number, ref: number): void {
+    const keys = this.keys;
+    const refs = this.refs;
+    let i = start;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((keys[parent] as number) >= key) break;
+      keys[i] = keys[parent] as number;
+      refs[i] = refs[parent] as number;
+      i = parent;
+    }
+    keys[i] = key;
+    refs[i] = ref;
+  }
+
+  private siftDown(start: number, key: number, ref: number): void {
+    const keys = this.keys;
+    const refs = this.refs;
+    const n = this.size;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && (keys[r] as number) > (keys[l] as number) ? r : l;
+      if ((keys[c] as number) <= key) break;
+      keys[i] = keys[c] as number;
+      refs[i] = refs[c] as number;
+      i = c;
+    }
+    keys[i] = key;
+    refs[i] = ref;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * @module operators/scoring
+ * Inference operators with the I/O injected: batching endpoint invocation with retries,
+ * timeout, circuit breaker and fallback; anomaly scoring per key; forecasting.
+ */
+export { invokeEndpoint, SAGEMAKER_MAX_PAYLOAD_BYTES } from './invoke-endpoint.js';
+export type {
+  Invoke,
+  InferenceRequest,
+  InferenceResponse,
+  Inferred,
+  InferenceEvent,
+  InvokeEndpointOptions,
+} from './invoke-endpoint.js';
+export { CircuitBreaker } from './circuit-breaker.js';
+export type { CircuitBreakerOptions, BreakerState } from './circuit-breaker.js';
+export {
+  InferenceTimeoutError,
+  CircuitOpenError,
+  isTransientInferenceError,
+  statusOf,
+} from './errors.js';
+export { encodeRcf, decodeRcf, encodeWindows, decodePredictions } from './payloads.js';
+export { scoreAnomalies } from './score-anomalies.js';
+export type { AnomalyScore, ScoreAnomaliesOptions, RemoteRcfOptions } from './score-anomalies.js';
+export { forecast } from './forecast.js';
+export type { Forecast, ForecastOptions } from './forecast.js';

@@ -1,0 +1,54 @@
+/**
+ * @module sinks/write-to-sink
+ * The RxJS end of a chain: collects traced items into batches (by count, or after a
+ * time span on an injected scheduler) and writes each batch with a {@link Sink}, one
+ * write at a time and in order, emitting every {@link SinkResult} — whose `durable`
+ * positions the pipeline hands to the checkpointer. Invariant: a batch's result is
+ * emitted only after its write resolved, and batches are written in arrival order; when
+ * the source completes, the last partial batch is written before completion.
+ */
+import {
+  asyncScheduler,
+  bufferTime,
+  concatMap,
+  filter,
+  from,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import { ConfigError } from '../core/index.js';
+import type { Traced } from '../core/index.js';
+import type { Sink, SinkResult } from './sink.js';
+
+/** Options of {@link writeToSink}. */
+export interface WriteToSinkOptions {
+  /** Largest batch handed to the sink; default 500. */
+  readonly maxItems?: number;
+  /** Longest an item waits for its batch to fill, ms; default 1,000. */
+  readonly maxWaitMs?: number;
+  /** Scheduler of the batching timer (a TestScheduler in tests). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Writes batches of traced items to `sink`, emitting one result per batch.
+ *
+ * @example
+ * scores$.pipe(writeToSink(lake, { maxItems: 500, maxWaitMs: 1000 }))
+ *   .subscribe(({ durable }) => acks.ack(durable));
+ */
+export function writeToSink<T>(
+  sink: Sink<T>,
+  options: WriteToSinkOptions = {},
+): OperatorFunction<Traced<T>, SinkResult<T>> {
+  const { maxItems = 500, maxWaitMs = 1_000, scheduler = asyncScheduler } = options;
+  if (!Number.isInteger(maxItems) || maxItems < 1)
+    throw new ConfigError('maxItems', 'must be a positive integer');
+  if (!(maxWaitMs > 0)) throw new ConfigError('maxWaitMs', 'must be positive');
+  return (source) =>
+    source.pipe(
+      bufferTime(maxWaitMs, null, maxItems, scheduler),
+      filter((batch) => batch.length > 0),
+      concatMap((batch) => from(sink.write(batch))),
+    );
+}
