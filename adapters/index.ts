@@ -1,9 +1,27 @@
 /**
  * @module adapters
- * Thin I/O adapters shared by producers, consumers and pipelines: the AWS client factory
- * and the logger. Logic lives elsewhere; these only talk to the outside world.
+ * Thin I/O adapters shared by producers, consumers and pipelines: the AWS client factory,
+ * the one AWS error classifier, the logger, and the one KPL aggregated-record codec. Logic lives elsewhere; these only talk to the outside world.
  */
 export { createAwsClients, kinesisUsesHttp1 } from './aws-clients.js';
 export type { AwsClients, AwsClientOptions } from './aws-clients.js';
+export {
+  awsErrorCode,
+  awsErrorStatus,
+  classifyAwsError,
+  classifyAwsErrorCode,
+  isRetriableAwsError,
+  toShardflowError,
+} from './aws-errors.js';
+export type { AwsErrorKind } from './aws-errors.js';
 export { createLogger, silentLogger } from './logger.js';
+export {
+  AGGREGATION_OVERHEAD_BYTES,
+  DEFAULT_AGGREGATION_MAX_BYTES,
+  KPL_MAGIC,
+  KplAggregate,
+  decodeKplAggregate,
+  isKplAggregate,
+} from './kpl-codec.js';
+export type { KplUserRecord } from './kpl-codec.js';
 export type { Logger } from './logger.js';

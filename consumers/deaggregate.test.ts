@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { deaggregate, isAggregated } from './deaggregate.js';
+import { isKplAggregate } from '../adapters/index.js';
+import { deaggregate } from './deaggregate.js';
 
 interface Encoded {
   partitionKey: string;
@@ -7,14 +8,17 @@ interface Encoded {
 }
 const agg = createRequire(import.meta.url)('aws-kinesis-agg') as {
   aggregate(
-    records: { partitionKey: string; data: Buffer }[],
+    records: { partitionKey: string; explicitHashKey?: string; data: Buffer }[],
     onEncoded: (e: Encoded, cb: (err?: Error) => void) => void,
     after: () => void,
     onError: (e: Error) => void,
   ): void;
 };
 
-function aggregateAll(records: { partitionKey: string; data: Buffer }[]): Promise<Encoded[]> {
+/** Aggregates with the reference library (an encoder independent of ours). */
+function aggregateAll(
+  records: { partitionKey: string; explicitHashKey?: string; data: Buffer }[],
+): Promise<Encoded[]> {
   return new Promise((resolve, reject) => {
     const out: Encoded[] = [];
     agg.aggregate(
@@ -54,7 +58,7 @@ describe('deaggregate', () => {
       data: Buffer.from(`r${i}`),
     }));
     const [encoded] = await aggregateAll(users);
-    expect(isAggregated(encoded!.data)).toBe(true);
+    expect(isKplAggregate(encoded!.data)).toBe(true);
     const out = deaggregate({
       SequenceNumber: '7',
       PartitionKey: encoded!.partitionKey,
@@ -66,15 +70,32 @@ describe('deaggregate', () => {
     expect(out.every((u) => u.sequenceNumber === '7')).toBe(true);
   });
 
-  it('rejects a corrupt aggregate (bad checksum)', async () => {
+  it('gives an explicit hash key only to user records that carry their own (KCL AggregatorUtil)', async () => {
+    const ehk = '170141183460469231731687303715884105728';
+    const [encoded] = await aggregateAll([
+      { partitionKey: 'a', explicitHashKey: ehk, data: Buffer.from('x') },
+      { partitionKey: 'b', data: Buffer.from('y') },
+      { partitionKey: 'c', data: Buffer.from('z') },
+    ]);
+    const out = deaggregate({ SequenceNumber: '1', PartitionKey: 'a', Data: encoded!.data });
+    expect(out.map((u) => [u.partitionKey, u.explicitHashKey])).toEqual([
+      ['a', ehk],
+      ['b', undefined],
+      ['c', undefined],
+    ]);
+    expect(out[1]).not.toHaveProperty('explicitHashKey');
+  });
+
+  it('delivers a corrupt aggregate (bad checksum) whole, as one plain record (KCL)', async () => {
     const [encoded] = await aggregateAll([
       { partitionKey: 'k', data: Buffer.from('x') },
       { partitionKey: 'k', data: Buffer.from('y') },
     ]);
     const bad = Buffer.from(encoded!.data);
     bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 0xff;
-    expect(() => deaggregate({ SequenceNumber: '1', PartitionKey: 'k', Data: bad })).toThrow(
-      /checksum/,
-    );
+    const out = deaggregate({ SequenceNumber: '1', PartitionKey: 'k', Data: bad });
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ sequenceNumber: '1', subSequenceNumber: 0, partitionKey: 'k' });
+    expect(Buffer.from(out[0]!.data).equals(bad)).toBe(true);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * @module consumers/deaggregate
- * Typed adapter over `aws-kinesis-agg` (its declarations import the v2 SDK): turns one
- * Kinesis record into its user records, keeping the sub-sequence number so a checkpoint
- * can point inside a KPL aggregated record. Plain records pass through with sub-sequence 0
- * and without touching the library. Invariant: user records come out in KPL order, with
- * sub-sequence numbers 0..n-1 and the Kinesis record's sequence number.
+ * Turns one Kinesis record into its user records through the one KPL codec
+ * (`adapters/kpl-codec.ts`), keeping the sub-sequence number so a checkpoint can point
+ * inside a KPL aggregated record. As the KCL's `AggregatorUtil`: a user record has an
+ * explicit hash key only when it carries its own, and a record that is not a valid
+ * aggregate (no magic, bad checksum, malformed) passes through whole with sub-sequence 0,
+ * so bad input reaches the operators as one record (and its dead letter) instead of
+ * stopping the shard. Invariant: user records come out in KPL order, with sub-sequence
+ * numbers 0..n-1 and the Kinesis record's sequence number.
  */
-import { createRequire } from 'node:module';
+import { decodeKplAggregate } from '../adapters/index.js';
 
 /** The fields of a Kinesis record this module needs (SDK v3 `_Record`). */
 export interface KinesisRecordLike {
@@ -26,57 +29,24 @@ export interface UserRecord {
   readonly approximateArrivalTimestamp: number;
 }
 
-interface AggUserRecord {
-  partitionKey: string;
-  explicitPartitionKey?: string;
-  subSequenceNumber?: number;
-  data: string;
-}
-interface AggModule {
-  deaggregateSync(
-    record: { data: string; partitionKey: string; sequenceNumber: string },
-    computeChecksums: boolean,
-    done: (err: Error | null | undefined, records?: AggUserRecord[]) => void,
-  ): void;
-}
-
-const agg = createRequire(import.meta.url)('aws-kinesis-agg') as AggModule;
-/** The KPL aggregation magic number (first four bytes of an aggregated record). */
-const MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
-
-/** True if the payload is a KPL aggregated record. */
-export function isAggregated(data: Uint8Array): boolean {
-  return data.length > 20 && MAGIC.every((b, i) => data[i] === b);
-}
-
-/** De-aggregates one Kinesis record (checksums verified). Throws on a corrupt aggregate. */
+/** De-aggregates one Kinesis record (checksum verified); never throws on bad input. */
 export function deaggregate(record: KinesisRecordLike): UserRecord[] {
   const sequenceNumber = record.SequenceNumber ?? '0';
   const partitionKey = record.PartitionKey ?? '';
   const data = record.Data ?? new Uint8Array();
   const approximateArrivalTimestamp = record.ApproximateArrivalTimestamp?.getTime() ?? 0;
-  if (!isAggregated(data)) {
+  const users = decodeKplAggregate(data);
+  if (!users) {
     return [
       { sequenceNumber, subSequenceNumber: 0, partitionKey, data, approximateArrivalTimestamp },
     ];
   }
-  let out: UserRecord[] = [];
-  let failure: Error | undefined;
-  agg.deaggregateSync(
-    { data: Buffer.from(data).toString('base64'), partitionKey, sequenceNumber },
-    true,
-    (err, records) => {
-      if (err) failure = err;
-      out = (records ?? []).map((r, i) => ({
-        sequenceNumber,
-        subSequenceNumber: r.subSequenceNumber ?? i,
-        partitionKey: r.partitionKey,
-        ...(r.explicitPartitionKey ? { explicitHashKey: r.explicitPartitionKey } : {}),
-        data: new Uint8Array(Buffer.from(r.data, 'base64')),
-        approximateArrivalTimestamp,
-      }));
-    },
-  );
-  if (failure) throw failure;
-  return out;
+  return users.map((u, subSequenceNumber) => ({
+    sequenceNumber,
+    subSequenceNumber,
+    partitionKey: u.partitionKey,
+    ...(u.explicitHashKey === undefined ? {} : { explicitHashKey: u.explicitHashKey }),
+    data: u.data,
+    approximateArrivalTimestamp,
+  }));
 }

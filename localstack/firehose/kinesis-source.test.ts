@@ -26,7 +26,7 @@ describe('Kinesis source: user records of a Kinesis record', () => {
     }));
     const [aggregated] = await kplAggregate(users);
     expect(aggregated!.subarray(0, 4)).toEqual(Buffer.from([0xf3, 0x89, 0x9a, 0xc2]));
-    expect(userRecords(aggregated!, 'dev-0').map((r) => Buffer.from(r).toString())).toEqual([
+    expect(userRecords(aggregated!).map((r) => Buffer.from(r).toString())).toEqual([
       '{"a":1}\n',
       '{"b":2}\n',
       '{"c":3}\n',
@@ -35,7 +35,7 @@ describe('Kinesis source: user records of a Kinesis record', () => {
 
   it('keeps a plain record as it is', () => {
     const plain = Buffer.from('{"x":1}\n');
-    expect(userRecords(plain, 'k')).toEqual([plain]);
-    expect(userRecords(new Uint8Array(0), 'k')).toHaveLength(1);
+    expect(userRecords(plain)).toEqual([plain]);
+    expect(userRecords(new Uint8Array(0))).toHaveLength(1);
   });
 });

@@ -15,7 +15,7 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import aggregation from 'aws-kinesis-agg';
+import { decodeKplAggregate } from '../../adapters/index.js';
 import type { Clock, SourceStarter } from './api.js';
 import { streamNameOfArn } from './create-input.js';
 
@@ -39,21 +39,9 @@ interface ShardState {
   done: boolean;
 }
 
-const MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
-
 /** User records of one Kinesis record: KPL-aggregated records are split, others kept. */
-export function userRecords(data: Uint8Array, partitionKey: string): Uint8Array[] {
-  const bytes = Buffer.from(data);
-  if (bytes.length < MAGIC.length || !bytes.subarray(0, 4).equals(MAGIC)) return [bytes];
-  let out: Uint8Array[] = [bytes];
-  aggregation.deaggregateSync(
-    { partitionKey, data: bytes.toString('base64'), sequenceNumber: '0' } as never,
-    false,
-    (error, records) => {
-      if (!error && records) out = records.map((r) => Buffer.from(r.data, 'base64'));
-    },
-  );
-  return out;
+export function userRecords(data: Uint8Array): Uint8Array[] {
+  return decodeKplAggregate(data)?.map((r) => r.data) ?? [data];
 }
 
 /** Starts reading; returns a function that stops after the current round. */
@@ -99,9 +87,7 @@ export function startKinesisSource(options: KinesisSourceOptions): () => Promise
     const out = await kinesis.send(
       new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }),
     );
-    const records = (out.Records ?? []).flatMap((r) =>
-      userRecords(r.Data ?? new Uint8Array(), r.PartitionKey ?? ''),
-    );
+    const records = (out.Records ?? []).flatMap((r) => userRecords(r.Data ?? new Uint8Array()));
     if (records.length > 0) deliver(records);
     if (out.NextShardIterator) state.iterator = out.NextShardIterator;
     else {

@@ -1,8 +1,9 @@
 /**
  * @module producers/testing/stream-reader
  * Test and benchmark support: creates a fresh stream on the local cloud and reads every
- * record of every shard (open and closed) back from TRIM_HORIZON, deaggregating with
- * `aws-kinesis-agg`, so tests can prove that nothing was lost or duplicated.
+ * record of every shard (open and closed) back from TRIM_HORIZON, deaggregating with the
+ * KPL codec (`adapters/kpl-codec.ts`, itself checked against `aws-kinesis-agg`), so tests
+ * can prove that nothing was lost or duplicated.
  */
 import {
   CreateStreamCommand,

@@ -1,0 +1,280 @@
+/**
+ * @module adapters/kpl-codec
+ * The one KPL aggregated-record codec of shardflow (format: magic `F3 89 9A C2`, protobuf
+ * `AggregatedRecord`, MD5 of the message as a 16-byte trailer), written and read here on the
+ * protobuf wire format directly. `aws-kinesis-agg` is kept only as an independent reader in
+ * tests: its reader gives every user record without an explicit-hash-key index the first
+ * key of the table (protobuf default 0), and its writer reorders integer-like keys.
+ *
+ * Invariants, as in the KCL's `AggregatorUtil`: a user record has an explicit hash key only
+ * when it carries its own `explicit_hash_key_index`; a record whose magic matches but whose
+ * checksum or protobuf is invalid is not an aggregate (the caller keeps it as one plain
+ * record); {@link KplAggregate} never grows past its byte budget.
+ */
+import { createHash } from 'node:crypto';
+import { ShardflowError } from '../core/index.js';
+
+/** A user record inside an aggregate. */
+export interface KplUserRecord {
+  readonly partitionKey: string;
+  /** Present only when the user record has its own explicit hash key. */
+  readonly explicitHashKey?: string;
+  readonly data: Uint8Array;
+}
+
+/** The aggregation magic number (first four bytes of an aggregated record). */
+export const KPL_MAGIC: readonly number[] = [0xf3, 0x89, 0x9a, 0xc2];
+/** Bytes the format adds around the protobuf message: 4 magic + 16 MD5. */
+export const AGGREGATION_OVERHEAD_BYTES = 20;
+/** The KPL's default `AggregationMaxSize`: 50 KiB per aggregated record. */
+export const DEFAULT_AGGREGATION_MAX_BYTES = 51_200;
+
+/** True if `data` starts with the magic and is long enough to hold a message and checksum. */
+export function isKplAggregate(data: Uint8Array): boolean {
+  return data.length > AGGREGATION_OVERHEAD_BYTES && KPL_MAGIC.every((b, i) => data[i] === b);
+}
+
+/**
+ * The user records of an aggregated record, in order; `undefined` when `data` is not a
+ * valid aggregate (no magic, checksum mismatch, malformed protobuf, index out of range),
+ * which the KCL then delivers as one plain record.
+ */
+export function decodeKplAggregate(data: Uint8Array): KplUserRecord[] | undefined {
+  if (!isKplAggregate(data)) return undefined;
+  const message = data.subarray(4, data.length - 16);
+  const digest = createHash('md5').update(message).digest();
+  if (!digest.equals(data.subarray(data.length - 16))) return undefined;
+  try {
+    return parseAggregatedRecord(message);
+  } catch (error) {
+    if (error instanceof MalformedError) return undefined;
+    throw error;
+  }
+}
+
+class MalformedError extends Error {}
+
+/** A protobuf wire-format cursor over a byte range. */
+class Reader {
+  pos = 0;
+  constructor(private readonly buf: Uint8Array) {}
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i += 1) {
+      if (this.pos >= this.buf.length) throw new MalformedError('truncated varint');
+      const byte = this.buf[this.pos++] as number;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        if (!Number.isSafeInteger(value)) throw new MalformedError('varint too large');
+        return value;
+      }
+      scale *= 128;
+    }
+    throw new MalformedError('varint too long');
+  }
+
+  bytes(): Uint8Array {
+    const length = this.varint();
+    if (this.pos + length > this.buf.length) throw new MalformedError('truncated field');
+    const out = this.buf.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return out;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 2) this.bytes();
+    else if (wireType === 1 || wireType === 5) {
+      this.pos += wireType === 1 ? 8 : 4;
+      if (this.pos > this.buf.length) throw new MalformedError('truncated field');
+    } else throw new MalformedError(`unsupported wire type ${wireType}`);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+interface RawRecord {
+  partitionKeyIndex?: number;
+  explicitHashKeyIndex?: number;
+  data?: Uint8Array;
+}
+
+function parseRecord(buf: Uint8Array): RawRecord {
+  const r = new Reader(buf);
+  const out: RawRecord = {};
+  while (!r.done) {
+    const key = r.varint();
+    const field = Math.floor(key / 8);
+    const wire = key % 8;
+    if (field === 1 && wire === 0) out.partitionKeyIndex = r.varint();
+    else if (field === 2 && wire === 0) out.explicitHashKeyIndex = r.varint();
+    else if (field === 3 && wire === 2) out.data = r.bytes();
+    else r.skip(wire); // tags (4) and unknown fields
+  }
+  return out;
+}
+
+function parseAggregatedRecord(message: Uint8Array): KplUserRecord[] {
+  const r = new Reader(message);
+  const partitionKeys: string[] = [];
+  const hashKeys: string[] = [];
+  const records: RawRecord[] = [];
+  while (!r.done) {
+    const key = r.varint();
+    const field = Math.floor(key / 8);
+    const wire = key % 8;
+    if (field === 1 && wire === 2) partitionKeys.push(utf8.decode(r.bytes()));
+    else if (field === 2 && wire === 2) hashKeys.push(utf8.decode(r.bytes()));
+    else if (field === 3 && wire === 2) records.push(parseRecord(r.bytes()));
+    else r.skip(wire);
+  }
+  return records.map((raw) => {
+    const partitionKey =
+      raw.partitionKeyIndex === undefined ? undefined : partitionKeys[raw.partitionKeyIndex];
+    if (partitionKey === undefined || raw.data === undefined) {
+      throw new MalformedError('user record without partition key or data');
+    }
+    if (raw.explicitHashKeyIndex === undefined)
+      return { partitionKey, data: new Uint8Array(raw.data) };
+    const explicitHashKey = hashKeys[raw.explicitHashKeyIndex];
+    if (explicitHashKey === undefined) throw new MalformedError('explicit hash key index');
+    return { partitionKey, explicitHashKey, data: new Uint8Array(raw.data) };
+  });
+}
+
+/** Bytes of `n` as a protobuf varint. */
+function varintSize(n: number): number {
+  let size = 1;
+  for (let v = n; v >= 128; v = Math.floor(v / 128)) size += 1;
+  return size;
+}
+
+/** Bytes of a length-delimited field (one-byte tag) holding `length` bytes. */
+const fieldSize = (length: number): number => 1 + varintSize(length) + length;
+
+/** A protobuf wire-format writer into a buffer of known size. */
+class Writer {
+  private pos = 0;
+  constructor(readonly buf: Uint8Array) {}
+
+  varint(n: number): this {
+    let v = n;
+    while (v >= 128) {
+      this.buf[this.pos++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.pos++] = v;
+    return this;
+  }
+
+  bytes(tag: number, value: Uint8Array): this {
+    this.varint(tag).varint(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+}
+
+const utf8Encoder = new TextEncoder();
+
+interface Entry {
+  readonly partitionKeyIndex: number;
+  readonly explicitHashKeyIndex?: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * Builds one aggregated record from user records, within a byte budget. Key tables keep
+ * insertion order (a plain object would reorder integer-like keys such as `"7"`).
+ */
+export class KplAggregate {
+  private readonly maxBytes: number;
+  private readonly partitionKeys = new Map<string, Uint8Array>();
+  private readonly partitionKeyIndex = new Map<string, number>();
+  private readonly hashKeys = new Map<string, Uint8Array>();
+  private readonly hashKeyIndex = new Map<string, number>();
+  private readonly entries: Entry[] = [];
+  private messageBytes = 0;
+
+  constructor(maxBytes = DEFAULT_AGGREGATION_MAX_BYTES) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** User records added so far. */
+  get count(): number {
+    return this.entries.length;
+  }
+
+  /** Encoded size so far, including magic and checksum. */
+  get bytes(): number {
+    return this.messageBytes + AGGREGATION_OVERHEAD_BYTES;
+  }
+
+  /** Adds `record` if the encoded aggregate stays within budget; returns whether it did. */
+  tryAdd(record: KplUserRecord): boolean {
+    const { partitionKey, explicitHashKey, data } = record;
+    const pk = this.partitionKeys.get(partitionKey) ?? utf8Encoder.encode(partitionKey);
+    const pkIndex = this.partitionKeyIndex.get(partitionKey) ?? this.partitionKeyIndex.size;
+    let grown = this.partitionKeyIndex.has(partitionKey) ? 0 : fieldSize(pk.length);
+    let ehk: Uint8Array | undefined;
+    let ehkIndex: number | undefined;
+    if (explicitHashKey !== undefined) {
+      ehk = this.hashKeys.get(explicitHashKey) ?? utf8Encoder.encode(explicitHashKey);
+      ehkIndex = this.hashKeyIndex.get(explicitHashKey) ?? this.hashKeyIndex.size;
+      if (!this.hashKeyIndex.has(explicitHashKey)) grown += fieldSize(ehk.length);
+    }
+    const inner =
+      1 +
+      varintSize(pkIndex) +
+      (ehkIndex === undefined ? 0 : 1 + varintSize(ehkIndex)) +
+      fieldSize(data.length);
+    grown += fieldSize(inner);
+    if (this.messageBytes + grown + AGGREGATION_OVERHEAD_BYTES > this.maxBytes) return false;
+    this.messageBytes += grown;
+    this.partitionKeys.set(partitionKey, pk);
+    this.partitionKeyIndex.set(partitionKey, pkIndex);
+    if (ehk && explicitHashKey !== undefined && ehkIndex !== undefined) {
+      this.hashKeys.set(explicitHashKey, ehk);
+      this.hashKeyIndex.set(explicitHashKey, ehkIndex);
+    }
+    this.entries.push({
+      partitionKeyIndex: pkIndex,
+      ...(ehkIndex === undefined ? {} : { explicitHashKeyIndex: ehkIndex }),
+      data,
+    });
+    return true;
+  }
+
+  /** The encoded aggregated record (KPL format). */
+  encode(): Buffer {
+    if (this.entries.length === 0) {
+      throw new ShardflowError('KPL_EMPTY', 'cannot encode an empty aggregate');
+    }
+    const out = Buffer.alloc(this.messageBytes + AGGREGATION_OVERHEAD_BYTES);
+    out.set(KPL_MAGIC, 0);
+    const message = out.subarray(4, 4 + this.messageBytes);
+    const w = new Writer(message);
+    for (const pk of this.partitionKeys.values()) w.bytes(0x0a, pk);
+    for (const ehk of this.hashKeys.values()) w.bytes(0x12, ehk);
+    for (const e of this.entries) {
+      const inner = new Uint8Array(
+        1 +
+          varintSize(e.partitionKeyIndex) +
+          (e.explicitHashKeyIndex === undefined ? 0 : 1 + varintSize(e.explicitHashKeyIndex)) +
+          fieldSize(e.data.length),
+      );
+      const r = new Writer(inner).varint(0x08).varint(e.partitionKeyIndex);
+      if (e.explicitHashKeyIndex !== undefined) r.varint(0x10).varint(e.explicitHashKeyIndex);
+      r.bytes(0x1a, e.data);
+      w.bytes(0x1a, inner);
+    }
+    out.set(createHash('md5').update(message).digest(), 4 + this.messageBytes);
+    return out;
+  }
+}
