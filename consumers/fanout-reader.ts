@@ -16,8 +16,8 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
+import { isRetriableAwsError } from '../adapters/index.js';
 import { ShardflowError, backoffDelay } from '../core/index.js';
-import { isTransient } from './polling-reader.js';
 import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
 
 /** Registers `consumerName` on the stream (idempotent) and waits until ACTIVE; returns its ARN. */
@@ -112,7 +112,7 @@ export class FanOutReader implements ShardReader {
         this.unsubscribe();
         if (signal.aborted) throw error;
         const inUse = (error as { name?: string }).name === 'ResourceInUseException';
-        if ((!isTransient(error) && !inUse) || attempt >= this.o.maxRetries) throw error;
+        if ((!isRetriableAwsError(error) && !inUse) || attempt >= this.o.maxRetries) throw error;
         this.o.onRetry?.(error);
         await sleep(
           backoffDelay(attempt, this.o.random(), { initialDelayMs: 200, maxDelayMs: 5_000 }),

@@ -11,6 +11,7 @@ import {
   GetShardIteratorCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { isRetriableAwsError } from '../adapters/index.js';
 import { ShardflowError, backoffDelay } from '../core/index.js';
 import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
 
@@ -29,24 +30,6 @@ export interface PollingReaderOptions {
   readonly random?: () => number;
   /** Called on each retried failure (telemetry). */
   readonly onRetry?: (error: unknown) => void;
-}
-
-const THROTTLES = new Set([
-  'ProvisionedThroughputExceededException',
-  'KMSThrottlingException',
-  'LimitExceededException',
-]);
-
-/** True for errors worth retrying: throttling, 5xx, network. */
-export function isTransient(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };
-  if (e?.name && THROTTLES.has(e.name)) return true;
-  const status = e?.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  return (
-    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(e?.code ?? '') ||
-    e?.name === 'TimeoutError'
-  );
 }
 
 /** Reads one shard with GetRecords. */
@@ -91,7 +74,7 @@ export class PollingReader implements ShardReader {
           this.iterator = undefined; // re-open after the last delivered record
           continue;
         }
-        if (!isTransient(error) || attempt >= this.o.maxRetries) throw error;
+        if (!isRetriableAwsError(error) || attempt >= this.o.maxRetries) throw error;
         this.o.onRetry?.(error);
         if (this.lastSequenceNumber !== undefined || attempt > 1) this.iterator = undefined;
         await sleep(

@@ -19,8 +19,8 @@ export {
 export type { AggregatedUserRecord, DeaggregatedRecord } from './aggregation.js';
 export { planCall } from './batcher.js';
 export type { PlannedEntry, PlanOptions, QueuedRecord, ShardBudget } from './batcher.js';
-export { sdkWriter, loopbackWriter, classify, errorCodeOf } from './kinesis-writer.js';
-export type { KinesisWriter, WireEntry, EntryOutcome, ErrorKind } from './kinesis-writer.js';
+export { sdkWriter, loopbackWriter } from './kinesis-writer.js';
+export type { KinesisWriter, WireEntry, EntryOutcome } from './kinesis-writer.js';
 export { KinesisProducer } from './producer.js';
 export { realClock, resolveProducerOptions } from './producer-options.js';
 export type {

@@ -1,8 +1,8 @@
 /**
  * @module producers/kinesis-writer
  * The thin I/O edge of the producer: the three Kinesis calls it makes, behind an interface
- * so the producer logic is independent of the SDK, plus the classification of SDK errors
- * into throttling, other retriable and fatal. {@link sdkWriter} talks to Kinesis (or an
+ * so the producer logic is independent of the SDK (its errors are classified by the one
+ * classifier, `adapters/aws-errors`). {@link sdkWriter} talks to Kinesis (or an
  * emulator) through an injected SDK client; {@link loopbackWriter} accepts everything at
  * once, for measuring the producer's own CPU cost.
  */
@@ -37,48 +37,6 @@ export interface KinesisWriter {
     entry: WireEntry,
     sequenceNumberForOrdering?: string,
   ): Promise<{ shardId: string; sequenceNumber: string }>;
-}
-
-/** How a failed call or entry should be treated. */
-export type ErrorKind = 'throttle' | 'retriable' | 'fatal';
-
-const THROTTLES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'LimitExceededException',
-  'KMSThrottlingException',
-  'TooManyRequestsException',
-]);
-const FATAL = new Set([
-  'ResourceNotFoundException',
-  'ValidationException',
-  'InvalidArgumentException',
-  'AccessDeniedException',
-  'KMSAccessDeniedException',
-  'KMSDisabledException',
-  'KMSInvalidStateException',
-  'KMSNotFoundException',
-  'KMSOptInRequired',
-  'UnrecognizedClientException',
-  'IncompleteSignature',
-  'MissingAuthenticationToken',
-]);
-
-/** The error code of an SDK error or per-entry failure (`name`, else `code`, else `Error`). */
-export function errorCodeOf(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const e = error as { name?: unknown; code?: unknown };
-    if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
-    if (typeof e.code === 'string') return e.code;
-  }
-  return 'Error';
-}
-
-/** Classifies an error code: throttling, other retriable (5xx, network, internal) or fatal. */
-export function classify(code: string): ErrorKind {
-  if (THROTTLES.has(code)) return 'throttle';
-  if (FATAL.has(code)) return 'fatal';
-  return 'retriable';
 }
 
 /** A writer for `streamName` through an SDK client created by `adapters/createAwsClients`. */

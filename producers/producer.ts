@@ -9,10 +9,10 @@
  * one in-flight call) until it settles; nothing accepted is dropped by `close()`; the
  * buffer never holds more than `maxBufferedRecords` records or `maxBufferedBytes` bytes.
  */
+import { awsErrorCode, classifyAwsError, classifyAwsErrorCode } from '../adapters/index.js';
 import { backoffDelay, retry } from '../core/index.js';
 import { planCall, type PlannedEntry } from './batcher.js';
 import { RecordFailedError, RecordRejectedError, type FailureReason } from './errors.js';
-import { classify, errorCodeOf } from './kinesis-writer.js';
 import { MAX_CALL_BYTES, MAX_CALL_RECORDS, checkRecord, type UserRecord } from './limits.js';
 import type { ProducerListener } from './producer-events.js';
 import {
@@ -211,7 +211,7 @@ export class KinesisProducer {
       maxDelayMs: 1_000,
       random: this.o.random,
       sleep: (ms) => new Promise((resolve) => clock.setTimer(ms, () => resolve())),
-      shouldRetry: (error) => classify(errorCodeOf(error)) !== 'fatal',
+      shouldRetry: (error) => classifyAwsError(error, 'retriable') !== 'fatal',
     })
       .then((shards) => {
         const map = ShardMap.fromShards(shards);
@@ -226,8 +226,8 @@ export class KinesisProducer {
       .catch((error: unknown) => {
         this.refreshNotBefore = clock.now() + 1_000;
         // A missing stream or denied access will not heal: fail what waits, do not let it expire.
-        const code = errorCodeOf(error);
-        if (classify(code) === 'fatal') {
+        const code = awsErrorCode(error);
+        if (classifyAwsError(error, 'retriable') === 'fatal') {
           for (const p of this.s.takeAllQueued()) this.fail(p, 'NON_RETRIABLE', code);
         }
       })
@@ -250,12 +250,12 @@ export class KinesisProducer {
           this.lastSequence.set(e.shardId, out.sequenceNumber);
           this.deliver(e, out.shardId, out.sequenceNumber);
         } catch (error) {
-          this.emit({ type: 'callFailed', code: errorCodeOf(error), entries: planned.length - i });
+          this.emit({ type: 'callFailed', code: awsErrorCode(error), entries: planned.length - i });
           // The untried entries go back first, then the failed one in front of them.
           const untried = planned.slice(i + 1).flatMap((r) => r.items);
           for (const p of untried) p.attempts -= 1;
           this.route(untried, true);
-          this.retryEntries([e], errorCodeOf(error));
+          this.retryEntries([e], awsErrorCode(error), classifyAwsError(error, 'retriable'));
           return;
         }
       }
@@ -274,8 +274,8 @@ export class KinesisProducer {
     try {
       outcomes = await this.o.writer.putRecords(planned.map((e) => e.entry));
     } catch (error) {
-      this.emit({ type: 'callFailed', code: errorCodeOf(error), entries: planned.length });
-      this.retryEntries(planned, errorCodeOf(error));
+      this.emit({ type: 'callFailed', code: awsErrorCode(error), entries: planned.length });
+      this.retryEntries(planned, awsErrorCode(error), classifyAwsError(error, 'retriable'));
       return;
     }
     const failed = new Map<string, PlannedEntry<Pending>[]>();
@@ -355,9 +355,12 @@ export class KinesisProducer {
     });
   }
 
-  private retryEntries(entries: readonly PlannedEntry<Pending>[], code: string): void {
+  private retryEntries(
+    entries: readonly PlannedEntry<Pending>[],
+    code: string,
+    kind = classifyAwsErrorCode(code, 'retriable'),
+  ): void {
     const now = this.o.clock.now();
-    const kind = classify(code);
     const again: Pending[] = [];
     for (const e of entries) {
       if (kind === 'throttle') {

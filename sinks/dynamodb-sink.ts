@@ -17,8 +17,8 @@ import {
   retry,
   type RetryOptions,
 } from '../core/index.js';
+import { awsErrorCode, isRetriableAwsError } from '../adapters/index.js';
 import type { Traced } from '../core/index.js';
-import { errorCode, isTransientAwsError } from './aws-errors.js';
 import { packBatches } from './batching.js';
 import {
   sinkResult,
@@ -141,9 +141,9 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
           retries,
           initialDelayMs,
           maxDelayMs,
-          shouldRetry: isTransientAwsError,
+          shouldRetry: isRetriableAwsError,
           onRetry: (error, attempt, delayMs) =>
-            onEvent?.({ type: 'retry', sink: name, attempt, delayMs, reason: errorCode(error) }),
+            onEvent?.({ type: 'retry', sink: name, attempt, delayMs, reason: awsErrorCode(error) }),
         },
       );
       return { written, failed: [] as Row<T>[], error: undefined };
@@ -173,12 +173,12 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
         if (out.written.length > 0)
           onEvent?.({ type: 'batch-written', sink: name, items: out.written.length });
         const retriable =
-          out.error instanceof RetriesExhaustedError || isTransientAwsError(out.error);
+          out.error instanceof RetriesExhaustedError || isRetriableAwsError(out.error);
         for (const row of out.failed)
           for (const item of row.sources)
             failures.push({
               item,
-              code: errorCode(out.error),
+              code: awsErrorCode(out.error),
               message: out.error instanceof Error ? out.error.message : String(out.error),
               retriable,
             });

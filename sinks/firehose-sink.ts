@@ -16,8 +16,8 @@ import {
   retry,
   type RetryOptions,
 } from '../core/index.js';
+import { awsErrorCode, isRetriableAwsError } from '../adapters/index.js';
 import type { Traced } from '../core/index.js';
-import { errorCode, isTransientAwsError } from './aws-errors.js';
 import { packBatches } from './batching.js';
 import {
   sinkResult,
@@ -105,17 +105,17 @@ export function createFirehoseSink<T>(options: FirehoseSinkOptions<T>): Sink<T> 
           retries,
           initialDelayMs,
           maxDelayMs,
-          shouldRetry: isTransientAwsError,
+          shouldRetry: isRetriableAwsError,
           onRetry: (error, attempt, delayMs) =>
-            onEvent?.({ type: 'retry', sink: name, attempt, delayMs, reason: errorCode(error) }),
+            onEvent?.({ type: 'retry', sink: name, attempt, delayMs, reason: awsErrorCode(error) }),
         },
       );
       return { written, failures: [] as SinkFailure<T>[] };
     } catch (error) {
-      const retriable = error instanceof RetriesExhaustedError || isTransientAwsError(error);
+      const retriable = error instanceof RetriesExhaustedError || isRetriableAwsError(error);
       const failures = pending.map((entry) => ({
         item: entry.item,
-        code: lastCodes.get(entry) ?? errorCode(error),
+        code: lastCodes.get(entry) ?? awsErrorCode(error),
         message: error instanceof Error ? error.message : String(error),
         retriable: retriable || lastCodes.has(entry),
       }));

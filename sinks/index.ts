@@ -7,7 +7,6 @@
 export * from './sink.js';
 export * from './batching.js';
 export * from './keys.js';
-export { isTransientAwsError, errorCode } from './aws-errors.js';
 export * from './firehose-sink.js';
 export * from './dynamodb-sink.js';
 export * from './dead-letter-sink.js';

@@ -14,12 +14,7 @@ export type {
 } from './invoke-endpoint.js';
 export { CircuitBreaker } from './circuit-breaker.js';
 export type { CircuitBreakerOptions, BreakerState } from './circuit-breaker.js';
-export {
-  InferenceTimeoutError,
-  CircuitOpenError,
-  isTransientInferenceError,
-  statusOf,
-} from './errors.js';
+export { InferenceTimeoutError, CircuitOpenError } from './errors.js';
 export { encodeRcf, decodeRcf, encodeWindows, decodePredictions } from './payloads.js';
 export { scoreAnomalies } from './score-anomalies.js';
 export type { AnomalyScore, ScoreAnomaliesOptions, RemoteRcfOptions } from './score-anomalies.js';

@@ -1,4 +1,5 @@
 import { Subject, firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
+import { toShardflowError } from '../../adapters/index.js';
 import { PositionSet, type DeadLetter, type Traced } from '../../core/lineage/index.js';
 import { isDeadLetter, type Flow } from '../flow/index.js';
 import { lastValue } from '../../models/forecast/index.js';
@@ -34,8 +35,11 @@ function doubler(requests: InferenceRequest[] = []): Invoke {
 }
 const decodeResults = (r: { body: string }) =>
   (JSON.parse(r.body) as { results: number[] }).results;
+/** What `sageMakerInvoke` throws for an SDK error: the edge's classified core error. */
 const sdkError = (name: string, status: number, extra: object = {}) =>
-  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status }, ...extra });
+  toShardflowError(
+    Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status }, ...extra }),
+  );
 
 describe('invokeEndpoint', () => {
   it('batches by count and answers every input once with its own position', async () => {

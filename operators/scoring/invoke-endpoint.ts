@@ -24,6 +24,8 @@ import {
   retry,
   type RetryOptions,
   deadLetter,
+  describe,
+  isRetriable,
   type Traced,
 } from '../../core/index.js';
 import { isDeadLetter, type Flow } from '../flow/index.js';
@@ -32,12 +34,7 @@ import {
   type BreakerState,
   type CircuitBreakerOptions,
 } from './circuit-breaker.js';
-import {
-  CircuitOpenError,
-  InferenceTimeoutError,
-  failureReason,
-  isTransientInferenceError,
-} from './errors.js';
+import { CircuitOpenError, InferenceTimeoutError } from './errors.js';
 
 /** SageMaker's real-time payload limit. */
 export const SAGEMAKER_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -57,7 +54,11 @@ export interface InferenceResponse {
   readonly contentType?: string;
 }
 
-/** The injected I/O: performs one request; must honour `signal` (abort on timeout). */
+/**
+ * The injected I/O: performs one request; must honour `signal` (abort on timeout). A failure
+ * worth retrying (throttling, 5xx, network) is thrown as a core `RetriableError` (any error
+ * with `retriable: true`); anything else dead-letters the batch at once.
+ */
 export type Invoke = (request: InferenceRequest, signal: AbortSignal) => Promise<InferenceResponse>;
 
 /** A value with the model's result for it. */
@@ -202,7 +203,7 @@ export function invokeEndpoint<T, R>(
       };
 
       const emitFailure = (batch: Traced<T>[], error: unknown) => {
-        const reason = failureReason(
+        const reason = describe(
           error instanceof RetriesExhaustedError ? (error.cause ?? error) : error,
         );
         if (fallback) {
@@ -219,10 +220,7 @@ export function invokeEndpoint<T, R>(
             );
             return;
           } catch (fallbackError) {
-            return deadLetters(
-              batch,
-              `${reason}; fallback failed: ${failureReason(fallbackError)}`,
-            );
+            return deadLetters(batch, `${reason}; fallback failed: ${describe(fallbackError)}`);
           }
         }
         deadLetters(batch, reason);
@@ -269,14 +267,13 @@ export function invokeEndpoint<T, R>(
             response = await retry(() => attempt(request), {
               ...retryPolicy,
               retries: retryPolicy.retries ?? 3,
-              shouldRetry: (error) => !closed && isTransientInferenceError(error),
+              shouldRetry: (error) => !closed && isRetriable(error),
               sleep,
               onRetry: (error, n, delayMs) =>
-                onEvent?.({ type: 'retry', attempt: n + 1, delayMs, reason: failureReason(error) }),
+                onEvent?.({ type: 'retry', attempt: n + 1, delayMs, reason: describe(error) }),
             });
           } catch (error) {
-            if (error instanceof RetriesExhaustedError || isTransientInferenceError(error))
-              breaker.onFailure();
+            if (error instanceof RetriesExhaustedError || isRetriable(error)) breaker.onFailure();
             else breaker.onSuccess(); // the endpoint answered: it is up, the request was bad
             throw error;
           }
