@@ -46,6 +46,8 @@ export const configSchema = z.object({
   leaseTableName: name(255, RESOURCE, 'DynamoDB table'),
   anomaliesTableName: name(255, RESOURCE, 'DynamoDB table'),
   predictionsTableName: name(255, RESOURCE, 'DynamoDB table'),
+  /** One-minute readings per key (the dashboard's and query API's time series). */
+  readingsTableName: name(255, RESOURCE, 'DynamoDB table'),
   bucketName: name(63, BUCKET, 'S3 bucket'),
   rawDeliveryStream: name(64, RESOURCE, 'Firehose delivery stream'),
   resultsDeliveryStream: name(64, RESOURCE, 'Firehose delivery stream'),
@@ -82,6 +84,7 @@ export const ENV_VARS: Readonly<Record<Exclude<keyof Config, 'endpoints'>, strin
   leaseTableName: 'SHARDFLOW_LEASE_TABLE',
   anomaliesTableName: 'SHARDFLOW_ANOMALIES_TABLE',
   predictionsTableName: 'SHARDFLOW_PREDICTIONS_TABLE',
+  readingsTableName: 'SHARDFLOW_READINGS_TABLE',
   bucketName: 'SHARDFLOW_BUCKET',
   rawDeliveryStream: 'SHARDFLOW_RAW_DELIVERY_STREAM',
   resultsDeliveryStream: 'SHARDFLOW_RESULTS_DELIVERY_STREAM',
@@ -112,6 +115,7 @@ export type ResourceNames = Pick<
   | 'leaseTableName'
   | 'anomaliesTableName'
   | 'predictionsTableName'
+  | 'readingsTableName'
   | 'bucketName'
   | 'rawDeliveryStream'
   | 'resultsDeliveryStream'
@@ -127,6 +131,7 @@ export function defaultNames(app: string): ResourceNames {
     leaseTableName: `${app}-leases`,
     anomaliesTableName: `${app}-anomalies`,
     predictionsTableName: `${app}-predictions`,
+    readingsTableName: `${app}-readings-store`,
     bucketName: `${app}-lake`,
     rawDeliveryStream: `${app}-raw-archive`,
     resultsDeliveryStream: `${app}-results`,

@@ -15,8 +15,8 @@ export interface StreamResource {
 /** A DynamoDB table with a string partition key and optional string sort key. */
 export interface TableResource {
   readonly name: string;
-  /** What the table is for: `leases`, `anomalies` or `predictions`. */
-  readonly role: 'leases' | 'anomalies' | 'predictions';
+  /** What the table is for: `leases`, `anomalies`, `predictions` or `readings`. */
+  readonly role: 'leases' | 'anomalies' | 'predictions' | 'readings';
   readonly partitionKey: string;
   readonly sortKey?: string;
   /** Attribute holding an epoch-seconds expiry, if items expire. */
@@ -67,13 +67,17 @@ export function resourcesFor(
     | 'leaseTableName'
     | 'anomaliesTableName'
     | 'predictionsTableName'
+    | 'readingsTableName'
     | 'bucketName'
     | 'rawDeliveryStream'
     | 'resultsDeliveryStream'
     | 'deadLetterDeliveryStream'
   >,
 ): Resources {
-  const results = (name: string, role: 'anomalies' | 'predictions'): TableResource => ({
+  const results = (
+    name: string,
+    role: 'anomalies' | 'predictions' | 'readings',
+  ): TableResource => ({
     name,
     role,
     ...RESULT_KEYS,
@@ -84,6 +88,7 @@ export function resourcesFor(
       { name: config.leaseTableName, role: 'leases', partitionKey: 'leaseKey' },
       results(config.anomaliesTableName, 'anomalies'),
       results(config.predictionsTableName, 'predictions'),
+      results(config.readingsTableName, 'readings'),
     ],
     buckets: [config.bucketName],
     deliveryStreams: [

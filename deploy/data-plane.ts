@@ -27,7 +27,7 @@ export class DataPlane extends Construct {
   /** Encrypts the stream, the lake bucket and the alarm topic. */
   readonly key: kms.Key;
   readonly stream: kinesis.Stream;
-  /** Tables by role: `leases`, `anomalies`, `predictions`. */
+  /** Tables by role: `leases`, `anomalies`, `predictions`, `readings`. */
   readonly tables: Readonly<Record<TableResource['role'], dynamodb.Table>>;
   readonly bucket: s3.Bucket;
 
@@ -77,11 +77,14 @@ export class DataPlane extends Construct {
       return [def.role, t] as const;
     };
     const byRole = Object.fromEntries(resources.tables.map(table));
-    const { leases, anomalies, predictions } = byRole;
-    if (!leases || !anomalies || !predictions) {
-      throw new ConfigError('resources', 'expected lease, anomalies and predictions tables');
+    const { leases, anomalies, predictions, readings } = byRole;
+    if (!leases || !anomalies || !predictions || !readings) {
+      throw new ConfigError(
+        'resources',
+        'expected lease, anomalies, predictions and readings tables',
+      );
     }
-    this.tables = { leases, anomalies, predictions };
+    this.tables = { leases, anomalies, predictions, readings };
 
     const { lake } = settings;
     this.bucket = new s3.Bucket(this, 'Lake', {

@@ -73,7 +73,7 @@ describe('the dev stack', () => {
       StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [key, 'Arn'] } },
     });
     const tables = dev.template.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(3);
+    expect(Object.keys(tables)).toHaveLength(4);
     for (const table of Object.values(tables)) {
       // Enabled without a key of ours = KMS with the AWS managed key (alias/aws/dynamodb).
       expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
@@ -226,7 +226,11 @@ describe('the dev stack', () => {
       {
         sid: 'WriteResults',
         actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [`${config.anomaliesTableName}.Arn`, `${config.predictionsTableName}.Arn`],
+        resources: [
+          `${config.anomaliesTableName}.Arn`,
+          `${config.predictionsTableName}.Arn`,
+          `${config.readingsTableName}.Arn`,
+        ],
       },
       {
         sid: 'WriteDeliveryStreams',

@@ -243,7 +243,11 @@ export function workerStatements(props: WorkerServiceProps): iam.PolicyStatement
     new iam.PolicyStatement({
       sid: 'WriteResults',
       actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      resources: [data.tables.anomalies.tableArn, data.tables.predictions.tableArn],
+      resources: [
+        data.tables.anomalies.tableArn,
+        data.tables.predictions.tableArn,
+        data.tables.readings.tableArn,
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'WriteDeliveryStreams',

@@ -37,11 +37,12 @@ describe('embedded local cloud (shared by the integration run)', () => {
       `table:${config.leaseTableName}`,
       `table:${config.anomaliesTableName}`,
       `table:${config.predictionsTableName}`,
+      `table:${config.readingsTableName}`,
       `bucket:${config.bucketName}`,
     ]);
     const second = await bootstrapResources(clients, resourcesFor(config));
     expect(second.created).toEqual([]);
-    expect(second.existing).toHaveLength(5);
+    expect(second.existing).toHaveLength(6);
   });
 
   it('reaches Kinesis through the SDK over HTTP: put and read back', async () => {

@@ -6,7 +6,7 @@ describe('LocalStack resources document', () => {
     expect(readFileSync(RESOURCES_DOCUMENT_PATH, 'utf8')).toBe(resourcesDocument());
   });
 
-  it('lists the stream, the three tables, the bucket and the three delivery streams', () => {
+  it('lists the stream, the four tables, the bucket and the three delivery streams', () => {
     const doc = JSON.parse(resourcesDocument()) as {
       streams: { name: string }[];
       tables: { name: string }[];
@@ -18,6 +18,7 @@ describe('LocalStack resources document', () => {
       'shardflow-leases',
       'shardflow-anomalies',
       'shardflow-predictions',
+      'shardflow-readings-store',
     ]);
     expect(doc.buckets).toEqual(['shardflow-lake']);
     expect(doc.deliveryStreams.find((d) => d.sourceStream)?.sourceStream).toBe(

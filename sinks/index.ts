@@ -10,5 +10,6 @@ export * from './keys.js';
 export * from './firehose-sink.js';
 export * from './dynamodb-sink.js';
 export * from './dead-letter-sink.js';
+export * from './readings-sink.js';
 export * from './sink-metrics.js';
 export * from './write-to-sink.js';

@@ -9,7 +9,12 @@
  * one item, and every dead letter one item of its own.
  */
 import { map, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { readingKey, readingTime, type Reading } from '../../core/index.js';
+import {
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  readingKey,
+  readingTime,
+  type Reading,
+} from '../../core/index.js';
 import {
   type Forecaster,
   type RandomCutForestOptions,
@@ -30,7 +35,7 @@ import {
   type RemoteRcfOptions,
   type WindowResult,
 } from '../../operators/index.js';
-import { anomalyKey, predictionKey } from '../../sinks/index.js';
+import { anomalyKey, predictionKey, readingRowKey } from '../../sinks/index.js';
 import type { AckLedger } from './ack-ledger.js';
 import { lookback, type Looked } from './lookback.js';
 import { deadLetterItem, NO_OUTPUTS, type ResultItem, type ResultRow } from './result-item.js';
@@ -48,6 +53,12 @@ export interface ReadingChainSpec {
   readonly windowMs?: number;
   /** Event-time lateness accepted; default 5,000 ms. */
   readonly allowedLatenessMs?: number;
+  /**
+   * Readings dated more than this ahead of the scheduler's clock become `future-timestamp`
+   * dead letters and never move the watermark; default `DEFAULT_MAX_FUTURE_SKEW_MS` (60 s),
+   * `Infinity` disables the bound.
+   */
+  readonly maxFutureSkewMs?: number;
   /** Fire a quiet key's windows after this long (scheduler time); default 120,000 ms. */
   readonly idleTimeoutMs?: number;
   /**
@@ -149,9 +160,15 @@ function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultIte
       }
     }
   }
+  const readings: ResultRow[] = [
+    {
+      key: readingRowKey({ key: point.key, windowStart: point.time }),
+      attributes: { kind: spec.kind, values: point.values, imputed: point.imputed },
+    },
+  ];
   return {
     pipeline: spec.name,
-    outputs: { ...NO_OUTPUTS, scores: [score], anomalies, predictions },
+    outputs: { ...NO_OUTPUTS, scores: [score], anomalies, predictions, readings },
     holds,
   };
 }
@@ -169,6 +186,7 @@ export function readingChain(
   const {
     windowMs = 60_000,
     allowedLatenessMs = 5_000,
+    maxFutureSkewMs = DEFAULT_MAX_FUTURE_SKEW_MS,
     idleTimeoutMs = 120_000,
     releaseAfterMs = 600_000,
     fill = 'linear',
@@ -190,6 +208,7 @@ export function readingChain(
       time: readingTime,
       aggregate: perMeasure<Reading>(measures, 'mean'),
       allowedLateness: allowedLatenessMs,
+      maxFutureSkew: maxFutureSkewMs,
       idleTimeout: idleTimeoutMs,
       ...(scheduler ? { scheduler } : {}),
     }),

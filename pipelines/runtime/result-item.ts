@@ -22,6 +22,8 @@ export interface Outputs {
   readonly anomalies: readonly ResultRow[];
   /** Rows for the predictions table. */
   readonly predictions: readonly ResultRow[];
+  /** Rows for the readings table (the window's resampled values, for the query API). */
+  readonly readings: readonly ResultRow[];
   /** Dead letters for the dead-letter Firehose. */
   readonly deadLetters: readonly DeadLetter[];
 }
@@ -36,7 +38,13 @@ export interface ResultItem {
 }
 
 /** No outputs at all. */
-export const NO_OUTPUTS: Outputs = { scores: [], anomalies: [], predictions: [], deadLetters: [] };
+export const NO_OUTPUTS: Outputs = {
+  scores: [],
+  anomalies: [],
+  predictions: [],
+  readings: [],
+  deadLetters: [],
+};
 
 /**
  * An item for a dead letter: holds (and closes) one claim of the dead letter's positions,
@@ -52,5 +60,11 @@ export function deadLetterItem(ledger: AckLedger, pipeline: string, dead: DeadLe
 /** Counts the outputs of an item. */
 export function outputCount(item: ResultItem): number {
   const o = item.outputs;
-  return o.scores.length + o.anomalies.length + o.predictions.length + o.deadLetters.length;
+  return (
+    o.scores.length +
+    o.anomalies.length +
+    o.predictions.length +
+    o.readings.length +
+    o.deadLetters.length
+  );
 }

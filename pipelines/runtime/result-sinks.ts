@@ -12,6 +12,7 @@ import {
   type PositionResolver,
   createDynamoDbSink,
   createFirehoseSink,
+  createReadingsSink,
   type SinkEvent,
 } from '../../sinks/index.js';
 import type { ResultRow } from './result-item.js';
@@ -24,6 +25,7 @@ export interface ResultSinksOptions {
     Config,
     | 'anomaliesTableName'
     | 'predictionsTableName'
+    | 'readingsTableName'
     | 'resultsDeliveryStream'
     | 'deadLetterDeliveryStream'
   >;
@@ -61,6 +63,12 @@ export function createResultSinks(options: ResultSinksOptions): ResultSinks {
     }),
     anomalies: table(config.anomaliesTableName, 'anomalies'),
     predictions: table(config.predictionsTableName, 'predictions'),
+    readings: createReadingsSink({
+      client: aws.documents,
+      tableName: config.readingsTableName,
+      ttlSeconds,
+      ...events,
+    }),
     deadLetters: createDeadLetterSink({
       client: aws.firehose,
       deliveryStreamName: config.deadLetterDeliveryStream,

@@ -16,6 +16,7 @@ import {
   AckLedger,
   Claim,
   createPipeline,
+  NO_OUTPUTS,
   runPipeline,
   ShardChains,
   writeItems,
@@ -48,11 +49,13 @@ function memorySinks() {
   const scores = new MemorySink<Readonly<Record<string, unknown>>>();
   const anomalies = new MemorySink<ResultRow>();
   const predictions = new MemorySink<ResultRow>();
+  const readings = new MemorySink<ResultRow>();
   const dead = new MemorySink<DeadLetter>();
   const sinks: ResultSinks = {
     scores,
     anomalies,
     predictions,
+    readings,
     deadLetters: {
       write: (d) => dead.write(d.map((x) => ({ value: x, positions: x.positions }))),
     },
@@ -257,7 +260,7 @@ describe('writeResults (the single sink stage)', () => {
     const claim = new Claim(PositionSet.single('s', n));
     ledger.hold([claim]);
     ledger.close([claim]);
-    const full = { scores: [], anomalies: [], predictions: [], deadLetters: [], ...outputs };
+    const full = { ...NO_OUTPUTS, ...outputs };
     return { pipeline: 't', outputs: full, holds: [claim] } satisfies ResultItem;
   };
   const row = (sk: string): ResultRow => ({ key: { pk: 'd', sk }, attributes: {} });

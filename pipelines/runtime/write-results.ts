@@ -23,11 +23,12 @@ import type { Sink, SinkFailure, SinkResult } from '../../sinks/index.js';
 import type { AckLedger } from './ack-ledger.js';
 import type { ResultItem, ResultRow } from './result-item.js';
 
-/** The four destinations of a pipeline's outputs. */
+/** The destinations of a pipeline's outputs. */
 export interface ResultSinks {
   readonly scores: Sink<Readonly<Record<string, unknown>>>;
   readonly anomalies: Sink<ResultRow>;
   readonly predictions: Sink<ResultRow>;
+  readonly readings: Sink<ResultRow>;
   readonly deadLetters: {
     write(deadLetters: readonly DeadLetter[]): Promise<SinkResult<DeadLetter>>;
   };
@@ -63,6 +64,7 @@ export async function writeItems(
   const scores: Traced<Readonly<Record<string, unknown>>>[] = [];
   const anomalies: Traced<ResultRow>[] = [];
   const predictions: Traced<ResultRow>[] = [];
+  const readings: Traced<ResultRow>[] = [];
   const deadLetters: DeadLetter[] = [];
   const add = <T>(list: Traced<T>[], item: ResultItem, value: T): void => {
     owner.set(value, item);
@@ -73,6 +75,7 @@ export async function writeItems(
     for (const v of o.scores) add(scores, item, v);
     for (const v of o.anomalies) add(anomalies, item, v);
     for (const v of o.predictions) add(predictions, item, v);
+    for (const v of o.readings) add(readings, item, v);
     for (const v of o.deadLetters) {
       owner.set(v, item);
       deadLetters.push(v);
@@ -104,6 +107,7 @@ export async function writeItems(
     run('scores', scores, () => sinks.scores.write(scores)),
     run('anomalies', anomalies, () => sinks.anomalies.write(anomalies)),
     run('predictions', predictions, () => sinks.predictions.write(predictions)),
+    run('readings', readings, () => sinks.readings.write(readings)),
     run('deadLetters', deadLetters, () => sinks.deadLetters.write(deadLetters)),
   ]);
   const durable: ResultItem[] = [];
