@@ -2,7 +2,9 @@
  * @module consumers/consume
  * The RxJS face of the consumer: `consume(options)` wires the lease coordinator, shard sync,
  * readers and shard consumers of one worker, and exposes an Observable of per-shard record
- * batches plus `ack(PositionSet)`. Subscribing starts the worker; `shutdown()` (or
+ * batches plus `ack(PositionSet)` — or, for stateful processors, an Observable of
+ * {@link ShardSession}s (one per lease, ended with a reason, committing an ordinal plus a
+ * state reference). Subscribing starts the worker; `shutdown()` (or
  * unsubscribing) stops taking leases, stops reading, waits for acks until a deadline,
  * checkpoints and releases every lease. Invariant: ordinals are dense per shard and never
  * restart in this process; acks reach every session of their shard, each ignoring
@@ -25,6 +27,7 @@ import {
   type ShardStatus,
 } from './shard-consumer.js';
 import type { ShardReader, StartingPosition } from './shard-reader.js';
+import type { ShardSession } from './shard-session.js';
 import { ShardSyncer, parentsDone, type InitialPosition } from './shard-sync.js';
 
 /** How records are retrieved. */
@@ -80,6 +83,12 @@ export interface ConsumeOptions {
 export interface Consumer {
   /** Per-shard batches; subscribe once. Completes after {@link Consumer.shutdown}. */
   readonly batches: Observable<ShardBatch>;
+  /**
+   * One {@link ShardSession} per lease, for processors that commit state with their
+   * checkpoints (then SHARD_END waits for the session's final commit, not for every ack).
+   * Subscribe once, instead of relying on {@link Consumer.ack}. Completes after shutdown.
+   */
+  readonly sessions: Observable<ShardSession>;
   /** Acknowledges positions (any shards, any order): their results are durable. */
   ack(positions: PositionSet): void;
   /** Graceful stop: drain until `deadlineMs` from now, checkpoint, release leases. */
@@ -136,6 +145,8 @@ export function consume(options: ConsumeOptions): Consumer {
   const refresher = new LeaseRefresher({ dynamodb, tableName: leaseTableName });
   const syncer = new ShardSyncer({ kinesis, streamName, refresher, initialPosition });
   const subject = new Subject<ShardBatch>();
+  const sessionSubject = new Subject<ShardSession>();
+  let sessionCommits = false;
   const sessions = new Map<string, ShardConsumer[]>();
   const handoff = new Set<string>();
   const ordinals = new Map<string, number>();
@@ -187,7 +198,12 @@ export function consume(options: ConsumeOptions): Consumer {
             parents.filter((p): p is Lease => p !== undefined),
           );
         },
-        checkpoint: (cp, children) => coordinator.checkpoint(key, cp, children),
+        checkpoint: (cp, children, state) => coordinator.checkpoint(key, cp, children, state),
+        parentLeases: async () =>
+          (await Promise.all(lease.parentShardIds.map((p) => refresher.getLease(p)))).filter(
+            (p): p is Lease => p !== undefined,
+          ),
+        sessionStarted: (session) => sessionSubject.next(session),
         createChildLeases: (children) => syncer.createChildLeases(children),
         relinquish: () =>
           handoff.delete(key) ? coordinator.completeHandoff(key) : coordinator.release(key),
@@ -207,6 +223,7 @@ export function consume(options: ConsumeOptions): Consumer {
         checkpointIntervalMs,
         parentPollMs: Math.min(1_000, failoverTimeMs / 3),
         now,
+        sessionCommits,
         ...(atTimestamp ? { atTimestamp } : {}),
       },
     );
@@ -296,16 +313,31 @@ export function consume(options: ConsumeOptions): Consumer {
         await coordinator.release(key).catch(() => undefined);
       coordinator.stop();
       subject.complete();
+      sessionSubject.complete();
     })();
     return stopping;
   };
 
+  const startOnce = () => {
+    if (started) return;
+    started = true;
+    start().catch((error: unknown) => {
+      subject.error(error);
+      sessionSubject.error(error);
+    });
+  };
   const batches = new Observable<ShardBatch>((subscriber) => {
     const sub = subject.subscribe(subscriber);
-    if (!started) {
-      started = true;
-      start().catch((error: unknown) => subject.error(error));
-    }
+    startOnce();
+    return () => {
+      sub.unsubscribe();
+      void shutdown();
+    };
+  });
+  const sessions$ = new Observable<ShardSession>((subscriber) => {
+    sessionCommits = true;
+    const sub = sessionSubject.subscribe(subscriber);
+    startOnce();
     return () => {
       sub.unsubscribe();
       void shutdown();
@@ -314,6 +346,7 @@ export function consume(options: ConsumeOptions): Consumer {
 
   return {
     batches,
+    sessions: sessions$,
     ack(positions) {
       for (const shardId of positions.shards())
         for (const s of sessions.get(shardId) ?? []) s.ack(positions);

@@ -16,6 +16,7 @@ export * from './shard-reader.js';
 export * from './polling-reader.js';
 export * from './fanout-reader.js';
 export * from './shard-consumer.js';
+export * from './shard-session.js';
 export * from './consume.js';
 export * from './metrics.js';
 export * from './worker.js';

@@ -215,6 +215,7 @@ export class LeaseCoordinator {
     leaseKey: string,
     checkpoint: ExtendedSequenceNumber,
     childShardIds: readonly string[] = [],
+    stateRef?: string,
   ): Promise<void> {
     return this.serial(leaseKey, async () => {
       const handing = this.handingOff.get(leaseKey);
@@ -226,6 +227,7 @@ export class LeaseCoordinator {
           this.o.workerId,
           checkpoint,
           childShardIds,
+          stateRef,
         );
         if (handing) this.handingOff.set(leaseKey, next);
         else this.held.set(leaseKey, { lease: next, renewedAt: this.o.now() });

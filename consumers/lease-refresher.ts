@@ -188,22 +188,28 @@ export class LeaseRefresher {
   /**
    * Writes a checkpoint as `writer` — the owner, or the previous owner during a hand-off —
    * at the counter it holds; resets the owner-switch count. Fails if the lease moved on.
+   * `stateRef` (the state snapshot of that checkpoint) is set in the same write, or removed
+   * when absent, so a checkpoint never names the snapshot of another position.
    */
   updateCheckpoint(
     lease: Lease,
     writer: string,
     checkpoint: ExtendedSequenceNumber,
     childShardIds: readonly string[] = [],
+    stateRef?: string,
   ): Promise<Lease> {
     const handoff = lease.checkpointOwner === writer;
     const children = childShardIds.length > 0;
+    const state = stateRef !== undefined;
     return this.update(lease.leaseKey, 'checkpoint', {
       condition: `leaseCounter = :c AND ${handoff ? 'checkpointOwner' : 'leaseOwner'} = :me`,
       update:
         'SET leaseCounter = leaseCounter + :one, checkpoint = :cp, ' +
         'checkpointSubSequenceNumber = :sub, ownerSwitchesSinceCheckpoint = :zero' +
         (children ? ', childShardIds = :children' : '') +
-        ' REMOVE pendingCheckpoint, pendingCheckpointSubSequenceNumber',
+        (state ? ', shardflowState = :state' : '') +
+        ' REMOVE pendingCheckpoint, pendingCheckpointSubSequenceNumber' +
+        (state ? '' : ', shardflowState'),
       values: {
         ':c': n(lease.leaseCounter),
         ':me': s(writer),
@@ -211,6 +217,7 @@ export class LeaseRefresher {
         ':sub': n(checkpoint.subSequenceNumber),
         ':zero': n(0),
         ...(children ? { ':children': { SS: [...childShardIds] } } : {}),
+        ...(state ? { ':state': s(stateRef) } : {}),
       },
     });
   }

@@ -25,6 +25,8 @@ export const ATTR = {
   endingHashKey: 'endingHashKey',
   checkpointOwner: 'checkpointOwner',
   throughputKBps: 'throughputKBps',
+  /** Not KCL: shardflow's state snapshot reference (the KCL ignores unknown attributes). */
+  shardflowState: 'shardflowState',
 } as const;
 
 /** A DynamoDB item in the low-level attribute-value form. */
@@ -55,6 +57,7 @@ export function toItem(lease: Lease): LeaseItem {
   }
   if (lease.checkpointOwner !== undefined) item[ATTR.checkpointOwner] = s(lease.checkpointOwner);
   if (lease.throughputKBps !== undefined) item[ATTR.throughputKBps] = n(lease.throughputKBps);
+  if (lease.stateRef !== undefined) item[ATTR.shardflowState] = s(lease.stateRef);
   return item;
 }
 
@@ -99,6 +102,7 @@ export function fromItem(item: LeaseItem): Lease {
   const endingHashKey = str(item, ATTR.endingHashKey);
   const checkpointOwner = str(item, ATTR.checkpointOwner);
   const throughputKBps = num(item, ATTR.throughputKBps);
+  const stateRef = str(item, ATTR.shardflowState);
   return {
     leaseKey,
     ...(leaseOwner !== undefined ? { leaseOwner } : {}),
@@ -113,5 +117,6 @@ export function fromItem(item: LeaseItem): Lease {
       : {}),
     ...(checkpointOwner !== undefined ? { checkpointOwner } : {}),
     ...(throughputKBps !== undefined ? { throughputKBps } : {}),
+    ...(stateRef !== undefined ? { stateRef } : {}),
   };
 }

@@ -28,6 +28,12 @@ export interface ExtendedSequenceNumber {
 export interface Lease {
   /** The shard id (KCL single-stream mode). */
   readonly leaseKey: string;
+  /**
+   * shardflow's own attribute (`shardflowStream`, ignored by the KCL): the ARN of the stream
+   * whose shard this is, so a worker of another stream never takes or deletes the lease.
+   * Absent on leases written by the KCL or by shardflow before it was recorded.
+   */
+  readonly streamArn?: string;
   /** Worker holding the lease; absent when unowned (released or never taken). */
   readonly leaseOwner?: string;
   /** Version counter: every change increments it; every write is conditional on it. */
@@ -48,6 +54,19 @@ export interface Lease {
   readonly checkpointOwner?: string;
   /** KCL 3.x: measured throughput of the shard. */
   readonly throughputKBps?: number;
+  /**
+   * shardflow's own attribute (`shardflowState`, ignored by the KCL): the reference of the
+   * keyed-state snapshot consistent with `checkpoint`, written in the same update.
+   */
+  readonly stateRef?: string;
+}
+
+/**
+ * True if `leaseKey` is a KCL multi-stream key (`account:stream:creationEpoch:shardId`);
+ * single-stream keys are bare shard ids, which never contain a colon.
+ */
+export function isMultiStreamKey(leaseKey: string): boolean {
+  return leaseKey.includes(':');
 }
 
 /** True if `s` is one of the KCL sentinels. */

@@ -6,8 +6,12 @@
  * what the checkpoint already covers, numbers records with the process-wide dense ordinal,
  * applies back-pressure on unacknowledged records, and checkpoints the contiguous acked
  * prefix by count and interval, at SHARD_END (after every record is acked) and on a
- * requested shutdown. Invariant: after `lease-lost` it writes nothing; a checkpoint never
- * passes an unacknowledged record.
+ * requested shutdown. With `sessionCommits` it hands a {@link ShardSession} to its processor
+ * once the shard may be read; the processor's commits (an ordinal plus a state reference)
+ * are then the acks, and SHARD_END waits for the processor's `final` commit instead of for
+ * every record's ack — so open windows travel in the final snapshot. Invariant: after
+ * `lease-lost` it writes nothing; a checkpoint never passes an unacknowledged record, and
+ * names the state reference committed with that record.
  */
 import type { ChildShard } from '@aws-sdk/client-kinesis';
 import { PositionSet, type SourceRecord } from '../core/index.js';
@@ -27,6 +31,12 @@ import {
   type ShardReader,
   type StartingPosition,
 } from './shard-reader.js';
+import {
+  SessionChannel,
+  endReason,
+  type SessionCommit,
+  type ShardSession,
+} from './shard-session.js';
 
 /** States of a shard consumer. */
 export type ShardState =
@@ -76,7 +86,15 @@ export interface ShardConsumerDeps {
   readonly makeReader: (start: StartingPosition) => ShardReader;
   /** Latest views of the parent leases (strongly consistent reads). */
   readonly parentsDone: () => Promise<boolean>;
-  readonly checkpoint: (cp: ExtendedSequenceNumber, children?: readonly string[]) => Promise<void>;
+  readonly checkpoint: (
+    cp: ExtendedSequenceNumber,
+    children?: readonly string[],
+    stateRef?: string,
+  ) => Promise<void>;
+  /** The parents' leases as they are now (for a session's processor). */
+  readonly parentLeases?: () => Promise<Lease[]>;
+  /** Receives the session once the shard may be read (with `sessionCommits`). */
+  readonly sessionStarted?: (session: ShardSession) => void;
   readonly createChildLeases: (children: readonly ChildShard[]) => Promise<void>;
   /** Ends the lease after a requested shutdown: release it or complete a hand-off. */
   readonly relinquish: () => Promise<void>;
@@ -98,6 +116,8 @@ export interface ShardConsumerOptions {
   readonly parentPollMs: number;
   readonly atTimestamp?: Date;
   readonly now: () => number;
+  /** The processor commits through a {@link ShardSession} (see module doc); default false. */
+  readonly sessionCommits?: boolean;
 }
 
 /** Status of a shard, for health and metrics. */
@@ -125,6 +145,12 @@ export class ShardConsumer {
   private sinceCheckpoint = 0;
   private checkpointing: Promise<void> = Promise.resolve();
   private drainDeadline = Number.POSITIVE_INFINITY;
+  private channel: SessionChannel | undefined;
+  /** The state reference going with the acked prefix (committed, or the lease's). */
+  private stateRef: string | undefined;
+  private finalCommitted = false;
+  /** The state reference of the last checkpoint written. */
+  private writtenState: string | undefined;
   private stats: Omit<ShardStatus, 'shardId' | 'state' | 'outcome' | 'unacked'> = { delivered: 0 };
 
   constructor(
@@ -132,6 +158,8 @@ export class ShardConsumer {
     private readonly options: ShardConsumerOptions,
   ) {
     this.shardId = deps.lease.leaseKey;
+    // without sessions nothing commits state: a checkpoint then names no snapshot
+    this.stateRef = options.sessionCommits ? deps.lease.stateRef : undefined;
   }
 
   /** Current state. */
@@ -168,6 +196,7 @@ export class ShardConsumer {
     } finally {
       clearInterval(timer);
     }
+    this.channel?.end(endReason(this.outcomeValue));
     await this.shutDown();
     return this.outcomeValue ?? 'requested';
   }
@@ -188,16 +217,49 @@ export class ShardConsumer {
     this.wake();
   }
 
+  /**
+   * The processor's commit (see {@link SessionCommit}): acks every record up to `upTo`,
+   * takes `state` as the reference of that position, and checkpoints at once (a `final`
+   * commit lets SHARD_END be written). Resolves true once the lease names `state`; rejects if
+   * the lease is lost or the session over.
+   */
+  async commit(commit: SessionCommit): Promise<boolean> {
+    if (this.outcomeValue === 'lease-lost' || this.finalWritten || !this.tracker)
+      throw new Error(`shard ${this.shardId}: commit after the session ended`);
+    if (commit.upTo !== undefined) {
+      const moved = this.tracker.ack(PositionSet.range(this.shardId, 0, commit.upTo));
+      if (moved > 0) this.stats = { ...this.stats, lastAckAt: this.options.now() };
+    }
+    if (commit.state !== undefined) this.stateRef = commit.state;
+    if (commit.final) {
+      this.finalCommitted = true;
+      this.wake();
+      return false;
+    }
+    this.wake();
+    await this.checkpointNow();
+    return commit.state !== undefined && this.writtenState === commit.state;
+  }
+
   /** The lease is gone: stop at once, checkpoint nothing. */
   leaseLost(): void {
     if (this.stateValue === 'done') return;
     this.outcomeValue = 'lease-lost';
     this.abort.abort(new Error('lease lost'));
+    this.channel?.end('leaseLost');
     this.wake();
   }
 
-  /** Graceful stop (release or hand-off): stop reading, wait for acks until `deadline`. */
+  /**
+   * Graceful stop (release or hand-off): stop reading, wait for acks until `deadline`. A
+   * shard waiting at its end for the final commit waits only until `deadline` too.
+   */
   requestShutdown(deadline: number): void {
+    if (this.stateValue !== 'done' && this.outcomeValue === 'shard-ended') {
+      this.drainDeadline = Math.min(this.drainDeadline, deadline);
+      this.wake();
+      return;
+    }
     if (this.stateValue === 'done' || this.outcomeValue) return;
     this.outcomeValue = 'requested';
     this.drainDeadline = deadline;
@@ -215,7 +277,14 @@ export class ShardConsumer {
     this.tracker = new CheckpointTracker(this.shardId, this.deps.peekOrdinal());
     if (isShardEnd(lease)) {
       this.outcomeValue = 'shard-ended';
+      this.finalCommitted = true; // nothing left to process: keep the final state as it is
       return;
+    }
+    if (this.options.sessionCommits) {
+      this.channel = new SessionChannel(lease, this.deps.parentLeases ?? (async () => []), (c) =>
+        this.commit(c),
+      );
+      this.deps.sessionStarted?.(this.channel.session);
     }
     const reader = this.deps.makeReader(
       startingPosition(lease.checkpoint, this.options.atTimestamp),
@@ -265,14 +334,16 @@ export class ShardConsumer {
             lastRecordAt: now,
             delivered: (this.stats.delivered ?? 0) + records.length,
           };
-          this.deps.emit({
+          const batch: ShardBatch = {
             shardId: this.shardId,
             records,
             positions: PositionSet.range(this.shardId, first, first + records.length - 1),
             ...(result.millisBehindLatest !== undefined
               ? { millisBehindLatest: result.millisBehindLatest }
               : {}),
-          });
+          };
+          this.deps.emit(batch);
+          this.channel?.deliver(batch);
           this.deps.onEvent({
             type: 'shard.delivered',
             shardId: this.shardId,
@@ -302,14 +373,18 @@ export class ShardConsumer {
     this.set('shutting-down');
     const tracker = this.tracker;
     if (this.outcomeValue === 'shard-ended') {
-      // every record must be acked before SHARD_END is written (children wait for it)
+      // every record must be acked (with sessions: the final commit made) before SHARD_END
+      // is written (children wait for it); a requested shutdown bounds the wait
+      const ready = () =>
+        this.options.sessionCommits ? this.finalCommitted : !tracker || tracker.unacked === 0;
       while (
-        tracker &&
-        tracker.unacked > 0 &&
-        (this.outcomeValue as ShardOutcome) === 'shard-ended'
+        !ready() &&
+        (this.outcomeValue as ShardOutcome) === 'shard-ended' &&
+        this.options.now() < this.drainDeadline
       )
-        await this.changed();
+        await Promise.race([this.changed(), sleep(100, this.never)]);
       if ((this.outcomeValue as ShardOutcome) !== 'shard-ended') return this.shutDown();
+      if (!ready()) return this.relinquish();
       try {
         this.finalWritten = true;
         await this.checkpointing; // no earlier checkpoint may land after SHARD_END
@@ -328,16 +403,22 @@ export class ShardConsumer {
     ) {
       await Promise.race([this.changed(), new Promise((r) => setTimeout(r, 50))]);
     }
-    if (this.outcomeValue === 'requested') {
-      try {
-        await this.checkpointNow();
-        await this.deps.relinquish();
-      } catch {
-        this.outcomeValue = 'lease-lost';
-      }
+    if (this.outcomeValue === 'requested') return this.relinquish();
+    this.set('done');
+  }
+
+  /** Checkpoints the acked prefix and gives the lease up (release or hand-off). */
+  private async relinquish(): Promise<void> {
+    try {
+      await this.checkpointNow();
+      await this.deps.relinquish();
+    } catch {
+      this.outcomeValue = 'lease-lost';
     }
     this.set('done');
   }
+
+  private readonly never = new AbortController().signal;
 
   /** Writes the contiguous acked prefix if it moved; serialized. */
   checkpointNow(): Promise<void> {
@@ -345,7 +426,7 @@ export class ShardConsumer {
       const cp = this.tracker?.checkpointable();
       if (!cp || this.outcomeValue === 'lease-lost' || this.finalWritten) return;
       try {
-        await this.writeCheckpoint(cp);
+        await this.writeCheckpoint(cp, [], this.stateRef);
         this.tracker?.markCheckpointed(cp);
         this.sinceCheckpoint = 0;
       } catch (error) {
@@ -358,8 +439,10 @@ export class ShardConsumer {
   private async writeCheckpoint(
     cp: ExtendedSequenceNumber,
     children: readonly string[] = [],
+    stateRef = this.stateRef,
   ): Promise<void> {
-    await this.deps.checkpoint(cp, children);
+    await this.deps.checkpoint(cp, children, stateRef);
+    this.writtenState = stateRef;
     this.stats = { ...this.stats, lastCheckpointAt: this.options.now() };
     this.deps.onEvent({ type: 'shard.checkpointed', shardId: this.shardId, checkpoint: cp });
   }
