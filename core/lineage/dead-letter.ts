@@ -12,6 +12,7 @@ export const DEAD_LETTER_REASONS = [
   'schema',
   'out-of-range',
   'late',
+  'future-timestamp',
   'unscorable',
 ] as const;
 
@@ -21,6 +22,8 @@ export const DEAD_LETTER_REASONS = [
  * - `schema`: the JSON is not a known wire shape;
  * - `out-of-range`: a measure is outside its plausible range;
  * - `late`: the record's event time is behind the watermark (or an already closed window);
+ * - `future-timestamp`: the record's event time is implausibly far ahead of the clock
+ *   (beyond the allowed skew), so it must not move the watermark;
  * - `unscorable`: a model or feature could not produce a result for it (e.g. too little history).
  */
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

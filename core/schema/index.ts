@@ -1,8 +1,9 @@
 /**
  * @module core/schema
- * Wire shapes of readings (zod), measure names and plausible ranges.
+ * Wire shapes of readings (zod), measure names, plausible ranges and the event-time bound.
  */
 export * from './measures.js';
+export * from './event-time.js';
 export {
   deviceReadingSchema,
   householdReadingSchema,
@@ -15,6 +16,7 @@ export {
   readingTime,
   readingValues,
   measuresOf,
+  SERIES_ID_PATTERN,
   type DeviceReading,
   type HouseholdReading,
   type LegacyReading,

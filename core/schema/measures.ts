@@ -64,3 +64,29 @@ export const PLAUSIBLE_RANGES: Readonly<
   subMetering2: [0, 200],
   subMetering3: [0, 200],
 };
+
+/** Inclusive plausible range `[min, max]` per measure name (the shape of {@link PLAUSIBLE_RANGES}). */
+export type PlausibleRanges = Readonly<Record<string, readonly [number, number]>>;
+
+/**
+ * The measures of `values` outside their plausible range, each described as
+ * `name=value outside [min, max]` (NaN is outside every range; measures without a range are
+ * not checked). The HTTP edge answers 400 with these; normalize dead-letters them as
+ * `out-of-range` — both against the one table, {@link PLAUSIBLE_RANGES}.
+ *
+ * @example `implausibleMeasures({ temperature: 1e300 }) // ['temperature=1e+300 outside [-40, 85]']`
+ */
+export function implausibleMeasures(
+  values: Readonly<Record<string, number>>,
+  ranges: PlausibleRanges = PLAUSIBLE_RANGES,
+): string[] {
+  const out: string[] = [];
+  for (const measure in values) {
+    const range = ranges[measure];
+    const v = values[measure] as number;
+    if (range !== undefined && !(v >= range[0] && v <= range[1])) {
+      out.push(`${measure}=${v} outside [${range.join(', ')}]`);
+    }
+  }
+  return out;
+}

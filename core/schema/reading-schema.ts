@@ -10,7 +10,22 @@ import { DEVICE_MEASURES, HOUSEHOLD_MEASURES } from './measures.js';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const instant = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(256);
+/**
+ * The allow-list of device and household ids: 1–128 characters of ASCII letters, digits and
+ * `. _ : -`, starting with a letter or digit. Ids become partition keys, DynamoDB keys
+ * (`<id>#<time>`), S3 paths and log fields, so control characters, bidi overrides, `#`, `/`
+ * and spaces are refused at the schema — at the HTTP edge (400) and in the pipelines (`schema`).
+ *
+ * @example `SERIES_ID_PATTERN.test('B84C4503F361D64A') // true`
+ */
+export const SERIES_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const id = z
+  .string()
+  .regex(
+    SERIES_ID_PATTERN,
+    'expected 1–128 characters of A–Z, a–z, 0–9, ".", "_", ":", "-" (starting with a letter or digit)',
+  );
 
 /**
  * Schema of a device reading on the wire.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { asyncScheduler, from, lastValueFrom, toArray, type SchedulerLike } from 'rxjs';
 import { window } from './window.js';
 import {
   countWindow,
@@ -81,6 +81,68 @@ describe('window: tumbling', () => {
         z: result('y', 10, 20, 1, 1, 'complete', 2),
       });
     });
+  });
+
+  it('a reading dated beyond maxFutureSkew of the scheduler clock is a future-timestamp dead letter and moves no watermark', () => {
+    marbles().run(({ cold, expectObservable }) => {
+      const src = cold('a-b-c-d------|', {
+        a: at(e('x', 1), 0),
+        b: at(e('z', 1e15), 1), // a broken clock: without the bound the watermark jumps to 1e15
+        c: at(e('y', 5), 2), // …and this reading (and every later one) would be late
+        d: at(e('y', 12), 3),
+      });
+      const op = window({
+        ...base,
+        assigner: tumbling({ size: 10 }),
+        aggregate: count<E>(),
+        maxFutureSkew: 100,
+      });
+      expectObservable(src.pipe(op)).toBe('--b---(xy)---(z|)', {
+        b: deadLetter(
+          'future-timestamp',
+          expect.stringMatching(
+            /ms ahead of the ingest clock .*\(at most 100 ms allowed\); key z$/,
+          ),
+          e('z', 1e15),
+          ps(1),
+        ),
+        x: result('x', 0, 10, 1, 1, 'watermark', 0),
+        y: result('y', 0, 10, 1, 1, 'watermark', 2),
+        z: result('y', 10, 20, 1, 1, 'complete', 3),
+      });
+    });
+  });
+
+  it('one reading dated 9999-12-31 does not make the next 150 readings of 5 other keys late', async () => {
+    const t0 = Date.UTC(2026, 10, 23, 5);
+    const clock: SchedulerLike = {
+      now: () => t0 + 31 * 60_000,
+      schedule: asyncScheduler.schedule.bind(asyncScheduler),
+    };
+    const input: Traced<E>[] = [at(e('broken', Date.parse('9999-12-31T00:00:00Z')), 0)];
+    for (let m = 0; m < 30; m++)
+      for (let k = 0; k < 5; k++)
+        input.push(at(e(`dev-${k}`, t0 + m * 60_000 + 10_000), input.length));
+    const out = await lastValueFrom(
+      from(input).pipe(
+        window({
+          ...base,
+          assigner: tumbling({ size: 60_000 }),
+          aggregate: count<E>(),
+          allowedLateness: 5_000,
+          maxFutureSkew: 60_000,
+          scheduler: clock,
+        }),
+        toArray(),
+      ),
+    );
+    const dead = out.filter(isDeadLetter);
+    expect(dead.map((d) => [d.reason, [...d.positions].map((p) => p.ordinal)])).toEqual([
+      ['future-timestamp', [0]],
+    ]);
+    const windows = out.filter((o): o is Traced<WindowResult<number>> => !isDeadLetter(o));
+    expect(windows).toHaveLength(150);
+    expect(windows.reduce((n, w) => n + w.value.count, 0)).toBe(150);
   });
 
   it('idle timeout flushes a quiet key on the injected scheduler; later data for it is late', () => {
@@ -234,6 +296,14 @@ describe('aggregations', () => {
         assigner: tumbling({ size: 5 }),
         aggregate: count<E>(),
         allowedLateness: -1,
+      }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      window({
+        ...base,
+        assigner: tumbling({ size: 5 }),
+        aggregate: count<E>(),
+        maxFutureSkew: -1,
       }),
     ).toThrow(ConfigError);
   });

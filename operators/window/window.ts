@@ -8,7 +8,7 @@
  * a `late` dead letter with its own; an element in several sliding windows is in each.
  */
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, deadLetter, futureTimeProblem } from '../../core/index.js';
 import { isDeadLetter, type Flow } from '../flow/flow.js';
 import { IdleTracker } from '../scheduling/idle-tracker.js';
 import type { Aggregator } from './aggregations.js';
@@ -32,7 +32,14 @@ export interface WindowOptions<T, A, R> {
   readonly trigger?: WindowTrigger<T>;
   /** Fire a key's open windows after this many ms (scheduler time) without elements for it. */
   readonly idleTimeout?: number;
-  /** Scheduler for the idle timeout. Default `asyncScheduler` (virtualized by `TestScheduler.run`). */
+  /**
+   * Bound on event time (ms): an element dated more than this ahead of the scheduler's clock
+   * (`scheduler.now()`, the processing time) becomes a `future-timestamp` dead letter and
+   * never reaches the watermark, so no key can push the watermark past clock + skew − lateness.
+   * Default: unbounded (pipelines pass `DEFAULT_MAX_FUTURE_SKEW_MS`).
+   */
+  readonly maxFutureSkew?: number;
+  /** Scheduler for the idle timeout and the future bound. Default `asyncScheduler` (virtualized by `TestScheduler.run`). */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -43,6 +50,8 @@ export interface WindowOptions<T, A, R> {
  *   fires once the watermark reaches its end, so out-of-order elements within the lateness
  *   still count, and one busy key moves every key's windows forward;
  * - **late**: an element whose windows have all fired becomes a `late` dead letter;
+ * - **future** (with `maxFutureSkew`): an element dated beyond the skew ahead of the
+ *   scheduler's clock becomes a `future-timestamp` dead letter — the watermark is bounded;
  * - **idle**: with `idleTimeout`, a key quiet for that long fires its open windows, and later
  *   elements for those windows are late (the result was already emitted and may be acked);
  * - **complete**: when the source completes every open window fires, then the output completes.
@@ -72,6 +81,7 @@ export function window<T, A, R>(
     allowedLateness = 0,
     trigger,
     idleTimeout,
+    maxFutureSkew,
     scheduler = asyncScheduler,
   } = options;
   if (!(allowedLateness >= 0) || !Number.isFinite(allowedLateness)) {
@@ -79,6 +89,9 @@ export function window<T, A, R>(
       'window.allowedLateness',
       `expected a non-negative number, got ${allowedLateness}`,
     );
+  }
+  if (maxFutureSkew !== undefined && !(maxFutureSkew >= 0)) {
+    throw new ConfigError('window.maxFutureSkew', `expected ≥ 0, got ${maxFutureSkew}`);
   }
   if (idleTimeout !== undefined && !(idleTimeout > 0)) {
     throw new ConfigError('window.idleTimeout', `expected a positive number, got ${idleTimeout}`);
@@ -108,7 +121,18 @@ export function window<T, A, R>(
             return;
           }
           const k = key(element.value);
-          engine.add(element.value, element.positions, k, time(element.value), out);
+          const t = time(element.value);
+          if (maxFutureSkew !== undefined) {
+            const future = futureTimeProblem(t, scheduler.now(), maxFutureSkew);
+            if (future !== undefined) {
+              const detail = `${future}; key ${k}`;
+              subscriber.next(
+                deadLetter('future-timestamp', detail, element.value, element.positions),
+              );
+              return;
+            }
+          }
+          engine.add(element.value, element.positions, k, t, out);
           drain();
           idle?.touch(k);
         },
