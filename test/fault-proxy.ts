@@ -50,6 +50,11 @@ export interface FaultProxyOptions {
   readonly port?: number;
   /** Random source for fractions; default `Math.random`. */
   readonly random?: () => number;
+  /**
+   * Wire protocol of injected error bodies: `json` (AWS JSON / REST-JSON, default) or `xml`
+   * (REST-XML services such as S3, whose SDK parses `<Error><Code>` bodies).
+   */
+  readonly protocol?: 'json' | 'xml';
 }
 
 /** Counters of what the proxy did. */
@@ -89,7 +94,7 @@ interface RequestRule {
 
 /** Starts a fault-injecting proxy in front of `target`. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const { target, port = 0, random = Math.random } = options;
+  const { target, port = 0, random = Math.random, protocol = 'json' } = options;
   const upstream = new URL(target);
   const stats: FaultProxyStats = { requests: {}, failedRequests: 0, failedEntries: 0 };
   let rules: RequestRule[] = [];
@@ -125,12 +130,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         const fault = matchRule(operation);
         if (fault) {
           stats.failedRequests += 1;
-          const body = JSON.stringify({
-            __type: fault.errorType ?? 'ProvisionedThroughputExceededException',
-            message: fault.message ?? 'Rate exceeded (injected by the fault proxy)',
-          });
+          const type = fault.errorType ?? 'ProvisionedThroughputExceededException';
+          const message = fault.message ?? 'Rate exceeded (injected by the fault proxy)';
+          const body =
+            protocol === 'xml'
+              ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${type}</Code><Message>${message}</Message></Error>`
+              : JSON.stringify({ __type: type, message });
           res.writeHead(fault.status ?? 400, {
-            'content-type': 'application/x-amz-json-1.1',
+            'content-type': protocol === 'xml' ? 'application/xml' : 'application/x-amz-json-1.1',
             'content-length': Buffer.byteLength(body),
           });
           res.end(body);

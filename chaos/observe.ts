@@ -1,0 +1,162 @@
+/**
+ * @module chaos/observe
+ * What the suite watches while it runs, from the outside as an operator would: the lease
+ * table (owner and checkpoint per shard, when a parent reached SHARD_END, lease moves), each
+ * worker's `/metrics` (records read per shard, kept per incarnation so a SIGKILLed worker's
+ * last count is not lost), and the lake (the Firehose emulator is flushed every few seconds
+ * so each line's object time is close to its arrival; every object is read once).
+ * Invariant: a failed look keeps the previous values; nothing here throws into the run.
+ */
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsClients } from '../adapters/index.js';
+import { parseMetrics } from '../cli/dev/observe.js';
+import { flushFirehose } from '../localstack/index.js';
+import type { DeadLetterCopy, ScoreCopy } from './account.js';
+import { identityOfRaw } from './workload.js';
+
+/** A lease row as the suite reads it. */
+export interface LeaseView {
+  readonly shardId: string;
+  readonly owner: string;
+  readonly checkpoint: string;
+}
+
+/** Scans a whole DynamoDB table. */
+export async function scanAll(aws: AwsClients, table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await aws.documents.send(
+      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** The lease table now. */
+export async function readLeases(aws: AwsClients, table: string): Promise<LeaseView[]> {
+  return (await scanAll(aws, table)).map((l) => ({
+    shardId: String(l.leaseKey),
+    owner: String(l.leaseOwner ?? ''),
+    checkpoint: String(l.checkpoint ?? ''),
+  }));
+}
+
+/** Records read per shard, summed over incarnations (each incarnation's last scraped value). */
+export class ReadCounter {
+  private readonly last = new Map<string, Map<string, number>>();
+  /** First time any worker reported a record read from each shard. */
+  readonly firstReadAt: Record<string, number> = {};
+
+  /** Scrapes one incarnation's `/metrics`. */
+  async scrape(id: string, port: number, now = Date.now()): Promise<void> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        signal: AbortSignal.timeout(800),
+      });
+      if (!res.ok) return;
+      const shards = new Map<string, number>();
+      for (const [k, v] of parseMetrics(await res.text())) {
+        const m = /^shardflow_consumer_records_total\{.*shard="([^"]+)".*\}$/.exec(k);
+        if (m?.[1]) shards.set(m[1], (shards.get(m[1]) ?? 0) + v);
+      }
+      this.last.set(id, shards);
+      for (const [shard, n] of shards) if (n > 0) this.firstReadAt[shard] ??= now;
+    } catch {
+      // starting, stopping or killed: keep its last values
+    }
+  }
+
+  /** Records read per shard, all incarnations. */
+  perShard(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const shards of this.last.values())
+      for (const [s, n] of shards) out[s] = (out[s] ?? 0) + n;
+    return out;
+  }
+}
+
+/** Arrival time encoded in a Firehose object key (`…-YYYY-MM-DD-HH-MM-SS-<uuid>`). */
+export function objectTime(key: string): number | undefined {
+  const m = /-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[0-9a-f-]+(?:\.gz)?$/.exec(key);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
+}
+
+/** Reads the lake incrementally: score lines and dead letters with their object times. */
+export class LakeReader {
+  readonly scores: ScoreCopy[] = [];
+  readonly deadLetters: DeadLetterCopy[] = [];
+  private readonly read = new Set<string>();
+
+  constructor(
+    private readonly aws: AwsClients,
+    private readonly bucket: string,
+    private readonly firehoseEndpoint: string | undefined,
+  ) {}
+
+  /** Flushes the Firehose emulator's buffers, then reads every object not read yet. */
+  async collect(): Promise<void> {
+    if (this.firehoseEndpoint) await flushFirehose(this.firehoseEndpoint).catch(() => undefined);
+    for (const prefix of ['results/', 'dead-letters/']) {
+      let token: string | undefined;
+      do {
+        const listed = await this.aws.s3.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+          }),
+        );
+        for (const o of listed.Contents ?? []) {
+          if (!o.Key || this.read.has(o.Key)) continue;
+          const got = await this.aws.s3.send(
+            new GetObjectCommand({ Bucket: this.bucket, Key: o.Key }),
+          );
+          const bytes = Buffer.from(
+            await (
+              got.Body as { transformToByteArray(): Promise<Uint8Array> }
+            ).transformToByteArray(),
+          );
+          const text = (
+            bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes
+          ).toString('utf8');
+          const at = objectTime(o.Key) ?? o.LastModified?.getTime() ?? Date.now();
+          this.read.add(o.Key);
+          for (const line of text.split('\n')) if (line.trim()) this.add(prefix, line, at);
+        }
+        token = listed.NextContinuationToken;
+      } while (token);
+    }
+  }
+
+  private add(prefix: string, line: string, at: number): void {
+    let v: Record<string, unknown>;
+    try {
+      v = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (prefix === 'results/')
+      this.scores.push({
+        key: String(v.key),
+        windowStart: String(v.windowStart),
+        imputed: v.imputed === true,
+        ...(typeof v.source === 'string' ? { source: v.source } : {}),
+        writtenAt: at,
+      });
+    else {
+      const id = identityOfRaw(v.raw);
+      this.deadLetters.push({
+        reason: String(v.reason),
+        writtenAt: at,
+        ...(id ? { identity: id } : {}),
+      });
+    }
+  }
+}
