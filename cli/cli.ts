@@ -1,23 +1,12 @@
 /**
  * @module cli/cli
- * The `shardflow` command line. Each sub-command lives in `commands/` and registers
- * itself here; configuration comes from the environment and flags (core/config).
+ * Entry point of the `shardflow` command line (`npm run shardflow`, `npx shardflow`, the
+ * worker container): builds the program (`program.ts`) and runs it through the one
+ * error-printing path (`commands/run-cli.ts`).
  */
-import { Command } from 'commander';
-import { registerDev } from './commands/dev.js';
-import { registerConsume } from './commands/consume.js';
-import { registerProduce } from './commands/produce.js';
-import { registerReplay } from './commands/replay.js';
 import { runCli } from './commands/run-cli.js';
+import { buildProgram } from './program.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const program = new Command('shardflow')
-  .description('Streaming dataflow on Amazon Kinesis: produce, consume, score, forecast')
-  .showHelpAfterError();
-registerDev(program);
-registerConsume(program);
-registerReplay(program);
-registerProduce(program);
-
-await runCli(program);
+await runCli(buildProgram());

@@ -11,3 +11,5 @@ export { PayloadError, invokeModel, parseCsvRows, requestRows } from './payloads
 export type { Model, Invocation } from './payloads.js';
 export { sageMakerInvoke } from './invoker.js';
 export type { SageMakerInvokeOptions } from './invoker.js';
+export { FORECASTER_KINDS, readTrainingInput, trainForecaster, trainRcf } from './train.js';
+export type { TrainInput, TrainForecasterOptions, TrainRcfOptions } from './train.js';

@@ -40,7 +40,8 @@ it('trains a forecaster from the S3 archive and writes model.json', async () => 
       [
         '--import',
         'tsx',
-        'model-server/train.ts',
+        'cli/cli.ts',
+        'train',
         'forecaster',
         '--input',
         `s3://${bucket}/raw/`,

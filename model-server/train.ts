@@ -1,20 +1,19 @@
 /**
  * @module model-server/train
- * `npm run train -- <forecaster|rcf> --input <file | s3://bucket/prefix> --column <name>
- * --out <model dir>`: fits a model on a series and writes `<out>/model.json` for the
- * model server. Input is a CSV/JSON file or the newline-delimited JSON objects of the
- * Firehose archive under an S3 prefix (read in key order, gzip handled). Forecasters:
- * `--model linear-ar` (default; `--lambda`, `--spans 2,5,15,60`), `moving-average`,
- * `last-value`, `seasonal-naive`. RCF: the series is shingled (`--shingle`, default 8)
- * and streamed through a forest (`--trees`, `--sample-size`), serialized as is.
+ * Fits a model on a series and writes `<out>/model.json` for the model server (the
+ * `shardflow train forecaster|rcf` command, `npm run train -- …`, calls these). Input is a
+ * CSV/JSON file or the newline-delimited JSON objects of the Firehose archive under an S3
+ * prefix (read in key order, gzip handled). Forecasters: `linear-ar` (`lambda`, `spans`),
+ * `moving-average`, `last-value`, `seasonal-naive`. RCF: the series is shingled and streamed
+ * through a forest, serialized as is. Bad input — a missing file, a column with no numeric
+ * value, an unknown model — is a `ShardflowError` with one line naming it, before any output.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Command } from 'commander';
 import { createAwsClients } from '../adapters/index.js';
-import { ConfigError, loadConfig } from '../core/index.js';
+import { ConfigError, ShardflowError, loadConfig } from '../core/index.js';
 import {
   RandomCutForest,
   fitLinearAr,
@@ -26,12 +25,48 @@ import {
   type Forecaster,
 } from '../models/index.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** What every training run reads and writes. */
+export interface TrainInput {
+  /** A CSV/JSON file, or `s3://bucket/prefix` of archive objects. */
+  readonly input: string;
+  /** Column (CSV header, JSON key or reading name) holding the values. */
+  readonly column: string;
+  /** Folder to write `model.json` into. */
+  readonly out: string;
+}
+
+/** The forecaster kinds `train forecaster --model` accepts. */
+export const FORECASTER_KINDS = [
+  'linear-ar',
+  'moving-average',
+  'last-value',
+  'seasonal-naive',
+] as const;
+
+/** Options of {@link trainForecaster}. */
+export interface TrainForecasterOptions extends TrainInput {
+  readonly model: string;
+  readonly lambda: number;
+  readonly spans?: readonly number[];
+  readonly period: number;
+}
+
+/** Options of {@link trainRcf}. */
+export interface TrainRcfOptions extends TrainInput {
+  readonly shingle: number;
+  readonly trees: number;
+  readonly sampleSize: number;
+  readonly seed: number;
+}
 
 /** Reads the text of a local file or of every object under an S3 prefix (key order). */
-async function readInput(input: string): Promise<string> {
+export async function readTrainingInput(input: string): Promise<string> {
   const s3url = /^s3:\/\/([^/]+)\/?(.*)$/.exec(input);
-  if (!s3url) return readFileSync(input, 'utf8');
+  if (!s3url) {
+    if (!existsSync(input) || !statSync(input).isFile())
+      throw new ShardflowError('INPUT_NOT_FOUND', `--input: no such file: ${input}`);
+    return readFileSync(input, 'utf8');
+  }
   const [, bucket, prefix] = s3url as unknown as [string, string, string];
   const clients = createAwsClients(loadConfig(process.env));
   try {
@@ -44,12 +79,12 @@ async function readInput(input: string): Promise<string> {
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.NextContinuationToken;
     } while (token);
+    if (keys.length === 0)
+      throw new ShardflowError('INPUT_NOT_FOUND', `--input: no objects under ${input}`);
     const parts: string[] = [];
     for (const key of keys.sort()) {
       const out = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const bytes = Buffer.from(
-        await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-      );
+      const bytes = Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
       const gz =
         out.ContentEncoding === 'gzip' ||
         key.endsWith('.gz') ||
@@ -62,79 +97,51 @@ async function readInput(input: string): Promise<string> {
   }
 }
 
-function write(out: string, json: unknown): void {
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'model.json'), `${JSON.stringify(json)}\n`);
-  process.stdout.write(`wrote ${join(out, 'model.json')}\n`);
+/** The series of `column` in the input; refuses one without a single numeric value. */
+async function series(o: TrainInput): Promise<number[]> {
+  const values = parseSeries(await readTrainingInput(o.input), { column: o.column });
+  if (!values.some(Number.isFinite))
+    throw new ShardflowError(
+      'NO_VALUES',
+      `--column: no numeric values of ${o.column} in ${o.input} (is the column name right?)`,
+    );
+  return values;
 }
 
-const program = new Command('train').description('fit a model for the shardflow model server');
+function write(out: string, json: unknown): string {
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'model.json');
+  writeFileSync(file, `${JSON.stringify(json)}\n`);
+  return file;
+}
 
-program
-  .command('forecaster')
-  .requiredOption('--input <file|s3url>', 'CSV/JSON file or s3://bucket/prefix of the archive')
-  .requiredOption('--column <name>', 'column or reading to forecast')
-  .requiredOption('--out <dir>', 'model folder to write model.json into')
-  .option('--model <kind>', 'linear-ar | moving-average | last-value | seasonal-naive', 'linear-ar')
-  .option('--lambda <x>', 'ridge penalty of linear-ar', '0.001')
-  .option('--spans <list>', 'span means instead of lags for linear-ar, e.g. 2,5,15,60')
-  .option('--period <n>', 'seasonal-naive period (≤ 60)', '60')
-  .action(
-    async (o: {
-      input: string;
-      column: string;
-      out: string;
-      model: string;
-      lambda: string;
-      spans?: string;
-      period: string;
-    }) => {
-      const series = parseSeries(await readInput(o.input), { column: o.column });
-      let model: Forecaster;
-      if (o.model === 'linear-ar') {
-        const spans = o.spans?.split(',').map(Number);
-        model = fitLinearAr(series, { lambda: Number(o.lambda), ...(spans ? { spans } : {}) });
-      } else if (o.model === 'moving-average') model = movingAverage();
-      else if (o.model === 'last-value') model = lastValue();
-      else if (o.model === 'seasonal-naive') model = seasonalNaive({ period: Number(o.period) });
-      else throw new ConfigError('model', `unknown forecaster ${o.model}`);
-      write(o.out, model.toJSON());
-    },
-  );
+/** Fits a forecaster and writes it; resolves with the file written. */
+export async function trainForecaster(o: TrainForecasterOptions): Promise<string> {
+  if (!(FORECASTER_KINDS as readonly string[]).includes(o.model))
+    throw new ConfigError(
+      '--model',
+      `unknown forecaster ${o.model} (${FORECASTER_KINDS.join(', ')})`,
+    );
+  const values = await series(o);
+  let model: Forecaster;
+  if (o.model === 'linear-ar')
+    model = fitLinearAr(values, { lambda: o.lambda, ...(o.spans ? { spans: [...o.spans] } : {}) });
+  else if (o.model === 'moving-average') model = movingAverage();
+  else if (o.model === 'last-value') model = lastValue();
+  else model = seasonalNaive({ period: o.period });
+  return write(o.out, model.toJSON());
+}
 
-program
-  .command('rcf')
-  .requiredOption('--input <file|s3url>', 'CSV/JSON file or s3://bucket/prefix of the archive')
-  .requiredOption('--column <name>', 'column or reading to model')
-  .requiredOption('--out <dir>', 'model folder to write model.json into')
-  .option('--shingle <n>', 'consecutive values per point (the endpoint then takes n values)', '8')
-  .option('--trees <n>', 'trees', '50')
-  .option('--sample-size <n>', 'points per tree', '256')
-  .option('--seed <n>', 'seed', '1')
-  .action(
-    async (o: {
-      input: string;
-      column: string;
-      out: string;
-      shingle: string;
-      trees: string;
-      sampleSize: string;
-      seed: string;
-    }) => {
-      const series = parseSeries(await readInput(o.input), { column: o.column }).filter(
-        Number.isFinite,
-      );
-      const shingle = Number(o.shingle);
-      const forest = new RandomCutForest({
-        dimensions: shingle,
-        numberOfTrees: Number(o.trees),
-        sampleSize: Number(o.sampleSize),
-        seed: Number(o.seed),
-      });
-      for (let i = shingle; i <= series.length; i += 1)
-        forest.updatePoint(series.slice(i - shingle, i));
-      write(o.out, serializeForest(forest));
-    },
-  );
-
-await program.parseAsync(process.argv);
+/** Fits a Random Cut Forest on shingles of the series and writes it; resolves with the file. */
+export async function trainRcf(o: TrainRcfOptions): Promise<string> {
+  const values = (await series(o)).filter(Number.isFinite);
+  const forest = new RandomCutForest({
+    dimensions: o.shingle,
+    numberOfTrees: o.trees,
+    sampleSize: o.sampleSize,
+    seed: o.seed,
+  });
+  for (let i = o.shingle; i <= values.length; i += 1)
+    forest.updatePoint(values.slice(i - o.shingle, i));
+  return write(o.out, serializeForest(forest));
+}

@@ -12,6 +12,8 @@ import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
 import { startWorker, type InitialPosition, type ShardBatch } from '../../consumers/index.js';
 import { consumePipeline } from './consume-pipeline.js';
+import { positive } from './flags.js';
+import { requireStream } from './preflight.js';
 
 interface ConsumeFlags {
   stream?: string;
@@ -24,7 +26,7 @@ interface ConsumeFlags {
   consumerName?: string;
   initialPosition: string;
   timestamp?: string;
-  maxLeases?: string;
+  maxLeases?: number;
   pipeline?: string;
   models?: string;
   remoteRcf?: boolean;
@@ -51,7 +53,7 @@ export function registerConsume(program: Command): void {
   program
     .command('consume')
     .description(
-      'Run a KCL-compatible consumer worker (/healthz, /metrics; SIGTERM drains and releases)',
+      'run a KCL-compatible consumer worker (/healthz, /metrics; SIGTERM drains and releases)',
     )
     .option('--stream <name>', 'stream name (SHARDFLOW_STREAM)')
     .option('--lease-table <name>', 'lease table (SHARDFLOW_LEASE_TABLE)')
@@ -63,7 +65,7 @@ export function registerConsume(program: Command): void {
     .option('--consumer-name <name>', 'enhanced fan-out consumer name (default <app>-consumer)')
     .option('--initial-position <pos>', 'TRIM_HORIZON | LATEST | AT_TIMESTAMP', 'TRIM_HORIZON')
     .option('--timestamp <iso>', 'start time for AT_TIMESTAMP')
-    .option('--max-leases <n>', 'maxLeasesForWorker')
+    .option('--max-leases <n>', 'maxLeasesForWorker', positive(true))
     .option(
       '--pipeline <name>',
       'run a pipeline instead of writing records: devices | households | both',
@@ -82,6 +84,13 @@ export function registerConsume(program: Command): void {
       if (flags.retrieval !== 'polling' && flags.retrieval !== 'fanout') {
         throw new ConfigError('--retrieval', 'must be polling or fanout');
       }
+      if (flags.pipeline && !['devices', 'households', 'both'].includes(flags.pipeline)) {
+        throw new ConfigError('--pipeline', 'must be devices, households or both');
+      }
+      const position = initialPosition(flags);
+      // fail fast with one line on a missing stream or an unreachable endpoint
+      const probe = createAwsClients(config);
+      await requireStream(probe.kinesis, config).finally(() => probe.destroy());
       if (flags.pipeline) {
         const retrieval =
           flags.retrieval === 'fanout'
@@ -92,9 +101,9 @@ export function registerConsume(program: Command): void {
             : { type: 'polling' as const };
         const consume = {
           failoverTimeMs: config.failoverTimeMs,
-          initialPosition: initialPosition(flags),
+          initialPosition: position,
           retrieval,
-          ...(flags.maxLeases ? { maxLeasesForWorker: Number(flags.maxLeases) } : {}),
+          ...(flags.maxLeases ? { maxLeasesForWorker: flags.maxLeases } : {}),
         };
         const models = flags.models ?? 'model-server/models';
         return consumePipeline({
@@ -130,12 +139,12 @@ export function registerConsume(program: Command): void {
         leaseTableName: config.leaseTableName,
         workerId: config.workerId,
         failoverTimeMs: config.failoverTimeMs,
-        initialPosition: initialPosition(flags),
+        initialPosition: position,
         retrieval:
           flags.retrieval === 'fanout'
             ? { type: 'fanout', consumerName: flags.consumerName ?? `${config.app}-consumer` }
             : { type: 'polling' },
-        ...(flags.maxLeases ? { maxLeasesForWorker: Number(flags.maxLeases) } : {}),
+        ...(flags.maxLeases ? { maxLeasesForWorker: flags.maxLeases } : {}),
         httpPort: config.httpPort,
         drainDeadlineMs: config.drainDeadlineSeconds * 1000,
         handler,

@@ -23,6 +23,7 @@ import { createView, type Frame } from '../dev/live-view.js';
 import { createObserver, type Observation } from '../dev/observe.js';
 import { startDevSources } from '../dev/sources.js';
 import { startDevWorkers } from '../dev/workers.js';
+import { positive } from './flags.js';
 
 /** Options of `shardflow dev`. */
 export interface DevOptions {
@@ -49,13 +50,6 @@ export interface DevSummary {
   readonly ok: boolean;
 }
 
-const positive = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`--${name} must be a positive number, got ${value}`);
-  return n;
-};
-
 const MODELS = 'model-server/models';
 const CATCH_UP_MS = 45_000;
 
@@ -64,9 +58,9 @@ export function registerDev(program: Command): void {
   program
     .command('dev')
     .description('run the whole pipeline on the embedded local cloud, with a live view')
-    .option('--duration <seconds>', 'stop by itself after this many seconds', positive('duration'))
-    .option('--rate <readings/s>', 'device readings put per second', positive('rate'), 100)
-    .option('--devices <n>', 'simulated devices', positive('devices'), 20)
+    .option('--duration <seconds>', 'stop by itself after this many seconds', positive())
+    .option('--rate <readings/s>', 'device readings put per second', positive(), 100)
+    .option('--devices <n>', 'simulated devices', positive(true), 20)
     .action(async (options: DevOptions) => {
       const summary = await dev(options);
       if (!summary.ok) process.exitCode = 1;

@@ -39,7 +39,7 @@ describe('shardflow produce (the CLI, against the local cloud)', () => {
     const { code, stderr } = await cli([
       'produce',
       'devices',
-      '--stream-name',
+      '--stream',
       stream,
       '--devices',
       '3',
@@ -66,7 +66,7 @@ describe('shardflow produce (the CLI, against the local cloud)', () => {
     const stream = uniqueName('cli-hh');
     await createStream(clients.kinesis, stream, 1);
     const { code, stderr } = await cli(
-      ['produce', 'households', '--stream-name', stream, '--households', '2', '--speed', '6000'],
+      ['produce', 'households', '--stream', stream, '--households', '2', '--speed', '6000'],
       (child) => child.kill('SIGTERM'),
     );
     expect(code).toBe(0);

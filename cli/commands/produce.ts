@@ -8,6 +8,9 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { createAwsClients } from '../../adapters/index.js';
+import { errorLine } from '../error-line.js';
+import { positive, speed } from './flags.js';
+import { requireStream } from './preflight.js';
 import { loadConfig } from '../../core/index.js';
 import { readingTime, type Reading } from '../../core/index.js';
 import {
@@ -18,12 +21,13 @@ import {
   paced,
   sdkWriter,
   startHttpIngest,
+  loadApiKey,
   type KinesisProducer as Producer,
 } from '../../producers/index.js';
 
 /** Flags every `produce` source takes. */
 export interface CommonOptions {
-  readonly streamName?: string;
+  readonly stream?: string;
   readonly aggregate: boolean;
   readonly ordered?: boolean;
   readonly duration?: number;
@@ -53,28 +57,16 @@ export interface HouseholdsOptions extends CommonOptions {
 export interface HttpOptions extends CommonOptions {
   readonly port: number;
   readonly host: string;
-  readonly apiKey?: string;
+  readonly apiKeyFile?: string;
   readonly maxBodyBytes: number;
 }
 
-const num =
-  (name: string, integer = false) =>
-  (value: string) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-      throw new Error(
-        `--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
-      );
-    }
-    return n;
-  };
-
 const common = (cmd: Command): Command =>
   cmd
-    .option('--stream-name <name>', 'stream to write (default from SHARDFLOW_STREAM / app)')
+    .option('--stream <name>', 'stream to write (default from SHARDFLOW_STREAM / app)')
     .option('--no-aggregate', 'send one Kinesis record per reading (no KPL aggregation)')
     .option('--ordered', 'strict per-partition-key order: one PutRecord in flight per shard')
-    .option('--duration <seconds>', 'stop by itself after this many seconds', num('duration'));
+    .option('--duration <seconds>', 'stop by itself after this many seconds', positive());
 
 /** Registers `produce` and its three sources. */
 export function registerProduce(program: Command): void {
@@ -82,10 +74,10 @@ export function registerProduce(program: Command): void {
     .command('produce')
     .description('put readings into the stream from a source, with the KPL-grade producer');
   common(produce.command('devices').description('simulated indoor-air-quality devices'))
-    .option('--devices <n>', 'number of devices', num('devices', true), 20)
-    .option('--seed <n>', 'seed of the simulation', num('seed', true), 1)
-    .option('--speed <x>', 'simulated seconds per real second (Infinity = flat out)', Number, 60)
-    .option('--steps <n>', 'simulated minutes to produce', num('steps', true))
+    .option('--devices <n>', 'number of devices', positive(true), 20)
+    .option('--seed <n>', 'seed of the simulation', positive(true), 1)
+    .option('--speed <x>', 'simulated seconds per real second (Infinity = flat out)', speed, 60)
+    .option('--steps <n>', 'simulated minutes to produce', positive(true))
     .option('--start <iso>', 'simulated time of the first reading', '2026-11-23T00:00:00.000Z')
     .option('--labels <file>', 'write the ground truth of injected anomalies (JSON lines)')
     .action(async (opts: DevicesOptions) => {
@@ -104,10 +96,10 @@ export function registerProduce(program: Command): void {
     });
   common(produce.command('households').description('replay of the household power data set'))
     .option('--file <path>', 'data file', 'data/household/household_power_2006-12-21_22.txt')
-    .option('--households <n>', 'households made by time offset', num('households', true), 3)
-    .option('--offset-rows <n>', 'rows between households', num('offset-rows', true), 360)
-    .option('--speed <x>', 'simulated seconds per real second (Infinity = flat out)', Number, 600)
-    .option('--loops <n>', 'passes over the data', num('loops', true), 1)
+    .option('--households <n>', 'households made by time offset', positive(true), 3)
+    .option('--offset-rows <n>', 'rows between households', positive(true), 360)
+    .option('--speed <x>', 'simulated seconds per real second (Infinity = flat out)', speed, 600)
+    .option('--loops <n>', 'passes over the data', positive(true), 1)
     .option('--now', 'shift timestamps so the replay starts now')
     .action(async (opts: HouseholdsOptions) => {
       const rows = loadHouseholdRows(opts.file);
@@ -129,14 +121,16 @@ export function registerProduce(program: Command): void {
       );
       say(`gaps in the data (reported, not put): ${gaps}`);
     });
-  common(produce.command('http').description('HTTP ingest: PUT /sensorsdata'))
-    .option('--port <n>', 'port to listen on (8080 is the model server)', num('port', true), 8088)
+  common(produce.command('http').description('ingest readings over HTTP: PUT /sensorsdata'))
+    .option('--port <n>', 'port to listen on (8080 is the model server)', positive(true), 8088)
     .option('--host <addr>', 'interface to listen on', '127.0.0.1')
-    .option('--api-key <key>', 'required x-api-key (default $SHARDFLOW_API_KEY)')
-    .option('--max-body-bytes <n>', 'largest request body', num('max-body-bytes', true), 262_144)
+    .option(
+      '--api-key-file <path>',
+      'file holding the x-api-key (default $SHARDFLOW_API_KEY_FILE, else $SHARDFLOW_API_KEY; never the key on the command line)',
+    )
+    .option('--max-body-bytes <n>', 'largest request body', positive(true), 262_144)
     .action(async (opts: HttpOptions) => {
-      const apiKey = opts.apiKey ?? process.env.SHARDFLOW_API_KEY;
-      if (!apiKey) throw new Error('an API key is required: --api-key or SHARDFLOW_API_KEY');
+      const apiKey = loadApiKey({ file: opts.apiKeyFile, env: process.env });
       await run(opts, undefined, async (producer, stopped) => {
         const ingest = await startHttpIngest({
           producer,
@@ -160,12 +154,22 @@ async function run(
   source: Source | undefined,
   serve?: (producer: Producer, stopped: () => boolean) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig(process.env, opts.streamName ? { streamName: opts.streamName } : {});
+  const config = loadConfig(process.env, opts.stream ? { streamName: opts.stream } : {});
   const clients = createAwsClients(config);
+  let lastCallError: string | undefined;
+  try {
+    await requireStream(clients.kinesis, config);
+  } catch (error) {
+    clients.destroy();
+    throw error;
+  }
   const producer = new KinesisProducer({
     writer: sdkWriter(clients.kinesis, config.streamName),
     aggregate: opts.aggregate,
     ordering: opts.ordered ? 'perPartitionKey' : 'none',
+    onEvent: (event) => {
+      if (event.type === 'callFailed') lastCallError = errorLine({ code: event.code });
+    },
   });
   let stop = false;
   const stopped = () => stop;
@@ -177,15 +181,24 @@ async function run(
   process.on('SIGTERM', onSignal);
   const timer = opts.duration ? setTimeout(onSignal, opts.duration * 1000) : undefined;
   let iterable: ReturnType<Source> | undefined;
+  // the last reason a record was not delivered, so the summary can say why
+  let lastFailure: string | undefined;
+  const noteFailure = (error: unknown) => {
+    const code = (error as { lastErrorCode?: unknown }).lastErrorCode;
+    const cause = typeof code === 'string' ? errorLine({ code }) : code;
+    lastFailure = errorLine(error) + (cause && cause !== code ? ` (${String(cause)})` : '');
+  };
   let last = { t: Date.now(), delivered: 0 };
   const progress = setInterval(() => {
     const s = producer.stats();
     const now = Date.now();
     const rate = ((s.delivered - last.delivered) * 1000) / Math.max(1, now - last.t);
+    if (s.delivered > last.delivered) lastCallError = undefined;
     last = { t: now, delivered: s.delivered };
     say(
       `${config.streamName}: delivered ${s.delivered} (${rate.toFixed(0)}/s) failed ${s.failed} ` +
-        `retries ${s.retries} buffered ${s.buffered} lag ${((iterable?.lagMs ?? 0) / 1000).toFixed(1)}s`,
+        `retries ${s.retries} buffered ${s.buffered} lag ${((iterable?.lagMs ?? 0) / 1000).toFixed(1)}s` +
+        (lastCallError ? ` (last call failed: ${lastCallError})` : ''),
     );
   }, 1_000);
   try {
@@ -194,7 +207,7 @@ async function run(
       for await (const reading of iterable) {
         await producer.writable();
         const key = reading.kind === 'device' ? reading.deviceId : reading.householdId;
-        producer.put({ partitionKey: key, data: JSON.stringify(reading) }).catch(() => undefined);
+        producer.put({ partitionKey: key, data: JSON.stringify(reading) }).catch(noteFailure);
       }
     } else if (serve) {
       await serve(producer, stopped);
@@ -208,7 +221,10 @@ async function run(
     clients.destroy();
   }
   const s = producer.stats();
-  say(`done: ${s.delivered} delivered, ${s.failed} failed, ${s.retries} retries, ${s.calls} calls`);
+  say(
+    `done: ${s.delivered} delivered, ${s.failed} failed, ${s.retries} retries, ${s.calls} calls` +
+      (s.failed > 0 && lastFailure ? ` (last failure: ${lastFailure})` : ''),
+  );
   if (s.failed > 0) process.exitCode = 1;
 }
 

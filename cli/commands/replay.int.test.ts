@@ -107,7 +107,7 @@ describe('shardflow replay', () => {
     ]);
     expect(out).toContain('replay: corrupt-record');
     expect(out).toMatch(
-      /replay: done — 40 records from 2 objects into .* corrupt records 1, unrecognized keys 0, failed puts 0/,
+      /replay: done — 40 records from 2 objects into .* corrupt records 1, unrecognized keys 0, outside the reading range 0, failed puts 0/,
     );
     expect(code).toBe(0);
 

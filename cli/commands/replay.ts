@@ -1,11 +1,13 @@
 /**
  * @module cli/commands/replay
- * `shardflow replay --from <iso> --to <iso> [--speed 10x|max] [--stream name]`: re-puts the
- * raw archive of a time range (Firehose key layout in the lake bucket) into a stream through
+ * `shardflow replay --from <arrival> --to <arrival> [--readings-from <iso>] [--readings-to
+ * <iso>] [--speed 10x|max] [--stream name]`: re-puts the raw archive into a stream through
  * the producer, with the original partition keys, at the original pace scaled by `--speed`.
- * Per-key order is kept (one put call in flight), so replayed results match the originals.
- * Shows a progress line (objects, records, bytes, ETA); corrupt objects and lines are
- * reported and counted, never skipped silently. Ctrl-C stops reading and drains the producer.
+ * `--from/--to` select by archive **arrival** time (the UTC hour folders and object times
+ * Firehose wrote); `--readings-from/--readings-to` further keep only records whose reading
+ * time (`ts`) is in range. Per-key order is kept (one put call in flight). The target stream
+ * is checked first (one line if missing); listing shows progress and stops on Ctrl-C /
+ * SIGTERM; corrupt objects and lines are reported and counted, failed puts summed by reason.
  */
 import type { Command } from 'commander';
 import { createAwsClients } from '../../adapters/index.js';
@@ -17,11 +19,14 @@ import {
   sdkWriter,
   type ReplaySummary,
 } from '../../producers/index.js';
+import { requireStream } from './preflight.js';
 
 /** Options of `shardflow replay`. */
 export interface ReplayCommandOptions {
   readonly from: string;
   readonly to: string;
+  readonly readingsFrom?: string;
+  readonly readingsTo?: string;
   readonly speed: string;
   readonly stream?: string;
   readonly prefix?: string;
@@ -39,15 +44,20 @@ const mib = (n: number) => `${(n / 1_048_576).toFixed(1)} MiB`;
 export function registerReplay(program: Command): void {
   program
     .command('replay')
-    .description('re-put the S3 raw archive of a time range into a stream')
-    .requiredOption('--from <iso>', 'start of the range (inclusive), e.g. 2026-11-23T08:00:00Z')
-    .requiredOption('--to <iso>', 'end of the range (exclusive)')
+    .description('re-put the raw archive that arrived in a time range into a stream')
+    .requiredOption(
+      '--from <iso>',
+      'archive arrival time, inclusive (when Firehose wrote the objects), e.g. 2026-11-23T08:00:00Z',
+    )
+    .requiredOption('--to <iso>', 'archive arrival time, exclusive')
+    .option('--readings-from <iso>', 'keep only readings taken at or after this time')
+    .option('--readings-to <iso>', 'keep only readings taken before this time')
     .option('--speed <factor>', 'pace: 10x, 0.5x or max', '10x')
     .option('--stream <name>', 'target stream (default: the configured stream)')
     .option('--prefix <prefix>', 'archive prefix (default: the raw delivery stream prefix)')
     .action(async (options: ReplayCommandOptions) => {
       const summary = await replay(options);
-      if (summary.failedPuts > 0) process.exitCode = 1;
+      if (summary.failedPuts > 0 || summary.stopped) process.exitCode = 1;
     });
 }
 
@@ -56,15 +66,16 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
   const config = loadConfig(process.env, options.stream ? { streamName: options.stream } : {});
   const from = isoDate('from', options.from);
   const to = isoDate('to', options.to);
+  if (!(from.getTime() < to.getTime()))
+    throw new ShardflowError('BAD_FLAG', '--from must be before --to');
+  const readingsFrom = options.readingsFrom
+    ? isoDate('readings-from', options.readingsFrom)
+    : undefined;
+  const readingsTo = options.readingsTo ? isoDate('readings-to', options.readingsTo) : undefined;
   const speed = parseSpeed(options.speed);
   const raw = resourcesFor(config).deliveryStreams.find((d) => d.role === 'raw');
+  const prefix = options.prefix ?? raw?.prefix ?? 'raw/';
   const clients = createAwsClients(config);
-  // One call in flight keeps each key's records in archive order (event-time windows downstream
-  // depend on it); only a retried entry of a partially failed call can still land later.
-  const producer = new KinesisProducer({
-    writer: sdkWriter(clients.kinesis, config.streamName),
-    maxInFlightCalls: 1,
-  });
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
@@ -74,15 +85,33 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
       ? process.stdout.write(`\r\x1b[2K${text}`)
       : process.stdout.write(`${text}\n`);
   try {
+    await requireStream(clients.kinesis, config);
+    // One call in flight keeps each key's records in archive order (event-time windows
+    // downstream depend on it); only a retried entry of a partially failed call can land later.
+    const producer = new KinesisProducer({
+      writer: sdkWriter(clients.kinesis, config.streamName),
+      maxInFlightCalls: 1,
+    });
+    let lastListing = 0;
     const summary = await replayArchive({
       s3: clients.s3,
       bucket: config.bucketName,
-      prefix: options.prefix ?? raw?.prefix ?? 'raw/',
+      prefix,
       from,
       to,
+      ...(readingsFrom ? { readingsFrom } : {}),
+      ...(readingsTo ? { readingsTo } : {}),
       speed,
       put: (r) => producer.put({ partitionKey: r.partitionKey, data: r.data }),
       signal: abort.signal,
+      onListing: (p) => {
+        if (Date.now() - lastListing < 1_000) return;
+        lastListing = Date.now();
+        line(
+          `replay: listing s3://${config.bucketName}/${prefix} · ${p.pages} pages · ${p.keys} objects` +
+            (p.lastKey ? ` · at ${p.lastKey}` : ''),
+        );
+      },
       onProgress: (p) =>
         line(
           `replay: objects ${p.objectsDone}/${p.objectsTotal} · records ${p.records} · ` +
@@ -96,15 +125,33 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
     });
     await producer.close();
     if (process.stdout.isTTY) process.stdout.write('\n');
-    process.stdout.write(
-      `replay: done — ${summary.records} records from ${summary.objectsDone} objects into ${config.streamName} ` +
-        `in ${summary.seconds.toFixed(1)} s; corrupt objects ${summary.corruptObjects}, corrupt records ` +
-        `${summary.corruptRecords}, unrecognized keys ${summary.unrecognizedKeys}, failed puts ${summary.failedPuts}\n`,
-    );
+    report(summary, { stream: config.streamName, bucket: config.bucketName, prefix, from, to });
     return summary;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     clients.destroy();
   }
+}
+
+function report(
+  s: ReplaySummary,
+  where: { stream: string; bucket: string; prefix: string; from: Date; to: Date },
+): void {
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  if (s.stopped) out('replay: stopped by a signal');
+  if (s.objectsTotal === 0 && s.unrecognizedKeys === 0 && !s.stopped)
+    out(
+      `replay: no archive objects arrived between ${where.from.toISOString()} and ` +
+        `${where.to.toISOString()} under s3://${where.bucket}/${where.prefix} ` +
+        '(--from/--to are arrival times; --readings-from/--readings-to filter by reading time)',
+    );
+  out(
+    `replay: done — ${s.records} records from ${s.objectsDone} objects into ${where.stream} ` +
+      `in ${s.seconds.toFixed(1)} s; corrupt objects ${s.corruptObjects}, corrupt records ` +
+      `${s.corruptRecords}, unrecognized keys ${s.unrecognizedKeys}, outside the reading range ` +
+      `${s.outsideReadingRange}, failed puts ${s.failedPuts}`,
+  );
+  for (const [reason, n] of Object.entries(s.failedPutReasons))
+    out(`replay: ${n} puts failed: ${reason}`);
 }

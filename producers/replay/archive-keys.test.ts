@@ -1,14 +1,34 @@
-import { hourlyPrefixes, objectTime, sortByDelivery } from './archive-keys.js';
+import { keyRange, objectTime, sortByDelivery } from './archive-keys.js';
 
-describe('hourlyPrefixes', () => {
-  it('covers every UTC hour overlapping [from, to), across a day boundary', () => {
+describe('keyRange', () => {
+  it('is one key range from the first hour folder to the one after the last', () => {
     expect(
-      hourlyPrefixes('raw/', new Date('2026-11-23T22:30:00Z'), new Date('2026-11-24T01:00:00Z')),
-    ).toEqual(['raw/2026/11/23/22/', 'raw/2026/11/23/23/', 'raw/2026/11/24/00/']);
+      keyRange('raw/', new Date('2026-11-23T22:30:00Z'), new Date('2026-11-24T01:00:00Z')),
+    ).toEqual({ startAfter: 'raw/2026/11/23/22/', end: 'raw/2026/11/24/01/' });
+    // a partial last hour is included
+    expect(
+      keyRange('raw/', new Date('2026-11-23T22:00:00Z'), new Date('2026-11-23T22:00:01Z'))?.end,
+    ).toBe('raw/2026/11/23/23/');
   });
-  it('is empty for an empty or inverted range', () => {
+  it('orders keys of the range between its bounds, and keys outside it outside', () => {
+    const r = keyRange('raw/', new Date('2026-11-23T08:00:00Z'), new Date('2026-11-23T10:00:00Z'))!;
+    const inside = (k: string) => k > r.startAfter && k < r.end;
+    expect(inside('raw/2026/11/23/08/s-1-2026-11-23-08-10-00-x')).toBe(true);
+    expect(inside('raw/2026/11/23/09/s-1-2026-11-23-09-59-00-x')).toBe(true);
+    expect(inside('raw/2026/11/23/07/s-1-2026-11-23-07-59-00-x')).toBe(false);
+    expect(inside('raw/2026/11/23/10/s-1-2026-11-23-10-00-00-x')).toBe(false);
+  });
+  it('stays two strings for a 200-year range and beyond year 9999', () => {
+    const r = keyRange('raw/', new Date('1900-01-01T00:00:00Z'), new Date('2100-01-01T00:00:00Z'));
+    expect(r).toEqual({ startAfter: 'raw/1900/01/01/00/', end: 'raw/2100/01/01/00/' });
+    const wide = keyRange('raw/', new Date(-8.64e15), new Date(8.64e15));
+    expect(wide).toEqual({ startAfter: 'raw/0000/01/01/00/', end: 'raw/:' });
+    expect('raw/9999/12/31/23/x' < wide!.end).toBe(true);
+  });
+  it('is undefined for an empty or inverted range', () => {
     const t = new Date('2026-11-23T00:00:00Z');
-    expect(hourlyPrefixes('raw/', t, t)).toEqual([]);
+    expect(keyRange('raw/', t, t)).toBeUndefined();
+    expect(keyRange('raw/', t, new Date(t.getTime() - 1))).toBeUndefined();
   });
 });
 

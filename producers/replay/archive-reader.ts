@@ -1,13 +1,15 @@
 /**
  * @module producers/replay/archive-reader
- * Reads the S3 archive Firehose wrote: lists the objects of a time range by the Firehose
- * key layout (by prefix, without a delimiter — s3rver omits deeper CommonPrefixes, see
- * EMULATORS.md), and fetches an object's text, gunzipping GZIP output whatever the
+ * Reads the S3 archive Firehose wrote: lists the objects of a time range as one key range
+ * of the Firehose layout (`StartAfter` the first hour folder, stopping at the first key past
+ * the last one — no delimiter, which s3rver does not honour below the first level, see
+ * EMULATORS.md), reporting progress per page and honouring an abort signal between and
+ * during requests; and fetches an object's text, gunzipping GZIP output whatever the
  * `ContentEncoding` says (S3 does not decompress transparently).
  */
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { hourlyPrefixes, objectTime, sortByDelivery } from './archive-keys.js';
+import { keyRange, objectTime, sortByDelivery } from './archive-keys.js';
 
 /** One archived object to replay. */
 export interface ArchiveObject {
@@ -19,8 +21,19 @@ export interface ArchiveObject {
 /** What {@link listArchive} found: objects in delivery order, and keys it could not place. */
 export interface ArchiveListing {
   readonly objects: readonly ArchiveObject[];
-  /** Keys under the prefixes whose names do not follow the Firehose naming. */
+  /** Keys in the range whose names do not follow the Firehose naming. */
   readonly unrecognized: readonly string[];
+  /** True when the signal stopped the listing (the lists are then partial). */
+  readonly aborted: boolean;
+}
+
+/** Progress of a listing, after each page. */
+export interface ListingProgress {
+  readonly pages: number;
+  /** Keys seen so far in the range. */
+  readonly keys: number;
+  /** The last key seen, e.g. `raw/2026/11/23/08/…` (how far through the range). */
+  readonly lastKey?: string;
 }
 
 /** Options of {@link listArchive}. */
@@ -30,6 +43,8 @@ export interface ListArchiveOptions {
   readonly prefix: string;
   readonly from: Date;
   readonly to: Date;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ListingProgress) => void;
 }
 
 /** Lists the archive objects delivered in `[from, to)`, in delivery order. */
@@ -37,20 +52,48 @@ export async function listArchive(
   s3: S3Client,
   options: ListArchiveOptions,
 ): Promise<ArchiveListing> {
+  const { signal } = options;
+  const range = keyRange(options.prefix, options.from, options.to);
   const keys: { key: string; size: number }[] = [];
-  for (const prefix of hourlyPrefixes(options.prefix, options.from, options.to)) {
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
+  let aborted = false;
+  let token: string | undefined;
+  let pages = 0;
+  let more = range !== undefined;
+  while (more && range) {
+    if (signal?.aborted) {
+      aborted = true;
+      break;
+    }
+    let page;
+    try {
+      page = await s3.send(
         new ListObjectsV2Command({
           Bucket: options.bucket,
-          Prefix: prefix,
-          ContinuationToken: token,
+          Prefix: options.prefix,
+          ...(token ? { ContinuationToken: token } : { StartAfter: range.startAfter }),
         }),
+        signal ? { abortSignal: signal } : {},
       );
-      for (const o of page.Contents ?? []) if (o.Key) keys.push({ key: o.Key, size: o.Size ?? 0 });
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    } catch (error) {
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      throw error;
+    }
+    pages += 1;
+    for (const o of page.Contents ?? []) {
+      if (!o.Key) continue;
+      if (o.Key >= range.end) {
+        more = false;
+        break;
+      }
+      keys.push({ key: o.Key, size: o.Size ?? 0 });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    if (!token) more = false;
+    const lastKey = keys.at(-1)?.key;
+    options.onProgress?.({ pages, keys: keys.length, ...(lastKey ? { lastKey } : {}) });
   }
   const sizes = new Map(keys.map((k) => [k.key, k.size]));
   const objects: ArchiveObject[] = [];
@@ -61,7 +104,7 @@ export async function listArchive(
     else if (time >= options.from && time < options.to)
       objects.push({ key, size: sizes.get(key) ?? 0, time });
   }
-  return { objects, unrecognized };
+  return { objects, unrecognized, aborted };
 }
 
 /** Fetches an archived object as UTF-8 text, gunzipping it when it is GZIP data. */

@@ -11,8 +11,14 @@ export type {
   ReplayRecord,
 } from './replay.js';
 export { listArchive, readArchiveObject } from './archive-reader.js';
-export type { ArchiveObject, ArchiveListing, ListArchiveOptions } from './archive-reader.js';
-export { hourlyPrefixes, objectTime, sortByDelivery } from './archive-keys.js';
+export type {
+  ArchiveObject,
+  ArchiveListing,
+  ListArchiveOptions,
+  ListingProgress,
+} from './archive-reader.js';
+export { hourPrefix, keyRange, objectTime, sortByDelivery } from './archive-keys.js';
+export type { KeyRange } from './archive-keys.js';
 export { splitRecords } from './record-splitter.js';
 export type { ArchivePiece } from './record-splitter.js';
 export { Pacer, parseSpeed, partitionKeyOf, eventTimeOf } from './pacing.js';

@@ -82,7 +82,7 @@ describe('replayArchive (S3 through the SDK)', () => {
     });
   });
 
-  it('counts a put that fails instead of losing it silently', async () => {
+  it('counts puts that fail by reason, instead of a line per record or losing them', async () => {
     const problems: ReplayProblem[] = [];
     const summary = await replayArchive({
       s3: clients.s3,
@@ -96,8 +96,66 @@ describe('replayArchive (S3 through the SDK)', () => {
       onProblem: (p) => problems.push(p),
     });
     expect(summary.failedPuts).toBe(1);
-    expect(problems).toEqual([
-      expect.objectContaining({ kind: 'put-failed', reason: 'Error: throttled for good' }),
-    ]);
+    expect(summary.failedPutReasons).toEqual({ 'throttled for good': 1 });
+    expect(problems.map((p) => p.kind as string)).not.toContain('put-failed');
+  });
+
+  it('filters by reading time within the arrival range, counting what it skipped', async () => {
+    const puts: ReplayRecord[] = [];
+    const summary = await replayArchive({
+      s3: clients.s3,
+      bucket,
+      from: new Date('2026-11-23T08:00:00Z'),
+      to: new Date('2026-11-23T10:00:00Z'),
+      readingsFrom: new Date('2026-11-23T08:02:00Z'),
+      readingsTo: new Date('2026-11-23T08:04:00Z'),
+      speed: 'max',
+      put: async (r) => {
+        puts.push(r);
+      },
+    });
+    const minutes = puts.map(
+      (p) =>
+        (JSON.parse(Buffer.from(p.data).toString()) as { readings: { iaq: number } }).readings.iaq,
+    );
+    expect(minutes).toEqual([2, 3]);
+    // d1@1 and d1@4 are outside (the keyless record is counted as corrupt, not as outside)
+    expect(summary.outsideReadingRange).toBe(2);
+    expect(summary.corruptRecords).toBe(2);
+  });
+
+  it('lists a 200-year range in one request, with progress', async () => {
+    const pages: number[] = [];
+    const summary = await replayArchive({
+      s3: clients.s3,
+      bucket,
+      from: new Date('1900-01-01T00:00:00Z'),
+      to: new Date('2100-01-01T00:00:00Z'),
+      speed: 'max',
+      put: async () => undefined,
+      onListing: (p) => pages.push(p.keys),
+    });
+    expect(pages).toEqual([6]); // one page: the six objects under raw/
+    expect(summary.objectsTotal).toBe(5);
+    expect(summary.records).toBe(5);
+  });
+
+  it('stops while listing when the signal aborts, and says so', async () => {
+    const abort = new AbortController();
+    const puts: ReplayRecord[] = [];
+    const summary = await replayArchive({
+      s3: clients.s3,
+      bucket,
+      from: new Date('1900-01-01T00:00:00Z'),
+      to: new Date('2100-01-01T00:00:00Z'),
+      speed: 'max',
+      put: async (r) => {
+        puts.push(r);
+      },
+      signal: abort.signal,
+      onListing: () => abort.abort(),
+    });
+    expect(summary.stopped).toBe(true);
+    expect(puts).toEqual([]);
   });
 });

@@ -7,8 +7,7 @@
  * producer in production), as are the clock and sleep, so the loop is testable exactly.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describe as describeError } from '../../core/index.js';
-import { listArchive, readArchiveObject, type ArchiveObject } from './archive-reader.js';
+import { listArchive, readArchiveObject, type ListingProgress } from './archive-reader.js';
 import { Pacer, eventTimeOf, partitionKeyOf, type ReplaySpeed } from './pacing.js';
 import { splitRecords } from './record-splitter.js';
 
@@ -18,10 +17,13 @@ export interface ReplayRecord {
   readonly data: Uint8Array;
 }
 
-/** Something replay could not use, with where and why. */
+/**
+ * Something replay could not use, with where and why. Failed puts are not reported one by
+ * one (a missing stream would make thousands of lines): they are counted by reason in the
+ * summary.
+ */
 export interface ReplayProblem {
-  readonly kind:
-    'corrupt-object' | 'corrupt-record' | 'no-partition-key' | 'unrecognized-key' | 'put-failed';
+  readonly kind: 'corrupt-object' | 'corrupt-record' | 'no-partition-key' | 'unrecognized-key';
   readonly key: string;
   /** Character offset in the object's text, for records. */
   readonly offset?: number;
@@ -45,6 +47,12 @@ export interface ReplaySummary extends ReplayProgress {
   readonly corruptRecords: number;
   readonly unrecognizedKeys: number;
   readonly failedPuts: number;
+  /** Failed puts by reason (one line each in a report), e.g. `{ "stream not found": 13365 }`. */
+  readonly failedPutReasons: Readonly<Record<string, number>>;
+  /** Records skipped because their reading time is outside `[readingsFrom, readingsTo)`. */
+  readonly outsideReadingRange: number;
+  /** True when the signal stopped the replay (while listing or reading). */
+  readonly stopped: boolean;
   readonly seconds: number;
 }
 
@@ -54,8 +62,14 @@ export interface ReplayOptions {
   readonly bucket: string;
   /** Archive prefix written by the raw delivery stream (default `raw/`). */
   readonly prefix?: string;
+  /** Archive arrival time (the hour folders and object times Firehose wrote): start, inclusive. */
   readonly from: Date;
+  /** Archive arrival time: end, exclusive. */
   readonly to: Date;
+  /** Only records whose reading time (`ts`) is at or after this. */
+  readonly readingsFrom?: Date;
+  /** Only records whose reading time (`ts`) is before this. */
+  readonly readingsTo?: Date;
   readonly speed: ReplaySpeed;
   /** Re-puts one record; resolves when it is accepted (e.g. `KinesisProducer.put`). */
   readonly put: (record: ReplayRecord) => Promise<unknown>;
@@ -66,6 +80,8 @@ export interface ReplayOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ReplayProgress) => void;
   readonly onProblem?: (problem: ReplayProblem) => void;
+  /** Called after each page of the archive listing (a long range can take a while). */
+  readonly onListing?: (progress: ListingProgress) => void;
 }
 
 /** Replays `[from, to)` of the archive through `put`; resolves with the summary. */
@@ -84,10 +100,20 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
     signal,
     onProgress,
     onProblem,
+    onListing,
+    readingsFrom,
+    readingsTo,
   } = options;
   if (!(from.getTime() < to.getTime())) throw new RangeError('--from must be before --to');
   const started = clock();
-  const listing = await listArchive(s3, { bucket, prefix, from, to });
+  const listing = await listArchive(s3, {
+    bucket,
+    prefix,
+    from,
+    to,
+    ...(signal ? { signal } : {}),
+    ...(onListing ? { onProgress: onListing } : {}),
+  });
   for (const key of listing.unrecognized)
     onProblem?.({ kind: 'unrecognized-key', key, reason: 'not a Firehose object name' });
   const bytesTotal = listing.objects.reduce((n, o) => n + o.size, 0);
@@ -100,7 +126,9 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
     corruptObjects: 0,
     corruptRecords: 0,
     failedPuts: 0,
+    outsideReadingRange: 0,
   };
+  const failedPutReasons: Record<string, number> = {};
   const progress = (): ReplayProgress => {
     const elapsed = (clock() - started) / 1000;
     const rate = state.bytesDone / Math.max(elapsed, 1e-3);
@@ -114,13 +142,14 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
     };
   };
 
-  const send = async (object: ArchiveObject, record: ReplayRecord) => {
+  const send = async (record: ReplayRecord) => {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     const p: Promise<void> = put(record).then(
       () => undefined,
       (error: unknown) => {
         state.failedPuts += 1;
-        onProblem?.({ kind: 'put-failed', key: object.key, reason: describeError(error) });
+        const reason = messageOf(error);
+        failedPutReasons[reason] = (failedPutReasons[reason] ?? 0) + 1;
       },
     );
     const tracked = p.finally(() => inFlight.delete(tracked));
@@ -134,7 +163,7 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
       text = await readArchiveObject(s3, bucket, object.key);
     } catch (error) {
       state.corruptObjects += 1;
-      onProblem?.({ kind: 'corrupt-object', key: object.key, reason: describeError(error) });
+      onProblem?.({ kind: 'corrupt-object', key: object.key, reason: messageOf(error) });
       state.objectsDone += 1;
       state.bytesDone += object.size;
       continue;
@@ -162,9 +191,17 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
         });
         continue;
       }
-      const wait = pacer.due(eventTimeOf(piece.value), clock()) - clock();
+      const readAt = eventTimeOf(piece.value);
+      if (
+        (readingsFrom && (readAt === undefined || readAt < readingsFrom.getTime())) ||
+        (readingsTo && (readAt === undefined || readAt >= readingsTo.getTime()))
+      ) {
+        state.outsideReadingRange += 1;
+        continue;
+      }
+      const wait = pacer.due(readAt, clock()) - clock();
       if (wait > 0) await sleep(wait);
-      await send(object, { partitionKey, data: Buffer.from(piece.text, 'utf8') });
+      await send({ partitionKey, data: Buffer.from(piece.text, 'utf8') });
       state.records += 1;
     }
     state.objectsDone += 1;
@@ -178,6 +215,14 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
     corruptRecords: state.corruptRecords,
     unrecognizedKeys: listing.unrecognized.length,
     failedPuts: state.failedPuts,
+    failedPutReasons,
+    outsideReadingRange: state.outsideReadingRange,
+    stopped: listing.aborted || signal?.aborted === true,
     seconds: (clock() - started) / 1000,
   };
+}
+
+/** An error's message without its class name (reasons are read by people). */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
 }
