@@ -2,24 +2,35 @@
  * @module producers/sources/http-ingest
  * HTTP ingest: `PUT /sensorsdata` takes one reading or an array of readings — the legacy
  * sensor shape `{"devid","ts","readings":[7 numbers]}` or the wire shapes — checks the API
- * key header, the body size and every record's schema, then puts the normalized readings
- * through the producer and answers with where they landed.
+ * key (constant time), the media type, the body size, every record's schema and plausibility
+ * (measure ranges, event time not ahead of the ingest clock beyond a skew), then puts the
+ * normalized readings through the producer and answers with where they landed. Slow or idle
+ * clients are cut off by header, request and keep-alive timeouts; connections are capped.
  *
  * Invariant: validation is all-or-nothing — if any record of a request is invalid, the
- * answer is 400 with the reason and nothing of that request is put.
+ * answer is 4xx with the reason and nothing of that request is put.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseReading, readingKey, type Reading } from '../../core/index.js';
+import {
+  ConfigError,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  PLAUSIBLE_RANGES,
+  parseReading,
+  readingKey,
+  type PlausibleRanges,
+  type Reading,
+} from '../../core/index.js';
 import type { PutResult } from '../producer-options.js';
 import type { UserRecord } from '../limits.js';
+import { apiKeyMatcher, MIN_API_KEY_LENGTH } from './api-key.js';
+import { implausibleReadingProblem, unsupportedMediaProblem } from './ingest-rules.js';
 
 /** Options of {@link startHttpIngest}. */
 export interface HttpIngestOptions {
   /** Where accepted readings go (a `KinesisProducer`). */
   readonly producer: { put(record: UserRecord): Promise<PutResult> };
-  /** Required value of the API key header. */
+  /** Required value of the API key header (load it with `loadApiKey`, never from argv). */
   readonly apiKey: string;
   /** Header carrying the key; default `x-api-key`. */
   readonly apiKeyHeader?: string;
@@ -31,6 +42,20 @@ export interface HttpIngestOptions {
   readonly maxBodyBytes?: number;
   /** Most readings per request; default 500. */
   readonly maxRecords?: number;
+  /** How far (ms) a reading's `ts` may be ahead of the ingest clock; default 60 s. */
+  readonly maxFutureSkewMs?: number;
+  /** Plausible range per measure; default `PLAUSIBLE_RANGES` (the table normalize uses). */
+  readonly ranges?: PlausibleRanges;
+  /** The ingest clock (epoch ms); default `Date.now`. */
+  readonly now?: () => number;
+  /** Time to receive a request's headers; default 10 s (then 408 and close). */
+  readonly headersTimeoutMs?: number;
+  /** Time to receive a whole request, body included; default 20 s (then 408 and close). */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open (Node adds 1 s); default 5 s. */
+  readonly keepAliveTimeoutMs?: number;
+  /** Most open connections; more are closed at once. Default 256. */
+  readonly maxConnections?: number;
   /** Called after each request with its status, for metrics and progress lines. */
   readonly onRequest?: (status: number, records: number) => void;
 }
@@ -50,6 +75,12 @@ class HttpError extends Error {
   }
 }
 
+const positive = (name: string, value: number): number => {
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new ConfigError(`httpIngest.${name}`, `expected a positive number, got ${value}`);
+  return value;
+};
+
 /** Starts the ingest server. */
 export async function startHttpIngest(options: HttpIngestOptions): Promise<HttpIngest> {
   const {
@@ -60,10 +91,26 @@ export async function startHttpIngest(options: HttpIngestOptions): Promise<HttpI
     host = '127.0.0.1',
     maxBodyBytes = 256 * 1024,
     maxRecords = 500,
+    maxFutureSkewMs = DEFAULT_MAX_FUTURE_SKEW_MS,
+    ranges = PLAUSIBLE_RANGES,
+    now = Date.now,
+    headersTimeoutMs = 10_000,
+    requestTimeoutMs = 20_000,
+    keepAliveTimeoutMs = 5_000,
+    maxConnections = 256,
     onRequest = () => undefined,
   } = options;
-  if (apiKey.length < 8) throw new RangeError('the API key must have at least 8 characters');
-  const expected = Buffer.from(apiKey);
+  if (apiKey.length < MIN_API_KEY_LENGTH)
+    throw new ConfigError('apiKey', `must have at least ${MIN_API_KEY_LENGTH} characters`);
+  if (!(maxFutureSkewMs >= 0))
+    throw new ConfigError('httpIngest.maxFutureSkewMs', `expected ≥ 0, got ${maxFutureSkewMs}`);
+  positive('headersTimeoutMs', headersTimeoutMs);
+  positive('requestTimeoutMs', requestTimeoutMs);
+  positive('keepAliveTimeoutMs', keepAliveTimeoutMs);
+  positive('maxConnections', maxConnections);
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new ConfigError('httpIngest.headersTimeoutMs', 'must not exceed requestTimeoutMs');
+  const keyMatches = apiKeyMatcher(apiKey);
 
   const handle = async (
     req: IncomingMessage,
@@ -71,10 +118,14 @@ export async function startHttpIngest(options: HttpIngestOptions): Promise<HttpI
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/sensorsdata') throw new HttpError(404, 'not found: use PUT /sensorsdata');
     if (req.method !== 'PUT') throw new HttpError(405, 'method not allowed: use PUT');
-    const given = Buffer.from(String(req.headers[apiKeyHeader] ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!keyMatches(header(req, apiKeyHeader))) {
       throw new HttpError(401, `missing or wrong ${apiKeyHeader}`);
     }
+    const media = unsupportedMediaProblem(
+      header(req, 'content-type'),
+      header(req, 'content-encoding'),
+    );
+    if (media !== undefined) throw new HttpError(415, media);
     const text = await readBody(req, maxBodyBytes);
     let json: unknown;
     try {
@@ -85,11 +136,13 @@ export async function startHttpIngest(options: HttpIngestOptions): Promise<HttpI
     const items = Array.isArray(json) ? json : [json];
     if (items.length === 0) throw new HttpError(400, 'no readings in the body');
     if (items.length > maxRecords) throw new HttpError(413, `more than ${maxRecords} readings`);
+    const rules = { now: now(), maxFutureSkewMs, ranges };
     const readings: Reading[] = [];
     for (const [i, item] of items.entries()) {
       const parsed = parseReading(item);
-      if (!parsed.ok) {
-        throw new HttpError(400, `${Array.isArray(json) ? `reading ${i}: ` : ''}${parsed.detail}`);
+      const problem = parsed.ok ? implausibleReadingProblem(parsed.reading, rules) : parsed.detail;
+      if (problem !== undefined || !parsed.ok) {
+        throw new HttpError(400, `${Array.isArray(json) ? `reading ${i}: ` : ''}${problem}`);
       }
       readings.push(parsed.reading);
     }
@@ -114,17 +167,30 @@ export async function startHttpIngest(options: HttpIngestOptions): Promise<HttpI
     return { status: 200, body: { accepted: records.length, records }, n: records.length };
   };
 
-  const server = createServer((req, res) => {
-    handle(req)
-      .then(({ status, body, n }) => reply(res, status, body, () => onRequest(status, n)))
-      .catch((error: unknown) => {
-        const status = error instanceof HttpError ? error.status : 500;
-        const message = error instanceof Error ? error.message : String(error);
-        if (status === 405) res.setHeader('allow', 'PUT');
-        reply(res, status, { error: message }, () => onRequest(status, 0));
-        if (status === 413) req.resume();
-      });
-  });
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // how often Node checks the two timeouts above (its default, 30 s, would let a slow
+      // client hold a connection far past them)
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs / 2),
+    },
+    (req, res) => {
+      handle(req)
+        .then(({ status, body, n }) => reply(res, status, body, () => onRequest(status, n)))
+        .catch((error: unknown) => {
+          const status = error instanceof HttpError ? error.status : 500;
+          const message = error instanceof Error ? error.message : String(error);
+          if (status === 405) res.setHeader('allow', 'PUT');
+          if (status === 415) res.setHeader('accept-encoding', 'identity');
+          if (!req.complete) res.setHeader('connection', 'close'); // do not read an unread body
+          reply(res, status, { error: message }, () => onRequest(status, 0));
+          req.resume();
+        });
+    },
+  );
+  server.maxConnections = maxConnections;
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {
@@ -135,6 +201,11 @@ export async function startHttpIngest(options: HttpIngestOptions): Promise<HttpI
         server.close(() => resolve());
       }),
   };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function reply(res: ServerResponse, status: number, body: unknown, done: () => void): void {

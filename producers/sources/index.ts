@@ -13,6 +13,8 @@ export {
 } from './household-replay.js';
 export type { HouseholdEvent, HouseholdReplayOptions, HouseholdRow } from './household-replay.js';
 export { startHttpIngest } from './http-ingest.js';
+export { apiKeyMatcher, loadApiKey, MIN_API_KEY_LENGTH } from './api-key.js';
+export type { ApiKeySources } from './api-key.js';
 export type { HttpIngest, HttpIngestOptions } from './http-ingest.js';
 export { paced } from './pacing.js';
 export type { PacedIterable, PacingOptions } from './pacing.js';
