@@ -9,6 +9,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import shardflow from './eslint-rules/no-import-cycle.js';
 
 const FOLDERS = [
   'core',
@@ -103,6 +104,13 @@ export default tseslint.config(
       ],
       'no-console': 'off',
     },
+  },
+  {
+    // No import cycles among the sources (eslint-rules/no-import-cycle.js says why a local rule).
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.d.ts'],
+    plugins: { shardflow },
+    rules: { 'shardflow/no-import-cycle': 'error' },
   },
   { files: ['core/**/*.ts'], rules: pureRule('core', []) },
   { files: ['models/**/*.ts'], rules: pureRule('models', ['core']) },

@@ -5,6 +5,8 @@
  */
 export * from './errors.js';
 export * from './retry.js';
+export { realClock, sleepOn, settle, VirtualClock } from './clock.js';
+export type { Clock } from './clock.js';
 export * from './config.js';
 export * from './resources.js';
 export * from './lineage/index.js';

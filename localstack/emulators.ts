@@ -9,38 +9,20 @@ import { dirname, join } from 'node:path';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../adapters/index.js';
-import type { Endpoints } from '../core/index.js';
-import { startProcess, type EmulatorProcess } from './emulator-process.js';
+import type { EmulatorDefinition } from './emulator-definition.js';
+import { startProcess } from './emulator-process.js';
 import { portFor } from './ports.js';
 import { firehoseEmulator } from './firehose/definition.js';
 import { modelServerEmulator } from './model-server.js';
 
+export type {
+  EmulatorContext,
+  EmulatorDefinition,
+  RunningEmulator,
+} from './emulator-definition.js';
+
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
-
-/** Where an emulator writes its log and data. */
-export interface EmulatorContext {
-  readonly workDir: string;
-  /** Requested port (else a free one is chosen). */
-  readonly port?: number;
-}
-
-/** A started emulator: its endpoint URL and its process handle. */
-export interface RunningEmulator {
-  readonly service: keyof Endpoints;
-  readonly endpoint: string;
-  readonly process: EmulatorProcess;
-  readonly logFile: string;
-  /** Probes the emulator through the real SDK; resolves when it answers. */
-  healthy(clients: AwsClients): Promise<unknown>;
-}
-
-/** Definition of one emulator of the local cloud. */
-export interface EmulatorDefinition {
-  readonly service: keyof Endpoints;
-  start(context: EmulatorContext): Promise<RunningEmulator>;
-}
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProcess } from './emulator-process.js';
-import type { EmulatorDefinition, RunningEmulator } from './emulators.js';
+import type { EmulatorDefinition, RunningEmulator } from './emulator-definition.js';
 import { portFor } from './ports.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -22,14 +22,13 @@ export type { PlannedEntry, PlanOptions, QueuedRecord, ShardBudget } from './bat
 export { sdkWriter, loopbackWriter } from './kinesis-writer.js';
 export type { KinesisWriter, WireEntry, EntryOutcome } from './kinesis-writer.js';
 export { KinesisProducer } from './producer.js';
-export { realClock, resolveProducerOptions } from './producer-options.js';
+export { resolveProducerOptions } from './producer-options.js';
 export type {
   KinesisProducerOptions,
   PutResult,
   ProducerStats,
   ResolvedProducerOptions,
 } from './producer-options.js';
-export type { ProducerClock } from './producer-state.js';
 export { producerMetrics } from './producer-events.js';
 export type { ProducerEvent, ProducerListener } from './producer-events.js';
 export * from './sources/index.js';

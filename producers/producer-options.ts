@@ -4,12 +4,11 @@
  * up front — an invalid combination fails at construction with a non-retriable
  * `PRODUCER_CONFIG_INVALID` error, never later while records are in flight.
  */
-import { ShardflowError, type BackoffOptions } from '../core/index.js';
+import { ShardflowError, realClock, type BackoffOptions, type Clock } from '../core/index.js';
 import { DEFAULT_AGGREGATION_MAX_BYTES } from './aggregation.js';
 import type { KinesisWriter } from './kinesis-writer.js';
 import { MAX_RECORD_BYTES, SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND } from './limits.js';
 import type { ProducerListener } from './producer-events.js';
-import type { ProducerClock } from './producer-state.js';
 
 /** Where a record landed. */
 export interface PutResult {
@@ -54,7 +53,7 @@ export interface KinesisProducerOptions {
   /** Reload `ListShards` at least this often; default 60 s. */
   readonly shardMapTtlMs?: number;
   /** Injected time; default the real clock. */
-  readonly clock?: ProducerClock;
+  readonly clock?: Clock;
   /** Injected randomness for jitter; default `Math.random`. */
   readonly random?: () => number;
   /** Receives the producer's events (see producer-events.ts). */
@@ -74,15 +73,6 @@ export interface ProducerStats {
   readonly buffered: number;
   readonly inFlightCalls: number;
 }
-
-/** The real clock. */
-export const realClock: ProducerClock = {
-  now: () => Date.now(),
-  setTimer(ms, fn) {
-    const t = setTimeout(fn, ms);
-    return () => clearTimeout(t);
-  },
-};
 
 /** Options with every default applied (`onEvent` included). */
 export type ResolvedProducerOptions = Required<Omit<KinesisProducerOptions, 'backoff'>> & {

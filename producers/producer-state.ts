@@ -9,18 +9,12 @@
  * every record admitted before it has settled (ids are admitted in increasing order and the
  * `unsettled` set iterates in insertion order, so its first element is the oldest).
  */
+import type { Clock } from '../core/index.js';
 import type { PlannedEntry, QueuedRecord, ShardBudget } from './batcher.js';
 import type { CheckedRecord } from './limits.js';
 import { MAX_RECORD_BYTES } from './limits.js';
 import type { PutResult } from './producer-options.js';
 import { TokenBucket } from './token-bucket.js';
-
-/** Injected time: the current time and a cancellable timer. */
-export interface ProducerClock {
-  now(): number;
-  /** Calls `fn` after `ms`; returns a function that cancels it. */
-  setTimer(ms: number, fn: () => void): () => void;
-}
 
 /** A record accepted by the producer and not yet settled. */
 export interface Pending extends QueuedRecord {
@@ -44,7 +38,7 @@ interface Waiter {
 
 /** Options of {@link ProducerState}. */
 export interface ProducerStateOptions {
-  readonly clock: ProducerClock;
+  readonly clock: Clock;
   readonly recordsPerSecond: number;
   readonly bytesPerSecond: number;
   readonly maxBufferedRecords: number;

@@ -3,7 +3,7 @@ import { loopbackWriter } from './kinesis-writer.js';
 import { KinesisProducer } from './producer.js';
 import type { PutResult } from './producer-options.js';
 import type { ProducerEvent } from './producer-events.js';
-import { VirtualClock, settle } from './virtual-clock.js';
+import { VirtualClock, settle } from '../core/index.js';
 
 const record = (i: number, bytes = 10) => ({
   partitionKey: `device-${i}`,

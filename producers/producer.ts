@@ -10,7 +10,7 @@
  * buffer never holds more than `maxBufferedRecords` records or `maxBufferedBytes` bytes.
  */
 import { awsErrorCode, classifyAwsError, classifyAwsErrorCode } from '../adapters/index.js';
-import { backoffDelay, retry } from '../core/index.js';
+import { backoffDelay, retry, sleepOn } from '../core/index.js';
 import { planCall, type PlannedEntry } from './batcher.js';
 import { RecordFailedError, RecordRejectedError, type FailureReason } from './errors.js';
 import { MAX_CALL_BYTES, MAX_CALL_RECORDS, checkRecord, type UserRecord } from './limits.js';
@@ -210,7 +210,7 @@ export class KinesisProducer {
       initialDelayMs: 100,
       maxDelayMs: 1_000,
       random: this.o.random,
-      sleep: (ms) => new Promise((resolve) => clock.setTimer(ms, () => resolve())),
+      sleep: (ms) => sleepOn(clock, ms),
       shouldRetry: (error) => classifyAwsError(error, 'retriable') !== 'fatal',
     })
       .then((shards) => {

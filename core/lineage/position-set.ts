@@ -7,12 +7,12 @@
  *
  * Invariant: for every shard the flat range list `[f0, t0, f1, t1, …]` satisfies
  * `fi <= ti` and `t(i) + 1 < f(i+1)`; no shard maps to an empty list. A `PositionSet` is
- * never mutated after construction; {@link PositionSetBuilder} is the clearly-owned
- * mutable companion for hot loops.
+ * never mutated after construction; `PositionSetBuilder` (position-set-builder.ts) is the
+ * clearly-owned mutable companion for hot loops.
  */
 import type { Position } from './source-record.js';
 import { checkOrdinal, mergeRanges, OneShard } from './ranges.js';
-import { PositionSetBuilder } from './position-set-builder.js';
+import { RangeAccumulator } from './range-accumulator.js';
 
 /** An inclusive range of ordinals of one shard. */
 export interface OrdinalRange {
@@ -75,9 +75,9 @@ export class PositionSet implements Iterable<PositionRef> {
       const p = positions[0] as PositionRef;
       return PositionSet.single(p.shardId, p.ordinal);
     }
-    const b = new PositionSetBuilder();
-    for (const p of positions) b.add(p.shardId, p.ordinal);
-    return b.build();
+    const acc = new RangeAccumulator();
+    for (const p of positions) acc.add(p.shardId, p.ordinal);
+    return PositionSet.fromValidRanges(acc.finish());
   }
 
   /**
@@ -105,9 +105,9 @@ export class PositionSet implements Iterable<PositionRef> {
    * @example `PositionSet.unionAll(results.map((r) => r.positions))`
    */
   static unionAll(sets: Iterable<PositionSet>): PositionSet {
-    const b = new PositionSetBuilder();
-    for (const s of sets) b.addSet(s);
-    return b.build();
+    const acc = new RangeAccumulator();
+    for (const s of sets) acc.addRanges(s.#byShard);
+    return PositionSet.fromValidRanges(acc.finish());
   }
 
   /**
@@ -115,11 +115,11 @@ export class PositionSet implements Iterable<PositionRef> {
    * @example `PositionSet.fromJSON({ 'shardId-0': [[0, 4]] })`
    */
   static fromJSON(json: PositionSetJson): PositionSet {
-    const b = new PositionSetBuilder();
+    const acc = new RangeAccumulator();
     for (const [shardId, ranges] of Object.entries(json)) {
-      for (const [from, to] of ranges) b.addSet(PositionSet.range(shardId, from, to));
+      for (const [from, to] of ranges) acc.addRanges(PositionSet.range(shardId, from, to).#byShard);
     }
-    return b.build();
+    return PositionSet.fromValidRanges(acc.finish());
   }
 
   /**

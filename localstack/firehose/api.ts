@@ -12,7 +12,7 @@ import { FirehoseApiError, invalidArgument, streamNotFound, validationError } fr
 import { checkBatch, checkRecord, RecordRateLimit } from './limits.js';
 import { checkStreamName, parseCreateInput, type Json } from './create-input.js';
 import type { Journal } from './journal.js';
-import type { DeliveryStreamSettings } from './delivery-stream.js';
+import type { DeliveryStreamSettings } from './settings.js';
 
 /** An injectable clock (epoch milliseconds). */
 export interface Clock {

@@ -7,7 +7,7 @@
  */
 import { FirehoseApiError, invalidArgument, validationError } from './errors.js';
 import { hasExpressions, prefixProblem } from './object-key.js';
-import type { DeliveryStreamSettings } from './delivery-stream.js';
+import type { DeliveryStreamSettings } from './settings.js';
 
 /** A decoded JSON object from the wire. */
 export type Json = Record<string, unknown>;

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import type { AwsClients } from '../../adapters/index.js';
 import { startProcess, type EmulatorProcess } from '../emulator-process.js';
-import type { EmulatorDefinition, RunningEmulator } from '../emulators.js';
+import type { EmulatorDefinition, RunningEmulator } from '../emulator-definition.js';
 import { portFor } from '../ports.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -11,6 +11,9 @@ import { gzipSync } from 'node:zlib';
 import { randomUUID, randomBytes } from 'node:crypto';
 import { DeliveryBuffer, type BufferBatch, type BufferedRecord } from './buffer.js';
 import type { StreamJournal } from './journal.js';
+import type { DeliveryStreamSettings } from './settings.js';
+
+export type { DeliveryStreamSettings } from './settings.js';
 import { objectKey } from './object-key.js';
 
 /** Writes one object; resolves once the object store acknowledged it. */
@@ -19,25 +22,6 @@ export type ObjectWriter = (object: {
   readonly key: string;
   readonly body: Uint8Array;
 }) => Promise<void>;
-
-/** The destination and source settings of a delivery stream (normalised CreateDeliveryStream input). */
-export interface DeliveryStreamSettings {
-  readonly name: string;
-  readonly arn: string;
-  readonly type: 'DirectPut' | 'KinesisStreamAsSource';
-  readonly bucketArn: string;
-  readonly roleArn: string;
-  readonly prefix: string;
-  readonly errorOutputPrefix?: string;
-  readonly sizeInMBs: number;
-  readonly intervalInSeconds: number;
-  readonly compression: 'UNCOMPRESSED' | 'GZIP';
-  /** Source stream ARN for `KinesisStreamAsSource`. */
-  readonly sourceStreamArn?: string;
-  readonly sourceRoleArn?: string;
-  /** Epoch milliseconds of creation. */
-  readonly createdAt: number;
-}
 
 /** Counters for tests and telemetry. */
 export interface DeliveryStats {

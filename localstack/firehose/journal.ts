@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { BufferedRecord } from './buffer.js';
-import type { DeliveryStreamSettings } from './delivery-stream.js';
+import type { DeliveryStreamSettings } from './settings.js';
 
 /** What a delivery stream tells its journal. */
 export interface StreamJournal {

@@ -16,12 +16,10 @@ import {
   type ThresholderOptions,
 } from '../../models/index.js';
 import { type RemoteRcfOptions } from '../../operators/index.js';
-import {
-  createPipeline,
-  type ChainContext,
-  type ReadingChainSpec,
-  type ShardPipeline,
-} from '../runtime/index.js';
+// The runtime's modules, not its index: the index also exports the worker, which knows
+// this spec (importing the index would close an import cycle).
+import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
+import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
 
 /**
  * Default forest of both pipelines: 50 trees of 64 points, scoring after 16 — warm (with
