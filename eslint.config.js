@@ -21,7 +21,9 @@ const FOLDERS = [
   'sinks',
   'model-server',
   'pipelines',
+  'api',
   'cli',
+  'lake',
   'localstack',
   'deploy',
 ];
@@ -204,7 +206,33 @@ export default tseslint.config(
       'localstack',
     ]),
   },
-  { files: ['pipelines/**/*.ts'], rules: layerRule('pipelines', ['cli', 'deploy']) },
+  { files: ['pipelines/**/*.ts'], rules: layerRule('pipelines', ['api', 'cli', 'deploy']) },
+  {
+    files: ['api/**/*.ts'],
+    rules: layerRule('api', [
+      'consumers',
+      'model-server',
+      'pipelines',
+      'cli',
+      'localstack',
+      'deploy',
+    ]),
+  },
+  // the dashboard's scripts run in the browser, served as they are (no build step)
+  { files: ['api/dashboard/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['lake/**/*.ts'],
+    rules: layerRule('lake', [
+      'consumers',
+      'sinks',
+      'model-server',
+      'pipelines',
+      'api',
+      'cli',
+      'localstack',
+      'deploy',
+    ]),
+  },
   { files: ['cli/**/*.ts'], rules: layerRule('cli', ['deploy']) },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
