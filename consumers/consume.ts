@@ -305,10 +305,13 @@ export function consume(options: ConsumeOptions): Consumer {
       const deadline = now() + deadlineMs * 0.8;
       const running = [...sessions.values()].flat();
       for (const s of running) s.requestShutdown(deadline);
+      let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.all(running.map((s) => waitDone(s))),
-        new Promise((r) => setTimeout(r, deadlineMs)),
+        new Promise((r) => (deadlineTimer = setTimeout(r, deadlineMs))),
       ]);
+      // drained before the deadline: the timer must not keep the process alive
+      clearTimeout(deadlineTimer);
       for (const key of coordinator.heldKeys())
         await coordinator.release(key).catch(() => undefined);
       coordinator.stop();
