@@ -67,10 +67,12 @@ describe('account', () => {
         { at: 3_000, label: 'kill', shards: ['s-0'] },
         { at: 4_000, label: 'lease move', shards: ['s-2'] },
         { at: 2_000, until: 8_000, label: 'sink down', shards: [] },
+        { at: 8_500, label: 'stop', shards: [] },
       ],
     });
     expect(a.duplicates).toBe(2);
-    expect(a.duplicatesByCause).toEqual({ kill: 1, 'sink down': 1 });
+    // a shard's own event wins over a later run-wide one
+    expect(a.duplicatesByCause).toEqual({ kill: 1, stop: 1 });
   });
 
   it('groups dead letters by reason and flags a malformed record with the wrong reason', () => {

@@ -91,20 +91,28 @@ export function checkpointPassed(checkpoint: string | undefined, sequenceNumber:
   return BigInt(sequenceNumber) <= BigInt(checkpoint);
 }
 
-/** The cause of a copy written at `at` of something first written at `firstAt` on `shardId`. */
+/**
+ * The cause of a copy written at `at` of something first written at `firstAt` on `shardId`:
+ * the latest event on that shard (kill of its owner, reshard, lease move) from shortly
+ * before the first copy up to this one; else the latest run-wide event (outage, stop) then.
+ */
 export function causeOf(
   events: readonly TimelineEvent[],
   shardId: string | undefined,
   firstAt: number,
   at: number,
 ): string {
-  let best: TimelineEvent | undefined;
+  let local: TimelineEvent | undefined;
+  let global: TimelineEvent | undefined;
   for (const e of events) {
     if (e.at > at + 1_000 || (e.until ?? e.at) < firstAt - 5_000) continue;
-    if (e.shards.length > 0 && (shardId === undefined || !e.shards.includes(shardId))) continue;
-    if (!best || e.at > best.at) best = e;
+    if (e.shards.length === 0) {
+      if (!global || e.at > global.at) global = e;
+    } else if (shardId !== undefined && e.shards.includes(shardId)) {
+      if (!local || e.at > local.at) local = e;
+    }
   }
-  return best?.label ?? 'unattributed';
+  return (local ?? global)?.label ?? 'unattributed';
 }
 
 const bump = (m: Record<string, number>, k: string, by = 1) => (m[k] = (m[k] ?? 0) + by);
