@@ -7,8 +7,15 @@ export { createModelServer, MAX_PAYLOAD_BYTES } from './server.js';
 export type { ModelServer, ModelServerOptions, ModelServerEvent, InjectedFault } from './server.js';
 export { ModelStore, loadModel, DEFAULT_MODEL } from './model-store.js';
 export type { RcfSpec } from './model-store.js';
-export { PayloadError, invokeModel, parseCsvRows, requestRows } from './payloads.js';
-export type { Model, Invocation } from './payloads.js';
+export {
+  DEFAULT_MAX_ROWS,
+  PayloadError,
+  invokeModel,
+  invokeModelAsync,
+  parseCsvRows,
+  requestRows,
+} from './payloads.js';
+export type { Model, Invocation, InvokeLimits, InvokeOptions } from './payloads.js';
 export { sageMakerInvoke } from './invoker.js';
 export type { SageMakerInvokeOptions } from './invoker.js';
 export { FORECASTER_KINDS, readTrainingInput, trainForecaster, trainRcf } from './train.js';

@@ -4,8 +4,11 @@
  * define them: RCF takes `text/csv` rows or `application/json`
  * `{"instances":[{"features":[…]}]}` and answers `{"scores":[{"score":x}]}`; forecasters
  * take `{"instances":[[60 values]]}` (or CSV rows) and answer `{"predictions":[[15]]}`.
- * Pure: bytes in, bytes out. Invariant: a malformed body yields a {@link PayloadError}
- * with a reason (a 4xx), never a 5xx and never a partial answer.
+ * Pure: bytes in, bytes out. A body is parsed and scored a slice of rows at a time, and the
+ * caller may yield between slices ({@link invokeModelAsync}), so a 6 MB request never holds
+ * the server's event loop (its health check) for more than one slice. Invariant: a malformed
+ * body yields a {@link PayloadError} with a reason (a 4xx), never a 5xx and never a partial
+ * answer.
  */
 import { ShardflowError } from '../core/index.js';
 import type { Forecaster, RandomCutForest } from '../models/index.js';
@@ -31,21 +34,32 @@ export interface Invocation {
   readonly body: string;
 }
 
-/** Parses `text/csv` rows of numbers. */
-export function parseCsvRows(text: string): number[][] {
-  const rows = text
+/** Default most rows one request may carry (a bound on its CPU time and memory). */
+export const DEFAULT_MAX_ROWS = 100_000;
+/** Default rows parsed and scored between two yields. */
+export const DEFAULT_ROWS_PER_SLICE = 256;
+
+function csvRow(line: string, i: number): number[] {
+  return line.split(',').map((cell) => {
+    const v = cell.trim() === '' ? NaN : Number(cell);
+    if (!Number.isFinite(v))
+      throw new PayloadError(400, `CSV row ${i + 1}: "${cell.trim()}" is not a number`);
+    return v;
+  });
+}
+
+function csvLines(text: string): string[] {
+  const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  if (rows.length === 0) throw new PayloadError(400, 'empty CSV payload');
-  return rows.map((line, i) =>
-    line.split(',').map((cell) => {
-      const v = cell.trim() === '' ? NaN : Number(cell);
-      if (!Number.isFinite(v))
-        throw new PayloadError(400, `CSV row ${i + 1}: "${cell.trim()}" is not a number`);
-      return v;
-    }),
-  );
+  if (lines.length === 0) throw new PayloadError(400, 'empty CSV payload');
+  return lines;
+}
+
+/** Parses `text/csv` rows of numbers. */
+export function parseCsvRows(text: string): number[][] {
+  return csvLines(text).map(csvRow);
 }
 
 function parseJson(text: string): unknown {
@@ -62,28 +76,70 @@ function jsonInstances(text: string): unknown[] {
   if (!body || typeof body !== 'object' || !Array.isArray(body.instances))
     throw new PayloadError(400, 'JSON body must be {"instances": [...]}');
   if (body.instances.length === 0) throw new PayloadError(400, '"instances" is empty');
-  return body.instances.map((inst) =>
-    inst && typeof inst === 'object' && !Array.isArray(inst)
-      ? (inst as { features?: unknown }).features
-      : inst,
-  );
+  return body.instances;
 }
 
-function numericRows(rows: unknown[], width: number, what: string): number[][] {
-  return rows.map((row, i) => {
-    if (!Array.isArray(row)) throw new PayloadError(400, `instance ${i}: ${what} must be an array`);
-    if (row.length !== width)
-      throw new PayloadError(400, `instance ${i}: expected ${width} values, got ${row.length}`);
-    return row.map((v, k) => {
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new PayloadError(400, `instance ${i}: value ${k} is not a finite number`);
-      return v;
-    });
+function numericRow(inst: unknown, i: number, width: number, what: string): number[] {
+  const row =
+    inst && typeof inst === 'object' && !Array.isArray(inst)
+      ? (inst as { features?: unknown }).features
+      : inst;
+  if (!Array.isArray(row)) throw new PayloadError(400, `instance ${i}: ${what} must be an array`);
+  if (row.length !== width)
+    throw new PayloadError(400, `instance ${i}: expected ${width} values, got ${row.length}`);
+  return row.map((v: unknown, k) => {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new PayloadError(400, `instance ${i}: value ${k} is not a finite number`);
+    return v;
   });
 }
 
 const mediaType = (contentType: string | undefined): string =>
   (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** The rows of a request body, counted up front and parsed a slice at a time. */
+interface RowSource {
+  readonly count: number;
+  /** Parses and checks rows `[from, to)`; throws {@link PayloadError} for a bad one. */
+  rows(from: number, to: number): number[][];
+}
+
+function rowSource(
+  body: string,
+  contentType: string | undefined,
+  width: number,
+  what: string,
+): RowSource {
+  const type = mediaType(contentType);
+  if (type === 'text/csv') {
+    const lines = csvLines(body);
+    return {
+      count: lines.length,
+      rows: (from, to) =>
+        lines.slice(from, to).map((line, k) => {
+          const row = csvRow(line, from + k);
+          if (row.length !== width)
+            throw new PayloadError(
+              400,
+              `CSV row ${from + k + 1}: expected ${width} values, got ${row.length}`,
+            );
+          return row;
+        }),
+    };
+  }
+  if (type === 'application/json' || type === 'application/jsonlines' || type === '*/*') {
+    const instances = jsonInstances(body);
+    return {
+      count: instances.length,
+      rows: (from, to) =>
+        instances.slice(from, to).map((inst, k) => numericRow(inst, from + k, width, what)),
+    };
+  }
+  throw new PayloadError(
+    415,
+    `unsupported content type ${contentType}; use text/csv or application/json`,
+  );
+}
 
 /** Reads the rows of a request body according to its content type. */
 export function requestRows(
@@ -92,40 +148,90 @@ export function requestRows(
   width: number,
   what: string,
 ): number[][] {
-  const type = mediaType(contentType);
-  if (type === 'text/csv') {
-    const rows = parseCsvRows(body);
-    rows.forEach((r, i) => {
-      if (r.length !== width)
-        throw new PayloadError(400, `CSV row ${i + 1}: expected ${width} values, got ${r.length}`);
-    });
-    return rows;
-  }
-  if (type === 'application/json' || type === 'application/jsonlines' || type === '*/*')
-    return numericRows(jsonInstances(body), width, what);
-  throw new PayloadError(
-    415,
-    `unsupported content type ${contentType}; use text/csv or application/json`,
-  );
+  const source = rowSource(body, contentType, width, what);
+  return source.rows(0, source.count);
 }
 
-/** Runs `model` on a request body. Throws {@link PayloadError} for a bad payload. */
+/** Limits of one invocation. */
+export interface InvokeLimits {
+  /** Most rows a request may carry; more is a 413. Default {@link DEFAULT_MAX_ROWS}. */
+  readonly maxRows?: number;
+  /** Rows parsed and scored between two yields. Default {@link DEFAULT_ROWS_PER_SLICE}. */
+  readonly rowsPerSlice?: number;
+}
+
+/** Options of {@link invokeModelAsync}. */
+export interface InvokeOptions extends InvokeLimits {
+  /** Gives the event loop a turn between slices (the server passes a `setImmediate` promise). */
+  readonly yieldNow: () => Promise<void>;
+}
+
+/** The invocation as steps: it yields after each slice and returns the answer. */
+function* invocation(
+  model: Model,
+  body: string,
+  contentType: string | undefined,
+  accept: string | undefined,
+  limits: InvokeLimits,
+): Generator<void, Invocation> {
+  const { maxRows = DEFAULT_MAX_ROWS, rowsPerSlice = DEFAULT_ROWS_PER_SLICE } = limits;
+  const acceptType = mediaType(accept ?? 'application/json');
+  if (acceptType !== 'application/json' && acceptType !== '*/*')
+    throw new PayloadError(406, `cannot answer with ${accept}; only application/json`);
+  const source =
+    model.kind === 'rcf'
+      ? rowSource(body, contentType, model.forest.pointDimensions, 'features')
+      : rowSource(body, contentType, model.forecaster.inputLength, 'a window');
+  if (source.count > maxRows)
+    throw new PayloadError(
+      413,
+      `${source.count} rows exceed the limit of ${maxRows} rows per request; split the request`,
+    );
+  const results: unknown[] = [];
+  for (let from = 0; from < source.count; from += rowsPerSlice) {
+    if (from > 0) yield;
+    const rows = source.rows(from, Math.min(source.count, from + rowsPerSlice));
+    if (model.kind === 'rcf')
+      for (const r of rows) results.push({ score: model.forest.scorePoint(r) });
+    else for (const p of model.forecaster.predict(rows)) results.push(p);
+  }
+  const answer = model.kind === 'rcf' ? { scores: results } : { predictions: results };
+  return { contentType: 'application/json', body: JSON.stringify(answer) };
+}
+
+/** Runs `model` on a request body at once. Throws {@link PayloadError} for a bad payload. */
 export function invokeModel(
   model: Model,
   body: string,
   contentType: string | undefined,
   accept?: string,
+  limits: InvokeLimits = {},
 ): Invocation {
-  const acceptType = mediaType(accept ?? 'application/json');
-  if (acceptType !== 'application/json' && acceptType !== '*/*')
-    throw new PayloadError(406, `cannot answer with ${accept}; only application/json`);
-  if (model.kind === 'rcf') {
-    const width = model.forest.pointDimensions;
-    const rows = requestRows(body, contentType, width, 'features');
-    const scores = rows.map((r) => ({ score: model.forest.scorePoint(r) }));
-    return { contentType: 'application/json', body: JSON.stringify({ scores }) };
+  const steps = invocation(model, body, contentType, accept, limits);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
-  const rows = requestRows(body, contentType, model.forecaster.inputLength, 'a window');
-  const predictions = model.forecaster.predict(rows);
-  return { contentType: 'application/json', body: JSON.stringify({ predictions }) };
+}
+
+/**
+ * Runs `model` on a request body a slice of rows at a time, awaiting `yieldNow` between
+ * slices, so other requests (the `/ping` health check) are answered while a large body is
+ * scored. Same answers and errors as {@link invokeModel}.
+ *
+ * @example `await invokeModelAsync(model, body, 'text/csv', 'application/json', { yieldNow: () => new Promise((r) => setImmediate(r)) })`
+ */
+export async function invokeModelAsync(
+  model: Model,
+  body: string,
+  contentType: string | undefined,
+  accept: string | undefined,
+  options: InvokeOptions,
+): Promise<Invocation> {
+  const steps = invocation(model, body, contentType, accept, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await options.yieldNow();
+  }
 }

@@ -3,7 +3,8 @@
  * Entry point of the model server container (compiled to `dist/model-server/serve.js`).
  * SageMaker starts a bring-your-own container as `<image> serve`; the optional `serve`
  * argument is accepted and ignored. Port: `SAGEMAKER_BIND_TO_PORT`, else `PORT`, else
- * 8080; models: `--model-dir`, else `SHARDFLOW_MODEL_DIR`, else `/opt/ml/model`.
+ * 8080; models: `--model-dir`, else `SHARDFLOW_MODEL_DIR`, else `/opt/ml/model`; rows per
+ * request: `--max-rows`, else `SHARDFLOW_MODEL_MAX_ROWS`, else 100,000.
  * Invariant: SIGTERM/SIGINT close the server before the process exits.
  */
 import { createModelServer } from './server.js';
@@ -19,11 +20,13 @@ const port = Number(
 );
 const modelDir = flag('--model-dir') ?? process.env.SHARDFLOW_MODEL_DIR ?? '/opt/ml/model';
 const host = flag('--host') ?? process.env.SHARDFLOW_MODEL_SERVER_HOST ?? '0.0.0.0';
+const maxRows = flag('--max-rows') ?? process.env.SHARDFLOW_MODEL_MAX_ROWS;
 
 const server = await createModelServer({
   port,
   modelDir,
   host,
+  ...(maxRows === undefined ? {} : { maxRows: Number(maxRows) }),
   onEvent: (event) => {
     if (event.type === 'listening')
       process.stdout.write(

@@ -9,13 +9,15 @@
  * are `{"error": reason}` with the 4xx status; on the runtime path they are shaped as the
  * runtime service shapes them (`x-amzn-ErrorType`; a model's 4xx becomes `ModelError`
  * 424 with `OriginalStatusCode`), so the SDK raises the same exceptions as against AWS.
+ * A body is scored a slice of rows at a time with an event-loop turn between slices, and at
+ * most `maxRows` rows per request, so `/ping` answers promptly while a 6 MB request is scored.
  * Invariant: every request gets exactly one response, and a bad payload never a 5xx.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../core/index.js';
 import { ModelStore } from './model-store.js';
-import { PayloadError, invokeModel } from './payloads.js';
+import { DEFAULT_MAX_ROWS, PayloadError, invokeModelAsync } from './payloads.js';
 
 /** SageMaker's real-time invocation payload limit. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -49,6 +51,8 @@ export interface ModelServerOptions {
   readonly host?: string;
   /** Largest accepted body; default 6 MB. */
   readonly maxPayloadBytes?: number;
+  /** Most rows (instances) per request; more is a 413. Default 100,000. */
+  readonly maxRows?: number;
   /** Decides a fault per invocation (0-based count of invocations); default none. */
   readonly faults?: (invocation: number) => InjectedFault | undefined;
   /** Receives telemetry events. */
@@ -74,12 +78,15 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
     port = 8080,
     host = '0.0.0.0',
     maxPayloadBytes = MAX_PAYLOAD_BYTES,
+    maxRows = DEFAULT_MAX_ROWS,
     faults,
     onEvent,
   } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError('port', 'must be 0–65535');
   if (!(maxPayloadBytes > 0)) throw new ConfigError('maxPayloadBytes', 'must be > 0');
+  if (!Number.isInteger(maxRows) || maxRows < 1)
+    throw new ConfigError('maxRows', 'must be a positive integer');
   const store = new ModelStore(modelDir);
   let invocations = 0;
 
@@ -157,11 +164,12 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
       const target = header(req, 'x-amzn-sagemaker-target-model');
       const model = store.resolve(endpoint, target);
       modelName = model.name || 'default';
-      const out = invokeModel(
+      const out = await invokeModelAsync(
         model,
         body.toString('utf8'),
         header(req, 'content-type'),
         header(req, 'accept'),
+        { maxRows, yieldNow },
       );
       res.setHeader('x-amzn-invoked-production-variant', 'AllTraffic');
       send(res, 200, out.contentType, out.body);
@@ -214,6 +222,9 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
       }),
   };
 }
+
+/** One event-loop turn: lets pending requests (a `/ping`) be answered between slices. */
+const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
