@@ -27,6 +27,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'settle-seconds': { type: 'string', default: '280' },
     'max-seconds': { type: 'string', default: '570' },
+    'checkpoint-interval-ms': { type: 'string', default: '5000' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -36,7 +37,7 @@ if (values.help) {
   process.stdout.write(
     `usage: npm run chaos -- [--scenario ${SCENARIOS.join(',')}|all] [--devices 80] [--households 20]\n` +
       '  [--minutes 100] [--minute-ms 1200] [--workers 3] [--shards 4] [--seed 1]\n' +
-      '  [--settle-seconds 280] [--max-seconds 570] [--out DIR]\n',
+      '  [--settle-seconds 280] [--max-seconds 570] [--checkpoint-interval-ms 5000] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -71,6 +72,7 @@ try {
     seed: int('seed', 0),
     settleMs: int('settle-seconds', 0) * 1000,
     maxMs,
+    checkpointIntervalMs: int('checkpoint-interval-ms', 1),
     outDir,
     say,
   });

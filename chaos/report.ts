@@ -26,7 +26,11 @@ export interface ChaosReport {
     readonly label: string;
     readonly shards: readonly string[];
     readonly reread: number;
+    /** Records put into the same shards during one checkpoint interval before the kill. */
+    readonly perInterval: number;
   }[];
+  /** The consumer's checkpoint interval the re-read is compared with. */
+  readonly checkpointIntervalMs: number;
   readonly childStarts: readonly ChildStart[];
   /** Catch-up time after each fault (undefined: never caught up). */
   readonly recovery: readonly { readonly fault: string; readonly ms?: number }[];
@@ -130,12 +134,15 @@ export function formatReport(r: ChaosReport): string {
   );
   lines.push(rows(r.recovery.map((x): [string, string] => [x.fault, s(x.ms)])));
   if (r.kills.length > 0) {
-    lines.push("re-read after each SIGKILL (records past the victim's checkpoints)");
+    lines.push(
+      "re-read after each SIGKILL: records past the victim's checkpoints (records put there in " +
+        `one checkpoint interval, ${s(r.checkpointIntervalMs)})`,
+    );
     lines.push(
       rows(
         r.kills.map((k): [string, string] => [
           k.label,
-          `${k.reread} records on ${k.shards.join(', ') || 'no shard'}`,
+          `${k.reread} (${k.perInterval}) on ${k.shards.join(', ') || 'no shard'}`,
         ]),
       ),
     );

@@ -23,7 +23,7 @@ import { putMinute } from './producer.js';
 import type { ChaosReport } from './report.js';
 import { planFaults, type Scenario } from './scenarios.js';
 import { FaultRunner } from './steps.js';
-import { catchUpMs, childStarts, missingForecasts, rereadAfterKill } from './timing.js';
+import { catchUpMs, childStarts, missingForecasts, putDuring, rereadAfterKill } from './timing.js';
 import { minuteRecords, seededRandom, workloadKeys } from './workload.js';
 import { startWorkers, type Workers } from './workers.js';
 
@@ -42,6 +42,8 @@ export interface ChaosOptions {
   readonly settleMs: number;
   /** The whole run's bound (cloud start to report). */
   readonly maxMs: number;
+  /** The workers' checkpoint interval, to compare the re-read after a SIGKILL with. */
+  readonly checkpointIntervalMs: number;
   /** Where logs and report.json go. */
   readonly outDir: string;
   readonly say: (line: string) => void;
@@ -226,7 +228,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         label: k.label,
         shards: k.shards,
         reread: rereadAfterKill(sent, k.shards, k.checkpoints, k.at),
+        perInterval: putDuring(sent, k.shards, k.at, o.checkpointIntervalMs),
       })),
+      checkpointIntervalMs: o.checkpointIntervalMs,
       childStarts: childStarts(
         runner.reshards,
         sent,

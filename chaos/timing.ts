@@ -106,6 +106,18 @@ export function rereadAfterKill(
   ).length;
 }
 
+/** Records put into `shards` during the `intervalMs` before `at` (one checkpoint interval's worth). */
+export function putDuring(
+  sent: readonly SentRecord[],
+  shards: readonly string[],
+  at: number,
+  intervalMs: number,
+): number {
+  return sent.filter(
+    (s) => shards.includes(s.shardId) && s.putAt <= at && s.putAt > at - intervalMs,
+  ).length;
+}
+
 /**
  * Windows without forecasts: per key, every scored window after the key's first forecast
  * whose start is not the origin of a prediction row (`predictionOrigins` holds
