@@ -1,12 +1,15 @@
 /**
  * `shardflow dev` as a user runs it (a child process, not a TTY): against the endpoints of the
  * test cloud it creates its resources, produces devices and households, runs two worker
- * processes that share the leases, prints compact live lines, and on SIGTERM drains in order —
- * its summary then says everything produced was consumed and written, it exits 0, and none of
- * its worker processes is left. Without endpoints it starts (and stops) its own local cloud and
- * ends by itself after --duration. Bad configuration is one line and exit 1.
+ * processes that share the leases, prints compact live lines, and on SIGHUP (the terminal
+ * closing; SIGTERM and Ctrl-C take the same path) drains in order — its summary then says
+ * everything produced was consumed and written, it exits 0, and none of its worker processes
+ * is left. Without endpoints it starts (and stops) its own local cloud and ends by itself
+ * after --duration; killed with SIGKILL, its workers, emulators and temporary folder are gone
+ * within seconds. Bad configuration is one line and exit 1.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { uniqueName } from '../test/helpers.js';
 
@@ -42,13 +45,40 @@ const alive = (pid: number) => {
   }
 };
 
+/** Pids whose command line names `text` (Linux /proc), other than this process. */
+const mentioning = (text: string): number[] =>
+  readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)
+    .filter((e) => {
+      try {
+        return readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+
+/** Children of `pid` (Linux /proc). */
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+};
+
 const withoutEndpoints = (): NodeJS.ProcessEnv =>
   Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_ENDPOINT_URL')),
   );
 
 describe('shardflow dev', () => {
-  it('runs producers and two workers with a live view, and drains cleanly on SIGTERM', async () => {
+  it('runs producers and two workers with a live view, and drains cleanly on SIGHUP', async () => {
     const app = uniqueName('dev');
     const dev = startDev(['--duration', '90', '--rate', '40', '--devices', '4'], {
       ...process.env,
@@ -65,7 +95,7 @@ describe('shardflow dev', () => {
     while (!balanced() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(dev.out()).toContain(`using the endpoints from the environment (stream ${app}`);
     expect(balanced()).toBe(true);
-    dev.signal('SIGTERM');
+    dev.signal('SIGHUP');
     const code = await dev.code;
     const out = dev.out();
     const pids = [...out.matchAll(/dev-worker-\d \(pid (\d+)\)/g)].map((m) => Number(m[1]));
@@ -104,6 +134,38 @@ describe('shardflow dev', () => {
     expect(pids.filter(alive)).toEqual([]);
     expect(code).toBe(0);
   }, 60_000);
+
+  it('killed with SIGKILL, leaves no worker, no emulator and no temporary folder behind', async () => {
+    const dev = startDev(['--rate', '20', '--devices', '2'], {
+      ...withoutEndpoints(),
+      SHARDFLOW_SHARDS: '2',
+    });
+    const deadline = Date.now() + 50_000;
+    const workersUp = () => /dev-worker-2 \(pid \d+\)/.test(dev.out());
+    const leased = () => /leases .*dev-worker-\d/.test(dev.out());
+    while (!(workersUp() && leased()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+    const folder = /local cloud up: .* \(folder (\S+)\)/.exec(dev.out())?.[1];
+    expect(folder).toBeDefined();
+    const guards = [...dev.out().matchAll(/dev-worker-\d \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    const workers = guards.flatMap(childrenOf);
+    expect(workers).toHaveLength(2);
+    expect(mentioning(folder!).length).toBeGreaterThan(0); // the emulators
+    dev.signal('SIGKILL');
+    await dev.code;
+    const killed = Date.now();
+    const gone = async (check: () => boolean, ms: number) => {
+      while (!check() && Date.now() - killed < ms) await new Promise((r) => setTimeout(r, 100));
+      return (Date.now() - killed) / 1000;
+    };
+    // workers: no drain into a cloud that died with dev (was 7–14 s)
+    const workersGone = await gone(() => [...guards, ...workers].every((p) => !alive(p)), 20_000);
+    expect([...guards, ...workers].filter(alive)).toEqual([]);
+    expect(workersGone).toBeLessThan(5);
+    await gone(() => mentioning(folder!).length === 0 && !existsSync(folder!), 20_000);
+    expect(mentioning(folder!)).toEqual([]);
+    expect(existsSync(folder!)).toBe(false);
+  }, 90_000);
 
   it('rejects bad configuration with one line naming the field', async () => {
     const dev = startDev(['--duration', '1'], { ...withoutEndpoints(), AWS_REGION: 'moon-1a' });

@@ -8,6 +8,9 @@
  *
  * Usage: node child-guard.mjs <logFile|-> <cwd> <command> [args...]
  * (`-` passes the child's stdout/stderr through; the guard exits with the child's exit code).
+ * `GUARD_GRACE_MS` (default 3000) is the grace after SIGTERM; `GUARD_ORPHAN_GRACE_MS`
+ * (default: the same) the grace when stdin closes, for owners whose death leaves nothing to
+ * drain into (a `dev` worker whose local cloud died with it).
  */
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -20,6 +23,7 @@ if (!logFile || !cwd || !command) {
 const out = logFile === '-' ? 'inherit' : openSync(logFile, 'a');
 const child = spawn(command, args, { cwd, stdio: ['ignore', out, out], detached: true });
 const GRACE_MS = Number(process.env.GUARD_GRACE_MS ?? 3000);
+const ORPHAN_GRACE_MS = Number(process.env.GUARD_ORPHAN_GRACE_MS ?? GRACE_MS);
 let stopping = false;
 
 /** @param {NodeJS.Signals} signal */
@@ -30,15 +34,17 @@ const signalGroup = (signal) => {
     // already gone
   }
 };
-const stop = () => {
+/** @param {number} graceMs */
+const stop = (graceMs = GRACE_MS) => {
   if (stopping) return;
   stopping = true;
   signalGroup('SIGTERM');
   setTimeout(() => {
     signalGroup('SIGKILL');
     process.exit(1); // it had to be killed
-  }, GRACE_MS).unref();
+  }, graceMs).unref();
 };
+const orphaned = () => stop(ORPHAN_GRACE_MS);
 
 child.on('exit', (code, signal) => {
   if (stopping) {
@@ -48,9 +54,9 @@ child.on('exit', (code, signal) => {
   process.stderr.write(`emulator ${command} exited (code ${code}, signal ${signal})\n`);
   process.exit(code ?? 1);
 });
-process.stdin.on('end', stop);
-process.stdin.on('error', stop);
+process.stdin.on('end', orphaned);
+process.stdin.on('error', orphaned);
 process.stdin.resume();
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('SIGHUP', stop);
+process.on('SIGTERM', () => stop());
+process.on('SIGINT', () => stop());
+process.on('SIGHUP', () => stop());

@@ -2,11 +2,14 @@
  * @module localstack/local-cloud
  * The embedded local cloud: emulators as child processes on free loopback ports,
  * health-checked through the real SDK, with the application's resources bootstrapped.
- * Invariant: after `stop()` (or the owner's death) no emulator process or port remains.
+ * Invariant: after `stop()` (or the owner's death, even by SIGKILL) no emulator process or
+ * port remains, nor the temporary folder (`dir-janitor.mjs`).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAwsClients, type AwsClients } from '../adapters/index.js';
 import {
   ENDPOINT_ENV_VARS,
@@ -24,6 +27,8 @@ import {
   type EmulatorDefinition,
   type RunningEmulator,
 } from './emulators.js';
+
+const JANITOR = fileURLToPath(new URL('./dir-janitor.mjs', import.meta.url));
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -79,6 +84,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ownsWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'shardflow-cloud-'));
   mkdirSync(join(workDir, 's3'), { recursive: true });
+  // removes the temporary folder if this process dies without stop() (even by SIGKILL)
+  const janitor = ownsWorkDir ? startJanitor(workDir) : undefined;
   const running: RunningEmulator[] = [];
   const stopAll = async () => {
     // Emulators that write into others (Firehose → S3) stop first, so their final flush lands.
@@ -90,6 +97,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       running.filter((r) => !writers.includes(r)).map((r) => r.process.stop()),
     );
     if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
+    janitor?.stdin?.end();
   };
   try {
     const started = await Promise.all(
@@ -150,6 +158,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/** Spawns `dir-janitor.mjs` for `dir`, holding its stdin; detached, so it outlives us. */
+function startJanitor(dir: string): ChildProcess {
+  const child = spawn(process.execPath, [JANITOR, dir], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  child.unref();
+  (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
+  return child;
 }
 
 function endpointVariable(service: keyof Endpoints): string {

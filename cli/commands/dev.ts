@@ -79,8 +79,10 @@ export async function dev(options: DevOptions): Promise<DevSummary> {
     if (!abort.signal.aborted) say('stopping: draining producers and workers …');
     abort.abort();
   };
+  // Ctrl-C, a stop, or the terminal closing (SIGHUP) all drain in order
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   try {
     if (external) {
       aws = createAwsClients(config);
@@ -94,7 +96,7 @@ export async function dev(options: DevOptions): Promise<DevSummary> {
       say(
         `local cloud up: ${Object.entries(cloud.endpoints)
           .map(([k, v]) => `${k}=${v}`)
-          .join(' ')}`,
+          .join(' ')} (folder ${cloud.workDir})`,
       );
     }
     const resources = resourcesFor(config);
@@ -113,10 +115,11 @@ export async function dev(options: DevOptions): Promise<DevSummary> {
         : 'models: no shipped artefacts, using the pipelines’ baselines (npm run train)',
     );
     if (abort.signal.aborted) throw new Error('stopped before the pipeline started');
-    return await run(options, config, aws, env, abort.signal);
+    return await run(options, config, aws, env, abort.signal, cloud !== undefined);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     if (cloud) await cloud.stop();
     else aws?.destroy();
   }
@@ -128,12 +131,15 @@ async function run(
   aws: AwsClients,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
+  ownCloud: boolean,
 ): Promise<DevSummary> {
   const started = Date.now();
   const tty = process.stdout.isTTY === true;
   const workers = await startDevWorkers({
     env: { ...env, SHARDFLOW_APP: config.app, SHARDFLOW_SHARDS: String(config.shardCount) },
     onLog: (id, line) => (tty ? undefined : say(`${id}: ${line}`)),
+    // if dev dies, its own local cloud dies with it: nothing to drain into, stop at once
+    ...(ownCloud ? { orphanGraceMs: 1_000 } : {}),
   });
   say(`workers: ${workers.workers.map((w) => `${w.id} (pid ${w.child.pid})`).join(', ')}`);
   const killLeft = () => workers.workers.forEach((w) => w.child.kill('SIGKILL'));

@@ -20,6 +20,12 @@ export interface DevWorkersOptions {
   readonly drainDeadlineSeconds?: number;
   /** Called with each line a worker writes to stderr (warnings and errors). */
   readonly onLog?: (workerId: string, line: string) => void;
+  /**
+   * Milliseconds a worker gets to drain when `dev` itself died (its guard's stdin closed)
+   * before it is killed; default: the same as a normal stop. Short when the local cloud died
+   * with `dev`: there is nothing left to drain into.
+   */
+  readonly orphanGraceMs?: number;
 }
 
 /** One running worker. */
@@ -44,7 +50,7 @@ const guard = fileURLToPath(new URL('../../localstack/child-guard.mjs', import.m
 
 /** Spawns the workers (they start in the background; see module doc). */
 export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWorkers> {
-  const { env, count = 2, drainDeadlineSeconds = 10, onLog } = options;
+  const { env, count = 2, drainDeadlineSeconds = 10, onLog, orphanGraceMs } = options;
   if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be ≥ 1');
   const workers: DevWorker[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -70,6 +76,7 @@ export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWo
       {
         env: {
           GUARD_GRACE_MS: String((drainDeadlineSeconds + 5) * 1000),
+          ...(orphanGraceMs === undefined ? {} : { GUARD_ORPHAN_GRACE_MS: String(orphanGraceMs) }),
           ...env,
           SHARDFLOW_WORKER_ID: id,
           SHARDFLOW_HTTP_PORT: String(port),
