@@ -4,7 +4,8 @@
  * every copy of every result the sinks made durable (score lines in the lake with the time
  * they arrived, dead letters with their reason) and the final lease checkpoints, it says for
  * each record whether it is durable, lost (not durable although its shard's checkpoint passed
- * it — an at-least-once violation) or unprocessed (not durable and not checkpointed), and
+ * it and a later record of its key is durable — an at-least-once violation) or unprocessed
+ * (not durable, and not checkpointed or possibly still in an open window of state), and
  * where every duplicate came from (the latest fault touching its shard before the copy).
  */
 import { identity, windowStartOf, type Malformation } from './workload.js';
@@ -66,8 +67,14 @@ export interface Accounting {
   readonly durable: number;
   /** Identities of lost records (checkpoint passed, nothing durable). */
   readonly lost: readonly string[];
-  /** Identities of records neither durable nor checkpointed. */
+  /**
+   * Identities of records not durable at the end: not checkpointed, or checkpointed with no
+   * later record of their key durable either (they may sit in an open window of a state
+   * snapshot — not lost, but not processed).
+   */
   readonly unprocessed: readonly string[];
+  /** How many of {@link unprocessed} were checkpointed (held in state, if anywhere). */
+  readonly unprocessedCheckpointed: number;
   /** Unprocessed records per shard. */
   readonly unprocessedByShard: Readonly<Record<string, number>>;
   /** Extra copies of score lines and dead letters. */
@@ -170,8 +177,13 @@ export function account(input: AccountInput): Accounting {
   }
   for (const [id, copies] of deadById) countCopies(copies, shardOfId.get(id));
   // every record: durable, lost or unprocessed
+  const lastDurable = new Map<string, number>();
+  for (const r of sent)
+    if (first.has(identity(r.key, r.minute)) && r.minute > (lastDurable.get(r.key) ?? -1))
+      lastDurable.set(r.key, r.minute);
   const lost: string[] = [];
   const unprocessed: string[] = [];
+  let unprocessedCheckpointed = 0;
   const unprocessedByShard: Record<string, number> = {};
   const validDeadLettered: Record<string, number> = {};
   let wrongReason = 0;
@@ -184,9 +196,12 @@ export function account(input: AccountInput): Accounting {
       if (letters.length > 0 && !letters.some((d) => d.reason === r.malformed)) wrongReason += 1;
     } else for (const d of letters) bump(validDeadLettered, d.reason);
     if (first.has(id)) continue;
-    if (checkpointPassed(checkpoints[r.shardId], r.sequenceNumber)) lost.push(id);
+    const passed = checkpointPassed(checkpoints[r.shardId], r.sequenceNumber);
+    // a later record of the key is durable, so this one's window fired: it was dropped
+    if (passed && r.minute < (lastDurable.get(r.key) ?? -1)) lost.push(id);
     else {
       unprocessed.push(id);
+      if (passed) unprocessedCheckpointed += 1;
       bump(unprocessedByShard, r.shardId);
     }
   }
@@ -196,6 +211,7 @@ export function account(input: AccountInput): Accounting {
     durable: sent.length - lost.length - unprocessed.length,
     lost,
     unprocessed,
+    unprocessedCheckpointed,
     unprocessedByShard,
     duplicates,
     duplicatesByCause,

@@ -83,6 +83,7 @@ export function formatReport(r: ChaosReport): string {
       ['durable', a.durable],
       ['lost (must be 0)', `${a.lost.length}${first(a.lost)}`],
       ['unprocessed at the end (must be 0)', `${a.unprocessed.length}${first(a.unprocessed)}`],
+      ['  of which checkpointed (held in state?)', a.unprocessedCheckpointed],
       ...Object.entries(a.unprocessedByShard).map(([k, v]): [string, number] => [
         `  unprocessed on ${k}`,
         v,
