@@ -3,7 +3,7 @@
  * the fault that caused them, dead letters recognised by the identity in their payload.
  */
 import { account, causeOf, checkpointPassed, type SentRecord } from './account.js';
-import { catchUpMs, missingForecasts, rereadAfterKill } from './timing.js';
+import { catchUp, missingForecasts, rereadAfterKill } from './timing.js';
 import {
   identityOfRaw,
   minuteRecords,
@@ -114,15 +114,15 @@ describe('account', () => {
 });
 
 describe('timing', () => {
-  it('catch-up is the latest first-durable time of the backlog, or undefined', () => {
+  it('catch-up is the latest first-durable time of the backlog, and how many never were', () => {
     const sent = [rec('a', 0, 1), rec('a', 1, 2), rec('a', 2, 3)];
     const durable = new Map([
       ['a@0', 4_000],
       ['a@1', 12_000],
     ]);
     // at 1 s (+5 s grace) minutes 0..2 are put; minutes 0 and 1 must be durable
-    expect(catchUpMs(sent, durable, 1_000)).toBe(11_000);
-    expect(catchUpMs(sent, new Map([['a@0', 4_000]]), 1_000)).toBeUndefined();
+    expect(catchUp(sent, durable, 1_000)).toEqual({ ms: 11_000, never: 0 });
+    expect(catchUp(sent, new Map([['a@0', 4_000]]), 1_000)).toEqual({ ms: 3_000, never: 1 });
   });
 
   it('re-read after a kill: the victim’s records past its checkpoints', () => {

@@ -32,8 +32,12 @@ export interface ChaosReport {
   /** The consumer's checkpoint interval the re-read is compared with. */
   readonly checkpointIntervalMs: number;
   readonly childStarts: readonly ChildStart[];
-  /** Catch-up time after each fault (undefined: never caught up). */
-  readonly recovery: readonly { readonly fault: string; readonly ms?: number }[];
+  /** Catch-up after each fault (`never`: backlog records that never became durable). */
+  readonly recovery: readonly {
+    readonly fault: string;
+    readonly ms: number;
+    readonly never: number;
+  }[];
   /** The same measure at a fault-free moment, for comparison. */
   readonly baselineMs?: number;
   readonly missingForecasts: { readonly windows: number; readonly keys: number };
@@ -131,9 +135,16 @@ export function formatReport(r: ChaosReport): string {
     );
   }
   lines.push(
-    `recovery: all results up to the fault's end durable after (fault-free baseline ${s(r.baselineMs)})`,
+    `recovery: results of everything put up to 5 s after the fault's end durable after (fault-free baseline ${s(r.baselineMs)})`,
   );
-  lines.push(rows(r.recovery.map((x): [string, string] => [x.fault, s(x.ms)])));
+  lines.push(
+    rows(
+      r.recovery.map((x): [string, string] => [
+        x.fault,
+        `${s(x.ms)}${x.never > 0 ? ` (${x.never} of its backlog never durable)` : ''}`,
+      ]),
+    ),
+  );
   if (r.kills.length > 0) {
     lines.push(
       "re-read after each SIGKILL: records past the victim's checkpoints (records put there in " +

@@ -23,7 +23,7 @@ import { putMinute } from './producer.js';
 import type { ChaosReport } from './report.js';
 import { planFaults, type Scenario } from './scenarios.js';
 import { FaultRunner } from './steps.js';
-import { catchUpMs, childStarts, missingForecasts, putDuring, rereadAfterKill } from './timing.js';
+import { catchUp, childStarts, missingForecasts, putDuring, rereadAfterKill } from './timing.js';
 import { minuteRecords, seededRandom, workloadKeys } from './workload.js';
 import { startWorkers, type Workers } from './workers.js';
 
@@ -206,7 +206,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         ? Math.min(t0 + 0.1 * productionMs, t0 + (steps[0]?.at ?? 0) - 6_000)
         : t0 + 0.5 * productionMs;
     const baselineMs =
-      faultFree > t0 + 3_000 ? catchUpMs(sent, firstDurableAt, faultFree) : undefined;
+      faultFree > t0 + 3_000 ? catchUp(sent, firstDurableAt, faultFree).ms : undefined;
     const sources: Record<string, number> = {};
     for (const s of lake.scores)
       if (s.key.startsWith('h-')) sources[s.source ?? '?'] = (sources[s.source ?? '?'] ?? 0) + 1;
@@ -238,10 +238,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         reads.firstReadAt,
         firstDurableAt,
       ),
-      recovery: runner.recoveries.map((r) => {
-        const ms = catchUpMs(sent, firstDurableAt, r.at);
-        return { fault: r.label, ...(ms === undefined ? {} : { ms }) };
-      }),
+      recovery: runner.recoveries.map((r) => ({
+        fault: r.label,
+        ...catchUp(sent, firstDurableAt, r.at),
+      })),
       ...(baselineMs === undefined ? {} : { baselineMs }),
       missingForecasts: missingForecasts(lake.scores, origins),
       scoreSources: sources,

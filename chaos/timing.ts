@@ -63,29 +63,37 @@ export function childStarts(
   return out;
 }
 
+/** Catch-up after a fault: how long, and how many records of the backlog never became durable. */
+export interface CatchUp {
+  /** Latest first-durable time of the backlog records that became durable, minus the moment. */
+  readonly ms: number;
+  /** Backlog records that never became durable (they do not count in `ms`). */
+  readonly never: number;
+}
+
 /**
- * Catch-up time after a moment `at` (a fault's end): every record put up to `at + graceMs`
- * whose window could fire (its minute is before the last minute put by then) must be
- * durable; the answer is the latest of those first-durable times minus `at` (≥ 0), or
- * undefined if one of them never became durable.
+ * Catch-up after a moment `at` (a fault's end): the backlog is every record put up to
+ * `at + graceMs` whose window could fire (its minute is before the last minute put by then);
+ * the answer is when the last of them became durable (≥ 0 after `at`), and how many never did.
  */
-export function catchUpMs(
+export function catchUp(
   sent: readonly SentRecord[],
   firstDurableAt: ReadonlyMap<string, number>,
   at: number,
   graceMs = 5_000,
-): number | undefined {
+): CatchUp {
   const put = sent.filter((s) => s.putAt <= at + graceMs);
-  if (put.length === 0) return 0;
+  if (put.length === 0) return { ms: 0, never: 0 };
   const lastMinute = Math.max(...put.map((s) => s.minute));
   let latest = at;
+  let never = 0;
   for (const s of put) {
     if (s.minute >= lastMinute) continue;
     const t = firstDurableAt.get(identity(s.key, s.minute));
-    if (t === undefined) return undefined;
-    latest = Math.max(latest, t);
+    if (t === undefined) never += 1;
+    else latest = Math.max(latest, t);
   }
-  return latest - at;
+  return { ms: latest - at, never };
 }
 
 /**
