@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerConsume } from './commands/consume.js';
 import { registerDev } from './commands/dev.js';
+import { registerExport } from './commands/export.js';
 import { registerProduce } from './commands/produce.js';
 import { registerReplay } from './commands/replay.js';
 import { routeErrors } from './commands/run-cli.js';
@@ -40,5 +41,6 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerProduce(program);
   registerTrain(program);
+  registerExport(program);
   return program;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,5 +134,38 @@ describe('shardflow export (S3 through the SDK)', () => {
       signal: controller.signal,
     });
     expect(summary).toMatchObject({ aborted: true, files: [] });
+  });
+
+  it('runs as `shardflow export` with a progress line and a one-line summary', () => {
+    const dir = join(out, 'cli');
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'cli/cli.ts',
+        'export',
+        '--from',
+        '2026-11-23',
+        '--to',
+        '2026-11-24',
+        '--format',
+        'csv',
+        '--out',
+        dir,
+      ],
+      { encoding: 'utf8', env: { ...process.env, SHARDFLOW_APP: config.app }, timeout: 60_000 },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/export: writing +\[#+\] 3\/3/);
+    expect(run.stdout).toBe(
+      `export: 3 files to ${dir}/ · rows devices 2, households 1, scores 1 · 1 duplicates dropped · 1 unusable lines\n`,
+    );
+    expect(
+      readFileSync(
+        join(dir, 'export/2026-11-23.2026-11-24/scores/dt=2026-11-23/scores.csv'),
+        'utf8',
+      ),
+    ).toMatch(/^time,pipeline,key,score,grade,threshold,iaq,/);
   });
 });
