@@ -152,20 +152,16 @@ describe('consume() against the local cloud', () => {
     const refresher = new LeaseRefresher({ dynamodb: aws.dynamodb, tableName: table });
     await refresher.createTableIfNotExists();
     // exactly the attributes a KCL 2.x worker writes (no 3.x fields), owned by a dead Java worker
-    await aws.dynamodb.send(
-      new PutItemCommand({
-        TableName: table,
-        Item: toItem({
-          leaseKey: shards.Shards![0]!.ShardId!,
-          leaseOwner: 'java-worker-1',
-          leaseCounter: 1234,
-          checkpoint: { sequenceNumber: put.Records![6]!.SequenceNumber!, subSequenceNumber: 0 },
-          ownerSwitchesSinceCheckpoint: 0,
-          parentShardIds: [],
-          childShardIds: [],
-        }),
-      }),
-    );
+    const { entityType: _kcl3only, ...kcl2 } = toItem({
+      leaseKey: shards.Shards![0]!.ShardId!,
+      leaseOwner: 'java-worker-1',
+      leaseCounter: 1234,
+      checkpoint: { sequenceNumber: put.Records![6]!.SequenceNumber!, subSequenceNumber: 0 },
+      ownerSwitchesSinceCheckpoint: 0,
+      parentShardIds: [],
+      childShardIds: [],
+    });
+    await aws.dynamodb.send(new PutItemCommand({ TableName: table, Item: kcl2 }));
     const a = worker(stream, table);
     await waitFor(() => a.received.length >= 3, {
       what: 'records after the KCL checkpoint',

@@ -291,6 +291,7 @@ export function consume(options: ConsumeOptions): Consumer {
 
   const start = async () => {
     if (createLeaseTable) await refresher.createTableIfNotExists();
+    await syncer.prepare(); // one-line error if the table cannot serve this stream
     await sync();
     if (stopping) return;
     coordinator.start();

@@ -10,6 +10,7 @@ export * from './lease-refresher.js';
 export * from './lease-assignment.js';
 export * from './lease-coordinator.js';
 export * from './shard-sync.js';
+export * from './lease-table-check.js';
 export * from './deaggregate.js';
 export * from './checkpoint-tracker.js';
 export * from './shard-reader.js';

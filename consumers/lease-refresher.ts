@@ -4,6 +4,10 @@
  * `UpdateItem` conditional on the `leaseCounter` the caller last saw (and on ownership
  * where it matters) and increments the counter; a failed condition is reported as a
  * {@link LeaseLostError}, never retried. Works on dynalite (no transactions used).
+ * Non-lease items (KCL 3.x coordinator state, worker metrics) are skipped by every read and
+ * excluded by every write's condition, so they are never modified or deleted. Bound to a
+ * stream ({@link LeaseRefresher.bindStream}), it records the stream's ARN on the leases it
+ * creates and takes, and never lists, takes or deletes a lease of another stream.
  */
 import {
   ConditionalCheckFailedException,
@@ -19,8 +23,25 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { ShardflowError } from '../core/index.js';
-import type { ExtendedSequenceNumber, Lease } from './lease.js';
-import { fromItem, toItem, type LeaseItem } from './lease-serializer.js';
+import { SENTINEL, isMultiStreamKey, type ExtendedSequenceNumber, type Lease } from './lease.js';
+import {
+  LEASE_ENTITY_TYPE,
+  fromItem,
+  readLeaseItem,
+  toItem,
+  type LeaseItem,
+} from './lease-serializer.js';
+
+/** Everything in a lease table: its leases (any stream) and the keys of non-lease items. */
+export interface LeaseTableScan {
+  readonly leases: readonly Lease[];
+  readonly others: readonly string[];
+}
+
+/** Write condition: the item is a lease (KCL 3.5 `entityType` absent or `LEASE`). */
+const IS_LEASE = '(attribute_not_exists(entityType) OR entityType = :lease)';
+/** Write condition: the lease records no stream, or the bound one. */
+const OUR_STREAM = '(attribute_not_exists(shardflowStream) OR shardflowStream = :stream)';
 
 /** A conditional lease write failed: someone else changed the lease; it is no longer ours. */
 export class LeaseLostError extends ShardflowError {
@@ -42,6 +63,7 @@ export interface LeaseRefresherOptions {
 export class LeaseRefresher {
   private readonly dynamodb: DynamoDBClient;
   private readonly tableName: string;
+  private streamArn: string | undefined;
 
   constructor({ dynamodb, tableName }: LeaseRefresherOptions) {
     if (!tableName) throw new ShardflowError('LEASE_TABLE', 'lease table name is required');
@@ -73,9 +95,26 @@ export class LeaseRefresher {
     }
   }
 
-  /** All leases, strongly consistent, across scan pages. */
-  async listLeases(): Promise<Lease[]> {
-    const out: Lease[] = [];
+  /** The lease table's name. */
+  get table(): string {
+    return this.tableName;
+  }
+
+  /** Binds this refresher to the stream with ARN `streamArn` (see the module comment). */
+  bindStream(streamArn: string): void {
+    this.streamArn = streamArn;
+  }
+
+  /** True if `lease` is a single-stream lease that records no other stream than the bound one. */
+  isOurs(lease: Lease): boolean {
+    if (isMultiStreamKey(lease.leaseKey)) return false;
+    return !this.streamArn || lease.streamArn === undefined || lease.streamArn === this.streamArn;
+  }
+
+  /** Every item, strongly consistent, across scan pages: leases and non-lease keys. */
+  async scanTable(): Promise<LeaseTableScan> {
+    const leases: Lease[] = [];
+    const others: string[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.dynamodb.send(
@@ -85,10 +124,19 @@ export class LeaseRefresher {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) out.push(fromItem(item));
+      for (const item of page.Items ?? []) {
+        const lease = readLeaseItem(item);
+        if (lease) leases.push(lease);
+        else others.push(item.leaseKey?.S ?? '?');
+      }
       start = page.LastEvaluatedKey;
     } while (start);
-    return out;
+    return { leases, others };
+  }
+
+  /** This stream's leases ({@link isOurs}), strongly consistent. */
+  async listLeases(): Promise<Lease[]> {
+    return (await this.scanTable()).leases.filter((l) => this.isOurs(l));
   }
 
   /** One lease, strongly consistent; undefined if absent. */
@@ -100,7 +148,7 @@ export class LeaseRefresher {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? fromItem(out.Item) : undefined;
+    return out.Item ? readLeaseItem(out.Item) : undefined;
   }
 
   /** Creates a lease unless one exists for its key; returns whether it was created. */
@@ -109,7 +157,7 @@ export class LeaseRefresher {
       await this.dynamodb.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: toItem(lease),
+          Item: toItem(this.streamArn ? { ...lease, streamArn: this.streamArn } : lease),
           ConditionExpression: 'attribute_not_exists(leaseKey)',
         }),
       );
@@ -135,13 +183,21 @@ export class LeaseRefresher {
    */
   takeLease(lease: Lease, owner: string): Promise<Lease> {
     const switched = lease.leaseOwner !== owner ? 1 : 0;
+    const stream = this.streamArn;
     return this.update(lease.leaseKey, 'take', {
-      condition: 'leaseCounter = :c',
+      condition: `leaseCounter = :c${stream ? ` AND ${OUR_STREAM}` : ''}`,
       update:
         'SET leaseOwner = :me, leaseCounter = leaseCounter + :one, ' +
-        'ownerSwitchesSinceCheckpoint = if_not_exists(ownerSwitchesSinceCheckpoint, :zero) + :sw ' +
-        'REMOVE checkpointOwner',
-      values: { ':c': n(lease.leaseCounter), ':me': s(owner), ':sw': n(switched), ':zero': n(0) },
+        'ownerSwitchesSinceCheckpoint = if_not_exists(ownerSwitchesSinceCheckpoint, :zero) + :sw' +
+        (stream ? ', shardflowStream = :stream' : '') +
+        ' REMOVE checkpointOwner',
+      values: {
+        ':c': n(lease.leaseCounter),
+        ':me': s(owner),
+        ':sw': n(switched),
+        ':zero': n(0),
+        ...(stream ? { ':stream': s(stream) } : {}),
+      },
     });
   }
 
@@ -208,7 +264,7 @@ export class LeaseRefresher {
         'checkpointSubSequenceNumber = :sub, ownerSwitchesSinceCheckpoint = :zero' +
         (children ? ', childShardIds = :children' : '') +
         (state ? ', shardflowState = :state' : '') +
-        ' REMOVE pendingCheckpoint, pendingCheckpointSubSequenceNumber' +
+        ' REMOVE pendingCheckpoint, pendingCheckpointSubSequenceNumber, pendingCheckpointState' +
         (state ? '' : ', shardflowState'),
       values: {
         ':c': n(lease.leaseCounter),
@@ -222,11 +278,34 @@ export class LeaseRefresher {
     });
   }
 
-  /** Deletes a lease (shard gone from the stream). */
-  async deleteLease(leaseKey: string): Promise<void> {
-    await this.dynamodb.send(
-      new DeleteItemCommand({ TableName: this.tableName, Key: { leaseKey: s(leaseKey) } }),
-    );
+  /**
+   * Deletes a lease (shard gone from the stream, or finished and cleaned up); with
+   * `finishedOnly`, only while its checkpoint is `SHARD_END`. Never deletes a non-lease item
+   * or a lease of another stream. Returns whether it deleted.
+   */
+  async deleteLease(leaseKey: string, { finishedOnly = false } = {}): Promise<boolean> {
+    const stream = this.streamArn;
+    try {
+      await this.dynamodb.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { leaseKey: s(leaseKey) },
+          ConditionExpression:
+            `attribute_exists(leaseKey) AND ${IS_LEASE}` +
+            (stream ? ` AND ${OUR_STREAM}` : '') +
+            (finishedOnly ? ' AND checkpoint = :end' : ''),
+          ExpressionAttributeValues: {
+            ':lease': s(LEASE_ENTITY_TYPE),
+            ...(stream ? { ':stream': s(stream) } : {}),
+            ...(finishedOnly ? { ':end': s(SENTINEL.SHARD_END) } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   private async update(
@@ -239,9 +318,13 @@ export class LeaseRefresher {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { leaseKey: s(leaseKey) },
-          ConditionExpression: `attribute_exists(leaseKey) AND ${args.condition}`,
+          ConditionExpression: `attribute_exists(leaseKey) AND ${IS_LEASE} AND ${args.condition}`,
           UpdateExpression: args.update,
-          ExpressionAttributeValues: { ':one': n(1), ...args.values },
+          ExpressionAttributeValues: {
+            ':one': n(1),
+            ':lease': s(LEASE_ENTITY_TYPE),
+            ...args.values,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { SENTINEL, comparePositions, isCheckpointed, sentinel, type Lease } from './lease.js';
-import { fromItem, toItem } from './lease-serializer.js';
+import { fromItem, readLeaseItem, toItem, type LeaseItem } from './lease-serializer.js';
 
 describe('lease serializer (KCL attribute names)', () => {
   it('writes the exact KCL attribute names and types', () => {
@@ -22,6 +22,7 @@ describe('lease serializer (KCL attribute names)', () => {
     };
     expect(toItem(lease)).toEqual({
       leaseKey: { S: 'shardId-000000000002' },
+      entityType: { S: 'LEASE' },
       leaseOwner: { S: 'w1' },
       leaseCounter: { N: '7' },
       checkpoint: { S: '4959000000000000000000000001' },
@@ -50,6 +51,7 @@ describe('lease serializer (KCL attribute names)', () => {
     expect(Object.keys(item).sort()).toEqual([
       'checkpoint',
       'checkpointSubSequenceNumber',
+      'entityType',
       'leaseCounter',
       'leaseKey',
       'ownerSwitchesSinceCheckpoint',
@@ -78,6 +80,32 @@ describe('lease serializer (KCL attribute names)', () => {
     });
   });
 
+  it('skips the non-lease items of a KCL 3.5 single-table lease table', () => {
+    const kcl35: LeaseItem[] = [
+      { leaseKey: { S: 'Leader' }, entityType: { S: 'LEADER' }, ownerName: { S: 'w1' } },
+      { leaseKey: { S: 'Migration3.0' }, entityType: { S: 'CLIENT_VERSION_MIGRATION' } },
+      { leaseKey: { S: 'TableMigration3.5' }, entityType: { S: 'TABLE_MIGRATION' } },
+      { leaseKey: { S: 'worker-1' }, entityType: { S: 'WORKER_METRIC_STATS' }, lut: { N: '1' } },
+      // a non-lease entity that happens to carry a checkpoint is still not a lease
+      { leaseKey: { S: 'x' }, entityType: { S: 'STREAM' }, checkpoint: { S: 'TRIM_HORIZON' } },
+      // no entity type and no checkpoint: not a lease either
+      { leaseKey: { S: 'Leader' }, ownerName: { S: 'w1' } },
+    ];
+    expect(kcl35.map(readLeaseItem)).toEqual(kcl35.map(() => undefined));
+    const lease = {
+      leaseKey: { S: 'shardId-000000000000' },
+      entityType: { S: 'LEASE' },
+      leaseCounter: { N: '3' },
+      checkpoint: { S: 'TRIM_HORIZON' },
+    };
+    expect(readLeaseItem(lease)).toMatchObject({
+      leaseKey: 'shardId-000000000000',
+      leaseCounter: 3,
+    });
+    const { entityType: _, ...kcl2 } = lease;
+    expect(readLeaseItem(kcl2)?.leaseKey).toBe('shardId-000000000000');
+  });
+
   it('rejects items that are not leases', () => {
     expect(() => fromItem({ foo: { S: 'x' } })).toThrow(/leaseKey/);
     expect(() => fromItem({ leaseKey: { S: 'x' } })).toThrow(/checkpoint/);
@@ -94,6 +122,7 @@ describe('lease serializer (KCL attribute names)', () => {
     const lease = fc.record(
       {
         leaseKey: id,
+        streamArn: fc.constant('arn:aws:kinesis:eu-west-1:000000000000:stream/s'),
         leaseOwner: fc.string({ minLength: 1 }),
         leaseCounter: fc.nat(),
         checkpoint: esn,

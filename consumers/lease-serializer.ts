@@ -4,6 +4,10 @@
  * KCL's lease serializer uses, so a table left by a KCL application can be taken over and
  * AWS tooling reads ours. Invariant: `fromItem(toItem(l))` equals `l`; optional fields and
  * empty string sets are omitted (DynamoDB rejects empty sets), never written as nulls.
+ * A KCL 3.x lease table also holds items that are not leases (a `Leader` lock,
+ * `Migration3.0`, `TableMigration3.5`, `WORKER_METRIC_STATS`, …): {@link readLeaseItem}
+ * recognizes leases as the KCL's `fromDynamoRecord` does (`entityType` absent or `LEASE`)
+ * and, in addition, only items with a `leaseKey` and a `checkpoint`.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ShardflowError } from '../core/index.js';
@@ -25,9 +29,18 @@ export const ATTR = {
   endingHashKey: 'endingHashKey',
   checkpointOwner: 'checkpointOwner',
   throughputKBps: 'throughputKBps',
+  /** KCL 3.5: `LEASE` on leases; other values mark the table's non-lease items. */
+  entityType: 'entityType',
+  /** KCL 3.x: state of a pending two-phase checkpoint (binary), removed with it. */
+  pendingCheckpointState: 'pendingCheckpointState',
+  /** Not KCL: the ARN of the lease's stream (see `Lease.streamArn`). */
+  shardflowStream: 'shardflowStream',
   /** Not KCL: shardflow's state snapshot reference (the KCL ignores unknown attributes). */
   shardflowState: 'shardflowState',
 } as const;
+
+/** The `entityType` of a lease (KCL 3.5 `EntityType.LEASE`). */
+export const LEASE_ENTITY_TYPE = 'LEASE';
 
 /** A DynamoDB item in the low-level attribute-value form. */
 export type LeaseItem = Record<string, AttributeValue>;
@@ -39,12 +52,14 @@ const n = (v: number): AttributeValue => ({ N: String(v) });
 export function toItem(lease: Lease): LeaseItem {
   const item: LeaseItem = {
     [ATTR.leaseKey]: s(lease.leaseKey),
+    [ATTR.entityType]: s(LEASE_ENTITY_TYPE),
     [ATTR.leaseCounter]: n(lease.leaseCounter),
     [ATTR.ownerSwitchesSinceCheckpoint]: n(lease.ownerSwitchesSinceCheckpoint),
     [ATTR.checkpoint]: s(lease.checkpoint.sequenceNumber),
     [ATTR.checkpointSubSequenceNumber]: n(lease.checkpoint.subSequenceNumber),
   };
   if (lease.leaseOwner !== undefined) item[ATTR.leaseOwner] = s(lease.leaseOwner);
+  if (lease.streamArn !== undefined) item[ATTR.shardflowStream] = s(lease.streamArn);
   if (lease.pendingCheckpoint) {
     item[ATTR.pendingCheckpoint] = s(lease.pendingCheckpoint.sequenceNumber);
     item[ATTR.pendingCheckpointSubSequenceNumber] = n(lease.pendingCheckpoint.subSequenceNumber);
@@ -86,6 +101,20 @@ function esn(item: LeaseItem, seq: string, sub: string): ExtendedSequenceNumber 
   return { sequenceNumber, subSequenceNumber: num(item, sub) ?? 0 };
 }
 
+/**
+ * The lease in a lease-table item, or undefined when the item is not a lease: an
+ * `entityType` other than `LEASE` (KCL 3.x coordinator state, worker metrics), or no
+ * `leaseKey` or `checkpoint` string. Such items are never modified or deleted.
+ */
+export function readLeaseItem(item: LeaseItem): Lease | undefined {
+  const entityType = item[ATTR.entityType];
+  if (entityType !== undefined && entityType.S !== LEASE_ENTITY_TYPE) return undefined;
+  if (str(item, ATTR.leaseKey) === undefined || str(item, ATTR.checkpoint) === undefined) {
+    return undefined;
+  }
+  return fromItem(item);
+}
+
 /** Parses a DynamoDB item written by the KCL or by shardflow (`fromDynamoRecord`). */
 export function fromItem(item: LeaseItem): Lease {
   const leaseKey = str(item, ATTR.leaseKey);
@@ -93,6 +122,7 @@ export function fromItem(item: LeaseItem): Lease {
   const checkpoint = esn(item, ATTR.checkpoint, ATTR.checkpointSubSequenceNumber);
   if (!checkpoint) throw new LeaseFormatError(`lease ${leaseKey} has no checkpoint`);
   const leaseOwner = str(item, ATTR.leaseOwner);
+  const streamArn = str(item, ATTR.shardflowStream);
   const pendingCheckpoint = esn(
     item,
     ATTR.pendingCheckpoint,
@@ -105,6 +135,7 @@ export function fromItem(item: LeaseItem): Lease {
   const stateRef = str(item, ATTR.shardflowState);
   return {
     leaseKey,
+    ...(streamArn !== undefined ? { streamArn } : {}),
     ...(leaseOwner !== undefined ? { leaseOwner } : {}),
     leaseCounter: num(item, ATTR.leaseCounter) ?? 0,
     checkpoint,

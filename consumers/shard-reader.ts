@@ -6,6 +6,7 @@
  * aggregated record is re-read) and the consumer skips user records at or before it.
  */
 import type { ChildShard, ShardIteratorType, _Record } from '@aws-sdk/client-kinesis';
+import { ShardflowError } from '../core/index.js';
 import { SENTINEL, type ExtendedSequenceNumber } from './lease.js';
 
 /** One read from a shard. */
@@ -33,7 +34,10 @@ export interface StartingPosition {
   readonly timestamp?: Date;
 }
 
-/** Maps a checkpoint (sentinel or real) to a starting position. */
+/**
+ * Maps a checkpoint (sentinel or real) to a starting position; `AT_TIMESTAMP` needs the
+ * configured `timestamp` (throws without one).
+ */
 export function startingPosition(
   checkpoint: ExtendedSequenceNumber,
   timestamp?: Date,
@@ -44,7 +48,11 @@ export function startingPosition(
     case SENTINEL.LATEST:
       return { type: 'LATEST' };
     case SENTINEL.AT_TIMESTAMP:
-      return { type: 'AT_TIMESTAMP', timestamp: timestamp ?? new Date(0) };
+      // the configured start time, as the KCL does; never time 0 (a replay of the retention)
+      if (!timestamp) {
+        throw new ShardflowError('NO_START_TIME', 'a lease at AT_TIMESTAMP needs a start time');
+      }
+      return { type: 'AT_TIMESTAMP', timestamp };
     default:
       return { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber };
   }

@@ -5,16 +5,23 @@
  * thin adapter that runs ListShards and applies it. Invariants: a lease is created once
  * (conditional put); children start at `TRIM_HORIZON` so nothing after a split or merge is
  * skipped; with `LATEST` only open shards (and descendants of leased shards) get leases;
- * leases of shards no longer listed (past retention, deleted) are removed.
+ * no lease is created for a shard whose descendants have leases (its lease was cleaned up).
+ * Deletions, as the KCL's `LeaseCleanupManager`: a finished (`SHARD_END`) lease once every
+ * child lease has started (checkpoint past `TRIM_HORIZON`/`AT_TIMESTAMP`) and no parent lease
+ * is left; a lease of a shard no longer listed (past retention, deleted) only if it records
+ * this worker's stream. Leases of other streams, KCL multi-stream leases and non-lease items
+ * are never deleted (the refresher leaves them out).
  */
 import {
+  DescribeStreamSummaryCommand,
   ListShardsCommand,
   type ChildShard,
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { SENTINEL, isShardEnd, sentinel, type Lease } from './lease.js';
+import { SENTINEL, isSentinel, isShardEnd, sentinel, type Lease } from './lease.js';
 import type { LeaseRefresher } from './lease-refresher.js';
+import { checkLeaseTable } from './lease-table-check.js';
 
 /** Where a worker starts on a shard that has no checkpoint yet. */
 export type InitialPosition =
@@ -25,7 +32,10 @@ export type InitialPosition =
 /** The changes to make to the lease table. */
 export interface ShardSyncPlan {
   readonly create: readonly Lease[];
+  /** Leases of shards no longer listed. */
   readonly remove: readonly string[];
+  /** Finished leases to clean up (deleted only while still `SHARD_END`). */
+  readonly finished: readonly string[];
 }
 
 /** A new, unowned lease for a shard. */
@@ -62,6 +72,15 @@ export function planShardSync(
 ): ShardSyncPlan {
   const leased = new Set(leases.map((l) => l.leaseKey));
   const listed = new Set(shards.map((s) => s.ShardId as string));
+  const children = new Map<string, string[]>();
+  for (const shard of shards) {
+    for (const p of [shard.ParentShardId, shard.AdjacentParentShardId]) {
+      if (p) children.set(p, [...(children.get(p) ?? []), shard.ShardId as string]);
+    }
+  }
+  const leasedBelow = (id: string, depth = 0): boolean =>
+    depth < 1_000 &&
+    (children.get(id) ?? []).some((c) => leased.has(c) || leasedBelow(c, depth + 1));
   const create: Lease[] = [];
   const willHave = new Set(leased);
   // parents come before children in ListShards order; iterate until stable to be safe
@@ -69,7 +88,7 @@ export function planShardSync(
     changed = false;
     for (const shard of shards) {
       const id = shard.ShardId as string;
-      if (willHave.has(id)) continue;
+      if (willHave.has(id) || leasedBelow(id)) continue;
       const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
         (p): p is string => !!p && listed.has(p),
       );
@@ -88,8 +107,34 @@ export function planShardSync(
     }
   }
   const remove =
-    shards.length === 0 ? [] : leases.filter((l) => !listed.has(l.leaseKey)).map((l) => l.leaseKey);
-  return { create, remove };
+    shards.length === 0
+      ? []
+      : leases
+          .filter((l) => l.streamArn !== undefined && !listed.has(l.leaseKey))
+          .map((l) => l.leaseKey);
+  const finished = finishedLeases(leases).filter((key) => !remove.includes(key));
+  return { create, remove, finished };
+}
+
+/**
+ * Finished leases the KCL's lease cleanup would delete: checkpoint `SHARD_END`, no parent
+ * lease left, and every child (from `childShardIds`, else the leases naming it as parent)
+ * has a lease that has started (a real checkpoint or `SHARD_END`). Pure.
+ */
+export function finishedLeases(leases: readonly Lease[]): string[] {
+  const byKey = new Map(leases.map((l) => [l.leaseKey, l]));
+  const started = (l: Lease | undefined) =>
+    l !== undefined && (isShardEnd(l) || !isSentinel(l.checkpoint.sequenceNumber));
+  return leases
+    .filter((l) => {
+      if (!isShardEnd(l) || l.parentShardIds.some((p) => byKey.has(p))) return false;
+      const kids =
+        l.childShardIds.length > 0
+          ? l.childShardIds
+          : leases.filter((c) => c.parentShardIds.includes(l.leaseKey)).map((c) => c.leaseKey);
+      return kids.length > 0 && kids.every((k) => started(byKey.get(k)));
+    })
+    .map((l) => l.leaseKey);
 }
 
 /** True when every parent of `lease` is finished (checkpoint SHARD_END) or has no lease. */
@@ -127,15 +172,30 @@ export class ShardSyncer {
     return shards;
   }
 
-  /** One sync: creates missing leases and removes leases of vanished shards. */
+  /**
+   * Before the first sync: binds the refresher to the stream's ARN and checks that the lease
+   * table can serve this stream; throws a one-line {@link LeaseTableMismatchError} if not.
+   */
+  async prepare(): Promise<void> {
+    const { kinesis, streamName, refresher, initialPosition } = this.options;
+    const summary = await kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
+    const streamArn = summary.StreamDescriptionSummary?.StreamARN ?? `stream/${streamName}`;
+    refresher.bindStream(streamArn);
+    const scan = await refresher.scanTable();
+    const hasStartTime = initialPosition.type === 'AT_TIMESTAMP';
+    checkLeaseTable(scan, { tableName: refresher.table, streamName, streamArn, hasStartTime });
+  }
+
+  /** One sync: creates missing leases, removes leases of vanished shards, cleans up finished ones. */
   async sync(): Promise<ShardSyncPlan> {
-    const [shards, leases] = await Promise.all([
-      this.listShards(),
-      this.options.refresher.listLeases(),
-    ]);
+    const { refresher } = this.options;
+    const [shards, leases] = await Promise.all([this.listShards(), refresher.listLeases()]);
     const plan = planShardSync(shards, leases, this.options.initialPosition);
-    for (const lease of plan.create) await this.options.refresher.createLeaseIfNotExists(lease);
-    for (const key of plan.remove) await this.options.refresher.deleteLease(key);
+    for (const lease of plan.create) await refresher.createLeaseIfNotExists(lease);
+    for (const key of plan.remove) await refresher.deleteLease(key);
+    for (const key of plan.finished) await refresher.deleteLease(key, { finishedOnly: true });
     return plan;
   }
 
