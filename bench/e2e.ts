@@ -19,6 +19,7 @@ import { bootstrapResources, LOCAL_CREDENTIALS, startLocalCloud } from '../local
 import { deviceSpec } from '../pipelines/devices/index.js';
 import { householdSpec } from '../pipelines/households/index.js';
 import { createPipeline, createResultSinks, runPipeline } from '../pipelines/runtime/index.js';
+import { createS3SnapshotStore } from '../pipelines/state/index.js';
 
 const KEYS = [...Array.from({ length: 8 }, (_, i) => `dev-${i}`), 'h-1', 'h-2'];
 const T0 = Date.UTC(2026, 10, 23, 0, 0, 0);
@@ -109,6 +110,7 @@ async function run(
         retrieval: { type: 'polling', idleTimeMs },
       }),
       sinks: createResultSinks({ aws, config }),
+      store: createS3SnapshotStore({ s3: aws.s3, bucket: config.bucketName }),
       maxWaitMs: 100,
       pipeline: (ctx) => createPipeline([deviceSpec(), householdSpec()], ctx),
       onEvent: (e) => {

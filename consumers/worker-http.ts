@@ -17,6 +17,12 @@ export const UNHEALTHY_AFTER_FAILURES = 3;
 export class WorkerHealth {
   #failures = 0;
   #stopping = false;
+  readonly #checks: (() => boolean)[] = [];
+
+  /** Adds a condition the worker needs to be healthy (e.g. its sinks accept writes). */
+  addCheck(check: () => boolean): void {
+    this.#checks.push(check);
+  }
 
   /** Counts failures; a delivery or a checkpoint proves progress and resets the count. */
   onEvent(event: ConsumerEvent): void {
@@ -39,7 +45,11 @@ export class WorkerHealth {
   }
 
   get healthy(): boolean {
-    return !this.#stopping && this.#failures < UNHEALTHY_AFTER_FAILURES;
+    return (
+      !this.#stopping &&
+      this.#failures < UNHEALTHY_AFTER_FAILURES &&
+      this.#checks.every((check) => check())
+    );
   }
 }
 

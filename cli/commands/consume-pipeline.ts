@@ -13,6 +13,7 @@ import type { ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
 import {
   createResultSinks,
+  createS3SnapshotStore,
   loadForecaster,
   startPipelineWorker,
   type PipelineChoice,
@@ -46,6 +47,8 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     workerId: config.workerId,
     ...options.consume,
     pipelines: options.pipeline as PipelineChoice,
+    // keyed state snapshots (one object per shard checkpoint) next to the lake
+    store: createS3SnapshotStore({ s3: aws.s3, bucket: config.bucketName }),
     sinks: (consumer) =>
       createResultSinks({
         aws,

@@ -17,6 +17,11 @@ export type { CircuitBreakerOptions, BreakerState } from './circuit-breaker.js';
 export { InferenceTimeoutError, CircuitOpenError } from './errors.js';
 export { encodeRcf, decodeRcf, encodeWindows, decodePredictions } from './payloads.js';
 export { scoreAnomalies } from './score-anomalies.js';
-export type { AnomalyScore, ScoreAnomaliesOptions, RemoteRcfOptions } from './score-anomalies.js';
+export type {
+  AnomalyScore,
+  KeyedModels,
+  ScoreAnomaliesOptions,
+  RemoteRcfOptions,
+} from './score-anomalies.js';
 export { forecast } from './forecast.js';
 export type { Forecast, ForecastOptions } from './forecast.js';

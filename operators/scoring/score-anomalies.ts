@@ -48,6 +48,12 @@ export type RemoteRcfOptions = Omit<
   readonly fallback?: 'embedded' | 'dead-letter';
 };
 
+/** Where each key's forest and thresholder live (e.g. restored from a state snapshot). */
+export interface KeyedModels {
+  forest(key: string): RandomCutForest;
+  thresholder(key: string): Thresholder;
+}
+
 /** Options of {@link scoreAnomalies}. */
 export interface ScoreAnomaliesOptions<T> {
   /** The key a record's forest and thresholder belong to. */
@@ -61,6 +67,8 @@ export interface ScoreAnomaliesOptions<T> {
   readonly columns?: readonly string[];
   /** Score with a SageMaker RCF endpoint instead of in process. */
   readonly remote?: RemoteRcfOptions;
+  /** The per-key models; default a fresh forest and thresholder per key, kept in process. */
+  readonly models?: KeyedModels;
 }
 
 interface Carried<T> {
@@ -80,7 +88,7 @@ interface Carried<T> {
 export function scoreAnomalies<T>(
   options: ScoreAnomaliesOptions<T>,
 ): OperatorFunction<Flow<T>, Flow<AnomalyScore<T>>> {
-  const { key, features, forest, thresholder = {}, columns, remote } = options;
+  const { key, features, forest, thresholder = {}, columns, remote, models } = options;
   if (columns && columns.length !== forest.dimensions)
     throw new ConfigError('columns', `must name ${forest.dimensions} features`);
   new RandomCutForest(forest); // validates options up front
@@ -88,11 +96,13 @@ export function scoreAnomalies<T>(
   const forests = new Map<string, RandomCutForest>();
   const thresholders = new Map<string, Thresholder>();
   const forestOf = (k: string) => {
+    if (models) return models.forest(k);
     let f = forests.get(k);
     if (!f) forests.set(k, (f = new RandomCutForest(forest)));
     return f;
   };
   const grade = (k: string, score: number) => {
+    if (models) return models.thresholder(k).grade(score);
     let t = thresholders.get(k);
     if (!t) thresholders.set(k, (t = new Thresholder(thresholder)));
     return t.grade(score);

@@ -23,8 +23,8 @@ import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js
 
 /**
  * Default forest of both pipelines: 50 trees of 64 points, scoring after 16 — warm (with
- * the thresholder's 20 scores) within the 60-window retention, so a replay after failover
- * re-warms the model before it rewrites any result that was not yet durable.
+ * the thresholder's 20 scores) within the 60-window look-back, so a forest rebuilt from a
+ * restored ring (after failover or a reshard) is warm before it scores again.
  */
 export const WARM_FOREST = { numberOfTrees: 50, sampleSize: 64, outputAfter: 16 } as const;
 
@@ -45,13 +45,13 @@ export interface DevicePipelineOptions {
   readonly remote?: RemoteRcfOptions;
   readonly allowedLatenessMs?: number;
   readonly idleTimeoutMs?: number;
-  /** Windows kept per device for model input and replay; default the forecaster's input. */
+  /** Windows kept per device for model input; default the forecaster's input. */
   readonly retain?: number;
 }
 
 /**
  * The devices pipeline as a {@link ReadingChainSpec}.
- * @example `createPipeline([deviceSpec(), householdSpec()], { ledger })`
+ * @example `createPipeline([deviceSpec(), householdSpec()], { state: new KeyedStateBackend() })`
  */
 export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpec {
   const {
@@ -91,8 +91,8 @@ export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpe
  *
  * @example
  * ```ts
- * const ledger = new AckLedger((p) => consumer.ack(p));
- * records$.pipe(createDevicePipeline({}, { ledger })).pipe(writeResults({ sinks, ledger }));
+ * const state = new KeyedStateBackend(); // restored from the shard's snapshot, if any
+ * records$.pipe(createDevicePipeline({}, { state })).pipe(writeResults({ sinks }));
  * ```
  */
 export function createDevicePipeline(

@@ -44,7 +44,7 @@ export interface HouseholdPipelineOptions {
 
 /**
  * The households pipeline as a {@link ReadingChainSpec}.
- * @example `createPipeline([householdSpec({ forecaster })], { ledger })`
+ * @example `createPipeline([householdSpec({ forecaster })], { state: new KeyedStateBackend() })`
  */
 export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingChainSpec {
   const {

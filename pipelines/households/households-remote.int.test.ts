@@ -6,10 +6,9 @@
  */
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { sageMakerInvoke } from '../../model-server/index.js';
-import { PositionSet } from '../../core/index.js';
 import { record } from '../../operators/testing/fixtures.js';
 import { testClients, testConfig } from '../../test/helpers.js';
-import { AckLedger } from '../runtime/index.js';
+import { KeyedStateBackend } from '../state/index.js';
 import { createHouseholdPipeline } from './index.js';
 
 it('scores household windows on the SageMaker RCF endpoint', async () => {
@@ -32,8 +31,6 @@ it('scores household windows on the SageMaker RCF endpoint', async () => {
         },
       }),
     );
-    let acked = PositionSet.empty;
-    const ledger = new AckLedger((p) => (acked = acked.union(p)));
     const items = await lastValueFrom(
       from(records).pipe(
         createHouseholdPipeline(
@@ -48,7 +45,7 @@ it('scores household windows on the SageMaker RCF endpoint', async () => {
               maxWaitMs: 5,
             },
           },
-          { ledger },
+          { state: new KeyedStateBackend() },
         ),
         toArray(),
       ),

@@ -1,63 +1,42 @@
-import { TestScheduler } from 'rxjs/testing';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { PositionSet, traced } from '../../core/index.js';
-import { type Flow, type ResampledPoint } from '../../operators/index.js';
-import { AckLedger } from './ack-ledger.js';
-import { lookback, type Looked } from './lookback.js';
+import { isDeadLetter, type Flow, type ResampledPoint } from '../../operators/index.js';
+import { KeyedStateBackend } from '../state/index.js';
+import { lookback, type Looked, type Ring } from './lookback.js';
 
-const point = (minute: number, ordinal: number): Flow<ResampledPoint> =>
+const point = (minute: number, segment = 0, key = 'dev-1'): Flow<ResampledPoint> =>
   traced(
-    { key: 'dev-1', time: minute * 60_000, values: { iaq: minute }, imputed: false, segment: 0 },
-    PositionSet.single('shardId-0', ordinal),
+    { key, time: minute * 60_000, values: { iaq: minute }, imputed: false, segment },
+    PositionSet.single('shardId-0', minute),
   );
 
-describe('lookback release of quiet keys', () => {
-  it('holds a key’s claims while it is active and releases them after releaseAfterMs of quiet, keeping its values', () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
-    scheduler.run(({ cold, flush }) => {
-      const acked: number[] = [];
-      const ledger = new AckLedger((positions) => {
-        for (const p of positions) acked.push(p.ordinal);
-      });
-      const histories: number[] = [];
-      const source = cold<Flow<ResampledPoint>>('a b c 300ms d', {
-        a: point(0, 0),
-        b: point(1, 1),
-        c: point(2, 2),
-        d: point(3, 3),
-      });
-      source
-        .pipe(lookback({ ledger, retain: 60, releaseAfterMs: 100, scheduler }))
-        .subscribe((out) => {
-          const looked = out as { value: Looked };
-          histories.push(looked.value.history.length);
-          ledger.release(looked.value.holds); // every item durable at once
-        });
-      scheduler.schedule(() => expect(acked).toEqual([]), 50); // active: look-back holds all
-      scheduler.schedule(() => expect(acked.sort()).toEqual([0, 1, 2]), 110); // quiet: released
-      flush();
-      expect(histories).toEqual([1, 2, 3, 4]); // the history survived the release
-      expect(acked.sort()).toEqual([0, 1, 2, 3]); // d released after its own quiet spell
-    });
+const histories = async (rings: KeyedStateBackend, points: Flow<ResampledPoint>[], retain = 3) => {
+  const out = await lastValueFrom(
+    from(points).pipe(lookback({ rings: rings.register<Ring>('t.ring'), retain }), toArray()),
+  );
+  return out.map((e) =>
+    isDeadLetter(e) ? [] : (e.value as Looked).history.map((v) => v.iaq as number),
+  );
+};
+
+describe('lookback (keyed ring state)', () => {
+  it('keeps the last `retain` points per key and starts a new ring on a new segment', async () => {
+    const backend = new KeyedStateBackend();
+    expect(await histories(backend, [point(0), point(1), point(2), point(3), point(9, 1)])).toEqual(
+      [[0], [0, 1], [0, 1, 2], [1, 2, 3], [9]],
+    );
   });
 
-  it('never releases while points keep coming within releaseAfterMs', () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
-    scheduler.run(({ cold, flush }) => {
-      const acked: number[] = [];
-      const ledger = new AckLedger((positions) => {
-        for (const p of positions) acked.push(p.ordinal);
-      });
-      const source = cold<Flow<ResampledPoint>>('a 80ms b 80ms c 80ms d', {
-        a: point(0, 0),
-        b: point(1, 1),
-        c: point(2, 2),
-        d: point(3, 3),
-      });
-      source
-        .pipe(lookback({ ledger, retain: 60, releaseAfterMs: 100, scheduler }))
-        .subscribe((out) => ledger.release((out as { value: Looked }).value.holds));
-      scheduler.schedule(() => expect(acked).toEqual([]), 250);
-      flush();
-    });
+  it('a ring restored from a snapshot continues in a new chain; points already in it are dropped', async () => {
+    const first = new KeyedStateBackend();
+    await histories(first, [point(0), point(1), point(2)]);
+    const restored = new KeyedStateBackend();
+    restored.restore(first.snapshot());
+    // the seed (minute 2, already in the ring, segment 0 of the new chain's resample) is
+    // dropped; minute 3 sees the whole restored look-back
+    expect(await histories(restored, [point(2), point(3), point(4)])).toEqual([
+      [1, 2, 3],
+      [2, 3, 4],
+    ]);
   });
 });

@@ -3,11 +3,13 @@
  * A long-lived pipeline worker for a container: `consume()` + {@link runPipeline}, with
  * `GET /healthz` and `GET /metrics` (the consumer's prom-client registry plus pipeline
  * counters) and SIGTERM/SIGINT draining. Unlike the raw `startWorker` of `consumers/`, which
- * acks a batch when its handler resolves, here positions are acked by the pipeline's ack
- * join only — records in open windows stay unacknowledged until their results are durable.
+ * acks a batch when its handler resolves, here shards are committed by snapshot barriers:
+ * a checkpoint passes a record only once its results are durable and the keyed state that
+ * goes with it is in the snapshot store. The worker is unhealthy while sink writes have kept
+ * failing for `sinkUnhealthyAfterMs`, and healthy again when they succeed.
  */
 import { readFileSync } from 'node:fs';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import {
   consume,
   ConsumerMetrics,
@@ -21,6 +23,7 @@ import { ConfigError } from '../../core/index.js';
 import { forecasterFromJson, type Forecaster } from '../../models/index.js';
 import { deviceSpec, type DevicePipelineOptions } from '../devices/index.js';
 import { householdSpec, type HouseholdPipelineOptions } from '../households/index.js';
+import type { SnapshotStore } from '../state/index.js';
 import { createPipeline } from './pipeline.js';
 import type { ReadingChainSpec } from './reading-chain.js';
 import { runPipeline, type PipelineEvent, type RunningPipeline } from './run-pipeline.js';
@@ -41,6 +44,12 @@ export interface PipelineWorkerOptions extends ConsumeOptions {
   readonly drainDeadlineMs: number;
   /** Sink batching wait; default 500 ms. */
   readonly maxWaitMs?: number;
+  /** Where shard snapshots go (`createS3SnapshotStore` in a worker). */
+  readonly store: SnapshotStore;
+  /** Snapshot barrier (commit) period per shard; default 5,000 ms. */
+  readonly snapshotIntervalMs?: number;
+  /** Unhealthy on `/healthz` after sink writes kept failing this long; default 60,000 ms. */
+  readonly sinkUnhealthyAfterMs?: number;
   /** Install SIGTERM/SIGINT handlers; default true. */
   readonly handleSignals?: boolean;
   readonly onPipelineEvent?: (event: PipelineEvent) => void;
@@ -95,6 +104,9 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     httpPort,
     drainDeadlineMs,
     maxWaitMs = 500,
+    store,
+    snapshotIntervalMs,
+    sinkUnhealthyAfterMs = 60_000,
     handleSignals = true,
     onPipelineEvent,
   } = options;
@@ -106,7 +118,31 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     labelNames: ['outcome'],
     registers: [metrics.registry],
   });
+  const snapshots = new Counter({
+    name: 'shardflow_pipeline_snapshots_total',
+    help: 'Shard state snapshots committed with a checkpoint',
+    labelNames: ['final'],
+    registers: [metrics.registry],
+  });
+  const snapshotBytes = new Gauge({
+    name: 'shardflow_pipeline_snapshot_bytes',
+    help: 'Size of the last committed state snapshot, by shard',
+    labelNames: ['shard'],
+    registers: [metrics.registry],
+  });
+  let sinkFailingSince: number | undefined;
+  new Gauge({
+    name: 'shardflow_pipeline_sink_failing_seconds',
+    help: 'How long sink writes have kept failing (0 while they succeed)',
+    registers: [metrics.registry],
+    collect() {
+      this.set(sinkFailingSince === undefined ? 0 : (Date.now() - sinkFailingSince) / 1000);
+    },
+  });
   const health = new WorkerHealth();
+  health.addCheck(
+    () => sinkFailingSince === undefined || Date.now() - sinkFailingSince < sinkUnhealthyAfterMs,
+  );
   const onEvent = (event: ConsumerEvent) => {
     metrics.onEvent(event);
     health.onEvent(event);
@@ -117,11 +153,19 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     consumer,
     sinks: typeof sinks === 'function' ? sinks(consumer) : sinks,
     maxWaitMs,
+    store,
+    ...(snapshotIntervalMs !== undefined ? { snapshotIntervalMs } : {}),
     pipeline: (context) => createPipeline(specs, context),
     onEvent: (event) => {
       if (event.type === 'batch.written') {
         items.inc({ outcome: 'durable' }, event.report.durable.length);
         items.inc({ outcome: 'failed' }, event.report.failed.length);
+      } else if (event.type === 'sink.status') {
+        // scheduler time is wall-clock time here (asyncScheduler)
+        sinkFailingSince = event.failingSince;
+      } else if (event.type === 'snapshot.committed') {
+        snapshots.inc({ final: String(event.final) });
+        snapshotBytes.set({ shard: event.shardId }, event.bytes);
       }
       onPipelineEvent?.(event);
     },
@@ -131,7 +175,7 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     metrics,
     health,
     port: httpPort,
-    details: () => ({ claims: running.stats() }),
+    details: () => ({ pipeline: running.stats() }),
   });
   let stopping$: Promise<void> | undefined;
   const stop = (): Promise<void> => {

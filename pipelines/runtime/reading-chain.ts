@@ -3,12 +3,14 @@
  * The shared back half of both pipelines, for the readings of one kind on one shard:
  * [normalize] → 1-minute tumbling event-time windows per key (watermark, allowed lateness,
  * idle timeout on the injected scheduler) → resample/impute onto the minute grid → look-back
- * (shingle + forecaster input, with claims) → RCF score and grade per key (embedded, or a
- * SageMaker endpoint) → one {@link ResultItem} per window carrying its score line, its
- * anomaly row (grade > 0) and its prediction rows. Invariant: every window yields exactly
+ * (shingle + forecaster input) → RCF score and grade per key (embedded, or a SageMaker
+ * endpoint) → one {@link ResultItem} per window carrying its score line, its anomaly row
+ * (grade > 0) and its prediction rows. Every stateful stage keeps its per-key state in the
+ * shard's {@link KeyedStateBackend} (`<name>.ring`, `<name>.pending`, `<name>.thresholder`);
+ * a chain built on a restored backend first replays the open inputs (`open-inputs.ts`). Invariant: every window yields exactly
  * one item, and every dead letter one item of its own.
  */
-import { map, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { map, pipe, startWith, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import {
   DEFAULT_MAX_FUTURE_SKEW_MS,
   readingKey,
@@ -27,7 +29,7 @@ import {
   resample,
   scoreAnomalies,
   tumbling,
-  window,
+  eventTimeWindow,
   type AnomalyScore,
   type FillMethod,
   type Flow,
@@ -36,8 +38,10 @@ import {
   type WindowResult,
 } from '../../operators/index.js';
 import { anomalyKey, predictionKey, readingRowKey } from '../../sinks/index.js';
-import type { AckLedger } from './ack-ledger.js';
-import { lookback, type Looked } from './lookback.js';
+import type { KeyedStateBackend } from '../state/index.js';
+import { chainModels } from './chain-models.js';
+import { lookback, type Looked, type Ring } from './lookback.js';
+import { openInputs } from './open-inputs.js';
 import { deadLetterItem, NO_OUTPUTS, type ResultItem, type ResultRow } from './result-item.js';
 
 /** What makes a pipeline out of the shared chain: its kind, measures and models. */
@@ -61,11 +65,6 @@ export interface ReadingChainSpec {
   readonly maxFutureSkewMs?: number;
   /** Fire a quiet key's windows after this long (scheduler time); default 120,000 ms. */
   readonly idleTimeoutMs?: number;
-  /**
-   * Close a quiet key's look-back claims after this long without a window (scheduler time),
-   * so silent keys cannot hold their shard's checkpoint back; default 600,000 ms.
-   */
-  readonly releaseAfterMs?: number;
   /** Gap filling of the grid; default linear over at most 5 missing minutes. */
   readonly fill?: FillMethod;
   readonly maxGap?: number;
@@ -84,15 +83,23 @@ export interface ReadingChainSpec {
     readonly forecaster: Forecaster;
     readonly horizons: readonly number[];
   };
-  /** Windows retained per key for model input and replay (default: the longest model input). */
+  /** Windows retained per key for model input (default: the longest model input). */
   readonly retain?: number;
 }
 
-/** Runtime context of a chain. */
+/** Elements between the look-back and the item stage (non-zero only with remote scoring). */
+export interface InFlight {
+  n: number;
+}
+
+/** Runtime context of a chain: the shard session's keyed state and scheduler. */
 export interface ChainContext {
-  readonly ledger: AckLedger;
+  /** The shard's keyed state (restored before the chain is built). */
+  readonly state: KeyedStateBackend;
   /** Scheduler of the windows' idle timeout. */
   readonly scheduler?: SchedulerLike;
+  /** Counts elements in asynchronous stages, so a snapshot waits until none is in flight. */
+  readonly flight?: InFlight;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -111,9 +118,17 @@ export function shingleFeatures(
   return out;
 }
 
+/** Names of the shingled features, in {@link shingleFeatures} order (the API sums them per measure). */
+export function shingleColumns(measures: readonly string[], size: number): string[] {
+  const out: string[] = [];
+  for (let lag = size - 1; lag >= 0; lag--)
+    for (const m of measures) out.push(lag === 0 ? m : `${m}@t-${lag}`);
+  return out;
+}
+
 /** Turns a scored look-back into the window's result item (score line, anomaly, predictions). */
 function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultItem {
-  const { point, history, holds } = scored.input;
+  const { point, history } = scored.input;
   const windowStart = iso(point.time);
   const score = {
     id: `${point.key}#${windowStart}`,
@@ -169,7 +184,6 @@ function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultIte
   return {
     pipeline: spec.name,
     outputs: { ...NO_OUTPUTS, scores: [score], anomalies, predictions, readings },
-    holds,
   };
 }
 
@@ -177,7 +191,7 @@ function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultIte
  * The chain for readings of `spec.kind` (see module doc). Readings of other kinds must be
  * routed elsewhere before this chain.
  *
- * @example `deviceReadings$.pipe(readingChain(deviceSpec(), { ledger }))`
+ * @example `deviceReadings$.pipe(readingChain(deviceSpec(), { state: new KeyedStateBackend() }))`
  */
 export function readingChain(
   spec: ReadingChainSpec,
@@ -188,21 +202,32 @@ export function readingChain(
     allowedLatenessMs = 5_000,
     maxFutureSkewMs = DEFAULT_MAX_FUTURE_SKEW_MS,
     idleTimeoutMs = 120_000,
-    releaseAfterMs = 600_000,
     fill = 'linear',
     maxGap = 5,
     anomaly,
   } = spec;
-  const { ledger, scheduler } = context;
+  const { state, scheduler, flight = { n: 0 } } = context;
   const retain =
     spec.retain ?? Math.max(anomaly.shingleSize, spec.forecast?.forecaster.inputLength ?? 1);
   const measures = spec.measures;
+  const rings = state.register<Ring>(`${spec.name}.ring`);
+  const open = openInputs({
+    kind: spec.kind,
+    pending: state.register<Reading[]>(`${spec.name}.pending`),
+    rings,
+    step: windowMs,
+  });
+  const features = (history: readonly Readonly<Record<string, number>>[]) =>
+    shingleFeatures(history, anomaly.features, anomaly.shingleSize);
+  const forest = { ...anomaly.forest, dimensions: anomaly.features.length * anomaly.shingleSize };
   const normalized: OperatorFunction<Flow<Reading>, Flow<Reading>> = spec.normalize
     ? normalize<Reading>(spec.normalize)
     : (s) => s;
   return pipe(
     normalized,
-    window({
+    startWith(...open.replay()),
+    open.track,
+    eventTimeWindow({
       assigner: tumbling({ size: windowMs }),
       key: readingKey,
       time: readingTime,
@@ -226,22 +251,34 @@ export function readingChain(
       },
       fill,
       maxGap,
-      // a quiet key's last window still reaches the look-back (and can be released there)
+      // a quiet key's last window still reaches the look-back (and is scored)
       idleTimeout: idleTimeoutMs,
       ...(scheduler ? { scheduler } : {}),
     }),
-    lookback({ ledger, retain, releaseAfterMs, ...(scheduler ? { scheduler } : {}) }),
+    lookback({ rings, retain, onPoint: (p) => open.consumed(p) }),
+    tap(() => (flight.n += 1)),
     scoreAnomalies<Looked>({
       key: (l) => l.point.key,
-      features: (l) => shingleFeatures(l.history, anomaly.features, anomaly.shingleSize),
-      forest: { ...anomaly.forest, dimensions: anomaly.features.length * anomaly.shingleSize },
+      features: (l) => features(l.history),
+      forest,
+      // explanation columns: `<measure>` for the newest window, `<measure>@t-<n>` before it
+      columns: shingleColumns(anomaly.features, anomaly.shingleSize),
       ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
       ...(anomaly.remote ? { remote: anomaly.remote } : {}),
+      models: chainModels({
+        state,
+        name: spec.name,
+        rings,
+        forest,
+        ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
+        features,
+      }),
     }),
-    map((element) =>
-      isDeadLetter(element)
-        ? deadLetterItem(ledger, spec.name, element)
-        : toItem(spec, element.value),
-    ),
+    map((element) => {
+      flight.n -= 1;
+      return isDeadLetter(element)
+        ? deadLetterItem(spec.name, element)
+        : toItem(spec, element.value);
+    }),
   );
 }

@@ -1,12 +1,12 @@
 /**
  * @module pipelines/runtime/result-item
  * The one thing a pipeline hands to its sinks: a {@link ResultItem} per window (or per dead
- * letter, or per skipped record) carrying ALL of that window's outputs — the score line for
- * the results lake, the anomaly row if any, the prediction rows — and the claims it holds.
- * Invariant: a window's outputs never travel separately, so no branch can ack alone.
+ * letter) carrying ALL of that window's outputs — the score line for the results lake, the
+ * anomaly row if any, the prediction rows, the reading row. Invariant: a window's outputs
+ * never travel separately; a shard commits past a record only when every item emitted
+ * before the commit's snapshot is durable (`shard-runner.ts`).
  */
 import type { DeadLetter } from '../../core/index.js';
-import { Claim, type AckLedger } from './ack-ledger.js';
 
 /** A DynamoDB result row: its key and non-key attributes. */
 export interface ResultRow {
@@ -33,8 +33,6 @@ export interface ResultItem {
   /** Which pipeline produced it (`devices`, `households`, `front`). */
   readonly pipeline: string;
   readonly outputs: Outputs;
-  /** Claims to release once every output is durable (registered with the ledger already). */
-  readonly holds: readonly Claim[];
 }
 
 /** No outputs at all. */
@@ -46,15 +44,9 @@ export const NO_OUTPUTS: Outputs = {
   deadLetters: [],
 };
 
-/**
- * An item for a dead letter: holds (and closes) one claim of the dead letter's positions,
- * registered with `ledger`, so they are acked once the dead letter is durable.
- */
-export function deadLetterItem(ledger: AckLedger, pipeline: string, dead: DeadLetter): ResultItem {
-  const claim = new Claim(dead.positions);
-  ledger.hold([claim]);
-  ledger.close([claim]);
-  return { pipeline, outputs: { ...NO_OUTPUTS, deadLetters: [dead] }, holds: [claim] };
+/** An item for a dead letter (its positions are covered by the shard's next commit). */
+export function deadLetterItem(pipeline: string, dead: DeadLetter): ResultItem {
+  return { pipeline, outputs: { ...NO_OUTPUTS, deadLetters: [dead] } };
 }
 
 /** Counts the outputs of an item. */

@@ -3,13 +3,17 @@
  * The single sink stage of a pipeline: micro-batches {@link ResultItem}s, writes every
  * output of a batch to its sink (score lines → results Firehose, anomaly rows and prediction
  * rows → DynamoDB, dead letters → dead-letter Firehose) concurrently, and decides per ITEM
- * whether it is durable: only if none of its outputs failed in any sink. Durable items release
- * their claims in the {@link AckLedger}; items with retriable failures are written again (all
- * their outputs — keys are deterministic, so rows overwrite and lake lines are at-least-once);
- * items still failing keep their claims, so their positions are never acknowledged and the
- * consumer replays them after a restart or failover.
+ * whether it is durable: only if none of its outputs failed in any sink. Durable items are
+ * reported (`onDurable`: their shard may then commit past them). Sinks never give up
+ * silently: items that failed are written again (all their outputs — keys are deterministic,
+ * so rows overwrite and lake lines are at-least-once) with capped, jittered exponential
+ * back-off (`core/retry`'s `backoffDelay`) for as long as their shard session lives
+ * (`isAlive`: the lease is held); `onStatus` reports since when writes fail, so the worker
+ * turns unhealthy after a while and healthy again when the sink returns.
  */
 import {
+  lastValueFrom,
+  timer,
   bufferTime,
   concatMap,
   filter,
@@ -17,10 +21,9 @@ import {
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
+import { backoffDelay, ConfigError, type BackoffOptions } from '../../core/index.js';
 import { PositionSet, traced, type DeadLetter, type Traced } from '../../core/index.js';
 import type { Sink, SinkFailure, SinkResult } from '../../sinks/index.js';
-import type { AckLedger } from './ack-ledger.js';
 import type { ResultItem, ResultRow } from './result-item.js';
 
 /** The destinations of a pipeline's outputs. */
@@ -42,9 +45,9 @@ export interface ItemFailure {
 
 /** The outcome of writing one batch of items. */
 export interface WriteReport {
-  /** Items durable in every sink (their claims were released). */
+  /** Items durable in every sink (reported through `onDurable`). */
   readonly durable: readonly ResultItem[];
-  /** Items that are not durable after every attempt (their claims stay held). */
+  /** Items given up (their shard session ended: the next owner rewrites them). */
   readonly failed: readonly ItemFailure[];
   /** Write attempts made for this batch. */
   readonly attempts: number;
@@ -123,24 +126,31 @@ export async function writeItems(
 /** Options of {@link writeResults}. */
 export interface WriteResultsOptions {
   readonly sinks: ResultSinks;
-  readonly ledger: AckLedger;
+  /** Receives the items that became durable (in batch order). */
+  readonly onDurable?: (items: readonly ResultItem[]) => void;
+  /** False once an item's shard session ended: it is no longer retried. Default: always true. */
+  readonly isAlive?: (item: ResultItem) => boolean;
   /** Items per batch; default 500. */
   readonly maxItems?: number;
   /** Longest an item waits for its batch (scheduler time); default 1,000 ms. */
   readonly maxWaitMs?: number;
-  /** Attempts per batch for items with only retriable failures; default 3. */
-  readonly maxAttempts?: number;
+  /** Back-off between attempts; default 200 ms doubling up to 5 s, full jitter. */
+  readonly backoff?: BackoffOptions;
+  /** Uniform random numbers in [0, 1) for the jitter; default `Math.random`. */
+  readonly random?: () => number;
+  /** Scheduler time since writes keep failing, or undefined once a batch got through. */
+  readonly onStatus?: (failingSince: number | undefined) => void;
   readonly scheduler?: SchedulerLike;
 }
 
 /**
  * The sink stage as an RxJS operator: batches items by count or time, writes one batch at a
- * time in order, releases the claims of durable items in the ledger (which acks positions
- * whose claims are closed and fully released), and emits a {@link WriteReport} per batch.
+ * time in order, retries what failed (see module doc), reports durable items, and emits a
+ * {@link WriteReport} per batch.
  *
  * @example
  * ```ts
- * items$.pipe(writeResults({ sinks, ledger, maxWaitMs: 500 })).subscribe(report);
+ * items$.pipe(writeResults({ sinks, onDurable: (items) => commitIfDone(items) })).subscribe();
  * ```
  */
 export function writeResults(
@@ -148,35 +158,47 @@ export function writeResults(
 ): OperatorFunction<ResultItem, WriteReport> {
   const {
     sinks,
-    ledger,
+    onDurable = () => {},
+    isAlive = () => true,
     maxItems = 500,
     maxWaitMs = 1_000,
-    maxAttempts = 3,
+    backoff = { initialDelayMs: 200, maxDelayMs: 5_000 },
+    random = Math.random,
+    onStatus = () => {},
     scheduler = asyncScheduler,
   } = options;
-  if (!(maxItems >= 1) || !(maxWaitMs > 0) || !(maxAttempts >= 1)) {
-    throw new ConfigError('writeResults', 'maxItems, maxWaitMs and maxAttempts must be positive');
+  if (!(maxItems >= 1) || !(maxWaitMs > 0)) {
+    throw new ConfigError('writeResults', 'maxItems and maxWaitMs must be positive');
   }
+  let failingSince: number | undefined;
   return (source) =>
     source.pipe(
       bufferTime(maxWaitMs, null, maxItems, scheduler),
       filter((batch) => batch.length > 0),
       concatMap(async (batch): Promise<WriteReport> => {
         const durable: ResultItem[] = [];
-        let pending: readonly ResultItem[] = batch;
+        let pending: readonly ResultItem[] = batch.filter(isAlive);
         let failed: ItemFailure[] = [];
         let attempts = 0;
-        while (pending.length > 0 && attempts < maxAttempts) {
+        while (pending.length > 0) {
+          if (attempts > 0) {
+            const delay = backoffDelay(attempts - 1, random(), backoff);
+            await lastValueFrom(timer(delay, scheduler));
+          }
           attempts += 1;
           const out = await writeItems(sinks, pending);
-          for (const item of out.durable) {
-            durable.push(item);
-            ledger.release(item.holds);
-          }
+          durable.push(...out.durable);
+          if (out.durable.length > 0) onDurable(out.durable);
           failed = out.failed;
-          pending = out.failed
-            .filter((f) => f.failures.every((x) => x.retriable))
-            .map((f) => f.item);
+          pending = failed.map((f) => f.item).filter(isAlive);
+          if (pending.length > 0 && failingSince === undefined) {
+            failingSince = scheduler.now();
+            onStatus(failingSince);
+          }
+        }
+        if (failingSince !== undefined && failed.length === 0) {
+          failingSince = undefined;
+          onStatus(undefined);
         }
         return { durable, failed, attempts };
       }),
