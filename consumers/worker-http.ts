@@ -60,6 +60,11 @@ export interface WorkerHttpOptions {
   readonly health: WorkerHealth;
   /** Port to listen on; 0 picks a free one. */
   readonly port: number;
+  /**
+   * Interface; default loopback: a health check inside the container (ECS, Docker) or a
+   * scraper sharing the task's network reaches it, nothing else on the network does.
+   */
+  readonly host?: string;
   /** Extra fields of the `/healthz` body. */
   readonly details?: () => Readonly<Record<string, unknown>>;
 }
@@ -91,7 +96,9 @@ export async function startWorkerHttp(
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve),
+  );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {

@@ -4,7 +4,8 @@
  * SageMaker starts a bring-your-own container as `<image> serve`; the optional `serve`
  * argument is accepted and ignored. Port: `SAGEMAKER_BIND_TO_PORT`, else `PORT`, else
  * 8080; models: `--model-dir`, else `SHARDFLOW_MODEL_DIR`, else `/opt/ml/model`; rows per
- * request: `--max-rows`, else `SHARDFLOW_MODEL_MAX_ROWS`, else 100,000.
+ * request: `--max-rows`, else `SHARDFLOW_MODEL_MAX_ROWS`, else 100,000; interface: `--host`,
+ * else `SHARDFLOW_MODEL_SERVER_HOST` (the image sets `0.0.0.0`), else loopback.
  * Invariant: SIGTERM/SIGINT close the server before the process exits.
  */
 import { createModelServer } from './server.js';
@@ -19,7 +20,8 @@ const port = Number(
   flag('--port') ?? process.env.SAGEMAKER_BIND_TO_PORT ?? process.env.PORT ?? 8080,
 );
 const modelDir = flag('--model-dir') ?? process.env.SHARDFLOW_MODEL_DIR ?? '/opt/ml/model';
-const host = flag('--host') ?? process.env.SHARDFLOW_MODEL_SERVER_HOST ?? '0.0.0.0';
+// loopback unless asked: the container image sets SHARDFLOW_MODEL_SERVER_HOST=0.0.0.0
+const host = flag('--host') ?? process.env.SHARDFLOW_MODEL_SERVER_HOST ?? '127.0.0.1';
 const maxRows = flag('--max-rows') ?? process.env.SHARDFLOW_MODEL_MAX_ROWS;
 
 const server = await createModelServer({

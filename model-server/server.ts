@@ -47,7 +47,7 @@ export interface ModelServerOptions {
   readonly modelDir?: string;
   /** Port; default 8080 (0 = a free port). */
   readonly port?: number;
-  /** Interface; default `0.0.0.0` (a container must listen on all interfaces). */
+  /** Interface; default loopback (a container passes `0.0.0.0`: SageMaker calls from outside). */
   readonly host?: string;
   /** Largest accepted body; default 6 MB. */
   readonly maxPayloadBytes?: number;
@@ -76,7 +76,7 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
   const {
     modelDir = '/opt/ml/model',
     port = 8080,
-    host = '0.0.0.0',
+    host = '127.0.0.1',
     maxPayloadBytes = MAX_PAYLOAD_BYTES,
     maxRows = DEFAULT_MAX_ROWS,
     faults,

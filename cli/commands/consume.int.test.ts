@@ -1,12 +1,13 @@
 /**
  * `shardflow consume` as a container runs it: after SIGTERM it drains, checkpoints, releases
  * its leases and exits as soon as that is done — not when the drain deadline (30 s here)
- * runs out.
+ * runs out. Its /healthz and /metrics listen on loopback only.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createStream } from '../../producers/testing/stream-reader.js';
 import { testClients, testConfig, uniqueName } from '../../test/helpers.js';
+import { listeningAddresses } from '../../test/listening.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,10 +35,12 @@ async function stopAfterStart(args: string[], app: string, stream: string) {
   const deadline = Date.now() + 40_000;
   while (!/"msg":"lease\.(taken|claimed)"/.test(out) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
+  const port = Number(/"port":(\d+)/.exec(out)?.[1]);
+  const listening = listeningAddresses(port);
   const signalled = Date.now();
   child.kill('SIGTERM');
   const code = await exited;
-  return { code, seconds: (Date.now() - signalled) / 1000, out };
+  return { code, seconds: (Date.now() - signalled) / 1000, out, listening };
 }
 
 describe('shardflow consume stops as soon as it drained', () => {
@@ -49,6 +52,8 @@ describe('shardflow consume stops as soon as it drained', () => {
     await createStream(clients.kinesis, stream, 1);
     const r = await stopAfterStart([], uniqueName('drain'), stream);
     expect(r.out).toContain('consumer stopped; leases released');
+    // /healthz and /metrics: loopback only, by default
+    expect(r.listening).toEqual(['127.0.0.1']);
     expect(r.code).toBe(0);
     expect(r.seconds).toBeLessThan(15);
   }, 70_000);

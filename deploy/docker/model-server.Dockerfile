@@ -23,7 +23,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /opt/ml/model
 WORKDIR /app
-ENV NODE_ENV=production
+# SageMaker calls the container from outside: listen on every interface (loopback elsewhere)
+ENV NODE_ENV=production \
+    SHARDFLOW_MODEL_SERVER_HOST=0.0.0.0
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
