@@ -2,7 +2,8 @@
  * End-to-end (issue 7, "Done when"): device and household readings with planted anomalies and
  * a few invalid records go into a 2-shard stream; two `shardflow consume --pipeline both`
  * worker processes run the pipelines; one is SIGKILLed in the middle and the other takes its
- * shard over and replays from the checkpoint. Afterwards: every window of every key has its
+ * shard over, restores the keyed-state snapshot named by the lease and reads from the
+ * checkpoint. Afterwards: every window of every key has its
  * prediction rows exactly once and nothing else (deterministic keys: replays overwrite), the
  * S3 lake holds every window's score at least once, every invalid record is a dead letter with
  * its reason, and the planted anomalies are graded anomalous.
@@ -216,14 +217,18 @@ it('two workers, one SIGKILLed mid-stream: complete, idempotent results; dead le
     },
     { timeoutMs: 30_000, intervalMs: 250, what: 'one shard per worker' },
   );
-  // kill worker-a only once it has checkpointed mid-stream: the take-over must then replay
-  // from that checkpoint and still rebuild every model input (look-back retention)
+  // kill worker-a only once it has checkpointed mid-stream with a state snapshot: the
+  // take-over must restore the snapshot the lease names, read after that checkpoint, and
+  // still give every window its full model input (the 60-window forecaster's included)
   await waitFor(
     async () =>
       (await scan(config.leaseTableName)).some(
-        (l) => l.leaseOwner === 'worker-a' && /^\d+$/.test(String(l.checkpoint)),
+        (l) =>
+          l.leaseOwner === 'worker-a' &&
+          /^\d+$/.test(String(l.checkpoint)) &&
+          /^s3:\/\/.+\.json\.gz$/.test(String(l.shardflowState)),
       ),
-    { timeoutMs: 40_000, intervalMs: 250, what: 'worker-a checkpointed mid-stream' },
+    { timeoutMs: 40_000, intervalMs: 250, what: 'worker-a checkpointed mid-stream with state' },
   );
   a.child.kill('SIGKILL');
   await a.exited;
