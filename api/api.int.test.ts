@@ -169,6 +169,7 @@ beforeAll(async () => {
   }>(config.anomaliesTableName, anomalyKey);
   const explanation = {
     iaq: { DIRECTION: 'HIGH', STRENGTH: '0.9', ATTRIBUTION_SCORE: '0.4' },
+    'co2@t-1': { DIRECTION: 'LOW', STRENGTH: '0.1', ATTRIBUTION_SCORE: '0.3' },
     co2: { DIRECTION: 'HIGH', STRENGTH: '0.95', ATTRIBUTION_SCORE: '1.7' },
   };
   const a = [
@@ -289,6 +290,10 @@ describe('the envelope', () => {
         strongestMeasure: 'co2',
         direction: 'HIGH',
       });
+      expect(JSON.parse(String(row.explanation))).toEqual([
+        { measure: 'co2', direction: 'HIGH', attribution: 2 },
+        { measure: 'iaq', direction: 'HIGH', attribution: 0.4 },
+      ]);
     }
     const none = await call(`/anomalies?from=${s(T0 + 10 * MIN)}&to=${s(T0 + 20 * MIN)}`);
     expect(none.body.Records).toEqual([]);

@@ -14,4 +14,5 @@ export { DEFAULT_LIMITS } from './params.js';
 export type { QueryLimits } from './params.js';
 export { parseMetrics, streamHealth } from './health-model.js';
 export type { StreamHealth, ShardHealth } from './health-model.js';
-export { strongestMeasure } from './explanation.js';
+export { explainByMeasure, strongestMeasure } from './explanation.js';
+export type { MeasureAttribution } from './explanation.js';

@@ -154,7 +154,7 @@ export const OPENAPI_DOCUMENT = {
         parameters: [seconds('from'), seconds('to'), key(false), ...paging],
         responses: {
           '200': envelope(
-            'Columns `time`, `device`, `grade`, `score`, `threshold`, `strongestMeasure`, `direction`, `explanation` (JSON text) (Timeserie).',
+            'Columns `time`, `device`, `grade`, `score`, `threshold`, `strongestMeasure`, `direction`, `explanation` (JSON text: `[{measure, direction, attribution}]`, strongest first, attributions summed over the shingle) (Timeserie).',
           ),
           ...errors,
         },

@@ -5,7 +5,7 @@
  */
 import { ApiError } from './api-error.js';
 import { envelope } from './envelope.js';
-import { strongestMeasure } from './explanation.js';
+import { explainByMeasure, strongestMeasure } from './explanation.js';
 import { parseMetrics, streamHealth, type Look } from './health-model.js';
 import { decodeToken, encodeToken, queryFingerprint } from './page-token.js';
 import { keyParam, onlyKnown, pageSize, timeRange, DEFAULT_LIMITS } from './params.js';
@@ -94,16 +94,24 @@ describe('envelope', () => {
   });
 });
 
-describe('strongestMeasure', () => {
-  it('is the measure with the largest attribution', () => {
-    expect(
-      strongestMeasure({
-        iaq: { DIRECTION: 'HIGH', STRENGTH: '0.2', ATTRIBUTION_SCORE: '0.3' },
-        co2: { DIRECTION: 'LOW', STRENGTH: '0.9', ATTRIBUTION_SCORE: '1.25' },
-      }),
-    ).toEqual({ measure: 'co2', direction: 'LOW', attribution: 1.25 });
+describe('explainByMeasure', () => {
+  it('sums a measure over its shingle positions, takes the newest window’s direction, strongest first', () => {
+    const explanation = {
+      iaq: { DIRECTION: 'HIGH', STRENGTH: '0.2', ATTRIBUTION_SCORE: '0.3' },
+      'iaq@t-1': { DIRECTION: 'LOW', STRENGTH: '0.2', ATTRIBUTION_SCORE: '0.5' },
+      co2: { DIRECTION: 'LOW', STRENGTH: '0.9', ATTRIBUTION_SCORE: '0.6' },
+      'co2@t-1': { DIRECTION: 'HIGH', STRENGTH: '0.9', ATTRIBUTION_SCORE: '0.65' },
+      voc: { DIRECTION: 'HIGH' },
+    };
+    expect(explainByMeasure(explanation)).toEqual([
+      { measure: 'co2', direction: 'LOW', attribution: 1.25 },
+      { measure: 'iaq', direction: 'HIGH', attribution: 0.8 },
+    ]);
+    expect(strongestMeasure(explanation)?.measure).toBe('co2');
     expect(strongestMeasure(null)).toBeUndefined();
-    expect(strongestMeasure({ iaq: { DIRECTION: 'HIGH' } })).toBeUndefined();
+    expect(explainByMeasure({ 'x@t-2': { DIRECTION: 'LOW', ATTRIBUTION_SCORE: 1 } })).toEqual([
+      { measure: 'x', direction: 'LOW', attribution: 1 },
+    ]);
   });
 });
 

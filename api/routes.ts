@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVICE_MEASURES, HOUSEHOLD_MEASURES, RESULT_KEYS } from '../core/index.js';
 import { ApiError, badParameter } from './api-error.js';
 import { envelope, type Cell, type Column, type Envelope, type SourceFormat } from './envelope.js';
-import { strongestMeasure } from './explanation.js';
+import { explainByMeasure } from './explanation.js';
 import { decodeToken, encodeToken, queryFingerprint } from './page-token.js';
 import {
   keyParam,
@@ -172,7 +172,8 @@ export const anomalies: Route = async (query, { store, limits, sources }) => {
     store.anomalies(device, range, { limit, ...(start ? { start } : {}) }),
   );
   const rows = p.page.items.map((item): Cell[] => {
-    const strongest = strongestMeasure(item.explanation);
+    const measures = explainByMeasure(item.explanation);
+    const strongest = measures[0];
     return [
       String(item[SK]),
       String(item[RESULT_KEYS.partitionKey]),
@@ -181,7 +182,7 @@ export const anomalies: Route = async (query, { store, limits, sources }) => {
       num(item.threshold),
       strongest?.measure ?? null,
       strongest?.direction ?? null,
-      item.explanation ? JSON.stringify(item.explanation) : null,
+      measures.length > 0 ? JSON.stringify(measures) : null,
     ];
   });
   const columns: Column[] = [

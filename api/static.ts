@@ -29,6 +29,10 @@ export function dashboardAssets(dir: string = here): ReadonlyMap<string, Asset> 
       '/dashboard/charts.js',
       { path: join(dir, 'charts.js'), type: 'text/javascript; charset=utf-8' },
     ],
+    [
+      '/dashboard/panels.js',
+      { path: join(dir, 'panels.js'), type: 'text/javascript; charset=utf-8' },
+    ],
     ['/dashboard/style.css', { path: join(dir, 'style.css'), type: 'text/css; charset=utf-8' }],
     [
       '/vendor/uPlot.esm.js',
