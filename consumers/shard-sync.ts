@@ -145,6 +145,30 @@ export function parentsDone(lease: Lease, table: readonly Lease[]): boolean {
   });
 }
 
+/**
+ * Reads the stream's ARN and the whole lease table (a missing table is empty) and checks
+ * that the table can serve the stream (`lease-table-check.ts`); returns the ARN. Throws a
+ * one-line {@link LeaseTableMismatchError} otherwise — also usable as a CLI pre-flight.
+ */
+export async function verifyLeaseTable(
+  kinesis: KinesisClient,
+  refresher: LeaseRefresher,
+  streamName: string,
+  initialPosition: InitialPosition,
+): Promise<string> {
+  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const streamArn = summary.StreamDescriptionSummary?.StreamARN ?? `stream/${streamName}`;
+  const scan = await refresher.scanTable().catch((error: unknown) => {
+    if ((error as { name?: unknown }).name === 'ResourceNotFoundException') {
+      return { leases: [], others: [] };
+    }
+    throw error;
+  });
+  const hasStartTime = initialPosition.type === 'AT_TIMESTAMP';
+  checkLeaseTable(scan, { tableName: refresher.table, streamName, streamArn, hasStartTime });
+  return streamArn;
+}
+
 /** Options of {@link ShardSyncer}. */
 export interface ShardSyncerOptions {
   readonly kinesis: KinesisClient;
@@ -173,19 +197,12 @@ export class ShardSyncer {
   }
 
   /**
-   * Before the first sync: binds the refresher to the stream's ARN and checks that the lease
-   * table can serve this stream; throws a one-line {@link LeaseTableMismatchError} if not.
+   * Before the first sync: checks that the lease table can serve this stream (throws a
+   * one-line {@link LeaseTableMismatchError} if not) and binds the refresher to its ARN.
    */
   async prepare(): Promise<void> {
     const { kinesis, streamName, refresher, initialPosition } = this.options;
-    const summary = await kinesis.send(
-      new DescribeStreamSummaryCommand({ StreamName: streamName }),
-    );
-    const streamArn = summary.StreamDescriptionSummary?.StreamARN ?? `stream/${streamName}`;
-    refresher.bindStream(streamArn);
-    const scan = await refresher.scanTable();
-    const hasStartTime = initialPosition.type === 'AT_TIMESTAMP';
-    checkLeaseTable(scan, { tableName: refresher.table, streamName, streamArn, hasStartTime });
+    refresher.bindStream(await verifyLeaseTable(kinesis, refresher, streamName, initialPosition));
   }
 
   /** One sync: creates missing leases, removes leases of vanished shards, cleans up finished ones. */

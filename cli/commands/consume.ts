@@ -10,7 +10,13 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
-import { startWorker, type InitialPosition, type ShardBatch } from '../../consumers/index.js';
+import {
+  LeaseRefresher,
+  startWorker,
+  verifyLeaseTable,
+  type InitialPosition,
+  type ShardBatch,
+} from '../../consumers/index.js';
 import { consumePipeline } from './consume-pipeline.js';
 import { positive } from './flags.js';
 import { requireStream } from './preflight.js';
@@ -88,9 +94,19 @@ export function registerConsume(program: Command): void {
         throw new ConfigError('--pipeline', 'must be devices, households or both');
       }
       const position = initialPosition(flags);
-      // fail fast with one line on a missing stream or an unreachable endpoint
+      // fail fast with one line on a missing stream or an unreachable endpoint, and on a
+      // lease table that cannot serve this stream (another stream's, KCL multi-stream, …)
       const probe = createAwsClients(config);
-      await requireStream(probe.kinesis, config).finally(() => probe.destroy());
+      try {
+        await requireStream(probe.kinesis, config);
+        const leases = new LeaseRefresher({
+          dynamodb: probe.dynamodb,
+          tableName: config.leaseTableName,
+        });
+        await verifyLeaseTable(probe.kinesis, leases, config.streamName, position);
+      } finally {
+        probe.destroy();
+      }
       if (flags.pipeline) {
         const retrieval =
           flags.retrieval === 'fanout'
