@@ -13,6 +13,7 @@ import { Alarms } from './alarms.js';
 import { DataPlane } from './data-plane.js';
 import { DeliveryStreams } from './delivery.js';
 import { Inference } from './inference.js';
+import { Lake } from './lake.js';
 import type { DeploySettings } from './settings.js';
 import { WorkerService } from './worker-service.js';
 
@@ -28,6 +29,7 @@ export class ShardflowStack extends Stack {
   readonly data: DataPlane;
   readonly delivery: DeliveryStreams;
   readonly inference: Inference;
+  readonly lake: Lake;
   readonly worker: WorkerService;
   readonly alarms: Alarms;
 
@@ -50,6 +52,11 @@ export class ShardflowStack extends Stack {
       definitions: resources.deliveryStreams,
       logRetentionDays: settings.worker.logRetentionDays,
       retainLogs: settings.retainData,
+    });
+    this.lake = new Lake(this, 'Lake', {
+      settings,
+      data: this.data,
+      rawPrefix: resources.deliveryStreams.find((d) => d.role === 'raw')?.prefix ?? 'raw/',
     });
     this.inference = new Inference(this, 'Inference', {
       settings,
@@ -74,6 +81,8 @@ export class ShardflowStack extends Stack {
       new CfnOutput(this, id, { value, description });
     output('StreamName', this.data.stream.streamName, 'Kinesis stream (SHARDFLOW_STREAM)');
     output('LakeBucket', this.data.bucket.bucketName, 'S3 lake (SHARDFLOW_BUCKET)');
+    output('LakeDatabase', this.lake.databaseName, 'Glue database of the lake (Athena)');
+    output('LakeWorkgroup', this.lake.workgroup.ref, 'Athena workgroup (encrypted results)');
     output('WorkerService', this.worker.service.serviceName, 'ECS service of the workers');
     output('WorkerLogs', this.worker.logGroup.logGroupName, 'CloudWatch log group of the workers');
     output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');

@@ -82,6 +82,7 @@ describe('shardflow export (S3 through the SDK)', () => {
     expect(summary.rows).toEqual({ devices: 3, households: 1, scores: 1 });
     expect(summary.duplicates).toBe(1);
     expect(summary.unusable).toBe(1);
+    expect(summary.files).toContain('lake/devices/dt=2026-11-24/devices.parquet');
     const base = join(out, 'export', '2026-11-23.2026-11-25', 'devices');
     expect(readdirSync(base).sort()).toEqual(['dt=2026-11-23', 'dt=2026-11-24']);
     const rows = ['dt=2026-11-23', 'dt=2026-11-24'].flatMap((dt) => {

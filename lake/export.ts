@@ -11,11 +11,13 @@ import { listArchive, readArchiveObject } from '../producers/index.js';
 import { encodeRows } from './encode.js';
 import {
   dayOf,
+  LAKE_PREFIX,
   latestPrefix,
   partitionKey,
   rangePrefix,
   type ExportFormat,
   type ExportRange,
+  wholeDays,
 } from './layout.js';
 import { rawRow, scoreRow, TABLES, type Cell, type PlacedRow, type TableName } from './tables.js';
 import type { ExportTarget } from './target.js';
@@ -134,6 +136,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportSummary>
   if (!aborted) {
     const bases = [rangePrefix(range.from, range.to)];
     if (range.days !== undefined) bases.push(latestPrefix(range.days));
+    if (options.format === 'parquet' && wholeDays(range)) bases.push(LAKE_PREFIX);
     const jobs = [...parts].flatMap(([table, days]) =>
       [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, byKey]) => ({ table, day, byKey })),
     );

@@ -5,7 +5,15 @@
  */
 export { exportLake } from './export.js';
 export type { ExportOptions, ExportProgress, ExportSummary } from './export.js';
-export { exportRange, rangePrefix, latestPrefix, partitionKey, dayOf } from './layout.js';
+export {
+  exportRange,
+  rangePrefix,
+  latestPrefix,
+  partitionKey,
+  dayOf,
+  wholeDays,
+  LAKE_PREFIX,
+} from './layout.js';
 export type { ExportFormat, ExportRange } from './layout.js';
 export {
   TABLES,

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/index.js';
 import { toCsv } from './encode.js';
-import { exportRange, latestPrefix, partitionKey, rangePrefix } from './layout.js';
+import { exportRange, latestPrefix, partitionKey, rangePrefix, wholeDays } from './layout.js';
 import { DEVICES_TABLE, rawRow, scoreRow } from './tables.js';
 
 const device = {
@@ -64,6 +64,11 @@ describe('lake layout', () => {
     const r = exportRange({ days: 2 }, now);
     expect(r.from.toISOString()).toBe('2026-11-28T00:00:00.000Z');
     expect(r.to.toISOString()).toBe('2026-11-30T00:00:00.000Z');
+  });
+
+  it('knows whole-day ranges (only they replace a lake partition)', () => {
+    expect(wholeDays(exportRange({ from: '2026-11-01', to: '2026-11-02' }, 0))).toBe(true);
+    expect(wholeDays(exportRange({ from: '2026-11-01T06:00Z', to: '2026-11-02' }, 0))).toBe(false);
   });
 
   it('rejects bad ranges naming the option', () => {

@@ -2,7 +2,8 @@
  * @module lake/layout
  * Where exports go, as Athena and the indoor-air project's users expect them: one folder
  * per table and one `dt=YYYY-MM-DD` partition per day under `export/<from>.<to>/` (a fixed
- * range) or `latest/<N>-days/` (the rolling last N days). Pure.
+ * range) or `latest/<N>-days/` (the rolling last N days), and for Parquet the canonical
+ * `lake/<table>/dt=…/` that the Athena tables read. Pure.
  */
 import { ConfigError } from '../core/index.js';
 import type { TableName } from './tables.js';
@@ -22,6 +23,18 @@ export function rangePrefix(from: Date, to: Date): string {
 /** The rolling prefix of the last `days` days: `latest/7-days/`. */
 export function latestPrefix(days: number): string {
   return `latest/${days}-days/`;
+}
+
+/**
+ * The canonical, queryable copy of a table (`lake/<table>/dt=…/`): what the Athena tables
+ * read. Written only for Parquet exports of whole days, so a partial day never replaces a
+ * complete partition.
+ */
+export const LAKE_PREFIX = 'lake/';
+
+/** Whether a range starts and ends at UTC midnight (its days are complete). */
+export function wholeDays(range: { readonly from: Date; readonly to: Date }): boolean {
+  return range.from.getTime() % DAY === 0 && range.to.getTime() % DAY === 0;
 }
 
 /** The object key of one table's day: `<base>devices/dt=2026-11-23/devices.parquet`. */
