@@ -21,6 +21,8 @@ import {
   type ProducerStats,
 } from '../../producers/index.js';
 
+const DAY = 86_400_000;
+
 /** Options of {@link startDevSources}. */
 export interface DevSourcesOptions {
   readonly kinesis: KinesisClient;
@@ -75,7 +77,9 @@ export function startDevSources(options: DevSourcesOptions): DevSources {
   const sim = new DeviceSimulator({
     devices,
     anomalyRate,
-    start: '2026-11-23T00:00:00.000Z',
+    // a week behind the clock, so the accelerated simulation stays in the past for hours
+    // (readings ahead of the ingest clock are future-timestamp dead letters)
+    start: new Date(Math.floor(Date.now() / DAY) * DAY - 7 * DAY).toISOString(),
     onLabel: (l) => labels.push(l),
   });
   const feeds: Iterable<Reading>[] = [sim.readings()];
