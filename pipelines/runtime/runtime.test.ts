@@ -268,6 +268,7 @@ describe('writeResults (the single sink stage)', () => {
     const m = memorySinks();
     const sinks: ResultSinks = {
       ...m.sinks,
+      predictions: { write: () => Promise.reject(new Error('down')) },
       deadLetters: {
         write: () => Promise.reject(Object.assign(new Error('boom'), { code: 'EPIPE' })),
       },
@@ -282,10 +283,12 @@ describe('writeResults (the single sink stage)', () => {
     const out = await writeItems(sinks, [
       item(0, { scores: [{ id: 0 }] }),
       item(1, { deadLetters: [dead] }),
+      item(2, { scores: [{ id: 2 }], predictions: [row('p2')] }),
     ]);
     expect(out.durable.map((i) => i.pipeline)).toEqual(['t0']);
-    expect(out.failed[0]?.failures).toEqual([
-      { sink: 'deadLetters', code: 'EPIPE', retriable: true },
+    expect(out.failed.map((f) => [f.item.pipeline, f.failures])).toEqual([
+      ['t1', [{ sink: 'deadLetters', code: 'EPIPE', retriable: true }]],
+      ['t2', [{ sink: 'predictions', code: 'Error', retriable: true }]],
     ]);
   });
 });

@@ -107,10 +107,11 @@ export async function writeItems(
     }
   };
   await Promise.all([
-    run('scores', scores, () => sinks.scores.write(scores)),
-    run('anomalies', anomalies, () => sinks.anomalies.write(anomalies)),
-    run('predictions', predictions, () => sinks.predictions.write(predictions)),
-    run('readings', readings, () => sinks.readings.write(readings)),
+    // a rejected call fails every item of it: the owners are looked up by the raw values
+    run('scores', untraced(scores), () => sinks.scores.write(scores)),
+    run('anomalies', untraced(anomalies), () => sinks.anomalies.write(anomalies)),
+    run('predictions', untraced(predictions), () => sinks.predictions.write(predictions)),
+    run('readings', untraced(readings), () => sinks.readings.write(readings)),
     run('deadLetters', deadLetters, () => sinks.deadLetters.write(deadLetters)),
   ]);
   const durable: ResultItem[] = [];
@@ -122,6 +123,8 @@ export async function writeItems(
   }
   return { durable, failed };
 }
+
+const untraced = <T>(list: readonly Traced<T>[]): T[] => list.map((t) => t.value);
 
 /** Options of {@link writeResults}. */
 export interface WriteResultsOptions {
