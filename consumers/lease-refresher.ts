@@ -11,9 +11,6 @@
  */
 import {
   ConditionalCheckFailedException,
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceInUseException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -23,6 +20,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { ShardflowError } from '../core/index.js';
+import { createLeaseTable } from './lease-table.js';
 import { SENTINEL, isMultiStreamKey, type ExtendedSequenceNumber, type Lease } from './lease.js';
 import {
   LEASE_ENTITY_TYPE,
@@ -72,27 +70,8 @@ export class LeaseRefresher {
   }
 
   /** Creates the lease table (key `leaseKey`, on demand) unless it exists, and waits until ACTIVE. */
-  async createTableIfNotExists(timeoutMs = 30_000): Promise<void> {
-    try {
-      await this.dynamodb.send(
-        new CreateTableCommand({
-          TableName: this.tableName,
-          AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
-    }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const d = await this.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }));
-      if (d.Table?.TableStatus === 'ACTIVE') return;
-      if (Date.now() > deadline)
-        throw new ShardflowError('LEASE_TABLE', `${this.tableName} not ACTIVE`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  createTableIfNotExists(timeoutMs = 30_000): Promise<void> {
+    return createLeaseTable(this.dynamodb, this.tableName, timeoutMs);
   }
 
   /** The lease table's name. */
