@@ -5,7 +5,7 @@
  * not process) and each SageMaker endpoint's invocation errors. Thresholds come from the
  * environment's settings, so a noisy dev environment and a strict prod one share the code.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,9 +40,12 @@ export class Alarms extends Construct {
       masterKey: data.key,
       enforceSSL: true,
     });
-    // CloudWatch publishes to an encrypted topic only if it may use the topic's key.
+    // CloudWatch publishes to an encrypted topic only if it may use the topic's key — on
+    // behalf of this account's alarms only (no confused deputy: aws:SourceAccount).
     data.key.grant(
-      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
       'kms:Decrypt',
       'kms:GenerateDataKey*',
     );

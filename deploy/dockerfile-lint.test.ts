@@ -6,19 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintDockerfile, parseDockerfile } from './dockerfile-lint.js';
+import { WORKER_COMMAND } from './worker-service.js';
 
 const read = (name: string) => readFileSync(join(process.cwd(), 'deploy', 'docker', name), 'utf8');
-const rules = (text: string, command: string[], port: number) =>
+const rules = (text: string, command: readonly string[], port: number) =>
   lintDockerfile(text, { command, port }).map((p) => p.rule);
 
 describe('deploy/docker', () => {
-  it('worker.Dockerfile runs `consume` under tini as a non-root user with prod deps only', () => {
+  it('worker.Dockerfile runs the pipelines under tini as a non-root user with prod deps only', () => {
     expect(
-      lintDockerfile(read('worker.Dockerfile'), {
-        command: ['node', 'dist/cli/cli.js', 'consume'],
-        port: 9090,
-      }),
+      lintDockerfile(read('worker.Dockerfile'), { command: WORKER_COMMAND, port: 9090 }),
     ).toEqual([]);
+    // the shipped models `consume --pipeline` loads by default are in the image
+    const copies = parseDockerfile(read('worker.Dockerfile')).filter((i) => i.keyword === 'COPY');
+    expect(copies.map((i) => i.args)).toContain(
+      '--from=build /app/model-server/models ./model-server/models',
+    );
   });
 
   it('model-server.Dockerfile is a SageMaker container: serve.js, `serve`, port 8080, /ping', () => {
@@ -79,10 +82,10 @@ describe('lintDockerfile', () => {
       '--from=deps /app/node_modules',
       '--from=build /app/node_modules',
     );
-    expect(rules(devDeps, ['node', 'dist/cli/cli.js', 'consume'], 9090)).toEqual(['prod-deps']);
+    expect(rules(devDeps, WORKER_COMMAND, 9090)).toEqual(['prod-deps']);
     const root = worker.replace('USER node', 'USER root');
-    expect(rules(root, ['node', 'dist/cli/cli.js', 'consume'], 9090)).toEqual(['non-root']);
+    expect(rules(root, WORKER_COMMAND, 9090)).toEqual(['non-root']);
     const noTini = worker.replace(' tini \\', ' ca-certificates \\');
-    expect(rules(noTini, ['node', 'dist/cli/cli.js', 'consume'], 9090)).toEqual(['init']);
+    expect(rules(noTini, WORKER_COMMAND, 9090)).toEqual(['init']);
   });
 });

@@ -11,6 +11,7 @@ export type { ShardflowStackProps } from './stack.js';
 export {
   settingsFrom,
   workerEnvironment,
+  deployedEndpoints,
   environmentSchema,
   CONTEXT_KEYS,
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,
@@ -18,6 +19,12 @@ export {
 } from './settings.js';
 export type { DeploySettings, EnvironmentInput, ContextReader } from './settings.js';
 export { builtinRcfImage, RCF_REGISTRY_ACCOUNTS } from './rcf-image.js';
-export { workerStatements, workerShellCommand, WORKER_COMMAND } from './worker-service.js';
+export {
+  workerStatements,
+  workerShellCommand,
+  workerCommand,
+  interfaceEndpointServices,
+  WORKER_COMMAND,
+} from './worker-service.js';
 export { lintDockerfile, parseDockerfile } from './dockerfile-lint.js';
 export type { DockerInstruction, DockerfileProblem } from './dockerfile-lint.js';

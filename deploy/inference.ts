@@ -131,6 +131,8 @@ export class Inference extends Construct {
       });
       model.node.addDependency(role);
       const endpointConfig = new sagemaker.CfnEndpointConfig(this, `Config-${e.purpose}`, {
+        // the instances' storage volumes are encrypted with the stack's key, like its data
+        kmsKeyId: data.key.keyArn,
         productionVariants: [
           {
             variantName: VARIANT_NAME,

@@ -73,6 +73,12 @@ export const environmentSchema = z.object({
       /** Scale in by one task when the iterator age stays below this (ms). */
       scaleInIteratorAgeMs: z.number().int().min(0).default(5_000),
       cpuTargetPercent: z.number().min(10).max(95).default(70),
+      /**
+       * `public`: public subnets, a public IP per task, no NAT (cheapest). `private`: isolated
+       * subnets without any route to the internet; the AWS APIs the worker uses are reached
+       * through VPC endpoints (interface endpoints cost ~$7/month each per AZ).
+       */
+      subnets: z.enum(['public', 'private']).default('public'),
       logRetentionDays: z
         .number()
         .refine((d) => LOG_RETENTION_DAYS.includes(d), 'is not a CloudWatch Logs retention')
@@ -215,6 +221,16 @@ export function settingsFrom(
   if (rest.lake.glacierAfterDays < rest.lake.infrequentAccessAfterDays + 30) {
     throw new ConfigError('lake.glacierAfterDays', 'must be ≥ infrequentAccessAfterDays + 30');
   }
+  if (
+    rest.worker.subnets === 'private' &&
+    rest.worker.image !== 'asset' &&
+    !/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(rest.worker.image)
+  ) {
+    throw new ConfigError(
+      'worker.image',
+      'private subnets reach only ECR (through VPC endpoints): use an ECR image or `asset`',
+    );
+  }
   if (rest.inference.rcf.image === 'builtin' && !rest.inference.rcf.modelDataUrl) {
     throw new ConfigError(
       'inference.rcf.modelDataUrl',
@@ -236,11 +252,30 @@ export function settingsFrom(
  * The worker container's environment: every configuration field the worker reads with
  * `loadConfig(process.env)`, so its names are exactly the deployed ones. `workerId` is
  * not among them: the container command sets one per task start (`workerShellCommand`).
+ * An endpoint's variable is set only when the stack deploys that endpoint (`endpoints`,
+ * by purpose), so the worker's environment never names an endpoint that does not exist.
  */
-export function workerEnvironment(config: Config): Record<string, string> {
+export function workerEnvironment(
+  config: Config,
+  endpoints: { readonly rcf: boolean; readonly forecast: boolean },
+): Record<string, string> {
+  const skip = new Set<keyof typeof ENV_VARS>(['workerId']);
+  if (!endpoints.rcf) skip.add('rcfEndpointName');
+  if (!endpoints.forecast) skip.add('forecastEndpointName');
   const env: Record<string, string> = {};
   for (const [field, variable] of Object.entries(ENV_VARS) as [keyof typeof ENV_VARS, string][]) {
-    if (field !== 'workerId') env[variable] = String(config[field]);
+    if (!skip.has(field)) env[variable] = String(config[field]);
   }
   return env;
+}
+
+/** Which endpoints an environment deploys, by purpose. */
+export function deployedEndpoints(settings: Pick<DeploySettings, 'inference'>): {
+  readonly rcf: boolean;
+  readonly forecast: boolean;
+} {
+  return {
+    rcf: settings.inference.rcf.image !== 'none',
+    forecast: settings.inference.forecast.image !== 'none',
+  };
 }

@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { Match } from 'aws-cdk-lib/assertions';
 import { loadConfig, resourcesFor, type Resources } from '../core/index.js';
-import { workerEnvironment } from './settings.js';
-import { WORKER_COMMAND, workerShellCommand } from './worker-service.js';
+import { deployedEndpoints, workerEnvironment } from './settings.js';
+import { WORKER_COMMAND, workerCommand, workerShellCommand } from './worker-service.js';
 import {
   STAR_ONLY_ACTIONS,
   wildcardFindings,
@@ -341,8 +341,8 @@ describe('the dev stack', () => {
     expect(container!.HealthCheck.Command.join(' ')).toContain(
       `127.0.0.1:${env.SHARDFLOW_HTTP_PORT}/healthz`,
     );
-    expect(container!.Command).toEqual(workerShellCommand(WORKER_COMMAND));
-    expect(WORKER_COMMAND).toEqual(['node', 'dist/cli/cli.js', 'consume']);
+    expect(container!.Command).toEqual(workerShellCommand(workerCommand(dev.settings)));
+    expect(WORKER_COMMAND).toEqual(['node', 'dist/cli/cli.js', 'consume', '--pipeline', 'both']);
   });
 
   it('names every resource exactly as the worker and the local cloud derive them', () => {
@@ -352,7 +352,7 @@ describe('the dev stack', () => {
       Environment: { Name: string; Value: string }[];
     }[];
     const env = Object.fromEntries(container!.Environment.map((e) => [e.Name, e.Value]));
-    expect(env).toEqual(workerEnvironment(dev.settings.config));
+    expect(env).toEqual(workerEnvironment(dev.settings.config, deployedEndpoints(dev.settings)));
     const workerResources: Resources = resourcesFor(loadConfig(env));
 
     // What the template creates, read back in the same shape.

@@ -1,12 +1,16 @@
 /**
  * @module deploy/worker-service
- * The consumer workers as an ECS Fargate service: `node dist/cli/cli.js consume` in
- * the worker image, configured only through the environment variables `loadConfig` reads,
+ * The consumer workers as an ECS Fargate service: `node dist/cli/cli.js consume --pipeline
+ * both` in the worker image (the devices and households pipelines, scoring households on the
+ * RCF endpoint when the stack deploys one), read-only root file system, configured only
+ * through the environment variables `loadConfig` reads,
  * health-checked on `/healthz`, stopped with a timeout that covers the worker's drain
  * deadline (SIGTERM → drain, checkpoint, release leases → exit), and scaled on the stream's
  * iterator age and on CPU. The task role holds exactly the permissions the worker needs:
  * read this stream (polling or enhanced fan-out), use this lease table, write these result
  * tables and delivery streams, invoke these endpoints — every statement on named ARNs.
+ * Network: public subnets without NAT (`worker.subnets: public`), or isolated subnets with
+ * VPC endpoints for every AWS API the worker calls and no route to the internet (`private`).
  */
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -20,7 +24,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DataPlane } from './data-plane.js';
 import type { DeployedEndpoint } from './inference.js';
-import { workerEnvironment, type DeploySettings } from './settings.js';
+import { deployedEndpoints, workerEnvironment, type DeploySettings } from './settings.js';
 
 /** Options of {@link WorkerService}. */
 export interface WorkerServiceProps {
@@ -33,8 +37,30 @@ export interface WorkerServiceProps {
   readonly contextDirectory: string;
 }
 
-/** The worker's command inside its image (the image's own CMD). */
-export const WORKER_COMMAND = ['node', 'dist/cli/cli.js', 'consume'];
+/** The worker's command inside its image (the image's own CMD): run both pipelines. */
+export const WORKER_COMMAND = ['node', 'dist/cli/cli.js', 'consume', '--pipeline', 'both'];
+
+/**
+ * The worker's command for an environment: {@link WORKER_COMMAND}, scoring households on
+ * the deployed RCF endpoint (`--remote-rcf`) when there is one.
+ */
+export function workerCommand(settings: Pick<DeploySettings, 'inference'>): string[] {
+  return [...WORKER_COMMAND, ...(deployedEndpoints(settings).rcf ? ['--remote-rcf'] : [])];
+}
+
+/** The AWS APIs the worker calls, as interface endpoints (private subnets only). */
+export function interfaceEndpointServices(
+  withSageMaker: boolean,
+): readonly ec2.InterfaceVpcEndpointAwsService[] {
+  return [
+    ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS,
+    ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE,
+    ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+    ec2.InterfaceVpcEndpointAwsService.ECR,
+    ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+    ...(withSageMaker ? [ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME] : []),
+  ];
+}
 
 /**
  * The container command ECS runs: {@link WORKER_COMMAND} with a lease-owner id unique to
@@ -64,19 +90,31 @@ export class WorkerService extends Construct {
     const { settings, data } = props;
     const { config, worker } = settings;
 
-    // Public subnets without NAT gateways: tasks reach AWS APIs over HTTPS through their
-    // public IP and accept no inbound traffic; DynamoDB and S3 go through free gateway
-    // endpoints.
+    // public: tasks reach AWS APIs over HTTPS through their public IP, no NAT gateway.
+    // private: isolated subnets, no route to the internet at all; every API the worker calls
+    // has a VPC endpoint. Either way tasks accept no inbound traffic, and DynamoDB and S3
+    // (also the image layers) go through free gateway endpoints.
+    const isPrivate = worker.subnets === 'private';
+    const subnetType = isPrivate ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PUBLIC;
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
       restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      subnetConfiguration: [{ name: worker.subnets, subnetType, cidrMask: 24 }],
       gatewayEndpoints: {
-        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
-        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [{ subnetType }] },
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType }] },
       },
     });
+    if (isPrivate) {
+      for (const service of interfaceEndpointServices(props.endpoints.length > 0)) {
+        vpc.addInterfaceEndpoint(`Endpoint-${service.shortName}`, {
+          service,
+          subnets: { subnetType },
+          privateDnsEnabled: true,
+        });
+      }
+    }
     const securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc,
       description: `${config.app} workers: HTTPS out only`,
@@ -109,8 +147,10 @@ export class WorkerService extends Construct {
     const port = config.httpPort;
     taskDefinition.addContainer('worker', {
       image: this.image(worker.image, props.contextDirectory),
-      command: workerShellCommand(),
-      environment: workerEnvironment(config),
+      command: workerShellCommand(workerCommand(settings)),
+      environment: workerEnvironment(config, deployedEndpoints(settings)),
+      // nothing in the worker writes to disk: logs go to stdout, state to S3 and DynamoDB
+      readonlyRootFilesystem: true,
       portMappings: [{ containerPort: port, name: 'http' }],
       healthCheck: {
         command: [
@@ -136,9 +176,9 @@ export class WorkerService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
-      assignPublicIp: true,
+      assignPublicIp: !isPrivate,
       securityGroups: [securityGroup],
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: { subnetType },
     });
 
     const scaling = this.service.autoScaleTaskCount({
