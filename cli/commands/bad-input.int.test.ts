@@ -58,7 +58,7 @@ describe('a missing stream', () => {
       new RegExp(`^shardflow: stream ${stream} does not exist at http://\\S+ \\(set --stream`),
     );
     expect(r.code).toBe(1);
-    expect(r.seconds).toBeLessThan(20);
+    expect(r.seconds).toBeLessThan(30); // it used to run for ever
   });
 
   it('consume --pipeline both does the same', async () => {
