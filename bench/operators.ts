@@ -36,7 +36,7 @@ import {
   tumbling,
   unpivot,
   validate,
-  window,
+  eventTimeWindow,
   windowToWideRow,
   type Flow,
   type WindowResult,
@@ -92,7 +92,7 @@ const windowed = (src: Observable<SourceRecord>) =>
     decode(),
     validate(),
     normalize(),
-    window({
+    eventTimeWindow({
       assigner: tumbling({ size: 10 * 60_000 }),
       key: readingKey,
       time: readingTime,

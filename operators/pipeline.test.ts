@@ -16,7 +16,7 @@ import {
   tumbling,
   unpivot,
   validate,
-  window,
+  eventTimeWindow,
   windowToWideRow,
 } from './index.js';
 import { PositionSet, type DeadLetter, type SourceRecord } from '../core/lineage/index.js';
@@ -27,7 +27,7 @@ function devicePipeline(records: SourceRecord[]) {
     decode(),
     validate(),
     normalize({ outOfRange: 'dead-letter' }),
-    window({
+    eventTimeWindow({
       assigner: tumbling({ size: 60_000 }),
       key: readingKey,
       time: readingTime,

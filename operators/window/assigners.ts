@@ -41,7 +41,7 @@ function positiveInteger(field: string, value: number): number {
 
 /**
  * Tumbling event-time windows.
- * @example `window({ assigner: tumbling({ size: 60_000 }), key: readingKey, time: readingTime, aggregate: count() })`
+ * @example `eventTimeWindow({ assigner: tumbling({ size: 60_000 }), key: readingKey, time: readingTime, aggregate: count() })`
  */
 export function tumbling(options: { size: number; offset?: number }): TumblingAssigner {
   const { size, offset = 0 } = options;

@@ -29,7 +29,7 @@ export interface WindowTrigger<T> {
 
 /**
  * Fires a window as soon as it holds `n` elements (count windows use this implicitly).
- * @example `window({ assigner: tumbling({ size: 60_000 }), trigger: countTrigger(500), ... })`
+ * @example `eventTimeWindow({ assigner: tumbling({ size: 60_000 }), trigger: countTrigger(500), ... })`
  */
 export function countTrigger<T>(n: number): WindowTrigger<T> {
   if (!Number.isSafeInteger(n) || n <= 0)

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { asyncScheduler, from, lastValueFrom, toArray, type SchedulerLike } from 'rxjs';
-import { window } from './window.js';
+import { eventTimeWindow } from './window.js';
 import {
   countWindow,
   session,
@@ -48,7 +48,7 @@ describe('window: tumbling', () => {
         d: at(e('x', 16, 4), 3), // watermark 11 ≥ 10 → [0,10) fires
         f: at(e('x', 3, 5), 4), // behind the watermark → late
       });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: tumbling({ size: 10 }),
         aggregate: sum((x: E) => x.v),
@@ -74,7 +74,11 @@ describe('window: tumbling', () => {
         b: at(e('y', 5), 1),
         c: at(e('y', 10), 2),
       });
-      const op = window({ ...base, assigner: tumbling({ size: 10 }), aggregate: count<E>() });
+      const op = eventTimeWindow({
+        ...base,
+        assigner: tumbling({ size: 10 }),
+        aggregate: count<E>(),
+      });
       expectObservable(src.pipe(op)).toBe('----(xy)--(z|)', {
         x: result('x', 0, 10, 1, 1, 'watermark', 0),
         y: result('y', 0, 10, 1, 1, 'watermark', 1),
@@ -91,7 +95,7 @@ describe('window: tumbling', () => {
         c: at(e('y', 5), 2), // …and this reading (and every later one) would be late
         d: at(e('y', 12), 3),
       });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: tumbling({ size: 10 }),
         aggregate: count<E>(),
@@ -125,7 +129,7 @@ describe('window: tumbling', () => {
         input.push(at(e(`dev-${k}`, t0 + m * 60_000 + 10_000), input.length));
     const out = await lastValueFrom(
       from(input).pipe(
-        window({
+        eventTimeWindow({
           ...base,
           assigner: tumbling({ size: 60_000 }),
           aggregate: count<E>(),
@@ -152,7 +156,7 @@ describe('window: tumbling', () => {
         b: at(e('x', 2), 1),
         c: at(e('x', 4), 2),
       });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: tumbling({ size: 10 }),
         aggregate: count<E>(),
@@ -170,7 +174,11 @@ describe('window: tumbling', () => {
     marbles().run(({ cold, expectObservable }) => {
       const dl = deadLetter('schema', 'bad', null, ps(7));
       const src = cold('a-d|', { a: at(e('x', 1), 0), d: dl });
-      const op = window({ ...base, assigner: tumbling({ size: 10 }), aggregate: count<E>() });
+      const op = eventTimeWindow({
+        ...base,
+        assigner: tumbling({ size: 10 }),
+        aggregate: count<E>(),
+      });
       expectObservable(src.pipe(op)).toBe('--d(z|)', {
         d: dl,
         z: result('x', 0, 10, 1, 1, 'complete', 0),
@@ -181,7 +189,7 @@ describe('window: tumbling', () => {
   it('an early trigger fires and purges; the rest of the window fires separately', () => {
     marbles().run(({ cold, expectObservable }) => {
       const src = cold('abc|', { a: at(e('x', 1), 0), b: at(e('x', 2), 1), c: at(e('x', 3), 2) });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: tumbling({ size: 10 }),
         aggregate: count<E>(),
@@ -201,7 +209,7 @@ describe('window: sliding, session, count', () => {
     expect(windowStarts(tumbling({ size: 10, offset: 3 }), 2)).toEqual([-7]);
     marbles().run(({ cold, expectObservable }) => {
       const src = cold('a-b---|', { a: at(e('x', 5), 0), b: at(e('x', 15), 1) });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: sliding({ size: 20, slide: 10 }),
         aggregate: count<E>(),
@@ -222,7 +230,7 @@ describe('window: sliding, session, count', () => {
         c: at(e('x', 4, 3), 2), // [4, 9) bridges both → [0, 13)
         d: at(e('x', 30, 4), 3), // watermark 30 fires [0, 13)
       });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: session({ gap: 5 }),
         aggregate: combine({ n: count<E>(), s: sum((x: E) => x.v), m: max((x: E) => x.v) }),
@@ -244,7 +252,7 @@ describe('window: sliding, session, count', () => {
         d: at(e('x', 9, 3), 3),
         e: at(e('x', 7, 4), 4),
       });
-      const op = window({
+      const op = eventTimeWindow({
         ...base,
         assigner: countWindow({ size: 2 }),
         aggregate: last((x: E) => x.v),
@@ -284,14 +292,14 @@ describe('aggregations', () => {
     expect(() => tumbling({ size: 0 })).toThrow(ConfigError);
     expect(() => sliding({ size: 25, slide: 10 })).toThrow(ConfigError);
     expect(() =>
-      window({
+      eventTimeWindow({
         ...base,
         assigner: session({ gap: 5 }),
         aggregate: reduce({ seed: () => 0, add: (a: number) => a }),
       }),
     ).toThrow(/merge/);
     expect(() =>
-      window({
+      eventTimeWindow({
         ...base,
         assigner: tumbling({ size: 5 }),
         aggregate: count<E>(),
@@ -299,7 +307,7 @@ describe('aggregations', () => {
       }),
     ).toThrow(ConfigError);
     expect(() =>
-      window({
+      eventTimeWindow({
         ...base,
         assigner: tumbling({ size: 5 }),
         aggregate: count<E>(),
@@ -332,7 +340,12 @@ describe('window properties', () => {
           const input = events.map((x, i) => at(x, i));
           const out = (await lastValueFrom(
             from(input).pipe(
-              window({ ...base, assigner, aggregate: count<E>(), allowedLateness: lateness }),
+              eventTimeWindow({
+                ...base,
+                assigner,
+                aggregate: count<E>(),
+                allowedLateness: lateness,
+              }),
               toArray(),
             ),
           )) as Flow<WindowResult<number>>[];
@@ -367,7 +380,7 @@ describe('window properties', () => {
         const input = events.map((x, i) => at(x, i));
         const out = await lastValueFrom(
           from(input).pipe(
-            window({ ...base, assigner, aggregate: count<E>(), allowedLateness: 10 }),
+            eventTimeWindow({ ...base, assigner, aggregate: count<E>(), allowedLateness: 10 }),
             toArray(),
           ),
         );

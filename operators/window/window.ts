@@ -1,6 +1,7 @@
 /**
  * @module operators/window/window
- * `window`: keyed event-time windows with a watermark, lateness and an idle timeout, as an
+ * `eventTimeWindow` (named apart from RxJS's own `window`): keyed event-time windows with a
+ * watermark, lateness and an idle timeout, as an
  * RxJS operator over a {@link Flow}. Time comes from the elements (event time) and from the
  * injected scheduler (processing time, only for the idle timeout) — never from `Date.now()`.
  *
@@ -16,7 +17,7 @@ import type { WindowAssigner } from './assigners.js';
 import type { WindowTrigger } from './triggers.js';
 import { WindowEngine, type WindowResult } from './window-engine.js';
 
-/** Options of {@link window}. */
+/** Options of {@link eventTimeWindow}. */
 export interface WindowOptions<T, A, R> {
   /** Which windows an element belongs to: `tumbling`, `sliding`, `session` or `countWindow`. */
   readonly assigner: WindowAssigner;
@@ -59,7 +60,7 @@ export interface WindowOptions<T, A, R> {
  * @example
  * ```ts
  * readings$.pipe(
- *   window({
+ *   eventTimeWindow({
  *     assigner: tumbling({ size: 60_000 }),
  *     key: readingKey,
  *     time: readingTime,
@@ -70,7 +71,7 @@ export interface WindowOptions<T, A, R> {
  * ); // Flow<WindowResult<Record<string, number | null>>>
  * ```
  */
-export function window<T, A, R>(
+export function eventTimeWindow<T, A, R>(
   options: WindowOptions<T, A, R>,
 ): OperatorFunction<Flow<T>, Flow<WindowResult<R>>> {
   const {
@@ -86,18 +87,24 @@ export function window<T, A, R>(
   } = options;
   if (!(allowedLateness >= 0) || !Number.isFinite(allowedLateness)) {
     throw new ConfigError(
-      'window.allowedLateness',
+      'eventTimeWindow.allowedLateness',
       `expected a non-negative number, got ${allowedLateness}`,
     );
   }
   if (maxFutureSkew !== undefined && !(maxFutureSkew >= 0)) {
-    throw new ConfigError('window.maxFutureSkew', `expected ≥ 0, got ${maxFutureSkew}`);
+    throw new ConfigError('eventTimeWindow.maxFutureSkew', `expected ≥ 0, got ${maxFutureSkew}`);
   }
   if (idleTimeout !== undefined && !(idleTimeout > 0)) {
-    throw new ConfigError('window.idleTimeout', `expected a positive number, got ${idleTimeout}`);
+    throw new ConfigError(
+      'eventTimeWindow.idleTimeout',
+      `expected a positive number, got ${idleTimeout}`,
+    );
   }
   if (assigner.type === 'session' && aggregate.merge === undefined) {
-    throw new ConfigError('window.aggregate', 'session windows need an aggregator with merge()');
+    throw new ConfigError(
+      'eventTimeWindow.aggregate',
+      'session windows need an aggregator with merge()',
+    );
   }
   return (source) =>
     new Observable<Flow<WindowResult<R>>>((subscriber) => {
