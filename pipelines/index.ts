@@ -4,7 +4,87 @@
  * state (backend, snapshot format, S3 snapshot store) and the two shipped pipeline specs,
  * devices and households, built from the public operators.
  */
-export * from './runtime/index.js';
-export * from './state/index.js';
-export * from './devices/index.js';
-export * from './households/index.js';
+export { Shardflow } from './shardflow.js';
+export type {
+  ShardflowConsumerOptions,
+  ShardflowOptions,
+  ShardflowPipelineOptions,
+  ShardflowProducerOptions,
+  ShardflowWorkerOptions,
+} from './shardflow.js';
+export {
+  chainModels,
+  createPipeline,
+  createResultSinks,
+  deadLetterItem,
+  loadForecaster,
+  lookback,
+  NO_OUTPUTS,
+  openInputs,
+  outputCount,
+  readingChain,
+  runPipeline,
+  ShardRunner,
+  shingleColumns,
+  shingleFeatures,
+  specsFor,
+  startPipelineWorker,
+  thresholderCodec,
+  writeItems,
+  writeResults,
+} from './runtime/index.js';
+export type {
+  ChainContext,
+  ChainModelsOptions,
+  InFlight,
+  ItemFailure,
+  LookbackOptions,
+  Looked,
+  OpenInputs,
+  OpenInputsOptions,
+  Outputs,
+  PipelineChoice,
+  PipelineEvent,
+  PipelineStats,
+  PipelineWorker,
+  PipelineWorkerOptions,
+  ReadingChainSpec,
+  ResultItem,
+  ResultRow,
+  ResultSinks,
+  ResultSinksOptions,
+  Ring,
+  RunnerEvent,
+  RunningPipeline,
+  RunPipelineOptions,
+  ShardPipeline,
+  ShardRunnerOptions,
+  WriteReport,
+  WriteResultsOptions,
+} from './runtime/index.js';
+export {
+  createS3SnapshotStore,
+  decodeSnapshot,
+  encodeSnapshot,
+  inRange,
+  jsonCodec,
+  KeyedState,
+  KeyedStateBackend,
+  keyInRange,
+  MemorySnapshotStore,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  SnapshotVersionError,
+} from './state/index.js';
+export type {
+  HashKeyRange,
+  S3SnapshotStoreOptions,
+  ShardSnapshot,
+  SnapshotStore,
+  StateSnapshot,
+  ValueCodec,
+} from './state/index.js';
+export { createDevicePipeline, deviceSpec, WARM_FOREST } from './devices/index.js';
+export type { DevicePipelineOptions } from './devices/index.js';
+export { createHouseholdPipeline, householdSpec } from './households/index.js';
+export type { HouseholdPipelineOptions } from './households/index.js';

@@ -12,5 +12,7 @@ export {
   type PositionSetJson,
 } from './position-set.js';
 export { PositionSetBuilder } from './position-set-builder.js';
-export * from './traced.js';
-export * from './dead-letter.js';
+export { traced, tracedSource } from './traced.js';
+export type { Traced } from './traced.js';
+export { DEAD_LETTER_REASONS, deadLetter } from './dead-letter.js';
+export type { DeadLetter, DeadLetterReason } from './dead-letter.js';

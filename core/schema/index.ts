@@ -2,8 +2,15 @@
  * @module core/schema
  * Wire shapes of readings (zod), measure names, plausible ranges and the event-time bound.
  */
-export * from './measures.js';
-export * from './event-time.js';
+export {
+  DEVICE_MEASURES,
+  HOUSEHOLD_MEASURES,
+  implausibleMeasures,
+  LEGACY_READING_ORDER,
+  PLAUSIBLE_RANGES,
+} from './measures.js';
+export type { DeviceMeasure, HouseholdMeasure, PlausibleRanges } from './measures.js';
+export { DEFAULT_MAX_FUTURE_SKEW_MS, futureTimeProblem } from './event-time.js';
 export {
   deviceReadingSchema,
   householdReadingSchema,

@@ -2,5 +2,7 @@
  * @module operators/codec
  * Bytes → JSON → typed readings.
  */
-export * from './decode.js';
-export * from './validate.js';
+export { decode } from './decode.js';
+export type { DecodeOptions } from './decode.js';
+export { validate } from './validate.js';
+export type { ValidateOptions } from './validate.js';

@@ -2,7 +2,10 @@
  * @module operators/features
  * Per-key series features: shingles (lags), differences, rolling means.
  */
-export * from './series.js';
-export * from './shingle.js';
-export * from './differences.js';
-export * from './rolling-mean.js';
+export type { SeriesOptions, SeriesPoint } from './series.js';
+export { shingle } from './shingle.js';
+export type { Shingle, ShingleOptions } from './shingle.js';
+export { differences } from './differences.js';
+export type { Difference, DifferencesOptions } from './differences.js';
+export { rollingMean } from './rolling-mean.js';
+export type { RollingMean, RollingMeanOptions } from './rolling-mean.js';

@@ -2,6 +2,15 @@
  * @module operators/pivot
  * Long ↔ wide rows and prediction column names.
  */
-export * from './rows.js';
-export * from './pivot.js';
-export * from './unpivot.js';
+export {
+  parsePredictionName,
+  predictionColumns,
+  predictionName,
+  toWideRow,
+  windowToWideRow,
+} from './rows.js';
+export type { LongRow, WideRow } from './rows.js';
+export { pivot } from './pivot.js';
+export type { PivotOptions } from './pivot.js';
+export { unpivot } from './unpivot.js';
+export type { UnpivotOptions } from './unpivot.js';

@@ -2,4 +2,5 @@
  * @module operators/resample
  * Regular grids and gap imputation.
  */
-export * from './resample.js';
+export { resample } from './resample.js';
+export type { FillMethod, ResampledPoint, ResampleOptions } from './resample.js';

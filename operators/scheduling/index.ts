@@ -2,4 +2,4 @@
  * @module operators/scheduling
  * Processing-time helpers on injected schedulers.
  */
-export * from './idle-tracker.js';
+export { IdleTracker } from './idle-tracker.js';

@@ -4,14 +4,35 @@
  * state, the single sink stage, one shard runner per consumer session (snapshot barriers,
  * restore, commits), and running a pipeline on a consumer. See pipelines/README.md.
  */
-export * from './result-item.js';
-export * from './lookback.js';
-export * from './reading-chain.js';
-export * from './pipeline.js';
-export * from './write-results.js';
-export * from './shard-runner.js';
-export * from './chain-models.js';
-export * from './open-inputs.js';
-export * from './result-sinks.js';
-export * from './run-pipeline.js';
-export * from './pipeline-worker.js';
+export { deadLetterItem, NO_OUTPUTS, outputCount } from './result-item.js';
+export type { Outputs, ResultItem, ResultRow } from './result-item.js';
+export { lookback } from './lookback.js';
+export type { LookbackOptions, Looked, Ring } from './lookback.js';
+export { readingChain, shingleColumns, shingleFeatures } from './reading-chain.js';
+export type { ChainContext, InFlight, ReadingChainSpec } from './reading-chain.js';
+export { createPipeline } from './pipeline.js';
+export type { ShardPipeline } from './pipeline.js';
+export { writeItems, writeResults } from './write-results.js';
+export type {
+  ItemFailure,
+  ResultSinks,
+  WriteReport,
+  WriteResultsOptions,
+} from './write-results.js';
+export { ShardRunner } from './shard-runner.js';
+export type { RunnerEvent, ShardRunnerOptions } from './shard-runner.js';
+export { chainModels, thresholderCodec } from './chain-models.js';
+export type { ChainModelsOptions } from './chain-models.js';
+export { openInputs } from './open-inputs.js';
+export type { OpenInputs, OpenInputsOptions } from './open-inputs.js';
+export { createResultSinks } from './result-sinks.js';
+export type { ResultSinksOptions } from './result-sinks.js';
+export { runPipeline } from './run-pipeline.js';
+export type {
+  PipelineEvent,
+  PipelineStats,
+  RunningPipeline,
+  RunPipelineOptions,
+} from './run-pipeline.js';
+export { loadForecaster, specsFor, startPipelineWorker } from './pipeline-worker.js';
+export type { PipelineChoice, PipelineWorker, PipelineWorkerOptions } from './pipeline-worker.js';

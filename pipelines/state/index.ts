@@ -4,7 +4,17 @@
  * versioned snapshot format, hash-range filtering for resharding, and the snapshot store
  * (S3 by default). See docs/KEYED-STATE.md.
  */
-export * from './keyed-state.js';
-export * from './snapshot-codec.js';
-export * from './hash-range.js';
-export * from './snapshot-store.js';
+export { jsonCodec, KeyedState, KeyedStateBackend } from './keyed-state.js';
+export type { StateSnapshot, ValueCodec } from './keyed-state.js';
+export {
+  decodeSnapshot,
+  encodeSnapshot,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  SnapshotVersionError,
+} from './snapshot-codec.js';
+export type { ShardSnapshot } from './snapshot-codec.js';
+export { inRange, keyInRange } from './hash-range.js';
+export type { HashKeyRange } from './hash-range.js';
+export { createS3SnapshotStore, MemorySnapshotStore } from './snapshot-store.js';
+export type { S3SnapshotStoreOptions, SnapshotStore } from './snapshot-store.js';
