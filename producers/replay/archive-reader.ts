@@ -2,8 +2,8 @@
  * @module producers/replay/archive-reader
  * Reads the S3 archive Firehose wrote: lists the objects of a time range as one key range
  * of the Firehose layout (`StartAfter` the first hour folder, stopping at the first key past
- * the last one — no delimiter, which s3rver does not honour below the first level, see
- * EMULATORS.md), reporting progress per page and honouring an abort signal between and
+ * the last one — no delimiter, which s3rver does not honour below the first level),
+ * reporting progress per page and honouring an abort signal between and
  * during requests; and fetches an object's text, gunzipping GZIP output whatever the
  * `ContentEncoding` says (S3 does not decompress transparently).
  */

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { testClients, testConfig } from '../../test/helpers.js';
-import { replayArchive, type ReplayProblem, type ReplayRecord } from './index.js';
+import { parseSpeed, replayArchive, type ReplayProblem, type ReplayRecord } from './index.js';
 
 const config = testConfig();
 const clients = testClients(config);
@@ -157,5 +157,27 @@ describe('replayArchive (S3 through the SDK)', () => {
     });
     expect(summary.stopped).toBe(true);
     expect(puts).toEqual([]);
+  });
+
+  it('stops while waiting for the pace when the signal aborts', async () => {
+    const abort = new AbortController();
+    const puts: ReplayRecord[] = [];
+    const started = Date.now();
+    const summary = await replayArchive({
+      s3: clients.s3,
+      bucket,
+      from: new Date('2026-11-23T08:00:00Z'),
+      to: new Date('2026-11-23T10:00:00Z'),
+      // one simulated minute between the first two records: the pacer's longest wait (5 s)
+      speed: parseSpeed('0.001x'),
+      put: async (r) => {
+        puts.push(r);
+        setTimeout(() => abort.abort(), 50);
+      },
+      signal: abort.signal,
+    });
+    expect(summary.stopped).toBe(true);
+    expect(puts).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(4_000); // not the 5 s wait
   });
 });

@@ -96,8 +96,18 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
     put,
     maxInFlight = 1_000,
     clock = Date.now,
-    sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
     signal,
+    // the pacing wait ends early when the signal aborts: a stop never waits for the pace
+    sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+      }),
     onProgress,
     onProblem,
     onListing,
@@ -201,6 +211,7 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
       }
       const wait = pacer.due(readAt, clock()) - clock();
       if (wait > 0) await sleep(wait);
+      if (signal?.aborted) break;
       await send({ partitionKey, data: Buffer.from(piece.text, 'utf8') });
       state.records += 1;
     }
