@@ -17,6 +17,7 @@ import {
   type InitialPosition,
   type ShardBatch,
 } from '../../consumers/index.js';
+import { errorLine } from '../error-line.js';
 import { consumePipeline } from './consume-pipeline.js';
 import { positive } from './flags.js';
 import { requireStream } from './preflight.js';
@@ -167,7 +168,14 @@ export function registerConsume(program: Command): void {
         onEvent: (event) => {
           if (event.type === 'shard.stalled') logger.warn(event, 'shard stalled');
           else if (event.type === 'shard.error' || event.type === 'sync.failed')
-            logger.error({ event }, event.type);
+            // one short line: what failed and why, not the serialized error object
+            logger.error(
+              {
+                ...(event.type === 'shard.error' ? { shardId: event.shardId } : {}),
+                error: errorLine(event.error),
+              },
+              event.type,
+            );
           else if (event.type === 'coordinator' && event.event.type !== 'cycle.failed')
             logger.info(event.event, event.event.type);
           else if (event.type === 'shard.state') logger.debug(event, 'shard state');
