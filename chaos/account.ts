@@ -37,6 +37,8 @@ export interface DeadLetterCopy {
   /** `key@minute` of the record it stands for, when recognisable. */
   readonly identity?: string;
   readonly reason: string;
+  /** The dead letter's explanation (first 200 characters). */
+  readonly detail?: string;
   readonly writtenAt: number;
 }
 

@@ -155,6 +155,7 @@ export class LakeReader {
       this.deadLetters.push({
         reason: String(v.reason),
         writtenAt: at,
+        ...(typeof v.detail === 'string' ? { detail: v.detail.slice(0, 200) } : {}),
         ...(id ? { identity: id } : {}),
       });
     }
