@@ -4,7 +4,7 @@
  * local cloud (Kinesis, DynamoDB, S3, Firehose and SageMaker-runtime emulators as child
  * processes, with the application's resources created) and the virtual clock. Starting the
  * local cloud needs the emulator packages `kinesis-local`, `dynalite` and `s3rver` installed
- * (optional peer dependencies).
+ * (development dependencies of shardflow; install them next to it).
  *
  * @example
  * ```ts
