@@ -10,6 +10,8 @@ export { packBatches } from './batching.js';
 export type { Batches, BatchLimits } from './batching.js';
 export { anomalyKey, predictionKey } from './keys.js';
 export type { ResultKey } from './keys.js';
+export { anomalyEventRow, responsibleMeasures } from './anomaly-rows.js';
+export type { AnomalyEventFields, AnomalyEventRow, ExplanationColumn } from './anomaly-rows.js';
 export { createFirehoseSink, FIREHOSE_LIMITS } from './firehose-sink.js';
 export type { FirehoseSinkOptions } from './firehose-sink.js';
 export { createDynamoDbSink, DYNAMODB_LIMITS } from './dynamodb-sink.js';

@@ -167,14 +167,14 @@ describe('Thresholder', () => {
       values.push(noise);
       grades.push(th.grade(rcf.process([10 + noise + (i === spikeAt ? 12 : 0)])).grade);
     }
-    expect(grades[spikeAt]).toBe(1);
+    expect(grades[spikeAt]).toBeGreaterThan(0.5);
     const noise = grades
       .map((g, i) => ({ g, v: values[i] as number, i }))
-      .filter((x) => x.i !== spikeAt);
+      .filter((x) => x.i !== spikeAt && x.i !== spikeAt + 1);
     // the bulk of the noise (within 2 standard deviations) is never graded …
     expect(noise.filter((x) => Math.abs(x.v) < 2 && x.g > 0)).toEqual([]);
-    // … and grades anywhere in the noise stay rare and below the spike's
-    expect(noise.filter((x) => x.g > 0).length / noise.length).toBeLessThan(0.02);
+    // … and grades anywhere in the noise stay rare
+    expect(noise.filter((x) => x.g > 0).length / noise.length).toBeLessThan(0.005);
     expect(grades.every((g) => g >= 0 && g <= 1)).toBe(true);
   });
 

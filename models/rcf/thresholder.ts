@@ -1,88 +1,262 @@
 /**
  * @module models/rcf/thresholder
- * Turns a stream of anomaly scores into an anomaly grade in [0, 1]: it keeps an
- * exponentially weighted mean and deviation of past scores, sets the threshold at
- * `max(absoluteFloor, mean + zFactor · deviation)`, and grades a score above it by how far
- * above it is (1 at `threshold + (threshold − mean)`). Invariant: grades are 0 until
- * `minScores` positive scores have been seen, and always within [0, 1].
+ * Calibrated grading of anomaly scores, per key: holds a target false-alarm rate instead of
+ * a fixed number of deviations. It keeps a time-decayed histogram of the key's scores (on a
+ * log scale, memory `horizon` scores) and models the tail beyond its `1 − tailFraction`
+ * quantile `u` as exponential (peaks over threshold, as in SPOT, Siffer et al. KDD 2017):
+ * P(score > s) = tailFraction · exp(−(s − u)/β), β the mean excess over `u` (shrunk towards a
+ * prior while few scores are known). A run STARTS when a score is rarer than `targetRate`
+ * and CONTINUES while scores stay rarer than `continueRate` (hysteresis: one run of high
+ * scores is one event). Nothing fires during the warm-up of `minScores` scores. Scores in a
+ * Scores above the start threshold are not learned (also during the warm-up), so anomalies
+ * never widen the tail that judges them; that truncation removes `targetRate` of normal mass.
+ * Invariant: grade ∈ [0, 1]; grade > 0 iff the score starts or continues a run; the state is
+ * plain JSON (`toJSON` / constructor), and a restored thresholder grades identically.
  */
 import { ConfigError } from '../../core/index.js';
 
 /** Options of {@link Thresholder}. */
 export interface ThresholderOptions {
-  /** Deviations above the mean where grading starts; default 3 (as AWS's thresholded RCF). */
-  readonly zFactor?: number;
-  /** Scores at or below this are never anomalous; default 1.0 (a typical RCF score). */
-  readonly absoluteFloor?: number;
-  /** Scores to see before grading; default 20. */
+  /** Probability per score that a normal score starts a run (false alarms); default 1e-4. */
+  readonly targetRate?: number;
+  /** A run goes on while scores are rarer than this; default 0.01. */
+  readonly continueRate?: number;
+  /** Share of scores whose excess defines the tail; default 0.05. */
+  readonly tailFraction?: number;
+  /** Scores to see before grading (warm-up, never fires); default 20. */
   readonly minScores?: number;
-  /** Effective memory of the running statistics, in scores; default 512. */
+  /** Effective memory of the histogram, in scores; default 10,080 (a week of minutes). */
   readonly horizon?: number;
+  /**
+   * Prior mean excess over `u` (score units), for a thin history; default 0.15 — the excess
+   * measured on the device simulator's forest scores after two days (0.12–0.15).
+   */
+  readonly priorExcess?: number;
+  /** Weight of that prior, in tail scores; default 20. */
+  readonly priorWeight?: number;
+  /** Scores at or below this never fire; default 0. */
+  readonly absoluteFloor?: number;
 }
 
 /** One graded score. */
 export interface Graded {
   readonly score: number;
-  /** Anomaly grade in [0, 1]; 0 means not anomalous. */
+  /** Anomaly grade in [0, 1]; 0 means not anomalous, 0.5 is the start threshold. */
   readonly grade: number;
-  /** The threshold the score was compared against. */
+  /** The threshold the score was compared against (start, or continuation in a run). */
   readonly threshold: number;
+  /** Estimated probability that a normal score is at least this high. */
+  readonly rarity: number;
 }
 
-/** Serializable state of a thresholder. */
+/** Plain-JSON state of a thresholder. */
 export interface ThresholderState {
   count: number;
-  mean: number;
-  variance: number;
+  /** Weight of the next score (grows by 1/(1 − 1/horizon) per score instead of decaying all). */
+  weight: number;
+  total: number;
+  bins: number[];
+  inRun: boolean;
+  /** The tail start and mean excess in use, refreshed every `REFRESH` learned scores. */
+  tail: { u: number; beta: number } | null;
+  sinceRefresh: number;
 }
 
-/** Running-statistics thresholder over RCF scores. */
+const BINS = 160;
+const LOG_MIN = Math.log(1 / 256);
+const LOG_MAX = Math.log(256);
+const BIN_WIDTH = (LOG_MAX - LOG_MIN) / BINS;
+const RESCALE_AT = 1e120;
+/** Learned scores between two fits of the tail (a fit walks the histogram). */
+const REFRESH = 16;
+
+const binOf = (s: number) =>
+  Math.min(BINS - 1, Math.max(0, Math.floor((Math.log(s) - LOG_MIN) / BIN_WIDTH)));
+const lowerEdge = (b: number) => Math.exp(LOG_MIN + b * BIN_WIDTH);
+
+/** Calibrated, hysteretic thresholder (see module doc). */
 export class Thresholder {
-  private readonly zFactor: number;
-  private readonly absoluteFloor: number;
+  private readonly targetRate: number;
+  private readonly continueRate: number;
+  private readonly tailFraction: number;
   private readonly minScores: number;
-  private readonly horizon: number;
-  readonly state: ThresholderState;
+  private readonly growth: number;
+  private readonly priorExcess: number;
+  private readonly priorWeight: number;
+  private readonly absoluteFloor: number;
+  private readonly s: ThresholderState;
 
   constructor(options: ThresholderOptions = {}, state?: ThresholderState) {
-    const { zFactor = 3, absoluteFloor = 1.0, minScores = 20, horizon = 512 } = options;
-    if (!(zFactor > 0)) throw new ConfigError('zFactor', 'must be > 0');
-    if (!(absoluteFloor >= 0)) throw new ConfigError('absoluteFloor', 'must be ≥ 0');
+    const {
+      targetRate = 1e-4,
+      continueRate = 0.01,
+      tailFraction = 0.05,
+      minScores = 20,
+      horizon = 10_080,
+      priorExcess = 0.15,
+      priorWeight = 20,
+      absoluteFloor = 0,
+    } = options;
+    const rate = (field: string, v: number, max: number) => {
+      if (!(v > 0 && v < max)) throw new ConfigError(field, `must be in (0, ${max})`);
+    };
+    rate('tailFraction', tailFraction, 1);
+    rate('continueRate', continueRate, 1);
+    rate('targetRate', targetRate, continueRate);
     if (!Number.isInteger(minScores) || minScores < 1)
       throw new ConfigError('minScores', 'must be an integer ≥ 1');
-    if (!Number.isInteger(horizon) || horizon < 2)
-      throw new ConfigError('horizon', 'must be an integer ≥ 2');
-    this.zFactor = zFactor;
-    this.absoluteFloor = absoluteFloor;
+    if (!(horizon >= 2)) throw new ConfigError('horizon', 'must be ≥ 2');
+    if (!(priorExcess > 0) || !(priorWeight >= 0))
+      throw new ConfigError('priorExcess', 'priorExcess must be > 0 and priorWeight ≥ 0');
+    this.targetRate = targetRate;
+    this.continueRate = continueRate;
+    this.tailFraction = tailFraction;
     this.minScores = minScores;
-    this.horizon = horizon;
-    this.state = state ? { ...state } : { count: 0, mean: 0, variance: 0 };
+    this.growth = 1 / (1 - 1 / horizon);
+    this.priorExcess = priorExcess;
+    this.priorWeight = priorWeight;
+    this.absoluteFloor = absoluteFloor;
+    if (state && state.bins.length !== BINS)
+      throw new ConfigError('state', `expected ${BINS} bins, got ${state.bins.length}`);
+    this.s = state
+      ? { ...state, bins: [...state.bins], tail: state.tail ? { ...state.tail } : null }
+      : {
+          count: 0,
+          weight: 1,
+          total: 0,
+          bins: new Array<number>(BINS).fill(0),
+          inRun: false,
+          tail: null,
+          sinceRefresh: 0,
+        };
   }
 
-  /** The current threshold. */
-  threshold(): number {
-    const { mean, variance } = this.state;
-    return Math.max(this.absoluteFloor, mean + this.zFactor * Math.sqrt(variance));
+  /** Plain-JSON copy of the state (restore with `new Thresholder(options, state)`). */
+  toJSON(): ThresholderState {
+    return { ...this.s, bins: [...this.s.bins], tail: this.s.tail ? { ...this.s.tail } : null };
   }
 
-  /** Grades `score` against the statistics so far, then adds it to them (scores ≤ 0 are ignored). */
+  /** The state (a copy, for codecs; same as {@link toJSON}). */
+  get state(): ThresholderState {
+    return this.toJSON();
+  }
+
+  /** True while a run of high scores is open. */
+  get inRun(): boolean {
+    return this.s.inRun;
+  }
+
+  /** The score a normal score exceeds with probability `p` (the calibrated threshold). */
+  thresholdFor(p: number): number {
+    const { u, beta } = this.tail();
+    const t = this.tailFraction;
+    const x = p < t ? u + beta * Math.log(t / p) : this.quantile(1 - p);
+    return Math.max(x, this.absoluteFloor);
+  }
+
+  /** Estimated probability that a normal score is ≥ `score`. */
+  rarity(score: number): number {
+    if (this.s.total <= 0) return 1;
+    const { u, beta } = this.tail();
+    if (score >= u) return this.tailFraction * Math.exp(-(score - u) / beta);
+    return Math.max(this.tailFraction, 1 - this.cdf(score));
+  }
+
+  /**
+   * Grades `score` against the history so far (start or continuation threshold), then learns
+   * it. Scores ≤ 0 (a model not ready) grade 0 and are not learned.
+   */
   grade(score: number): Graded {
-    const threshold = this.threshold();
-    let grade = 0;
-    if (this.state.count >= this.minScores && score > threshold) {
-      const scale = Math.max(threshold - this.state.mean, 0.1 * threshold);
-      grade = Math.min(1, (score - threshold) / scale);
+    if (!(score > 0)) {
+      this.s.inRun = false;
+      return { score, grade: 0, threshold: 0, rarity: 1 };
     }
-    if (score > 0) this.observe(score);
-    return { score, grade, threshold };
+    const warm = this.s.count >= this.minScores;
+    const start = this.thresholdFor(this.targetRate);
+    const cont = this.thresholdFor(this.continueRate);
+    const rarity = this.rarity(score);
+    let grade = 0;
+    if (warm && score > this.absoluteFloor) {
+      const ls = -Math.log(this.targetRate);
+      const l = -Math.log(Math.max(rarity, 1e-300));
+      if (score > start) grade = Math.min(1, 0.5 + (0.5 * (l - ls)) / ls);
+      else if (this.s.inRun && score > cont) {
+        const lc = -Math.log(this.continueRate);
+        grade = Math.max(0.01, (0.5 * (l - lc)) / (ls - lc));
+      }
+    }
+    this.s.inRun = grade > 0;
+    if (this.s.total <= 0 || score <= start) this.learn(score);
+    return { score, grade, threshold: this.s.inRun && score <= start ? cont : start, rarity };
   }
 
-  private observe(score: number): void {
-    const s = this.state;
-    s.count += 1;
-    const alpha = 1 / Math.min(s.count, this.horizon);
-    const delta = score - s.mean;
-    s.mean += alpha * delta;
-    s.variance = (1 - alpha) * (s.variance + alpha * delta * delta);
+  private learn(score: number): void {
+    const st = this.s;
+    st.count += 1;
+    st.weight *= this.growth;
+    if (st.weight > RESCALE_AT) {
+      for (let b = 0; b < BINS; b += 1) st.bins[b] = (st.bins[b] as number) / st.weight;
+      st.total /= st.weight;
+      st.weight = 1;
+    }
+    const b = binOf(score);
+    st.bins[b] = (st.bins[b] as number) + st.weight;
+    st.total += st.weight;
+    st.sinceRefresh += 1;
+    if (st.sinceRefresh >= REFRESH || st.count <= REFRESH) st.tail = null;
+  }
+
+  /** Share of the history below `score` (linear inside a bin). */
+  private cdf(score: number): number {
+    const st = this.s;
+    const b = binOf(score);
+    let below = 0;
+    for (let i = 0; i < b; i += 1) below += st.bins[i] as number;
+    const lo = lowerEdge(b);
+    const frac = Math.min(1, Math.max(0, (score - lo) / (lowerEdge(b + 1) - lo)));
+    return (below + frac * (st.bins[b] as number)) / st.total;
+  }
+
+  /** The `q` quantile of the history (linear inside a bin). */
+  private quantile(q: number): number {
+    const st = this.s;
+    if (st.total <= 0) return 0;
+    const want = q * st.total;
+    let acc = 0;
+    for (let b = 0; b < BINS; b += 1) {
+      const c = st.bins[b] as number;
+      if (acc + c >= want && c > 0) {
+        const lo = lowerEdge(b);
+        return lo + ((want - acc) / c) * (lowerEdge(b + 1) - lo);
+      }
+      acc += c;
+    }
+    return lowerEdge(BINS);
+  }
+
+  /** Tail start `u` and mean excess β (shrunk towards the prior), refitted every `REFRESH` scores. */
+  private tail(): { u: number; beta: number } {
+    const st = this.s;
+    if (st.tail) return st.tail;
+    st.sinceRefresh = 0;
+    const u = this.quantile(1 - this.tailFraction);
+    let mass = 0;
+    let excess = 0;
+    for (let b = binOf(u); b < BINS; b += 1) {
+      const c = st.bins[b] as number;
+      if (c === 0) continue;
+      const lo = Math.max(lowerEdge(b), u);
+      const hi = lowerEdge(b + 1);
+      if (hi <= u) continue;
+      const share = b === binOf(u) ? (hi - lo) / (hi - lowerEdge(b)) : 1;
+      mass += c * share;
+      excess += c * share * ((lo + hi) / 2 - u);
+    }
+    const n = mass / st.weight; // decayed count of tail scores
+    const observed = mass > 0 ? excess / mass : 0;
+    const prior = this.priorExcess;
+    const beta = Math.max((n * observed + this.priorWeight * prior) / (n + this.priorWeight), 1e-9);
+    st.tail = { u, beta };
+    return st.tail;
   }
 }

@@ -1,21 +1,34 @@
 /**
  * @module operators/scoring/score-anomalies
- * `scoreAnomalies`: anomaly score, grade, threshold and attribution per record, with one
- * Random Cut Forest and one thresholder per key (device, household). Embedded: the forest
- * runs in process (with attribution and the KDA explanation). Remote: the features go to
- * a SageMaker RCF endpoint through {@link invokeEndpoint}; the grade comes from the same
- * per-key thresholder, attribution is null (the built-in RCF returns only scores), and the
- * fallback is either the warm embedded forest or a dead letter. The output shape is the
- * same either way. Invariant: each record leaves once (result or dead letter) with its
- * own positions; per key, records are graded in the order they are emitted.
+ * `scoreAnomalies`: per record (one window of a key) the forest's anomaly score and the
+ * per-key {@link AnomalyDetector}'s verdict — a calibrated grade, the kind of fault, and the
+ * anomaly events the window opened, extended or closed. Per key one Random Cut Forest and one
+ * detector (the detector also scales the forest's features, checks flat lines, dropouts and
+ * physical ranges). Embedded: the forest runs in process (with attribution and the KDA
+ * explanation). Remote: the features go to a SageMaker RCF endpoint through
+ * {@link invokeEndpoint} as given; the detector grades the returned score, attribution is
+ * null, and the fallback is either the warm embedded forest or a dead letter. Out-of-range
+ * dead letters of readings passing by are reported to their key's detector as `range`
+ * evidence (the reading itself is never scored). Invariant: each record leaves once (result
+ * or dead letter) with its own positions; per key, records are graded in emission order.
  */
-import { pipe, type OperatorFunction } from 'rxjs';
-import { ConfigError } from '../../core/index.js';
-import { mapTraced, type Flow } from '../flow/index.js';
+import { pipe, tap, type OperatorFunction } from 'rxjs';
 import {
+  ConfigError,
+  PLAUSIBLE_RANGES,
+  readingKey,
+  readingTime,
+  type DeadLetter,
+  type Reading,
+} from '../../core/index.js';
+import { isDeadLetter, mapTraced, type Flow } from '../flow/index.js';
+import {
+  AnomalyDetector,
   RandomCutForest,
-  Thresholder,
   kdaExplanation,
+  type AnomalyDetectorOptions,
+  type AnomalyEvent,
+  type AnomalyKind,
   type ColumnExplanation,
   type DiVector,
   type RandomCutForestOptions,
@@ -32,6 +45,10 @@ export interface AnomalyScore<T> {
   /** Anomaly grade in [0, 1] (0: not anomalous). */
   readonly grade: number;
   readonly threshold: number;
+  /** Kind of fault the window shows, when anomalous. */
+  readonly kind?: AnomalyKind;
+  /** Anomaly events this window opened, extended or closed (rows of the anomalies table). */
+  readonly events: readonly AnomalyEvent[];
   /** Per-dimension attribution (null when scored remotely). */
   readonly attribution: DiVector | null;
   /** KDA `ANOMALY_EXPLANATION` per named column (null without `columns` or attribution). */
@@ -48,26 +65,46 @@ export type RemoteRcfOptions = Omit<
   readonly fallback?: 'embedded' | 'dead-letter';
 };
 
-/** Where each key's forest and thresholder live (e.g. restored from a state snapshot). */
+/** Where each key's forest and detector live (e.g. restored from a state snapshot). */
 export interface KeyedModels {
   forest(key: string): RandomCutForest;
-  thresholder(key: string): Thresholder;
+  detector(key: string): AnomalyDetector;
+}
+
+/** One window of a key as the detector sees it. */
+export interface ScoredWindow {
+  /** Window start, epoch ms. */
+  readonly time: number;
+  /** True when the window was filled in (no reading). */
+  readonly imputed?: boolean;
+  /** The window's values, one per detector measure. */
+  readonly values: readonly number[];
 }
 
 /** Options of {@link scoreAnomalies}. */
 export interface ScoreAnomaliesOptions<T> {
-  /** The key a record's forest and thresholder belong to. */
+  /** The key a record's forest and detector belong to. */
   readonly key: (value: T) => string;
   /** The record's feature vector (length `forest.dimensions`). */
   readonly features: (value: T) => readonly number[];
   /** Forest options per key (`dimensions` = feature length). */
   readonly forest: RandomCutForestOptions;
+  /** Grading of the forest's score (the detector's `thresholder`). */
   readonly thresholder?: ThresholderOptions;
+  /** The detector's other options (flat-line, gap, event closing; `ranges` default `PLAUSIBLE_RANGES`). */
+  readonly detector?: Omit<AnomalyDetectorOptions, 'measures' | 'thresholder'>;
+  /**
+   * Measures of a window, in feature order (features are these measures, shingled oldest
+   * first); default `columns` when they match the features one to one, else `x0`, `x1`, ….
+   */
+  readonly measures?: readonly string[];
+  /** The record's window; default the last `measures.length` features, one window a minute. */
+  readonly window?: (value: T) => ScoredWindow;
   /** Column names for the KDA explanation (one per feature). */
   readonly columns?: readonly string[];
   /** Score with a SageMaker RCF endpoint instead of in process. */
   readonly remote?: RemoteRcfOptions;
-  /** The per-key models; default a fresh forest and thresholder per key, kept in process. */
+  /** The per-key models; default a fresh forest and detector per key, kept in process. */
   readonly models?: KeyedModels;
 }
 
@@ -75,6 +112,7 @@ interface Carried<T> {
   readonly value: T;
   readonly key: string;
   readonly features: readonly number[];
+  readonly window: ScoredWindow;
   readonly embedded?: { score: number; attribution: DiVector };
 }
 
@@ -88,39 +126,80 @@ interface Carried<T> {
 export function scoreAnomalies<T>(
   options: ScoreAnomaliesOptions<T>,
 ): OperatorFunction<Flow<T>, Flow<AnomalyScore<T>>> {
-  const { key, features, forest, thresholder = {}, columns, remote, models } = options;
+  const { key, features, forest, thresholder, columns, remote, models } = options;
   if (columns && columns.length !== forest.dimensions)
     throw new ConfigError('columns', `must name ${forest.dimensions} features`);
+  const measures =
+    options.measures ??
+    (columns ?? Array.from({ length: forest.dimensions }, (_, i) => `x${i}`)).slice();
+  if (forest.dimensions % measures.length !== 0)
+    throw new ConfigError('measures', `${measures.length} measures do not divide the features`);
+  const detectorOptions: AnomalyDetectorOptions = {
+    ranges: PLAUSIBLE_RANGES,
+    ...options.detector,
+    measures,
+    ...(thresholder ? { thresholder } : {}),
+  };
   new RandomCutForest(forest); // validates options up front
-  new Thresholder(thresholder);
+  new AnomalyDetector(detectorOptions);
   const forests = new Map<string, RandomCutForest>();
-  const thresholders = new Map<string, Thresholder>();
+  const detectors = new Map<string, AnomalyDetector>();
+  const sequence = new Map<string, number>();
   const forestOf = (k: string) => {
     if (models) return models.forest(k);
     let f = forests.get(k);
     if (!f) forests.set(k, (f = new RandomCutForest(forest)));
     return f;
   };
-  const grade = (k: string, score: number) => {
-    if (models) return models.thresholder(k).grade(score);
-    let t = thresholders.get(k);
-    if (!t) thresholders.set(k, (t = new Thresholder(thresholder)));
-    return t.grade(score);
+  const detectorOf = (k: string) => {
+    if (models) return models.detector(k);
+    let d = detectors.get(k);
+    if (!d) detectors.set(k, (d = new AnomalyDetector(detectorOptions)));
+    return d;
   };
+  const windowOf =
+    options.window ??
+    ((_: T, k: string, f: readonly number[]): ScoredWindow => {
+      const n = sequence.get(k) ?? 0;
+      sequence.set(k, n + 1);
+      return { time: n * 60_000, values: f.slice(-measures.length) };
+    });
   const explain = (score: number, attribution: DiVector | null) =>
     columns && attribution ? kdaExplanation(score, attribution, columns).ANOMALY_EXPLANATION : null;
+  const detect = (c: Carried<T>, score: number, attribution: DiVector | null) => {
+    const d = detectorOf(c.key).update({ ...c.window, score, attribution });
+    return {
+      input: c.value,
+      key: c.key,
+      score,
+      grade: d.grade,
+      threshold: d.threshold,
+      ...(d.kind ? { kind: d.kind } : {}),
+      events: d.events,
+      attribution,
+      explanation: explain(score, attribution),
+    };
+  };
 
-  const carry: OperatorFunction<Flow<T>, Flow<Carried<T>>> = mapTraced(
-    (value: T): Carried<T> => {
-      const k = key(value);
-      const f = features(value);
-      const embedded =
-        !remote || remote.fallback !== 'dead-letter'
-          ? forestOf(k).processWithAttribution(f)
-          : undefined;
-      return { value, key: k, features: f, ...(embedded ? { embedded } : {}) };
-    },
-    { unscorable: 'features' },
+  const carry: OperatorFunction<Flow<T>, Flow<Carried<T>>> = pipe(
+    tap((element: Flow<T>) => {
+      if (!isDeadLetter(element)) return;
+      const mark = outOfRangeMark(element);
+      if (mark) detectorOf(mark.key).markOutOfRange(mark.time, mark.measures, mark.high);
+    }),
+    mapTraced(
+      (value: T): Carried<T> => {
+        const k = key(value);
+        const f = features(value);
+        const window = options.window ? options.window(value) : windowOf(value, k, f);
+        const embedded =
+          !remote || remote.fallback !== 'dead-letter'
+            ? forestOf(k).processWithAttribution(detectorOf(k).scale(f))
+            : undefined;
+        return { value, key: k, features: f, window, ...(embedded ? { embedded } : {}) };
+      },
+      { unscorable: 'features' },
+    ),
   );
 
   if (!remote) {
@@ -128,17 +207,7 @@ export function scoreAnomalies<T>(
       carry,
       mapTraced((c: Carried<T>): AnomalyScore<T> => {
         const { score, attribution } = c.embedded as { score: number; attribution: DiVector };
-        const g = grade(c.key, score);
-        return {
-          input: c.value,
-          key: c.key,
-          score,
-          grade: g.grade,
-          threshold: g.threshold,
-          attribution,
-          explanation: explain(score, attribution),
-          source: 'embedded',
-        };
+        return { ...detect(c, score, attribution), source: 'embedded' };
       }),
     );
   }
@@ -156,18 +225,34 @@ export function scoreAnomalies<T>(
     }),
     mapTraced((r: Inferred<Carried<T>, number>): AnomalyScore<T> => {
       const c = r.input;
-      const g = grade(c.key, r.result);
       const attribution = r.source === 'fallback' ? (c.embedded?.attribution ?? null) : null;
-      return {
-        input: c.value,
-        key: c.key,
-        score: r.result,
-        grade: g.grade,
-        threshold: g.threshold,
-        attribution,
-        explanation: explain(r.result, attribution),
-        source: r.source,
-      };
+      return { ...detect(c, r.result, attribution), source: r.source };
     }),
   );
+}
+
+/**
+ * The range evidence in an `out-of-range` dead letter of a reading: its key, time, and the
+ * measures outside `PLAUSIBLE_RANGES` (with `high` when above); undefined for anything else.
+ */
+export function outOfRangeMark(
+  dead: DeadLetter,
+): { key: string; time: number; measures: string[]; high: boolean[] } | undefined {
+  const raw = dead.raw as Partial<Reading> | null;
+  if (dead.reason !== 'out-of-range' || !raw || typeof raw !== 'object' || !raw.readings)
+    return undefined;
+  if (raw.kind !== 'device' && raw.kind !== 'household') return undefined;
+  const reading = raw as Reading;
+  const time = readingTime(reading);
+  if (!Number.isFinite(time)) return undefined;
+  const measures: string[] = [];
+  const high: boolean[] = [];
+  for (const [m, v] of Object.entries(reading.readings as Record<string, number>)) {
+    const range = (PLAUSIBLE_RANGES as Record<string, readonly [number, number]>)[m];
+    if (range && !(v >= range[0] && v <= range[1])) {
+      measures.push(m);
+      high.push(v > range[1]);
+    }
+  }
+  return measures.length ? { key: readingKey(reading), time, measures, high } : undefined;
 }

@@ -37,10 +37,10 @@ import {
   type RemoteRcfOptions,
   type WindowResult,
 } from '../../operators/index.js';
-import { anomalyKey, predictionKey, readingRowKey } from '../../sinks/index.js';
+import { anomalyEventRow, predictionKey, readingRowKey } from '../../sinks/index.js';
 import type { KeyedStateBackend } from '../state/index.js';
 import { chainModels } from './chain-models.js';
-import { lookback, type Looked, type Ring } from './lookback.js';
+import { lookback, ringCodec, type Looked, type Ring } from './lookback.js';
 import { openInputs } from './open-inputs.js';
 import { deadLetterItem, NO_OUTPUTS, type ResultItem, type ResultRow } from './result-item.js';
 
@@ -142,22 +142,8 @@ function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultIte
     threshold: scored.threshold,
     source: scored.source,
   };
-  const anomalies: ResultRow[] =
-    scored.grade > 0
-      ? [
-          {
-            key: anomalyKey({ deviceId: point.key, windowStart: point.time }),
-            attributes: {
-              pipeline: spec.name,
-              score: scored.score,
-              grade: scored.grade,
-              threshold: scored.threshold,
-              values: point.values,
-              ...(scored.explanation ? { explanation: scored.explanation } : {}),
-            },
-          },
-        ]
-      : [];
+  // anomaly EVENTS (opened, extended or closed by this window), keyed by key + event start
+  const anomalies: ResultRow[] = scored.events.map((e) => anomalyEventRow(spec.name, point.key, e));
   const predictions: ResultRow[] = [];
   const f = spec.forecast;
   if (f && history.length >= f.forecaster.inputLength) {
@@ -210,7 +196,7 @@ export function readingChain(
   const retain =
     spec.retain ?? Math.max(anomaly.shingleSize, spec.forecast?.forecaster.inputLength ?? 1);
   const measures = spec.measures;
-  const rings = state.register<Ring>(`${spec.name}.ring`);
+  const rings = state.register<Ring>(`${spec.name}.ring`, ringCodec());
   const open = openInputs({
     kind: spec.kind,
     pending: state.register<Reading[]>(`${spec.name}.pending`),
@@ -260,6 +246,12 @@ export function readingChain(
     scoreAnomalies<Looked>({
       key: (l) => l.point.key,
       features: (l) => features(l.history),
+      measures: anomaly.features,
+      window: (l) => ({
+        time: l.point.time,
+        imputed: l.point.imputed,
+        values: anomaly.features.map((m) => l.point.values[m] ?? Number.NaN),
+      }),
       forest,
       // explanation columns: `<measure>` for the newest window, `<measure>@t-<n>` before it
       columns: shingleColumns(anomaly.features, anomaly.shingleSize),
@@ -269,6 +261,7 @@ export function readingChain(
         state,
         name: spec.name,
         rings,
+        detector: { measures: anomaly.features, stepMs: windowMs },
         forest,
         ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
         features,

@@ -1,4 +1,4 @@
-import { deviceReadingSchema, type DeviceReading } from '../../core/index.js';
+import { PLAUSIBLE_RANGES, deviceReadingSchema, type DeviceReading } from '../../core/index.js';
 import { DeviceSimulator, type AnomalyLabel } from './device-simulator.js';
 
 const run = (options: ConstructorParameters<typeof DeviceSimulator>[0]) => {
@@ -40,20 +40,65 @@ describe('DeviceSimulator', () => {
     expect(mean(15)).toBeGreaterThan(mean(3) + 150);
   });
 
-  it('labels every injected anomaly, and the labelled readings are abnormal', () => {
-    const { readings, labels } = run({ devices: 2, steps: 2880, anomalyRate: 0.003, gapRate: 0 });
-    expect(labels.length).toBeGreaterThan(3);
-    expect(new Set(labels.map((l) => l.kind))).toEqual(new Set(['spike', 'shift', 'stuck']));
+  it('labels every injected fault of every kind, and the labelled readings are faulty', () => {
+    const { readings, labels } = run({
+      devices: 4,
+      steps: 4 * 1440,
+      anomalyRate: 0.004,
+      gapRate: 0,
+    });
+    expect(new Set(labels.map((l) => l.kind))).toEqual(
+      new Set(['spike', 'shift', 'drift', 'stuck', 'dropout', 'range']),
+    );
+    const clean = run({ devices: 4, steps: 4 * 1440, anomalyRate: 0, gapRate: 0 }).readings;
+    const truth = new Map(clean.map((r) => [`${r.deviceId}|${r.ts}`, r.readings]));
     for (const label of labels) {
       const inside = readings.filter(
         (r) => r.deviceId === label.deviceId && r.ts >= label.start && r.ts <= label.end,
       );
+      if (label.kind === 'dropout') {
+        expect(inside).toEqual([]);
+        continue;
+      }
       expect(inside.length).toBeGreaterThan(0);
       if (label.kind === 'stuck') {
         expect(new Set(inside.map((r) => JSON.stringify(r.readings))).size).toBe(1);
-      } else {
-        expect(inside.every((r) => r.readings.voc >= 0.2 || r.readings.iaq > 150)).toBe(true);
+        continue;
+      }
+      for (const r of inside) {
+        const normal = truth.get(`${r.deviceId}|${r.ts}`) as Record<string, number>;
+        const values = r.readings as Record<string, number>;
+        // only the labelled measures differ from the fault-free run
+        for (const m of Object.keys(values))
+          if (!label.measures.includes(m)) expect(values[m]).toBe(normal[m]);
+        const [m] = label.measures as [string];
+        if (label.kind === 'range') {
+          const [lo, hi] = PLAUSIBLE_RANGES[m as keyof typeof PLAUSIBLE_RANGES];
+          expect(values[m]! < lo || values[m]! > hi).toBe(true);
+        }
       }
     }
+  });
+
+  it('plays planned faults at their times (device index → key), in a clean warm-up', () => {
+    const { sim, readings, labels } = run({
+      devices: 2,
+      steps: 600,
+      gapRate: 0,
+      quietSteps: 600,
+      schedule: [
+        { device: 1, kind: 'dropout', start: Date.parse('2026-11-23T05:00:00Z'), length: 10 },
+      ],
+    });
+    expect(labels).toEqual([
+      {
+        deviceId: sim.deviceIds[1],
+        kind: 'dropout',
+        start: '2026-11-23T05:00:00.000Z',
+        end: '2026-11-23T05:09:00.000Z',
+        measures: ['iaq', 'temperature', 'humidity', 'voc', 'pressure', 'co2'],
+      },
+    ]);
+    expect(readings.filter((r) => r.deviceId === sim.deviceIds[1])).toHaveLength(590);
   });
 });

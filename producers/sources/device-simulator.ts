@@ -1,28 +1,26 @@
 /**
  * @module producers/sources/device-simulator
  * Simulated indoor-air-quality devices: one `device` reading a minute per device (iaq,
- * temperature, humidity, voc, pressure, co2) with daily occupancy cycles, noise, gaps in
- * transmission, and injected anomalies whose ground truth is reported as labels, so the
- * anomaly pipeline can be scored. Pure and deterministic: the same seed gives the same
- * readings and labels, and device `i` behaves the same whatever the number of devices.
+ * temperature, humidity, voc, pressure, co2) with daily occupancy cycles, noise, short
+ * unlabelled transmission gaps (1–`maxGapSteps` minutes), and sensor faults from the one
+ * {@link FaultInjector} — spikes, level shifts, drifts, stuck sensors, dropouts and values
+ * outside the physical range — whose ground truth is reported as labels, so the anomaly
+ * pipeline can be scored. Pure and deterministic: the same seed gives the same readings and
+ * labels, and device `i` behaves the same whatever the number of devices.
  */
-import type { DeviceReading } from '../../core/index.js';
+import { PLAUSIBLE_RANGES, type DeviceReading } from '../../core/index.js';
+import {
+  FaultInjector,
+  type AnomalyLabel,
+  type FaultKind,
+  type MeasureProfile,
+  type PlannedFault,
+} from './faults.js';
 import { prng, seedOf, type Prng } from './prng.js';
 
-/** Kinds of injected anomaly. */
-export type AnomalyKind = 'spike' | 'shift' | 'stuck';
-
-/** Ground truth of one injected anomaly: readings of `deviceId` in [start, end] are abnormal. */
-export interface AnomalyLabel {
-  readonly deviceId: string;
-  readonly kind: AnomalyKind;
-  /** ISO instant of the first abnormal reading. */
-  readonly start: string;
-  /** ISO instant of the last abnormal reading (inclusive). */
-  readonly end: string;
-  /** Measures made abnormal. */
-  readonly measures: readonly string[];
-}
+/** Kinds of injected anomaly (the fault kinds). */
+export type AnomalyKind = FaultKind;
+export type { AnomalyLabel };
 
 /** Options of {@link DeviceSimulator}. */
 export interface DeviceSimulatorOptions {
@@ -36,15 +34,31 @@ export interface DeviceSimulatorOptions {
   readonly intervalMs?: number;
   /** Time steps to simulate; default unbounded. */
   readonly steps?: number;
-  /** Probability per device and step that a transmission gap starts; default 0.002. */
+  /** Probability per device and step that a (normal, unlabelled) transmission gap starts; default 0.002. */
   readonly gapRate?: number;
-  /** Longest gap in steps; default 30. */
+  /** Longest transmission gap in steps; default 3 (longer silences are labelled dropouts). */
   readonly maxGapSteps?: number;
-  /** Probability per device and step that an anomaly starts; default 0.0007 (≈ 1/day). */
+  /** Probability per device and step that a fault starts; default 0.0007 (≈ 1/day). */
   readonly anomalyRate?: number;
+  /** Kinds of fault drawn; default all. */
+  readonly kinds?: readonly AnomalyKind[];
+  /** Faults at planned times (device index → key), in addition to random ones. */
+  readonly schedule?: readonly (Omit<PlannedFault, 'key'> & { readonly device: number })[];
+  /** No random fault before this many steps (a clean warm-up); default 0. */
+  readonly quietSteps?: number;
   /** Receives each anomaly label when the anomaly starts. */
   readonly onLabel?: (label: AnomalyLabel) => void;
 }
+
+/** Typical variation and physical range of each device measure (the injector's profile). */
+export const DEVICE_PROFILE: Readonly<Record<string, MeasureProfile>> = {
+  iaq: { scale: 20, range: PLAUSIBLE_RANGES.iaq, digits: 1 },
+  temperature: { scale: 1.2, range: PLAUSIBLE_RANGES.temperature, digits: 2 },
+  humidity: { scale: 3.5, range: PLAUSIBLE_RANGES.humidity, digits: 2 },
+  voc: { scale: 0.3, range: PLAUSIBLE_RANGES.voc, digits: 3 },
+  pressure: { scale: 2, range: PLAUSIBLE_RANGES.pressure, digits: 2 },
+  co2: { scale: 180, range: PLAUSIBLE_RANGES.co2, digits: 0 },
+};
 
 interface Device {
   readonly id: string;
@@ -54,7 +68,6 @@ interface Device {
   readonly occupancy: number;
   pressure: number;
   gapLeft: number;
-  anomaly?: { kind: AnomalyKind; left: number; frozen?: DeviceReading['readings'] };
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -64,10 +77,10 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 export class DeviceSimulator {
   /** Device ids (16 upper-case hex digits, like the real sensors). */
   readonly deviceIds: readonly string[];
-  private readonly o: Required<Omit<DeviceSimulatorOptions, 'onLabel' | 'start'>> & {
-    readonly start: number;
-    readonly onLabel: (label: AnomalyLabel) => void;
-  };
+  private readonly o: Required<
+    Omit<DeviceSimulatorOptions, 'onLabel' | 'start' | 'kinds' | 'schedule'>
+  > & { readonly start: number };
+  private readonly options: DeviceSimulatorOptions;
 
   constructor(options: DeviceSimulatorOptions) {
     const {
@@ -77,9 +90,9 @@ export class DeviceSimulator {
       intervalMs = 60_000,
       steps = Number.POSITIVE_INFINITY,
       gapRate = 0.002,
-      maxGapSteps = 30,
+      maxGapSteps = 3,
       anomalyRate = 0.0007,
-      onLabel = () => undefined,
+      quietSteps = 0,
     } = options;
     if (!Number.isInteger(devices) || devices < 1) throw new RangeError('devices must be ≥ 1');
     if (!(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
@@ -94,61 +107,51 @@ export class DeviceSimulator {
       gapRate,
       maxGapSteps,
       anomalyRate,
-      onLabel,
+      quietSteps,
     };
+    this.options = options;
     this.deviceIds = Array.from({ length: devices }, (_, i) => deviceId(seed, i));
   }
 
   /** The readings in time order (all devices for one step, then the next step). */
   *readings(): Generator<DeviceReading> {
     const devices = this.deviceIds.map((id) => newDevice(id, this.o.seed));
+    const faults = new FaultInjector({
+      profile: DEVICE_PROFILE,
+      seed: this.o.seed,
+      rate: this.o.anomalyRate,
+      intervalMs: this.o.intervalMs,
+      quietUntil: this.o.start + this.o.quietSteps * this.o.intervalMs,
+      ...(this.options.kinds ? { kinds: this.options.kinds } : {}),
+      schedule: (this.options.schedule ?? []).flatMap((p) => {
+        const key = this.deviceIds[p.device];
+        return key === undefined ? [] : [{ ...p, key }];
+      }),
+      ...(this.options.onLabel ? { onLabel: this.options.onLabel } : {}),
+    });
     for (let step = 0; step < this.o.steps; step += 1) {
       const t = this.o.start + step * this.o.intervalMs;
       for (const d of devices) {
-        const reading = this.next(d, t);
-        if (reading) yield reading;
+        const normal = baseline(d, t);
+        if (d.gapLeft > 0) {
+          d.gapLeft -= 1;
+          continue;
+        }
+        const gapDraw = d.rng.next(); // drawn always, so faults never shift the normal readings
+        if (!faults.inFault(d.id) && gapDraw < this.o.gapRate) {
+          d.gapLeft = d.rng.int(1, this.o.maxGapSteps) - 1;
+          continue;
+        }
+        const readings = faults.apply(d.id, t, normal);
+        if (readings)
+          yield {
+            kind: 'device',
+            deviceId: d.id,
+            ts: new Date(t).toISOString(),
+            readings: readings as DeviceReading['readings'],
+          };
       }
     }
-  }
-
-  private next(d: Device, t: number): DeviceReading | undefined {
-    const normal = baseline(d, t);
-    if (d.gapLeft > 0) {
-      d.gapLeft -= 1;
-      return undefined;
-    }
-    if (!d.anomaly && d.rng.next() < this.o.gapRate) {
-      d.gapLeft = d.rng.int(1, this.o.maxGapSteps) - 1;
-      return undefined;
-    }
-    if (!d.anomaly && d.rng.next() < this.o.anomalyRate) this.startAnomaly(d, t, normal);
-    const readings = d.anomaly ? abnormal(d, normal) : normal;
-    if (d.anomaly) {
-      d.anomaly.left -= 1;
-      if (d.anomaly.left <= 0) delete d.anomaly;
-    }
-    return { kind: 'device', deviceId: d.id, ts: new Date(t).toISOString(), readings };
-  }
-
-  private startAnomaly(d: Device, t: number, normal: DeviceReading['readings']): void {
-    const kinds: AnomalyKind[] = ['spike', 'shift', 'stuck'];
-    const kind = kinds[d.rng.int(0, 2)]!;
-    const length =
-      kind === 'spike' ? 1 : kind === 'shift' ? d.rng.int(30, 120) : d.rng.int(60, 240);
-    d.anomaly = { kind, left: length, ...(kind === 'stuck' ? { frozen: normal } : {}) };
-    const measures =
-      kind === 'spike'
-        ? ['co2', 'voc', 'iaq']
-        : kind === 'shift'
-          ? ['iaq', 'voc']
-          : Object.keys(normal);
-    this.o.onLabel({
-      deviceId: d.id,
-      kind,
-      start: new Date(t).toISOString(),
-      end: new Date(t + (length - 1) * this.o.intervalMs).toISOString(),
-      measures,
-    });
   }
 }
 
@@ -187,23 +190,5 @@ function baseline(d: Device, t: number): DeviceReading['readings'] {
     voc: round(voc, 3),
     pressure: round(d.pressure + 0.5 * Math.sin((4 * Math.PI * hour) / 24), 2),
     co2: Math.round(clamp(co2, 250, 40_000)),
-  };
-}
-
-function abnormal(d: Device, normal: DeviceReading['readings']): DeviceReading['readings'] {
-  const a = d.anomaly!;
-  if (a.kind === 'stuck') return a.frozen!;
-  if (a.kind === 'spike') {
-    return {
-      ...normal,
-      co2: Math.round(normal.co2 * 3),
-      voc: round(normal.voc * 8, 3),
-      iaq: round(clamp(normal.iaq * 4, 0, 500), 1),
-    };
-  }
-  return {
-    ...normal,
-    iaq: round(clamp(normal.iaq + 150, 0, 500), 1),
-    voc: round(normal.voc * 4, 3),
   };
 }
