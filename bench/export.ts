@@ -38,7 +38,7 @@ const wasm = (): Uint8Array => {
       c.type === 'timestamp' ? new Date(r[i] as number) : (r[i] as number | string),
     );
   });
-  const arrow = tableFromArrays(columns as never);
+  const arrow = tableFromArrays(columns as Parameters<typeof tableFromArrays>[0]);
   const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build();
   return writeParquet(Table.fromIPCStream(tableToIPC(arrow, 'stream')), props);
 };

@@ -2,7 +2,8 @@
  * @module bench/forecast
  * `npm run bench:forecast`: mean absolute error per step ahead of each forecaster on a
  * held-out time range of the public household-power and indoor-air data
- * (`../shared/data`, or SHARDFLOW_DATA_DIR), side by side with the baselines. The ridge
+ * shipped in `data/` (or SHARDFLOW_DATA_DIR), side by side with the baselines and the online
+ * selection (Hedge over the candidates per horizon, `models/forecast/selector.ts`). The ridge
  * penalty of the linear AR model is chosen on the last 20 % of the training range only.
  * `-- --save-models DIR` also writes the fitted AR artefacts as `DIR/<name>/model.json`.
  */
@@ -10,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ForecastSelector,
   fitLinearAr,
   lastValue,
   maePerHorizon,
@@ -21,7 +23,7 @@ import {
 } from '../models/index.js';
 
 const dataDir =
-  process.env.SHARDFLOW_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
+  process.env.SHARDFLOW_DATA_DIR ?? fileURLToPath(new URL('../data/', import.meta.url));
 const saveAt = process.argv.indexOf('--save-models');
 const saveDir = saveAt >= 0 ? process.argv[saveAt + 1] : undefined;
 
@@ -36,10 +38,7 @@ interface Dataset {
 const read = (file: string, column: string) =>
   parseSeries(readFileSync(join(dataDir, file), 'utf8'), { column });
 
-const power = read(
-  'household_power/hpc_minute_2006-12-16_to_2006-12-27.txt',
-  'Global_active_power',
-);
+const power = read('household/hpc_minute_2006-12-16_to_27_active_power.txt', 'Global_active_power');
 const split = Math.floor(power.length * 0.7);
 const datasets: Dataset[] = [
   {
@@ -85,6 +84,24 @@ function chooseLambda(train: number[], spans?: readonly number[]): number {
   return best;
 }
 
+/** MAE per horizon of the selector run step by step over a series (the same windows as windowsOf). */
+function selectionMae(selector: ForecastSelector, series: readonly number[]): number[] {
+  const sums = new Array<number>(15).fill(0);
+  let n = 0;
+  let state = selector.initialState();
+  for (let t = 60; t + 15 <= series.length; t += 1) {
+    const slice = series.slice(t - 60, t + 15);
+    if (slice.some((v) => !Number.isFinite(v))) continue;
+    const r = selector.step(state, t - 1, slice.slice(0, 60));
+    state = r.state;
+    r.forecast.values.forEach((v, h) => {
+      sums[h] = (sums[h] as number) + Math.abs(v - (slice[60 + h] as number));
+    });
+    n += 1;
+  }
+  return sums.map((x) => x / Math.max(1, n));
+}
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
 for (const d of datasets) {
   const lambda = chooseLambda(d.train);
@@ -108,6 +125,11 @@ for (const d of datasets) {
   ];
   const { inputs, targets } = windowsOf(d.test, 60, 15);
   const results = models.map(([name, m]) => ({ name, mae: maePerHorizon(m, inputs, targets) }));
+  const candidates = [movingAverage({ span: 5 }), movingAverage({ span: 15 }), full, ar];
+  results.push({
+    name: 'online selection (Hedge over the above, per horizon)',
+    mae: selectionMae(new ForecastSelector({ candidates }), d.test),
+  });
   const base = results[0]?.mae as number[];
   const ma = results[1]?.mae as number[];
   const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;

@@ -11,6 +11,7 @@ export {
   DEFAULT_INPUT_LENGTH,
   fitLinearAr,
   forecasterFromJson,
+  ForecastSelector,
   lastValue,
   linearAr,
   maePerHorizon,
@@ -26,4 +27,7 @@ export type {
   LinearArArtefact,
   LinearArOptions,
   ParseSeriesOptions,
+  SelectedForecast,
+  SelectorOptions,
+  SelectorState,
 } from './forecast/index.js';

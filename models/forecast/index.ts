@@ -13,3 +13,5 @@ export type { LinearArOptions, LinearArArtefact } from './linear-ar.js';
 export { forecasterFromJson } from './artefact.js';
 export { parseSeries, windowsOf, maePerHorizon } from './series.js';
 export type { ParseSeriesOptions } from './series.js';
+export { ForecastSelector } from './selector.js';
+export type { SelectorOptions, SelectorState, SelectedForecast } from './selector.js';

@@ -1,0 +1,84 @@
+import { ForecastSelector, type SelectorState } from './selector.js';
+import type { Forecaster } from './forecaster.js';
+
+/** A candidate that extends the window's last slope (exact on a ramp). */
+const trend = (inputLength: number, horizon: number): Forecaster => ({
+  kind: 'trend',
+  inputLength,
+  horizon,
+  predict: (windows) =>
+    windows.map((w) => {
+      const last = w[inputLength - 1] as number;
+      const slope = last - (w[inputLength - 2] as number);
+      return Array.from({ length: horizon }, (_, h) => last + slope * (h + 1));
+    }),
+  toJSON: () => ({ format: 'shardflow-forecaster', kind: 'trend', inputLength, horizon }),
+});
+
+const run = (selector: ForecastSelector, series: (t: number) => number, steps: number) => {
+  let state: SelectorState = selector.initialState();
+  const outs = [];
+  for (let t = 10; t < 10 + steps; t += 1) {
+    const window = Array.from({ length: selector.inputLength }, (_, i) =>
+      series(t - selector.inputLength + 1 + i),
+    );
+    const r = selector.step(state, t, window);
+    state = r.state;
+    outs.push({ t, ...r.forecast });
+  }
+  return { outs, state };
+};
+
+describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
+  const selector = new ForecastSelector({ candidates: [trend(4, 3)], warmup: 5 });
+
+  it('forecasts with persistence until a horizon has warmup scored actuals', () => {
+    const { outs } = run(selector, (t) => 2 * t, 5);
+    for (const o of outs) {
+      expect(o.leaders).toEqual(['last-value', 'last-value', 'last-value']);
+      expect(o.values).toEqual([2 * o.t, 2 * o.t, 2 * o.t]);
+    }
+  });
+
+  it('moves to the candidate that is right once it has been scored', () => {
+    const { outs } = run(selector, (t) => 2 * t, 30);
+    const last = outs.at(-1) as (typeof outs)[number];
+    expect(last.leaders).toEqual(['trend', 'trend', 'trend']);
+    last.values.forEach((v, h) => expect(v).toBeCloseTo(2 * (last.t + h + 1), 6));
+    expect(Math.min(...last.weights)).toBeGreaterThan(0.99);
+  });
+
+  it('stays with persistence where the candidate is worse', () => {
+    // a zig-zag: the trend candidate extrapolates every swing, persistence is far closer
+    const { outs } = run(selector, (t) => (t % 2 === 0 ? 0 : 10), 30);
+    const last = outs.at(-1) as (typeof outs)[number];
+    const lastValue = last.t % 2 === 0 ? 0 : 10;
+    expect(last.leaders).toEqual(['last-value', 'last-value', 'last-value']);
+    last.values.forEach((v) => expect(v).toBeCloseTo(lastValue, 6));
+  });
+
+  it('scores a forecast only against the step it was made for (gaps skip)', () => {
+    let state = selector.initialState();
+    state = selector.step(state, 0, [0, 0, 0, 0]).state;
+    // 10 steps later: every pending forecast is older than the horizon, nothing is scored
+    state = selector.step(state, 10, [9, 9, 9, 9]).state;
+    expect(state.scored).toEqual([0, 0, 0]);
+    state = selector.step(state, 12, [9, 9, 9, 11]).state;
+    // the forecast made at step 10 for step 12 is horizon index 1
+    expect(state.scored).toEqual([0, 1, 0]);
+    expect(state.errors[1]).toEqual([2, 2]);
+  });
+
+  it('keeps its state as plain JSON (keyed state)', () => {
+    const a = run(selector, (t) => Math.sin(t / 3) * 10, 20);
+    const restored = JSON.parse(JSON.stringify(a.state)) as SelectorState;
+    const w = [1, 2, 3, 4];
+    expect(selector.step(restored, 30, w)).toEqual(selector.step(a.state, 30, w));
+  });
+
+  it('refuses candidates of other sizes', () => {
+    expect(() => new ForecastSelector({ candidates: [trend(4, 3), trend(5, 3)] })).toThrow(
+      /inputLength and horizon/,
+    );
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * @module models/forecast/selector
+ * Online forecaster selection per key and horizon. Forecasting is a full-information
+ * problem — once the actual arrives, the error of EVERY candidate is known, not only of the
+ * one used — so instead of a bandit (UCB1 learns from the chosen arm only) this is an
+ * exponentially weighted average forecaster (Hedge) over discounted absolute errors: each
+ * horizon mixes the candidates with weights `exp(-error / (temperature × persistence's
+ * error))`. Persistence is always candidate 0 and is used alone until `warmup` actuals have
+ * been scored, so the selected forecast is never worse than persistence for long; the
+ * discount lets the mix follow regime changes. Pure: state in, state out, JSON-serialisable
+ * (it is keyed state).
+ */
+import { ConfigError } from '../../core/index.js';
+import { lastValue } from './baselines.js';
+import type { Forecaster } from './forecaster.js';
+
+/** Options of {@link ForecastSelector}. */
+export interface SelectorOptions {
+  /** Candidates besides persistence (which is always added first). Same sizes for all. */
+  readonly candidates: readonly Forecaster[];
+  /** Weight of the newest error in the discounted mean; default 0.01 (≈ 100 steps). */
+  readonly discount?: number;
+  /** Softness of the mix relative to persistence's error; default 0.05. */
+  readonly temperature?: number;
+  /** Scored actuals per horizon before the mix replaces persistence; default 60. */
+  readonly warmup?: number;
+}
+
+/** The per-key state of a selector (plain JSON). */
+export interface SelectorState {
+  /** Discounted mean absolute error, `[horizon][candidate]`. */
+  readonly errors: number[][];
+  /** Actuals scored per horizon. */
+  readonly scored: number[];
+  /** Recent forecasts: origin step and `[candidate][horizon]` values, newest last. */
+  readonly pending: { readonly step: number; readonly values: number[][] }[];
+}
+
+/** A selected forecast: values per horizon and the leading candidate's kind per horizon. */
+export interface SelectedForecast {
+  readonly values: number[];
+  readonly leaders: string[];
+  /** Weight of the leader per horizon (1 while warming up). */
+  readonly weights: number[];
+}
+
+/** Hedge over forecasters per horizon; see the module doc. */
+export class ForecastSelector {
+  readonly candidates: readonly Forecaster[];
+  readonly inputLength: number;
+  readonly horizon: number;
+  private readonly discount: number;
+  private readonly temperature: number;
+  private readonly warmup: number;
+
+  constructor(options: SelectorOptions) {
+    const first = options.candidates[0];
+    const inputLength = first?.inputLength ?? 60;
+    const horizon = first?.horizon ?? 15;
+    this.candidates = [lastValue({ inputLength, horizon }), ...options.candidates];
+    if (this.candidates.some((c) => c.inputLength !== inputLength || c.horizon !== horizon))
+      throw new ConfigError('candidates', 'must share inputLength and horizon');
+    this.inputLength = inputLength;
+    this.horizon = horizon;
+    this.discount = options.discount ?? 0.01;
+    this.temperature = options.temperature ?? 0.05;
+    this.warmup = options.warmup ?? 60;
+    if (!(this.discount > 0 && this.discount <= 1))
+      throw new ConfigError('discount', 'must be in (0, 1]');
+    if (!(this.temperature > 0)) throw new ConfigError('temperature', 'must be > 0');
+    if (!(Number.isInteger(this.warmup) && this.warmup >= 0))
+      throw new ConfigError('warmup', 'must be an integer ≥ 0');
+  }
+
+  /** The state of a key never seen. */
+  initialState(): SelectorState {
+    const m = this.candidates.length;
+    return {
+      errors: Array.from({ length: this.horizon }, () => new Array<number>(m).fill(0)),
+      scored: new Array<number>(this.horizon).fill(0),
+      pending: [],
+    };
+  }
+
+  /**
+   * One step of a key: `window` is its last `inputLength` values ending at integer `step`
+   * (e.g. the minute index). Scores the earlier forecasts whose target is this step's value,
+   * then forecasts the next `horizon` steps. Steps may skip (gaps): only forecasts made
+   * exactly `h` steps ago are scored against this value.
+   */
+  step(
+    state: SelectorState,
+    step: number,
+    window: readonly number[],
+  ): { forecast: SelectedForecast; state: SelectorState } {
+    const actual = window[window.length - 1] as number;
+    const errors = state.errors.map((row) => [...row]);
+    const scored = [...state.scored];
+    for (const p of state.pending) {
+      const h = step - p.step - 1;
+      if (h < 0 || h >= this.horizon) continue;
+      const row = errors[h] as number[];
+      const first = (scored[h] as number) === 0;
+      p.values.forEach((v, m) => {
+        const e = Math.abs((v[h] as number) - actual);
+        row[m] = first ? e : (1 - this.discount) * (row[m] as number) + this.discount * e;
+      });
+      scored[h] = (scored[h] as number) + 1;
+    }
+    const values = this.candidates.map((c) => c.predict([window])[0] as number[]);
+    const pending = [
+      ...state.pending.filter((p) => step - p.step < this.horizon),
+      { step, values },
+    ];
+    const out: number[] = [];
+    const leaders: string[] = [];
+    const weights: number[] = [];
+    for (let h = 0; h < this.horizon; h += 1) {
+      const row = errors[h] as number[];
+      if ((scored[h] as number) < this.warmup || (this.warmup === 0 && scored[h] === 0)) {
+        out.push(values[0]?.[h] as number);
+        leaders.push(this.candidates[0]?.kind as string);
+        weights.push(1);
+        continue;
+      }
+      const scale = this.temperature * (row[0] as number) + 1e-9;
+      const best = Math.min(...row);
+      const w = row.map((e) => Math.exp(-(e - best) / scale));
+      const sum = w.reduce((a, b) => a + b, 0);
+      let y = 0;
+      let lead = 0;
+      w.forEach((wi, m) => {
+        y += (wi / sum) * (values[m]?.[h] as number);
+        if (wi > (w[lead] as number)) lead = m;
+      });
+      out.push(y);
+      leaders.push(this.candidates[lead]?.kind as string);
+      weights.push((w[lead] as number) / sum);
+    }
+    return { forecast: { values: out, leaders, weights }, state: { errors, scored, pending } };
+  }
+}
