@@ -116,6 +116,45 @@ describe('shardflow replay', () => {
     for (const r of got) expect(r.key).toBe((JSON.parse(r.body) as { deviceId: string }).deviceId);
   });
 
+  it('says when nothing arrived in the range, and which time --from/--to mean', async () => {
+    const target = uniqueName('replayed');
+    await clients.kinesis.send(new CreateStreamCommand({ StreamName: target, ShardCount: 1 }));
+    await waitStreamActive(clients, target);
+    await clients.s3
+      .send(new CreateBucketCommand({ Bucket: config.bucketName }))
+      .catch(() => undefined); // the first test may have created it
+    const { code, out } = await runReplay([
+      '--from',
+      '1926-01-01T00:00:00Z',
+      '--to',
+      '2126-01-01T00:00:00Z',
+      '--readings-from',
+      '2030-01-01T00:00:00Z',
+      '--speed',
+      'max',
+      '--stream',
+      target,
+    ]);
+    expect(out).toMatch(/replay: listing s3:\/\/\S+\/raw\/ · 1 pages · \d+ objects/);
+    expect(out).toMatch(
+      /replay: done — 0 records from \d+ objects .* outside the reading range \d+/,
+    );
+    expect(code).toBe(0);
+    const empty = await runReplay([
+      '--from',
+      '2030-01-01T00:00:00Z',
+      '--to',
+      '2030-01-02T00:00:00Z',
+      '--stream',
+      target,
+    ]);
+    expect(empty.out).toContain(
+      'replay: no archive objects arrived between 2030-01-01T00:00:00.000Z and 2030-01-02T00:00:00.000Z',
+    );
+    expect(empty.out).toContain('--from/--to are arrival times');
+    expect(empty.code).toBe(0);
+  });
+
   it('refuses a bad time with one line', async () => {
     const { code, out } = await runReplay(['--from', 'yesterday', '--to', '2026-11-23T10:00:00Z']);
     expect(out.trim()).toBe('shardflow: --from must be an ISO time, got yesterday');
