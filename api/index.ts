@@ -4,7 +4,7 @@
  * dev`): the indoor-air project's routes and envelope over the readings, predictions and
  * anomalies tables, the ingest, server-sent stream health, and the dashboard's files.
  */
-export { startApiServer, apiKeyMatches } from './server.js';
+export { startApiServer } from './server.js';
 export type { ApiServer, ApiServerOptions } from './server.js';
 export { OPENAPI_DOCUMENT } from './openapi.js';
 export { envelope } from './envelope.js';

@@ -1,17 +1,17 @@
 /**
  * @module api/server
  * The API process's HTTP server: the query routes (`routes.ts`) behind the `x-api-key`
- * header (compared in constant time), the live stream (`/events`), the ingest
+ * header (compared in constant time by the ingest's `apiKeyMatcher`), the live stream (`/events`), the ingest
  * (`PUT /sensorsdata`, forwarded to `producers`' HTTP ingest), and, without a key, the
  * dashboard's files, `/openapi.json` and `/healthz` (for the load balancer). Every answer is
  * JSON except the dashboard and the event stream; unexpected errors are 500s whose body
  * reveals nothing and whose cause is logged.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type AwsClients, type Logger } from '../adapters/index.js';
-import type { Config } from '../core/index.js';
+import { ConfigError, type Config } from '../core/index.js';
+import { apiKeyMatcher, MIN_API_KEY_LENGTH } from '../producers/index.js';
 import { ApiError } from './api-error.js';
 import { createDeadLetterCounter } from './dead-letters.js';
 import { createEventHub } from './events.js';
@@ -34,7 +34,7 @@ export interface ApiServerOptions {
     | 'bucketName'
   >;
   readonly aws: Pick<AwsClients, 'documents' | 's3'>;
-  /** Required `x-api-key` value (at least 16 characters). */
+  /** Required `x-api-key` value (load it with `loadApiKey`); the ingest's key too. */
   readonly apiKey: string;
   /** Port; default 0 (a free one). */
   readonly port?: number;
@@ -62,13 +62,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-/** Whether `given` is the key, in time independent of where they differ (hashes compared). */
-export function apiKeyMatches(expected: string, given: string | undefined): boolean {
-  return given !== undefined && timingSafeEqual(digest(expected), digest(given));
-}
-
 function send(
   res: ServerResponse,
   status: number,
@@ -89,7 +82,9 @@ function send(
 /** Starts the server; resolves once it listens. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, aws, apiKey, port = 0, host = '127.0.0.1', logger = silentLogger } = options;
-  if (apiKey.length < 16) throw new ApiError(400, 'the API key must have at least 16 characters');
+  if (apiKey.length < MIN_API_KEY_LENGTH)
+    throw new ConfigError('apiKey', `must have at least ${MIN_API_KEY_LENGTH} characters`);
+  const keyMatches = apiKeyMatcher(apiKey);
   const store = createStore(aws.documents, {
     readings: config.readingsTableName,
     anomalies: config.anomaliesTableName,
@@ -164,7 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return send(res, 405, { message: `use ${allow}` }, { allow });
     }
     const given = req.headers['x-api-key'];
-    if (!apiKeyMatches(apiKey, typeof given === 'string' ? given : undefined))
+    if (!keyMatches(typeof given === 'string' ? given : undefined))
       throw new ApiError(401, 'missing or wrong x-api-key');
     if (path === '/events') return hub.attach(req, res);
     send(res, 200, await (route as NonNullable<typeof route>)(url.searchParams, context));
@@ -178,7 +173,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       send(res, 500, { message: 'internal error' });
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,

@@ -8,9 +8,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { registerApi } from './commands/api.js';
 import { registerConsume } from './commands/consume.js';
 import { registerDev } from './commands/dev.js';
 import { registerExport } from './commands/export.js';
+import { registerMqtt } from './commands/mqtt.js';
 import { registerProduce } from './commands/produce.js';
 import { registerReplay } from './commands/replay.js';
 import { routeErrors } from './commands/run-cli.js';
@@ -42,5 +44,7 @@ export function buildProgram(): Command {
   registerProduce(program);
   registerTrain(program);
   registerExport(program);
+  registerMqtt(program);
+  registerApi(program);
   return program;
 }

@@ -26,5 +26,13 @@ export {
   interfaceEndpointServices,
   WORKER_COMMAND,
 } from './worker-service.js';
+export {
+  ApiService,
+  apiSettingsFrom,
+  apiStatements,
+  apiEnvironment,
+  API_COMMAND,
+} from './api-service.js';
+export type { ApiSettings, ApiServiceProps } from './api-service.js';
 export { lintDockerfile, parseDockerfile } from './dockerfile-lint.js';
 export type { DockerInstruction, DockerfileProblem } from './dockerfile-lint.js';

@@ -10,6 +10,7 @@ import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ConfigError, resourcesFor, type DeliveryStreamResource } from '../core/index.js';
 import { Alarms } from './alarms.js';
+import { ApiService, apiSettingsFrom } from './api-service.js';
 import { DataPlane } from './data-plane.js';
 import { DeliveryStreams } from './delivery.js';
 import { Inference } from './inference.js';
@@ -32,6 +33,8 @@ export class ShardflowStack extends Stack {
   readonly lake: Lake;
   readonly worker: WorkerService;
   readonly alarms: Alarms;
+  /** The query API and dashboard, when the environment has `api` settings. */
+  readonly api: ApiService | undefined;
 
   constructor(scope: Construct, id: string, props: ShardflowStackProps) {
     super(scope, id, props);
@@ -70,6 +73,16 @@ export class ShardflowStack extends Stack {
       endpoints: this.inference.endpoints,
       contextDirectory,
     });
+    const api = apiSettingsFrom((key) => this.node.tryGetContext(key), settings.envName);
+    this.api = api
+      ? new ApiService(this, 'Api', {
+          settings,
+          api,
+          data: this.data,
+          cluster: this.worker.service.cluster,
+          contextDirectory,
+        })
+      : undefined;
     this.alarms = new Alarms(this, 'Alarms', {
       settings,
       data: this.data,
@@ -86,5 +99,10 @@ export class ShardflowStack extends Stack {
     output('WorkerService', this.worker.service.serviceName, 'ECS service of the workers');
     output('WorkerLogs', this.worker.logGroup.logGroupName, 'CloudWatch log group of the workers');
     output('AlarmTopic', this.alarms.topic.topicArn, 'SNS topic the alarms notify');
+    if (this.api) {
+      const dns = this.api.service.loadBalancer.loadBalancerDnsName;
+      output('ApiUrl', `https://${dns}/`, 'query API and dashboard (point your DNS name here)');
+      output('ApiKeySecret', this.api.apiKey.secretName, 'Secrets Manager secret of x-api-key');
+    }
   }
 }

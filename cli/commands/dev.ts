@@ -9,6 +9,7 @@
  * leases, the local cloud stops. Exit code 0 only if every record produced was delivered and
  * consumed, every result item was written, and every worker exited cleanly.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createAwsClients, type AwsClients } from '../../adapters/index.js';
@@ -23,6 +24,7 @@ import { createView, type Frame } from '../dev/live-view.js';
 import { createObserver, type Observation } from '../dev/observe.js';
 import { startDevSources } from '../dev/sources.js';
 import { startDevWorkers } from '../dev/workers.js';
+import { startApi } from './api.js';
 import { positive } from './flags.js';
 
 /** Options of `shardflow dev`. */
@@ -150,6 +152,20 @@ async function run(
     rate: options.rate,
     devices: Math.floor(options.devices),
   });
+  // the query API and live dashboard (port 8090, or a free one), workers' health included
+  const ownKey = process.env.SHARDFLOW_API_KEY ? undefined : randomBytes(12).toString('hex');
+  const apiOptions = {
+    config,
+    aws,
+    apiKey: ownKey ?? String(process.env.SHARDFLOW_API_KEY),
+    host: '127.0.0.1',
+    workers: () => workers.workers.map((w) => `http://127.0.0.1:${w.port}`),
+    recordsIn: () => sources.stats().delivered,
+  };
+  const api = await startApi({ ...apiOptions, port: 8090 }).catch(() =>
+    startApi({ ...apiOptions, port: 0 }),
+  );
+  say(`dashboard: ${api.url}/${ownKey ? `#key=${ownKey}` : ' (key: $SHARDFLOW_API_KEY)'}`);
   const observer = createObserver({
     aws,
     config,
@@ -210,6 +226,7 @@ async function run(
     clearInterval(ticker);
     if (timer) clearTimeout(timer);
     view.close();
+    await api.close();
   }
   const final = observation ?? (await observer.look());
   const workersClean = await workers.stop();
