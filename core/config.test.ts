@@ -70,7 +70,8 @@ describe('loadConfig', () => {
     [
       {},
       { streamName: 'bad name!' },
-      /^invalid configuration: streamName \(from --stream-name\): is not a valid Kinesis stream name/,
+      // named by the flag the CLI has (one spelling: --stream)
+      /^invalid configuration: streamName \(from --stream\): is not a valid Kinesis stream name/,
     ],
     [
       { SHARDFLOW_SHARDS: 'two' },

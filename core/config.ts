@@ -198,6 +198,13 @@ export function loadConfig(env: Env, flags: ConfigFlags = {}): Config {
   );
 }
 
+/** The `shardflow` flags whose spelling is not the field's name in kebab case. */
+const CLI_FLAGS: Partial<Record<keyof Config, string>> = {
+  streamName: '--stream',
+  leaseTableName: '--lease-table',
+  failoverTimeMs: '--failover-ms',
+};
+
 function sourceOf(path: readonly string[], flags: ConfigFlags, env: Env): string | undefined {
   const [head, sub] = path;
   if (head === 'endpoints' && sub) {
@@ -205,7 +212,11 @@ function sourceOf(path: readonly string[], flags: ConfigFlags, env: Env): string
     return env[specific] !== undefined ? specific : 'AWS_ENDPOINT_URL';
   }
   if (head === undefined) return undefined;
-  if (head in flags) return `--${head.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (head in flags)
+    return (
+      CLI_FLAGS[head as keyof typeof CLI_FLAGS] ??
+      `--${head.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    );
   if (head === 'region') return env.AWS_REGION !== undefined ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
   return ENV_VARS[head as keyof typeof ENV_VARS];
 }
