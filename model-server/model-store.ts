@@ -53,8 +53,18 @@ export function loadModel(dir: string, name: string): Model {
 }
 
 /** The models of a model directory, loaded lazily and cached. */
+/** What identifies a model file's content cheaply: its inode, size and modification time. */
+function modelVersion(dir: string): string {
+  try {
+    const st = statSync(join(dir, 'model.json'));
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export class ModelStore {
-  private readonly cache = new Map<string, Model>();
+  private readonly cache = new Map<string, { model: Model; version: string }>();
 
   constructor(readonly modelDir: string) {}
 
@@ -100,13 +110,14 @@ export class ModelStore {
         );
       chosen = DEFAULT_MODEL;
     }
+    const dir = chosen === DEFAULT_MODEL ? this.modelDir : join(this.modelDir, chosen);
+    // A retrained model replaces model.json (atomically, by rename): reload it when the
+    // file changed, so the server picks up new versions without a restart.
+    const version = modelVersion(dir);
     const cached = this.cache.get(chosen);
-    if (cached) return cached;
-    const model = loadModel(
-      chosen === DEFAULT_MODEL ? this.modelDir : join(this.modelDir, chosen),
-      chosen,
-    );
-    this.cache.set(chosen, model);
+    if (cached && cached.version === version) return cached.model;
+    const model = loadModel(dir, chosen);
+    this.cache.set(chosen, { model, version });
     return model;
   }
 }

@@ -8,7 +8,7 @@
  * through a forest, serialized as is. Bad input — a missing file, a column with no numeric
  * value, an unknown model — is a `ShardflowError` with one line naming it, before any output.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -108,10 +108,19 @@ async function series(o: TrainInput): Promise<number[]> {
   return values;
 }
 
-function write(out: string, json: unknown): string {
-  mkdirSync(out, { recursive: true });
+/**
+ * Writes a model version: `versions/<time>.json` (the history, for rollback), then
+ * `model.json` replaced atomically by rename, so a model server or worker reading it
+ * concurrently sees the old or the new model, never half of one.
+ */
+function write(out: string, json: unknown, now: Date = new Date()): string {
+  mkdirSync(join(out, 'versions'), { recursive: true });
+  const text = `${JSON.stringify(json)}\n`;
+  writeFileSync(join(out, 'versions', `${now.toISOString().replaceAll(':', '-')}.json`), text);
   const file = join(out, 'model.json');
-  writeFileSync(file, `${JSON.stringify(json)}\n`);
+  const tmp = join(out, `.model.json.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
   return file;
 }
 
