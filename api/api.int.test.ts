@@ -10,7 +10,7 @@ import { PositionSet, resourcesFor, traced } from '../core/index.js';
 import { bootstrapResources } from '../localstack/index.js';
 import { startHttpIngest, type HttpIngest } from '../producers/index.js';
 import {
-  anomalyKey,
+  anomalyEventRow,
   createDynamoDbSink,
   createReadingsSink,
   predictionKey,
@@ -159,32 +159,31 @@ beforeAll(async () => {
     ),
   );
   expect((await predictions.write(p)).failures).toEqual([]);
-  const anomalies = table<{
-    deviceId: string;
-    windowStart: number;
-    grade: number;
-    score: number;
-    threshold: number;
-    explanation: unknown;
-  }>(config.anomaliesTableName, anomalyKey);
+  // an anomaly event row as the pipelines write it (sinks/anomaly-rows)
+  const anomalies = createDynamoDbSink<ReturnType<typeof anomalyEventRow>>({
+    client: aws.documents,
+    tableName: config.anomaliesTableName,
+    key: (r) => r.key,
+    attributes: (r) => r.attributes,
+  });
   const explanation = {
     iaq: { DIRECTION: 'HIGH', STRENGTH: '0.9', ATTRIBUTION_SCORE: '0.4' },
     'co2@t-1': { DIRECTION: 'LOW', STRENGTH: '0.1', ATTRIBUTION_SCORE: '0.3' },
     co2: { DIRECTION: 'HIGH', STRENGTH: '0.95', ATTRIBUTION_SCORE: '1.7' },
+  } as const;
+  const event = {
+    start: T0 + 3 * MIN,
+    end: T0 + 5 * MIN,
+    peakAt: T0 + 4 * MIN,
+    peakGrade: 0.8,
+    peakScore: 2.1,
+    peakThreshold: 1.2,
+    windows: 2,
+    kind: 'spike',
+    explanation,
+    open: false,
   };
-  const a = [
-    traced(
-      {
-        deviceId: 'dev-a',
-        windowStart: T0 + 3 * MIN,
-        grade: 0.8,
-        score: 2.1,
-        threshold: 1.2,
-        explanation,
-      },
-      PositionSet.empty,
-    ),
-  ];
+  const a = [traced(anomalyEventRow('devices', 'dev-a', event), PositionSet.empty)];
   expect((await anomalies.write(a)).failures).toEqual([]);
   ingest = await startHttpIngest({
     apiKey: KEY,
@@ -289,6 +288,9 @@ describe('the envelope', () => {
         score: 2.1,
         strongestMeasure: 'co2',
         direction: 'HIGH',
+        end: new Date(T0 + 5 * MIN).toISOString(),
+        peakAt: new Date(T0 + 4 * MIN).toISOString(),
+        kind: 'spike',
       });
       expect(JSON.parse(String(row.explanation))).toEqual([
         { measure: 'co2', direction: 'HIGH', attribution: 2 },

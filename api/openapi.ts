@@ -149,12 +149,12 @@ export const OPENAPI_DOCUMENT = {
     },
     '/anomalies': {
       get: {
-        summary: 'Graded anomalous windows, with the strongest measure of their explanation',
+        summary: 'Anomaly events, with the strongest measure of their explanation',
         operationId: 'getAnomalies',
         parameters: [seconds('from'), seconds('to'), key(false), ...paging],
         responses: {
           '200': envelope(
-            'Columns `time`, `device`, `grade`, `score`, `threshold`, `strongestMeasure`, `direction`, `explanation` (JSON text: `[{measure, direction, attribution}]`, strongest first, attributions summed over the shingle) (Timeserie).',
+            'Anomaly events by start: columns `time` (start), `device`, `grade`, `score`, `threshold` (of the peak window), `strongestMeasure`, `direction`, `explanation` (JSON text: `[{measure, direction, attribution}]`, strongest first, attributions summed over the shingle), `end`, `peakAt`, `kind` (Timeserie).',
           ),
           ...errors,
         },

@@ -47,6 +47,7 @@ const MEASURES: Readonly<Record<string, readonly string[]>> = {
 /** Key lists cost one query per key (its latest window): smaller pages. */
 const MAX_KEY_PAGE = 100;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Runs one page read with the token handling every route shares. */
 async function paged(
@@ -162,7 +163,10 @@ export const predictions: Route = async (query, { store, limits, sources }) => {
   return result(rows, sources.predictions, 'Timeserie', columns, p);
 };
 
-/** `GET /anomalies?from&to[&device]`: graded windows with the strongest measure of their explanation. */
+/**
+ * `GET /anomalies?from&to[&device]`: anomaly events (by start) with their peak grade, the
+ * strongest measure of the peak's explanation, their end, peak and kind.
+ */
 export const anomalies: Route = async (query, { store, limits, sources }) => {
   onlyKnown(query, ['from', 'to', 'device', 'limit', 'NextToken']);
   const range = timeRange(query, limits);
@@ -183,6 +187,9 @@ export const anomalies: Route = async (query, { store, limits, sources }) => {
       strongest?.measure ?? null,
       strongest?.direction ?? null,
       measures.length > 0 ? JSON.stringify(measures) : null,
+      str(item.end),
+      str(item.peakAt),
+      str(item.kind),
     ];
   });
   const columns: Column[] = [
@@ -194,6 +201,9 @@ export const anomalies: Route = async (query, { store, limits, sources }) => {
     { name: 'strongestMeasure', type: 'str' },
     { name: 'direction', type: 'str' },
     { name: 'explanation', type: 'str' },
+    { name: 'end', type: 'timestamp' },
+    { name: 'peakAt', type: 'timestamp' },
+    { name: 'kind', type: 'str' },
   ];
   return result(rows, sources.anomalies, 'Timeserie', columns, p);
 };

@@ -115,7 +115,10 @@ async function refresh() {
       measure,
       times: readings.rows.map((x) => seconds(x.time)),
       values: readings.rows.map((x) => x[measure] ?? null),
-      anomalies: anomalies.rows.map((a) => ({ t: seconds(a.time), grade: a.grade ?? 0 })),
+      anomalies: anomalies.rows.map((a) => ({
+        t: seconds(a.peakAt ?? a.time),
+        grade: a.grade ?? 0,
+      })),
     });
     anomalyTable(anomalies.rows);
     forecasts(key.key, readings.rows, predictions.rows);

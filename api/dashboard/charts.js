@@ -117,7 +117,7 @@ export function readingsChart(figure, input) {
   figure.dataset.points = String(points);
   figure.dataset.anomalies = String(marks().length);
   figure.querySelector('figcaption').textContent =
-    `${measure} of ${key}: ${points} one-minute readings, ${anomalies.length} anomalous window(s) marked ▲ with their grade.`;
+    `${measure} of ${key}: ${points} one-minute readings, ${anomalies.length} anomaly event(s) marked ▲ at their peak with their grade.`;
 }
 
 /**

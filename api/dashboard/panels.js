@@ -23,7 +23,7 @@ export function anomalyTable(anomalies) {
         button.textContent = `▲ ${a.time.slice(0, 16).replace('T', ' ')}`;
         button.setAttribute('aria-label', `Explain the anomaly of ${a.time}`);
         button.addEventListener('click', () => explain(a));
-        const cells = [fmt(a.grade), fmt(a.score), a.strongestMeasure ?? '–'];
+        const cells = [a.kind ?? '–', fmt(a.grade), fmt(a.score), a.strongestMeasure ?? '–'];
         tr.append(document.createElement('td'));
         tr.firstChild.append(button);
         for (const c of cells)
