@@ -21,7 +21,7 @@ const port = (value: string): number => {
 
 const program = new Command('local-cloud')
   .description(
-    'Run the embedded local cloud (Kinesis, DynamoDB, S3, Firehose, SageMaker Runtime emulators) on loopback',
+    'Run the embedded local cloud (Kinesis, DynamoDB, S3, Firehose, SageMaker Runtime emulators and an MQTT broker) on loopback',
   )
   .option('--no-bootstrap', 'do not create the application resources')
   .option('--json', 'print one JSON line {endpoints, env, pids} instead of export lines')
@@ -29,6 +29,8 @@ const program = new Command('local-cloud')
   .addOption(new Option('--dynamodb-port <port>', 'fixed DynamoDB port').argParser(port))
   .addOption(new Option('--s3-port <port>', 'fixed S3 port').argParser(port))
   .addOption(new Option('--firehose-port <port>', 'fixed Firehose port').argParser(port))
+  .addOption(new Option('--mqtt-port <port>', 'fixed MQTT broker port').argParser(port))
+  .option('--no-mqtt', 'do not start the MQTT broker')
   .option('--shards <n>', 'shard count of the application stream')
   .action(
     async (opts: {
@@ -38,6 +40,8 @@ const program = new Command('local-cloud')
       dynamodbPort?: number;
       s3Port?: number;
       firehosePort?: number;
+      mqttPort?: number;
+      mqtt: boolean;
       shards?: string;
     }) => {
       const cloud = await startLocalCloud({
@@ -49,6 +53,8 @@ const program = new Command('local-cloud')
           firehose: opts.firehosePort,
         },
         flags: opts.shards ? { shardCount: opts.shards } : {},
+        mqtt: opts.mqtt,
+        ...(opts.mqttPort ? { mqttPort: opts.mqttPort } : {}),
       });
       if (opts.json) {
         process.stdout.write(

@@ -21,6 +21,7 @@ import {
 } from '../core/index.js';
 import { bootstrapResources, type BootstrapReport } from './bootstrap.js';
 import { waitHealthy } from './emulator-process.js';
+import { MQTT_URL_VARIABLE, startMqttBroker, type RunningMqttBroker } from './mqtt-broker.js';
 import {
   DEFAULT_EMULATORS,
   LOCAL_CREDENTIALS,
@@ -46,12 +47,18 @@ export interface LocalCloudOptions {
   readonly region?: string;
   /** Health-check deadline per emulator. */
   readonly healthTimeoutMs?: number;
+  /** Start the MQTT broker (IoT Core's stand-in), exported as `SHARDFLOW_MQTT_URL`; default true. */
+  readonly mqtt?: boolean;
+  /** Fixed MQTT port (default a free one). */
+  readonly mqttPort?: number;
 }
 
 /** A running local cloud. */
 export interface LocalCloud {
   /** Endpoint URL per running service. */
   readonly endpoints: Endpoints;
+  /** The MQTT broker's URL (`mqtt://127.0.0.1:<port>`), when started. */
+  readonly mqttUrl?: string;
   /** Environment variables that point the SDK (and shardflow) at this cloud. */
   readonly env: Readonly<Record<string, string>>;
   /** Configuration for this cloud (process env overlaid with {@link env}). */
@@ -87,15 +94,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   // removes the temporary folder if this process dies without stop() (even by SIGKILL)
   const janitor = ownsWorkDir ? startJanitor(workDir) : undefined;
   const running: RunningEmulator[] = [];
+  let broker: RunningMqttBroker | undefined;
   const stopAll = async () => {
     // Emulators that write into others (Firehose → S3) stop first, so their final flush lands.
     const writers = running.filter(
       (r) => r.service === 'firehose' || r.service === 'sagemakerRuntime',
     );
     await Promise.allSettled(writers.map((r) => r.process.stop()));
-    await Promise.allSettled(
-      running.filter((r) => !writers.includes(r)).map((r) => r.process.stop()),
-    );
+    await Promise.allSettled([
+      ...running.filter((r) => !writers.includes(r)).map((r) => r.process.stop()),
+      ...(broker ? [broker.process.stop()] : []),
+    ]);
     if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
     janitor?.stdin?.end();
   };
@@ -110,12 +119,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return emulator;
       }),
     );
+    if (options.mqtt !== false) broker = await startMqttBroker({ workDir, port: options.mqttPort });
     const endpoints: Endpoints = Object.fromEntries(started.map((e) => [e.service, e.endpoint]));
     const env: Record<string, string> = {
       AWS_REGION: options.region ?? 'us-east-1',
       ...LOCAL_CREDENTIALS,
     };
     for (const e of started) env[endpointVariable(e.service)] = e.endpoint;
+    if (broker) env[MQTT_URL_VARIABLE] = broker.url;
     const config = loadConfig({ ...process.env, ...env }, options.flags);
     const clients = createAwsClients(config, {
       maxAttempts: 1,
@@ -124,8 +135,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
       },
     });
-    await Promise.all(
-      started.map((e) =>
+    const mqttHealthy = broker
+      ? waitHealthy('mqtt', broker.healthy, options.healthTimeoutMs, broker.logFile, () =>
+          broker!.process.hasExited(),
+        )
+      : Promise.resolve();
+    await Promise.all([
+      mqttHealthy,
+      ...started.map((e) =>
         waitHealthy(
           e.service,
           () => e.healthy(clients),
@@ -134,7 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           () => e.process.hasExited(),
         ),
       ),
-    );
+    ]);
     const report =
       options.bootstrap === false
         ? undefined
@@ -143,11 +160,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           });
     return {
       endpoints,
+      ...(broker ? { mqttUrl: broker.url } : {}),
       env,
       config,
       clients,
       workDir,
-      pids: started.map((e) => e.process.pid),
+      pids: [...started.map((e) => e.process.pid), ...(broker ? [broker.process.pid] : [])],
       ...(report ? { bootstrap: report } : {}),
       async stop() {
         clients.destroy();
