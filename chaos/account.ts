@@ -101,20 +101,22 @@ export function checkpointPassed(checkpoint: string | undefined, sequenceNumber:
 }
 
 /**
- * The cause of a copy written at `at` of something first written at `firstAt` on `shardId`:
- * the latest event on that shard (kill of its owner, reshard, lease move) from shortly
- * before the first copy up to this one; else the latest run-wide event (outage, stop) then.
+ * The cause of a copy written at `at` of a record put at `since` on `shardId`: the latest
+ * event on that shard (kill of its owner, reshard, lease move) between the put and this copy;
+ * else the latest run-wide event (outage, stop) overlapping that span. (Since the put, not
+ * since the first copy: an outage can delay the first copy past the event that causes the
+ * second.)
  */
 export function causeOf(
   events: readonly TimelineEvent[],
   shardId: string | undefined,
-  firstAt: number,
+  since: number,
   at: number,
 ): string {
   let local: TimelineEvent | undefined;
   let global: TimelineEvent | undefined;
   for (const e of events) {
-    if (e.at > at + 1_000 || (e.until ?? e.at) < firstAt - 5_000) continue;
+    if (e.at > at + 1_000 || (e.until ?? e.at) < since - 1_000) continue;
     if (e.shards.length === 0) {
       if (!global || e.at > global.at) global = e;
     } else if (shardId !== undefined && e.shards.includes(shardId)) {
@@ -130,6 +132,7 @@ const bump = (m: Record<string, number>, k: string, by = 1) => (m[k] = (m[k] ?? 
 export function account(input: AccountInput): Accounting {
   const { sent, scores, deadLetters, checkpoints, events } = input;
   const shardOfId = new Map(sent.map((r) => [identity(r.key, r.minute), r.shardId]));
+  const putAtOf = new Map(sent.map((r) => [identity(r.key, r.minute), r.putAt]));
   const first = new Map<string, number>();
   const seen = (id: string, at: number) => {
     const prev = first.get(id);
@@ -146,12 +149,13 @@ export function account(input: AccountInput): Accounting {
   const minuteByStart = new Map(sent.map((r) => [windowStartOf(r.minute), r.minute]));
   const duplicatesByCause: Record<string, number> = {};
   let duplicates = 0;
-  const countCopies = (copies: readonly { writtenAt: number }[], shardId: string | undefined) => {
+  const countCopies = (copies: readonly { writtenAt: number }[], id: string | undefined) => {
     const sorted = [...copies].sort((a, b) => a.writtenAt - b.writtenAt);
-    const firstAt = sorted[0]?.writtenAt ?? 0;
+    const since = (id ? putAtOf.get(id) : undefined) ?? (sorted[0]?.writtenAt ?? 0) - 5_000;
+    const shardId = id ? shardOfId.get(id) : undefined;
     for (const c of sorted.slice(1)) {
       duplicates += 1;
-      bump(duplicatesByCause, causeOf(events, shardId, firstAt, c.writtenAt));
+      bump(duplicatesByCause, causeOf(events, shardId, since, c.writtenAt));
     }
   };
   for (const copies of byWindow.values()) {
@@ -159,7 +163,7 @@ export function account(input: AccountInput): Accounting {
     const minute = minuteByStart.get(c0.windowStart);
     const id = minute === undefined ? undefined : identity(c0.key, minute);
     for (const c of copies) if (id && !c.imputed) seen(id, c.writtenAt);
-    countCopies(copies, id ? shardOfId.get(id) : undefined);
+    countCopies(copies, id);
   }
   // dead letters
   const dead: Record<string, { records: number; lines: number }> = {};
@@ -177,7 +181,7 @@ export function account(input: AccountInput): Accounting {
     deadById.set(d.identity, list);
     seen(d.identity, d.writtenAt);
   }
-  for (const [id, copies] of deadById) countCopies(copies, shardOfId.get(id));
+  for (const [id, copies] of deadById) countCopies(copies, id);
   // every record: durable, lost or unprocessed
   const lastDurable = new Map<string, number>();
   for (const r of sent)
