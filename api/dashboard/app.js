@@ -71,7 +71,18 @@ async function loadKeys() {
       return group;
     }),
   );
-  if (!select.value && state.keys[0]) select.value = state.keys[0].key;
+  if (!select.value && state.keys[0])
+    select.value = (await mostRecentAnomalyKey()) ?? state.keys[0].key;
+}
+
+/** The key of the latest anomaly event in the day before the newest reading (the first view). */
+async function mostRecentAnomalyKey() {
+  const newest = Math.max(...state.keys.map((k) => (k.lastSeen ? seconds(k.lastSeen) : 0)));
+  if (!(newest > 0)) return undefined;
+  const to = Math.floor(newest) + 60;
+  const { rows: events } = await rows(`/anomalies?from=${to - 86_400}&to=${to}&limit=1000`, 3);
+  const latest = events.sort((a, b) => a.time.localeCompare(b.time)).at(-1);
+  return state.keys.some((k) => k.key === latest?.device) ? latest.device : undefined;
 }
 
 function range(key) {

@@ -133,7 +133,9 @@ export function renderHealth(h) {
           s.shardId,
           s.owner ?? '(none)',
           s.millisBehindLatest === null ? 'unknown' : String(s.millisBehindLatest),
-          s.checkpoint ?? '–',
+          s.checkpoint && s.checkpoint.length > 14
+            ? `…${s.checkpoint.slice(-12)}`
+            : (s.checkpoint ?? '–'),
         ]),
       ),
     );
