@@ -7,6 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDockerfile } from './dockerfile-lint.js';
+import { shippedModelDir } from './inference.js';
 import { settingsFrom } from './settings.js';
 import { WORKER_COMMAND } from './worker-service.js';
 import {
@@ -107,6 +109,28 @@ describe('the worker task', () => {
   it('has a read-only root file system', () => {
     expect(container(dev.json).ReadonlyRootFilesystem).toBe(true);
     expect(container(prod.json).ReadonlyRootFilesystem).toBe(true);
+  });
+});
+
+describe('the endpoints the worker calls', () => {
+  it('serve the shipped model baked into the project image when there is no artefact', () => {
+    const models = Object.values(dev.template.findResources('AWS::SageMaker::Model'));
+    expect(models).toHaveLength(1);
+    const env = (models[0]!.Properties.PrimaryContainer as { Environment?: Record<string, string> })
+      .Environment;
+    expect(env).toEqual({ SHARDFLOW_MODEL_DIR: shippedModelDir('rcf') });
+    // the image holds that folder: model-server/models/rcf of the repository, copied as is
+    const copies = parseDockerfile(
+      readFileSync(join(REPO_ROOT, 'deploy', 'docker', 'model-server.Dockerfile'), 'utf8'),
+    ).filter((i) => i.keyword === 'COPY');
+    expect(copies.map((i) => i.args)).toContain(
+      '--from=build /app/model-server/models ./model-server/models',
+    );
+    expect(shippedModelDir('rcf')).toBe('/app/model-server/models/rcf');
+    expect(existsSync(join(REPO_ROOT, 'model-server', 'models', 'rcf', 'model.json'))).toBe(true);
+    expect(existsSync(join(REPO_ROOT, 'model-server', 'models', 'forecast', 'model.json'))).toBe(
+      true,
+    );
   });
 });
 

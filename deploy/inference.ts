@@ -47,8 +47,8 @@ export class Inference extends Construct {
     const { settings, data } = props;
     const { config, inference } = settings;
     const wanted = [
-      { purpose: 'rcf', name: config.rcfEndpointName, ...inference.rcf },
-      { purpose: 'forecast', name: config.forecastEndpointName, ...inference.forecast },
+      { purpose: 'rcf' as const, name: config.rcfEndpointName, ...inference.rcf },
+      { purpose: 'forecast' as const, name: config.forecastEndpointName, ...inference.forecast },
     ].filter((e) => e.image !== 'none');
     if (wanted.length === 0) {
       this.endpoints = [];
@@ -127,7 +127,15 @@ export class Inference extends Construct {
       const image = e.image === 'builtin' ? builtinRcfImage(settings.region) : projectImage;
       const model = new sagemaker.CfnModel(this, `Model-${e.purpose}`, {
         executionRoleArn: role.roleArn,
-        primaryContainer: { image, modelDataUrl: e.modelDataUrl, mode: 'SingleModel' },
+        primaryContainer: {
+          image,
+          modelDataUrl: e.modelDataUrl,
+          mode: 'SingleModel',
+          // without an artefact, the project image serves its shipped model for the purpose
+          ...(e.image === 'project' && !e.modelDataUrl
+            ? { environment: { SHARDFLOW_MODEL_DIR: shippedModelDir(e.purpose) } }
+            : {}),
+        },
       });
       model.node.addDependency(role);
       const endpointConfig = new sagemaker.CfnEndpointConfig(this, `Config-${e.purpose}`, {
@@ -152,6 +160,14 @@ export class Inference extends Construct {
       return { name: e.name, endpoint };
     });
   }
+}
+
+/**
+ * Where the model-server image keeps the shipped model of an endpoint purpose
+ * (`model-server/models/<purpose>`, copied by `model-server.Dockerfile`).
+ */
+export function shippedModelDir(purpose: 'rcf' | 'forecast'): string {
+  return `/app/model-server/models/${purpose}`;
 }
 
 function s3Object(url: string): { bucket: string; key: string } {

@@ -28,6 +28,8 @@ ENV NODE_ENV=production \
     SHARDFLOW_MODEL_SERVER_HOST=0.0.0.0
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# the shipped models: an endpoint without a model artefact serves one (SHARDFLOW_MODEL_DIR)
+COPY --from=build /app/model-server/models ./model-server/models
 COPY package.json ./
 USER node
 EXPOSE 8080
