@@ -63,6 +63,7 @@ export {
   legacyToDevice,
   measuresOf,
   parseReading,
+  partitionKeyOf,
   PLAUSIBLE_RANGES,
   readingKey,
   readingSchema,

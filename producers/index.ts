@@ -41,6 +41,8 @@ export type {
   ResolvedProducerOptions,
 } from './producer-options.js';
 export { producerMetrics } from './producer-events.js';
+export { Pacer, paced, parseSpeed } from './pacing.js';
+export type { PacedIterable, PacerOptions, PacingOptions, ReplaySpeed } from './pacing.js';
 export type { ProducerEvent, ProducerListener } from './producer-events.js';
 // sources/index.ts lists its names explicitly (being extended now; list them here once it lands)
 export * from './sources/index.js';
@@ -50,9 +52,6 @@ export {
   keyRange,
   listArchive,
   objectTime,
-  Pacer,
-  parseSpeed,
-  partitionKeyOf,
   readArchiveObject,
   replayArchive,
   sortByDelivery,
@@ -65,11 +64,9 @@ export type {
   KeyRange,
   ListArchiveOptions,
   ListingProgress,
-  PacerOptions,
   ReplayOptions,
   ReplayProblem,
   ReplayProgress,
   ReplayRecord,
-  ReplaySpeed,
   ReplaySummary,
 } from './replay/index.js';

@@ -12,7 +12,7 @@ import { errorLine } from '../error-line.js';
 import { positive, speed } from './flags.js';
 import { requireStream } from './preflight.js';
 import { loadConfig } from '../../core/index.js';
-import { readingTime, type Reading } from '../../core/index.js';
+import { readingKey, readingTime, type Reading } from '../../core/index.js';
 import {
   DeviceSimulator,
   KinesisProducer,
@@ -206,7 +206,7 @@ async function run(
       iterable = source(stopped);
       for await (const reading of iterable) {
         await producer.writable();
-        const key = reading.kind === 'device' ? reading.deviceId : reading.householdId;
+        const key = readingKey(reading);
         producer.put({ partitionKey: key, data: JSON.stringify(reading) }).catch(noteFailure);
       }
     } else if (serve) {

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { readingTime, type Reading } from '../../core/index.js';
+import { readingKey, readingTime, type Reading } from '../../core/index.js';
 import {
   DeviceSimulator,
   KinesisProducer,
@@ -96,7 +96,7 @@ export function startDevSources(options: DevSourcesOptions): DevSources {
     for await (const reading of paced(feed, { timeOf: readingTime, speed, stopped: isStopped })) {
       await producer.writable();
       if (stopped) break;
-      const key = reading.kind === 'device' ? reading.deviceId : reading.householdId;
+      const key = readingKey(reading);
       const value =
         reading.kind === 'device' ? reading.readings.iaq : reading.readings.globalActivePower;
       actuals.set(`${key}|${new Date(readingTime(reading)).toISOString().slice(0, 16)}`, value);

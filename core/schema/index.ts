@@ -19,6 +19,7 @@ export {
   readingSchema,
   legacyToDevice,
   parseReading,
+  partitionKeyOf,
   readingKey,
   readingTime,
   readingValues,

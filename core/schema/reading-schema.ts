@@ -169,11 +169,28 @@ export function parseReading(json: unknown): ParseReadingResult {
 }
 
 /**
- * The series key of a reading: its device or household id.
+ * The series key of a reading: its device or household id. Also the Kinesis partition key of
+ * every reading (so a series stays on one shard, in order); {@link partitionKeyOf} is the same
+ * choice for a record not (yet) validated.
  * @example `readingKey(r) // 'B84C4503F361D64A'`
  */
 export function readingKey(reading: Reading): string {
   return reading.kind === 'device' ? reading.deviceId : reading.householdId;
+}
+
+/**
+ * The partition key of a raw (unvalidated) reading record, e.g. an archived line to replay:
+ * its `deviceId`, `householdId` or legacy `devid` — what {@link readingKey} gives once valid.
+ * @example `partitionKeyOf({ devid: 'B84C', ts: 0, readings: [] }) // 'B84C'`
+ */
+export function partitionKeyOf(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const r = record as Record<string, unknown>;
+  for (const field of ['deviceId', 'householdId', 'devid']) {
+    const v = r[field];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return undefined;
 }
 
 /**

@@ -21,5 +21,4 @@ export { hourPrefix, keyRange, objectTime, sortByDelivery } from './archive-keys
 export type { KeyRange } from './archive-keys.js';
 export { splitRecords } from './record-splitter.js';
 export type { ArchivePiece } from './record-splitter.js';
-export { Pacer, parseSpeed, partitionKeyOf, eventTimeOf } from './pacing.js';
-export type { ReplaySpeed, PacerOptions } from './pacing.js';
+export { eventTimeOf } from './event-time.js';

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { testClients, testConfig } from '../../test/helpers.js';
-import { parseSpeed, replayArchive, type ReplayProblem, type ReplayRecord } from './index.js';
+import { parseSpeed } from '../pacing.js';
+import { replayArchive, type ReplayProblem, type ReplayRecord } from './index.js';
 
 const config = testConfig();
 const clients = testClients(config);

@@ -8,7 +8,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { listArchive, readArchiveObject, type ListingProgress } from './archive-reader.js';
-import { Pacer, eventTimeOf, partitionKeyOf, type ReplaySpeed } from './pacing.js';
+import { ConfigError, partitionKeyOf } from '../../core/index.js';
+import { Pacer, type ReplaySpeed } from '../pacing.js';
+import { eventTimeOf } from './event-time.js';
 import { splitRecords } from './record-splitter.js';
 
 /** A record to re-put. */
@@ -114,7 +116,7 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
     readingsFrom,
     readingsTo,
   } = options;
-  if (!(from.getTime() < to.getTime())) throw new RangeError('--from must be before --to');
+  if (!(from.getTime() < to.getTime())) throw new ConfigError('--from', 'must be before --to');
   const started = clock();
   const listing = await listArchive(s3, {
     bucket,
@@ -127,7 +129,7 @@ export async function replayArchive(options: ReplayOptions): Promise<ReplaySumma
   for (const key of listing.unrecognized)
     onProblem?.({ kind: 'unrecognized-key', key, reason: 'not a Firehose object name' });
   const bytesTotal = listing.objects.reduce((n, o) => n + o.size, 0);
-  const pacer = new Pacer({ speed });
+  const pacer = new Pacer({ speed, maxGapMs: 5_000 }); // a hole in the archive waits 5 s at most
   const inFlight = new Set<Promise<void>>();
   const state = {
     objectsDone: 0,
