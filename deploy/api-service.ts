@@ -155,6 +155,11 @@ export class ApiService extends Construct {
     super(scope, id);
     const { settings, api, data, cluster } = props;
     const { config } = settings;
+    if (settings.worker.subnets === 'private')
+      throw new ConfigError(
+        'api',
+        'the API needs public subnets for its load balancer: use worker.subnets "public"',
+      );
     const removalPolicy = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.apiKey = new secretsmanager.Secret(this, 'ApiKey', {
