@@ -6,7 +6,7 @@
  */
 export { deadLetterItem, NO_OUTPUTS, outputCount } from './result-item.js';
 export type { Outputs, ResultItem, ResultRow } from './result-item.js';
-export { lookback } from './lookback.js';
+export { lookback, ringCodec } from './lookback.js';
 export type { LookbackOptions, Looked, Ring } from './lookback.js';
 export { readingChain, shingleColumns, shingleFeatures } from './reading-chain.js';
 export type { ChainContext, InFlight, ReadingChainSpec } from './reading-chain.js';
@@ -21,7 +21,7 @@ export type {
 } from './write-results.js';
 export { ShardRunner } from './shard-runner.js';
 export type { RunnerEvent, ShardRunnerOptions } from './shard-runner.js';
-export { chainModels, thresholderCodec } from './chain-models.js';
+export { chainModels, detectorCodec, thresholderCodec } from './chain-models.js';
 export type { ChainModelsOptions } from './chain-models.js';
 export { openInputs } from './open-inputs.js';
 export type { OpenInputs, OpenInputsOptions } from './open-inputs.js';

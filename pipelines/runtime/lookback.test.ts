@@ -2,7 +2,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { PositionSet, traced } from '../../core/index.js';
 import { isDeadLetter, type Flow, type ResampledPoint } from '../../operators/index.js';
 import { KeyedStateBackend } from '../state/index.js';
-import { lookback, type Looked, type Ring } from './lookback.js';
+import { lookback, ringCodec, type Looked, type Ring } from './lookback.js';
 
 const point = (minute: number, segment = 0, key = 'dev-1'): Flow<ResampledPoint> =>
   traced(
@@ -38,5 +38,19 @@ describe('lookback (keyed ring state)', () => {
       [1, 2, 3],
       [2, 3, 4],
     ]);
+  });
+});
+
+describe('ringCodec', () => {
+  it('round-trips exact doubles, including a measure missing in some windows', () => {
+    const ring: Ring = {
+      time: 180_000,
+      values: [{ iaq: 0.1 + 0.2, co2: 600 }, { iaq: Math.PI }, { iaq: 1e-300, co2: -0 }],
+    };
+    const codec = ringCodec();
+    const back = codec.decode(JSON.parse(JSON.stringify(codec.encode(ring))));
+    expect(back).toEqual(ring);
+    expect(back.values[0]?.iaq).toBe(0.1 + 0.2);
+    expect('co2' in (back.values[1] ?? {})).toBe(false);
   });
 });

@@ -7,8 +7,8 @@
  *
  * 1. every `snapshotIntervalMs` (and when the session ends) a barrier is cut after the last
  *    batch fed: feeding pauses until no element is inside an asynchronous stage, the state
- *    is encoded (synchronously, so it is exactly the state after that batch), and feeding
- *    resumes;
+ *    is serialised (synchronously, so it is exactly the state after that batch), feeding
+ *    resumes, and the copy is compressed off the event loop;
  * 2. once every item emitted before the cut is durable, the snapshot is written to the
  *    store, THEN the session commits (checkpoint at the barrier's last record + the
  *    snapshot's reference, one lease write).
@@ -24,9 +24,10 @@ import { retry, type SourceRecord } from '../../core/index.js';
 import {
   KeyedStateBackend,
   SnapshotVersionError,
+  compressSnapshot,
   decodeSnapshot,
-  encodeSnapshot,
   inRange,
+  snapshotJson,
   type SnapshotStore,
 } from '../state/index.js';
 import type { ShardPipeline } from './pipeline.js';
@@ -237,10 +238,11 @@ export class ShardRunner {
     while (this.flight.n > 0 && this.alive) await new Promise((r) => setTimeout(r, 5));
     const upTo = this.lastFed;
     const keys = this.backend.keyCount();
-    const bytes = encodeSnapshot(this.shardId, this.backend.snapshot());
+    const json = snapshotJson(this.shardId, this.backend.snapshot()); // a copy: resume at once
     const before = this.emitted;
     this.paused = false;
     this.drain();
+    const bytes = await compressSnapshot(json);
     await this.durableBefore(before);
     if (!this.alive) return;
     const ref = await retry(() => this.options.store.put(this.shardId, bytes), {

@@ -7,8 +7,10 @@
 export { jsonCodec, KeyedState, KeyedStateBackend } from './keyed-state.js';
 export type { StateSnapshot, ValueCodec } from './keyed-state.js';
 export {
+  compressSnapshot,
   decodeSnapshot,
   encodeSnapshot,
+  snapshotJson,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
   SnapshotVersionError,

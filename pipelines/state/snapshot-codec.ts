@@ -7,7 +7,8 @@
  * {@link SnapshotVersionError} — never silently read as something else. Pure (zlib is
  * computation, not I/O).
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { ShardflowError } from '../../core/index.js';
 import type { StateSnapshot } from './keyed-state.js';
 
@@ -44,15 +45,28 @@ const MIGRATIONS: Readonly<
   Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>
 > = {};
 
-/** Encodes a snapshot of `states` for `shardId`. */
-export function encodeSnapshot(shardId: string, states: StateSnapshot): Uint8Array {
+/**
+ * The snapshot document of `states` for `shardId` as JSON text. Serialising copies the state,
+ * so a caller that pauses its state's updates only needs to pause for this step.
+ */
+export function snapshotJson(shardId: string, states: StateSnapshot): string {
   const doc: ShardSnapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     shardId,
     states,
   };
-  return gzipSync(JSON.stringify(doc));
+  return JSON.stringify(doc);
+}
+
+/** Encodes a snapshot of `states` for `shardId` (JSON, then gzip). */
+export function encodeSnapshot(shardId: string, states: StateSnapshot): Uint8Array {
+  return gzipSync(snapshotJson(shardId, states));
+}
+
+/** Compresses {@link snapshotJson} output off the event loop (zlib's thread pool). */
+export function compressSnapshot(json: string): Promise<Uint8Array> {
+  return promisify(gzip)(json);
 }
 
 /** Decodes a snapshot, migrating older versions; throws {@link SnapshotVersionError}. */
