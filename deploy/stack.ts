@@ -14,6 +14,7 @@ import { ApiService, apiSettingsFrom } from './api-service.js';
 import { DataPlane } from './data-plane.js';
 import { DeliveryStreams } from './delivery.js';
 import { Inference } from './inference.js';
+import { IotIngest } from './iot.js';
 import { Lake } from './lake.js';
 import type { DeploySettings } from './settings.js';
 import { WorkerService } from './worker-service.js';
@@ -33,6 +34,8 @@ export class ShardflowStack extends Stack {
   readonly lake: Lake;
   readonly worker: WorkerService;
   readonly alarms: Alarms;
+  /** The IoT Core topic rule: MQTT devices → the stream. */
+  readonly iot: IotIngest;
   /** The query API and dashboard, when the environment has `api` settings. */
   readonly api: ApiService | undefined;
 
@@ -83,6 +86,11 @@ export class ShardflowStack extends Stack {
           contextDirectory,
         })
       : undefined;
+    this.iot = new IotIngest(this, 'Iot', {
+      stream: this.data.stream,
+      streamKey: this.data.key,
+      deadLetterDeliveryStream: byRole('deadLetters'),
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       settings,
       data: this.data,
