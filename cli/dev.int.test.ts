@@ -124,6 +124,17 @@ describe('shardflow dev', () => {
       ...withoutEndpoints(),
       SHARDFLOW_SHARDS: '2',
     });
+    // the dashboard's URL is printed, and the page and the API answer while dev runs
+    let dashboard: RegExpExecArray | null = null;
+    for (const end = Date.now() + 40_000; !dashboard && Date.now() < end;)
+      if (
+        !(dashboard = /\[dev\] dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#key=(\w+)/.exec(dev.out()))
+      )
+        await new Promise((r) => setTimeout(r, 200));
+    const [, base = '', key = ''] = dashboard ?? [];
+    expect((await fetch(`${base}/`)).headers.get('content-type')).toMatch(/^text\/html/);
+    const sensors = await fetch(`${base}/sensorsdata/sensors`, { headers: { 'x-api-key': key } });
+    expect(sensors.status).toBe(200);
     const code = await dev.code;
     const out = dev.out();
     expect(out).toContain('starting the embedded local cloud');
