@@ -235,6 +235,23 @@ export default tseslint.config(
   },
   { files: ['cli/**/*.ts'], rules: layerRule('cli', ['deploy']) },
   {
+    // examples are what a user writes: the package's public subpaths only
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./',
+              message: 'Examples import only shardflow, shardflow/operators, … (the public API).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
