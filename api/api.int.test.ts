@@ -425,6 +425,11 @@ describe('the ingest and the live stream', () => {
 });
 
 describe('the OpenAPI document', () => {
+  it('is served, like /healthz, without a key', async () => {
+    expect((await call('/openapi.json', { key: null })).status).toBe(200);
+    expect((await call('/healthz', { key: null })).body).toEqual({ ok: true });
+  });
+
   it('documents every route and status the tests met, and every documented GET route was met', async () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m} ${p}`),

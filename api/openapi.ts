@@ -160,6 +160,22 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/healthz': {
+      get: {
+        summary: 'Liveness for the load balancer (no key)',
+        operationId: 'getHealthz',
+        security: [],
+        responses: { '200': { description: 'The process serves.', content: json('Healthz') } },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        summary: 'This document (no key)',
+        operationId: 'getOpenApi',
+        security: [],
+        responses: { '200': { description: 'OpenAPI 3.1.', content: json('OpenApi') } },
+      },
+    },
     '/events': {
       get: {
         summary: "Server-sent events: the stream's health every second (`event: health`)",
@@ -237,6 +253,17 @@ export const OPENAPI_DOCUMENT = {
             },
           },
         },
+      },
+      Healthz: {
+        type: 'object',
+        required: ['ok'],
+        additionalProperties: false,
+        properties: { ok: { type: 'boolean', const: true } },
+      },
+      OpenApi: {
+        type: 'object',
+        required: ['openapi', 'info', 'paths'],
+        properties: { openapi: { type: 'string', pattern: '^3\\.1\\.' } },
       },
       IngestError: {
         type: 'object',
