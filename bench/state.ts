@@ -1,0 +1,243 @@
+/**
+ * @module bench/state
+ * `npm run bench:state`: the cost of keyed-state checkpoints (issue 11, docs/KEYED-STATE.md).
+ *
+ * 1. Snapshot size and time, restore time, for 1,000 and 10,000 device keys in the state
+ *    the devices pipeline keeps (same state names and codecs): a full 60-window ring of 6
+ *    measures, ~1.5 minutes of pending readings (the open window and the point resample
+ *    holds, one reading every 10 s), an anomaly detector fed 60 windows. Values are random walks at full double
+ *    precision, as window means are. The barrier's pause = encode every value + serialise
+ *    to JSON; then gzip (in the runner: zlib's thread pool); restore = gunzip + parse +
+ *    version check + decode into the backend.
+ * 2. The first-point cost of a restored key: rebuilding its forest from the ring, and the
+ *    size an exact forest snapshot would have instead.
+ * 3. Checkpoint lag on the embedded local cloud: devices readings put at a steady pace into
+ *    a 1-shard stream, one pipeline worker with the S3 snapshot store; for each checkpoint
+ *    written, the age of the newest record it passes (put → checkpoint), per snapshot period.
+ */
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { createAwsClients } from '../adapters/index.js';
+import { consume, type ConsumerEvent } from '../consumers/index.js';
+import { loadConfig, resourcesFor, type Reading } from '../core/index.js';
+import { bootstrapResources, LOCAL_CREDENTIALS, startLocalCloud } from '../localstack/index.js';
+import { AnomalyDetector, RandomCutForest, serializeForest } from '../models/index.js';
+import { deviceSpec, WARM_FOREST } from '../pipelines/devices/index.js';
+import {
+  createPipeline,
+  createResultSinks,
+  runPipeline,
+  shingleFeatures,
+  detectorCodec,
+  ringCodec,
+  type Ring,
+} from '../pipelines/runtime/index.js';
+import {
+  KeyedStateBackend,
+  createS3SnapshotStore,
+  decodeSnapshot,
+  snapshotJson,
+} from '../pipelines/state/index.js';
+import { gzipSync } from 'node:zlib';
+
+const MEASURES = ['iaq', 'temperature', 'humidity', 'voc', 'pressure', 'co2'] as const;
+const BASE: Record<string, number> = {
+  iaq: 60,
+  temperature: 21,
+  humidity: 40,
+  voc: 0.5,
+  pressure: 1013,
+  co2: 600,
+};
+let seed = 42;
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+const walk = (m: string) => (BASE[m] as number) * (1 + (random() - 0.5) / 20);
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+};
+const time = (f: () => void, repeat: number) => {
+  const t = performance.now();
+  for (let i = 0; i < repeat; i++) f();
+  return (performance.now() - t) / repeat;
+};
+
+/** A backend holding the devices pipeline's state for `n` keys (see the module doc). */
+function deviceState(n: number): KeyedStateBackend {
+  const backend = new KeyedStateBackend();
+  const rings = backend.register<Ring>('devices.ring', ringCodec());
+  const pending = backend.register<Reading[]>('devices.pending');
+  const detectorOptions = { measures: MEASURES, stepMs: 60_000, thresholder: {} };
+  const detectors = backend.register('devices.detector', detectorCodec(detectorOptions));
+  const t0 = Date.UTC(2026, 10, 29, 10);
+  for (let k = 0; k < n; k++) {
+    const key = `B84C${k.toString(16).padStart(12, '0').toUpperCase()}`;
+    const values = Array.from({ length: 60 }, () =>
+      Object.fromEntries(MEASURES.map((m) => [m, walk(m)])),
+    );
+    rings.set(key, { time: t0 + 59 * 60_000, values });
+    pending.set(
+      key,
+      Array.from({ length: 9 }, (_, i) => ({
+        kind: 'device',
+        deviceId: key,
+        ts: new Date(t0 + 60 * 60_000 + i * 10_000).toISOString(),
+        readings: Object.fromEntries(MEASURES.map((m) => [m, Math.round(walk(m) * 100) / 100])),
+      })) as unknown as Reading[],
+    );
+    const d = new AnomalyDetector(detectorOptions);
+    values.forEach((row, i) =>
+      d.update({
+        time: t0 + i * 60_000,
+        values: MEASURES.map((m) => row[m] as number),
+        score: 0.8 + random(),
+      }),
+    );
+    detectors.set(key, d);
+  }
+  return backend;
+}
+
+function sizes(): string[] {
+  const rows: string[] = [];
+  for (const n of [1_000, 10_000]) {
+    const backend = deviceState(n);
+    const repeat = n >= 10_000 ? 3 : 10;
+    let json = '';
+    let bytes: Uint8Array = new Uint8Array();
+    // the barrier's pause: encode every value and serialise (a copy of the state)
+    const pauseMs = time(
+      () => (json = snapshotJson('shardId-000000000000', backend.snapshot())),
+      repeat,
+    );
+    const gzipMs = time(() => (bytes = gzipSync(json)), repeat);
+    const restoreMs = time(() => {
+      const restored = new KeyedStateBackend();
+      restored.restore(decodeSnapshot(bytes).states);
+      restored.register<Ring>('devices.ring', ringCodec());
+      restored.register<Reading[]>('devices.pending');
+      restored.register(
+        'devices.detector',
+        detectorCodec({ measures: MEASURES, stepMs: 60_000, thresholder: {} }),
+      );
+    }, repeat);
+    rows.push(
+      `| ${n.toLocaleString('en')} | ${(bytes.byteLength / 1024).toFixed(0)} KiB | ${(bytes.byteLength / n).toFixed(0)} B | ${(json.length / n).toFixed(0)} B | ${pauseMs.toFixed(0)} ms | ${gzipMs.toFixed(0)} ms | ${restoreMs.toFixed(0)} ms |`,
+    );
+  }
+  return rows;
+}
+
+function forests(): string {
+  const ring = deviceState(1).register<Ring>('devices.ring');
+  const values = [...ring.entries()][0]![1].values;
+  const dims = MEASURES.length * 4;
+  let forest: RandomCutForest | undefined;
+  const keys = 50;
+  const ms = time(() => {
+    forest = new RandomCutForest({ ...WARM_FOREST, dimensions: dims });
+    for (let j = 1; j < values.length; j++)
+      forest.process(shingleFeatures(values.slice(0, j), MEASURES, 4));
+  }, keys);
+  const exact = JSON.stringify(serializeForest(forest as RandomCutForest)).length;
+  return `| forest rebuilt from a 60-window ring (first point of a restored key) | ${ms.toFixed(1)} ms per key | exact forest snapshot instead: ${(exact / 1024).toFixed(0)} KiB per key |`;
+}
+
+async function lag(snapshotIntervalMs: number, seconds: number): Promise<string> {
+  const config = loadConfig(process.env, {
+    app: `bench-state-${snapshotIntervalMs}-${Date.now()}`,
+    shardCount: 1,
+  });
+  const aws = createAwsClients(config);
+  const resources = resourcesFor(config);
+  await bootstrapResources(
+    aws,
+    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
+    { deliveryStreams: true },
+  );
+  // records in put order (one shard: sequence numbers increase) with their put time
+  const puts: { seq: bigint; at: number }[] = [];
+  let next = 0;
+  const newest: number[] = [];
+  const oldest: number[] = [];
+  const onEvent = (e: ConsumerEvent) => {
+    if (e.type !== 'shard.checkpointed' || !/^\d+$/.test(e.checkpoint.sequenceNumber)) return;
+    const cp = BigInt(e.checkpoint.sequenceNumber);
+    const now = performance.now();
+    const first = next;
+    while (next < puts.length && (puts[next] as { seq: bigint }).seq <= cp) next += 1;
+    if (next === first) return;
+    // the records this checkpoint newly passes: the newest and the oldest of them
+    newest.push(now - (puts[next - 1] as { at: number }).at);
+    oldest.push(now - (puts[first] as { at: number }).at);
+  };
+  const running = runPipeline({
+    consumer: consume({
+      kinesis: aws.kinesis,
+      dynamodb: aws.dynamodb,
+      streamName: config.streamName,
+      leaseTableName: config.leaseTableName,
+      workerId: 'bench-state',
+      failoverTimeMs: 2_000,
+      retrieval: { type: 'polling', idleTimeMs: 100 },
+      onEvent,
+    }),
+    pipeline: (ctx) => createPipeline([deviceSpec()], ctx),
+    sinks: createResultSinks({ aws, config }),
+    store: createS3SnapshotStore({ s3: aws.s3, bucket: config.bucketName }),
+    maxWaitMs: 100,
+    snapshotIntervalMs,
+  });
+  const keys = Array.from({ length: 50 }, (_, i) => `dev-${i}`);
+  const t0 = Date.now() - 3_600_000;
+  const end = performance.now() + seconds * 1000;
+  for (let s = 0; performance.now() < end; s++) {
+    const out = await aws.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: config.streamName,
+        Records: keys.map((k) => ({
+          PartitionKey: k,
+          Data: Buffer.from(
+            JSON.stringify({
+              kind: 'device',
+              deviceId: k,
+              ts: new Date(t0 + s * 10_000).toISOString(),
+              readings: Object.fromEntries(MEASURES.map((m) => [m, walk(m)])),
+            }),
+          ),
+        })),
+      }),
+    );
+    const now = performance.now();
+    for (const r of out.Records ?? [])
+      if (r.SequenceNumber) puts.push({ seq: BigInt(r.SequenceNumber), at: now });
+    puts.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await running.stop(5_000);
+  aws.destroy();
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  return `| ${snapshotIntervalMs} ms | ${newest.length} | ${ms(quantile(newest, 0.5))} | ${ms(quantile(oldest, 0.5))} | ${ms(Math.max(...oldest))} |`;
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+console.log(
+  '| keys | snapshot (gzip) | bytes per key (gzip) | bytes per key (JSON) | pause: encode + serialise | gzip (off the event loop) | restore |',
+);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const row of sizes()) console.log(row);
+console.log();
+console.log("| restore of a key's model | cost | alternative |");
+console.log('| --- | ---: | --- |');
+console.log(forests());
+console.log();
+const cloud = await startLocalCloud({ bootstrap: false });
+Object.assign(process.env, LOCAL_CREDENTIALS, cloud.env);
+try {
+  console.log(
+    '| snapshot period | checkpoints | newest record passed: age p50 | oldest record passed: age p50 | oldest: max |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const period of [1_000, 5_000]) console.log(await lag(period, 25));
+} finally {
+  await cloud.stop();
+}
