@@ -175,6 +175,7 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
     'browser-test-worker',
   );
   await expect(page.locator('#workers-up').textContent()).resolves.toBe('1 of 1');
+  expect(await numberOf('#rate-chart', 'data-points')).toBeGreaterThan(0);
 
   // accessibility basics: every control has a label; the anomaly list works from the keyboard
   const unlabelled = await page.$$eval('select, input:not([type=hidden]), button', (els) =>

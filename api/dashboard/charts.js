@@ -159,5 +159,36 @@ export function forecastChart(figure, input) {
     `${measure} of ${key}: actual values and forecasts ${horizons.map((h) => `${h.minutes}`).join(', ')} minutes ahead (${forecastPoints} forecast points).`;
 }
 
+/**
+ * Records/s in (solid) and out (dashed) over the last health events.
+ * @param {HTMLElement} figure
+ * @param {{ times: number[], ins: (number|null)[], outs: (number|null)[] }} input
+ */
+export function ratesChart(figure, input) {
+  const { times, ins, outs } = input;
+  draw(
+    figure,
+    'rates',
+    {
+      height: 160,
+      scales: {
+        // at least a minute wide, so the first points do not stretch the axis over years
+        x: { time: true, range: (u, min, max) => [Math.min(min, max - 60), max] },
+        y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] },
+      },
+      axes: [{}, { label: 'records/s' }],
+      series: [
+        { label: 'time (UTC)' },
+        { label: 'in (solid)', stroke: COLOURS[0], width: 2 },
+        { label: 'out (dashed)', stroke: COLOURS[1], width: 2, dash: DASHES[1] },
+      ],
+    },
+    [times, ins, outs],
+  );
+  figure.dataset.points = String(times.length);
+  figure.querySelector('figcaption').textContent =
+    `Records per second in and out, the last ${times.length} live update(s).`;
+}
+
 /** The dash pattern name of horizon `i` (for the error table). */
 export const lineName = (i) => ['dashed', 'dotted', 'dash-dot', 'short dash'][i % 4];

@@ -3,7 +3,7 @@
  * of the chosen anomaly (each measure's attribution, strongest first, as text and a hatched
  * bar), the forecast chart's data and its error per horizon, and the stream-health tables.
  */
-import { forecastChart, lineName } from './charts.js';
+import { forecastChart, lineName, ratesChart } from './charts.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = (v, digits = 2) => (typeof v === 'number' ? v.toFixed(digits) : '–');
@@ -112,8 +112,15 @@ export function forecasts(key, readings, predictions) {
     );
 }
 
+const rates = { times: [], ins: [], outs: [] };
+
 /** Shows one health event. */
 export function renderHealth(h) {
+  rates.times.push(Date.parse(h.at) / 1000);
+  rates.ins.push(h.recordsInPerSecond);
+  rates.outs.push(h.recordsOutPerSecond);
+  for (const list of Object.values(rates)) if (list.length > 300) list.shift();
+  ratesChart($('rate-chart'), rates);
   const rate = (v) => (v === null ? 'n/a' : v.toFixed(1));
   $('rate-in').textContent = rate(h.recordsInPerSecond);
   $('rate-out').textContent = rate(h.recordsOutPerSecond);
