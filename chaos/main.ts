@@ -52,6 +52,13 @@ const int = (name: keyof typeof values, min: number): number => {
 };
 
 const say = (line: string) => process.stdout.write(`[chaos] ${line}\n`);
+let scenarios: ReturnType<typeof parseScenarios>;
+try {
+  scenarios = parseScenarios(values.scenario ?? 'all');
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
 const maxMs = int('max-seconds', 60) * 1000;
 const outDir = values.out ?? join(tmpdir(), `shardflow-chaos-${Date.now()}`);
 // the bound holds even if a step hangs: the guards stop the workers and emulators with us
@@ -62,7 +69,7 @@ setTimeout(() => {
 
 try {
   const report = await runChaos({
-    scenarios: parseScenarios(values.scenario ?? 'all'),
+    scenarios,
     devices: int('devices', 0),
     households: int('households', 0),
     minutes: int('minutes', 3),
