@@ -199,6 +199,18 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('from');
 
+  // the time-range picker: a fixed UTC range, applied from the keyboard, re-reads the API
+  await page.locator('#span').selectOption('custom');
+  await page.locator('#from').fill('2026-11-23T05:40');
+  await page.locator('#to').fill('2026-11-23T06:00');
+  await page.locator('#apply').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() =>
+    /^Fixed range/.test(document.getElementById('status')?.textContent ?? ''),
+  );
+  expect(await numberOf('#readings-chart', 'data-points')).toBe(21); // 05:40 … 06:00 inclusive
+  expect(await numberOf('#readings-chart', 'data-anomalies')).toBe(1);
+
   mkdirSync('test-output', { recursive: true });
   await page.screenshot({ path: 'test-output/dashboard.png', fullPage: true });
   expect(problems).toEqual([]);
