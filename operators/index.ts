@@ -91,6 +91,7 @@ export {
   InferenceTimeoutError,
   invokeEndpoint,
   SAGEMAKER_MAX_PAYLOAD_BYTES,
+  outOfRangeMark,
   scoreAnomalies,
 } from './scoring/index.js';
 export type {
@@ -108,5 +109,22 @@ export type {
   KeyedModels,
   RemoteRcfOptions,
   ScoreAnomaliesOptions,
+  ScoredWindow,
 } from './scoring/index.js';
 export { IdleTracker } from './scheduling/index.js';
+export {
+  CONDITION_LEVELS,
+  decodeMtconnect,
+  deviceTypeOf,
+  mtMappingSchema,
+  observationRow,
+  parseMtMapping,
+} from './mtconnect/index.js';
+export type {
+  MtCategory,
+  MtDecoded,
+  MtDeviceType,
+  MtMapping,
+  MtObservation,
+  MtProblem,
+} from './mtconnect/index.js';
