@@ -91,7 +91,6 @@ export {
   InferenceTimeoutError,
   invokeEndpoint,
   SAGEMAKER_MAX_PAYLOAD_BYTES,
-  outOfRangeMark,
   scoreAnomalies,
 } from './scoring/index.js';
 export type {
@@ -109,7 +108,6 @@ export type {
   KeyedModels,
   RemoteRcfOptions,
   ScoreAnomaliesOptions,
-  ScoredWindow,
 } from './scoring/index.js';
 export { IdleTracker } from './scheduling/index.js';
 export {
