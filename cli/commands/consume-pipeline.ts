@@ -7,17 +7,11 @@
  * are the shipped artefacts under `--models` when present, else the pipelines' baselines.
  */
 import { join } from 'node:path';
-import { createAwsClients, createLogger } from '../../adapters/index.js';
+import { createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
 import type { ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
-import {
-  createResultSinks,
-  createS3SnapshotStore,
-  loadForecaster,
-  startPipelineWorker,
-  type PipelineChoice,
-} from '../../pipelines/index.js';
+import { Shardflow, loadForecaster, type PipelineChoice } from '../../pipelines/index.js';
 
 /** What the `consume` command passes on. */
 export interface ConsumePipelineOptions {
@@ -37,25 +31,11 @@ export interface ConsumePipelineOptions {
 export async function consumePipeline(options: ConsumePipelineOptions): Promise<void> {
   const { config, models = 'model-server/models' } = options;
   const logger = createLogger(config.logLevel, 'pipeline');
-  const aws = createAwsClients(config);
+  // stream, lease table, worker id, sinks, snapshot store, port and drain come from the config
+  const flow = new Shardflow(config);
   const household = loadForecaster(join(models, 'forecast-household-power', 'model.json'));
-  const worker = await startPipelineWorker({
-    kinesis: aws.kinesis,
-    dynamodb: aws.dynamodb,
-    streamName: config.streamName,
-    leaseTableName: config.leaseTableName,
-    workerId: config.workerId,
+  const worker = await flow.pipeline(options.pipeline as PipelineChoice, {
     ...options.consume,
-    pipelines: options.pipeline as PipelineChoice,
-    // keyed state snapshots (one object per shard checkpoint) next to the lake
-    store: createS3SnapshotStore({ s3: aws.s3, bucket: config.bucketName }),
-    sinks: (consumer) =>
-      createResultSinks({
-        aws,
-        config,
-        pipeline: options.pipeline,
-        resolvePosition: (shardId, ordinal) => consumer.positionOf(shardId, ordinal),
-      }),
     households: {
       ...(household ? { forecaster: household } : {}),
       // the shipped `rcf` model scores 8-minute shingles of global active power
@@ -64,15 +44,13 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
             features: ['globalActivePower'],
             shingleSize: 8,
             remote: {
-              invoke: sageMakerInvoke(aws.sagemakerRuntime, {
+              invoke: sageMakerInvoke(flow.aws.sagemakerRuntime, {
                 endpointName: config.rcfEndpointName,
               }),
             },
           }
         : {}),
     },
-    httpPort: config.httpPort,
-    drainDeadlineMs: config.drainDeadlineSeconds * 1000,
     onEvent: (event) => {
       if (event.type === 'shard.error' || event.type === 'sync.failed')
         logger.error({ event }, event.type);
@@ -95,6 +73,6 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
   process.once('SIGTERM', hardStop);
   process.once('SIGINT', hardStop);
   await worker.stopped;
-  aws.destroy();
+  flow.close();
   logger.info('pipeline worker stopped; leases released');
 }

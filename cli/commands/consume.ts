@@ -12,11 +12,11 @@ import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
 import {
   LeaseRefresher,
-  startWorker,
   verifyLeaseTable,
   type InitialPosition,
   type ShardBatch,
 } from '../../consumers/index.js';
+import { Shardflow } from '../../pipelines/index.js';
 import { errorLine } from '../error-line.js';
 import { consumePipeline } from './consume-pipeline.js';
 import { positive } from './flags.js';
@@ -132,7 +132,7 @@ export function registerConsume(program: Command): void {
         });
       }
       const logger = createLogger(config.logLevel, 'consume');
-      const aws = createAwsClients(config);
+      const flow = new Shardflow(config); // stream, leases, worker id, port and drain from the config
       const write =
         flags.out === '-'
           ? (text: string) => void process.stdout.write(text)
@@ -149,22 +149,13 @@ export function registerConsume(program: Command): void {
         );
         write(lines.join('\n') + '\n');
       };
-      const worker = await startWorker({
-        kinesis: aws.kinesis,
-        dynamodb: aws.dynamodb,
-        streamName: config.streamName,
-        leaseTableName: config.leaseTableName,
-        workerId: config.workerId,
-        failoverTimeMs: config.failoverTimeMs,
+      const worker = await flow.worker(handler, {
         initialPosition: position,
         retrieval:
           flags.retrieval === 'fanout'
             ? { type: 'fanout', consumerName: flags.consumerName ?? `${config.app}-consumer` }
             : { type: 'polling' },
         ...(flags.maxLeases ? { maxLeasesForWorker: flags.maxLeases } : {}),
-        httpPort: config.httpPort,
-        drainDeadlineMs: config.drainDeadlineSeconds * 1000,
-        handler,
         onEvent: (event) => {
           if (event.type === 'shard.stalled') logger.warn(event, 'shard stalled');
           else if (event.type === 'shard.error' || event.type === 'sync.failed')
@@ -191,7 +182,7 @@ export function registerConsume(program: Command): void {
       process.once('SIGTERM', hardStop);
       process.once('SIGINT', hardStop);
       await worker.stopped;
-      aws.destroy();
+      flow.close();
       logger.info('consumer stopped; leases released');
     });
 }

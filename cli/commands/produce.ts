@@ -7,7 +7,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { createAwsClients } from '../../adapters/index.js';
+import { Shardflow } from '../../pipelines/index.js';
 import { errorLine } from '../error-line.js';
 import { positive, speed } from './flags.js';
 import { requireStream } from './preflight.js';
@@ -15,11 +15,9 @@ import { loadConfig } from '../../core/index.js';
 import { readingKey, readingTime, type Reading } from '../../core/index.js';
 import {
   DeviceSimulator,
-  KinesisProducer,
   householdEvents,
   loadHouseholdRows,
   paced,
-  sdkWriter,
   startHttpIngest,
   loadApiKey,
   type KinesisProducer as Producer,
@@ -155,16 +153,16 @@ async function run(
   serve?: (producer: Producer, stopped: () => boolean) => Promise<void>,
 ): Promise<void> {
   const config = loadConfig(process.env, opts.stream ? { streamName: opts.stream } : {});
-  const clients = createAwsClients(config);
+  const flow = new Shardflow(config);
+  const clients = flow.aws;
   let lastCallError: string | undefined;
   try {
     await requireStream(clients.kinesis, config);
   } catch (error) {
-    clients.destroy();
+    flow.close();
     throw error;
   }
-  const producer = new KinesisProducer({
-    writer: sdkWriter(clients.kinesis, config.streamName),
+  const producer = flow.producer({
     aggregate: opts.aggregate,
     ordering: opts.ordered ? 'perPartitionKey' : 'none',
     onEvent: (event) => {
@@ -218,7 +216,7 @@ async function run(
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    clients.destroy();
+    flow.close();
   }
   const s = producer.stats();
   say(

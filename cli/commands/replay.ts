@@ -10,15 +10,9 @@
  * SIGTERM; corrupt objects and lines are reported and counted, failed puts summed by reason.
  */
 import type { Command } from 'commander';
-import { createAwsClients } from '../../adapters/index.js';
+import { Shardflow } from '../../pipelines/index.js';
 import { ShardflowError, loadConfig, resourcesFor } from '../../core/index.js';
-import {
-  KinesisProducer,
-  parseSpeed,
-  replayArchive,
-  sdkWriter,
-  type ReplaySummary,
-} from '../../producers/index.js';
+import { parseSpeed, replayArchive, type ReplaySummary } from '../../producers/index.js';
 import { requireStream } from './preflight.js';
 
 /** Options of `shardflow replay`. */
@@ -75,7 +69,8 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
   const speed = parseSpeed(options.speed);
   const raw = resourcesFor(config).deliveryStreams.find((d) => d.role === 'raw');
   const prefix = options.prefix ?? raw?.prefix ?? 'raw/';
-  const clients = createAwsClients(config);
+  const flow = new Shardflow(config);
+  const clients = flow.aws;
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
@@ -88,8 +83,7 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
     await requireStream(clients.kinesis, config);
     // One call in flight keeps each key's records in archive order (event-time windows
     // downstream depend on it); only a retried entry of a partially failed call can land later.
-    const producer = new KinesisProducer({
-      writer: sdkWriter(clients.kinesis, config.streamName),
+    const producer = flow.producer({
       maxInFlightCalls: 1,
     });
     let lastListing = 0;
@@ -130,7 +124,7 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    clients.destroy();
+    flow.close();
   }
 }
 
