@@ -13,7 +13,6 @@
  * `lease-lost` it writes nothing; a checkpoint never passes an unacknowledged record, and
  * names the state reference committed with that record.
  */
-import type { ChildShard } from '@aws-sdk/client-kinesis';
 import { PositionSet, type SourceRecord } from '../core/index.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
 import { deaggregate } from './deaggregate.js';
@@ -23,116 +22,28 @@ import {
   isShardEnd,
   sentinel,
   type ExtendedSequenceNumber,
-  type Lease,
 } from './lease.js';
-import {
-  startingPosition,
-  sleep,
-  type ShardReader,
-  type StartingPosition,
-} from './shard-reader.js';
-import {
-  SessionChannel,
-  endReason,
-  type SessionCommit,
-  type ShardSession,
-} from './shard-session.js';
+import { startingPosition, sleep } from './shard-reader.js';
+import type {
+  SessionCommit,
+  ShardBatch,
+  ShardConsumerDeps,
+  ShardConsumerOptions,
+  ShardOutcome,
+  ShardState,
+  ShardStatus,
+} from './shard-types.js';
+import { SessionChannel, endReason } from './shard-session.js';
 
-/** States of a shard consumer. */
-export type ShardState =
-  | 'waiting-on-parents'
-  | 'initializing'
-  | 'processing'
-  | 'shutdown-requested'
-  | 'shutting-down'
-  | 'done';
-
-/** How a shard consumer ended. */
-export type ShardOutcome = 'shard-ended' | 'lease-lost' | 'requested';
-
-/** A batch of user records of one shard, in shard order. */
-export interface ShardBatch {
-  readonly shardId: string;
-  readonly records: readonly SourceRecord[];
-  /** All positions of this batch, to ack in one call. */
-  readonly positions: PositionSet;
-  readonly millisBehindLatest?: number;
-}
-
-/** Named telemetry events of shard consumers. */
-export type ShardEvent =
-  | {
-      readonly type: 'shard.state';
-      readonly shardId: string;
-      readonly state: ShardState;
-      readonly outcome?: ShardOutcome;
-    }
-  | {
-      readonly type: 'shard.delivered';
-      readonly shardId: string;
-      readonly count: number;
-      readonly millisBehindLatest?: number;
-    }
-  | {
-      readonly type: 'shard.checkpointed';
-      readonly shardId: string;
-      readonly checkpoint: ExtendedSequenceNumber;
-    }
-  | { readonly type: 'shard.error'; readonly shardId: string; readonly error: unknown };
-
-/** What a shard consumer needs from its worker. */
-export interface ShardConsumerDeps {
-  readonly lease: Lease;
-  readonly makeReader: (start: StartingPosition) => ShardReader;
-  /** Latest views of the parent leases (strongly consistent reads). */
-  readonly parentsDone: () => Promise<boolean>;
-  readonly checkpoint: (
-    cp: ExtendedSequenceNumber,
-    children?: readonly string[],
-    stateRef?: string,
-  ) => Promise<void>;
-  /** The parents' leases as they are now (for a session's processor). */
-  readonly parentLeases?: () => Promise<Lease[]>;
-  /** Receives the session once the shard may be read (with `sessionCommits`). */
-  readonly sessionStarted?: (session: ShardSession) => void;
-  readonly createChildLeases: (children: readonly ChildShard[]) => Promise<void>;
-  /** Ends the lease after a requested shutdown: release it or complete a hand-off. */
-  readonly relinquish: () => Promise<void>;
-  /** Marks the lease finished (SHARD_END written). */
-  readonly finished: () => void;
-  /** Allocates the next dense ordinal of this shard in this process. */
-  readonly nextOrdinal: () => number;
-  /** Peeks at the next ordinal without allocating. */
-  readonly peekOrdinal: () => number;
-  readonly emit: (batch: ShardBatch) => void;
-  readonly onEvent: (event: ShardEvent) => void;
-}
-
-/** Tuning of a shard consumer. */
-export interface ShardConsumerOptions {
-  readonly maxUnacked: number;
-  readonly checkpointEvery: number;
-  readonly checkpointIntervalMs: number;
-  readonly parentPollMs: number;
-  readonly atTimestamp?: Date;
-  readonly now: () => number;
-  /** The processor commits through a {@link ShardSession} (see module doc); default false. */
-  readonly sessionCommits?: boolean;
-}
-
-/** Status of a shard, for health and metrics. */
-export interface ShardStatus {
-  readonly shardId: string;
-  readonly state: ShardState;
-  readonly outcome?: ShardOutcome;
-  readonly unacked: number;
-  readonly delivered: number;
-  readonly millisBehindLatest?: number;
-  readonly lastReadAt?: number;
-  readonly lastRecordAt?: number;
-  readonly lastAckAt?: number;
-  readonly lastCheckpointAt?: number;
-}
+export type {
+  ShardState,
+  ShardOutcome,
+  ShardBatch,
+  ShardEvent,
+  ShardConsumerDeps,
+  ShardConsumerOptions,
+  ShardStatus,
+} from './shard-types.js';
 
 /** One leased shard being processed. */
 export class ShardConsumer {

@@ -9,41 +9,17 @@
  * commit nothing). A commit acknowledges every delivered record up to an ordinal and names
  * the state snapshot that goes with that checkpoint, written to the lease in one write.
  */
-import { Subject, type Observable } from 'rxjs';
+import { Subject } from 'rxjs';
 import type { Lease } from './lease.js';
-import type { ShardBatch, ShardOutcome } from './shard-consumer.js';
+import type {
+  SessionCommit,
+  SessionEndReason,
+  ShardBatch,
+  ShardOutcome,
+  ShardSession,
+} from './shard-types.js';
 
-/** Why a session ended (KCL: shardEnded, leaseLost, shutdownRequested). */
-export type SessionEndReason = 'shardEnded' | 'leaseLost' | 'shutdownRequested';
-
-/** What a processor commits. */
-export interface SessionCommit {
-  /** Every delivered record with an ordinal ≤ this is processed and its results durable. */
-  readonly upTo?: number;
-  /** Reference of the state snapshot consistent with that position (stored on the lease). */
-  readonly state?: string;
-  /** After `shardEnded`: the shard is completely processed — write SHARD_END. */
-  readonly final?: boolean;
-}
-
-/** One lease's session. */
-export interface ShardSession {
-  readonly shardId: string;
-  /** The lease as taken: checkpoint, state reference, parents, hash key range. */
-  readonly lease: Lease;
-  /** The shard's batches in order; completes when the session ends. */
-  readonly records: Observable<ShardBatch>;
-  /** Resolves with the reason once the session ended (before the lease is relinquished). */
-  readonly ended: Promise<SessionEndReason>;
-  /** The parents' leases as they are now (finished: their final state references). */
-  parentLeases(): Promise<Lease[]>;
-  /**
-   * Acknowledges and checkpoints (see {@link SessionCommit}); resolves true once the lease
-   * names `state` (a `final` commit resolves false at once: SHARD_END follows); rejects if
-   * the lease is lost or the session over.
-   */
-  commit(commit: SessionCommit): Promise<boolean>;
-}
+export type { SessionCommit, SessionEndReason, ShardSession } from './shard-types.js';
 
 /** The session reason of a shard consumer's outcome. */
 export function endReason(outcome: ShardOutcome | undefined): SessionEndReason {
