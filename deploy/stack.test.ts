@@ -241,6 +241,17 @@ describe('the dev stack', () => {
         ],
       },
       {
+        sid: 'StateSnapshots',
+        actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        resources: [`${config.bucketName}.Arn/state/*`],
+      },
+      {
+        sid: 'LakeKeyViaS3',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['key.Arn'],
+        condition: 's3.${Region}.amazonaws.com',
+      },
+      {
         sid: 'InvokeEndpoints',
         actions: ['sagemaker:InvokeEndpoint'],
         resources: [`${config.rcfEndpointName}.Ref`],

@@ -294,6 +294,18 @@ export function workerStatements(props: WorkerServiceProps): iam.PolicyStatement
       actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
       resources: props.deliveryStreamNames.map(deliveryArn),
     }),
+    // keyed-state snapshots (docs/KEYED-STATE.md): one object per shard checkpoint
+    new iam.PolicyStatement({
+      sid: 'StateSnapshots',
+      actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+      resources: [data.bucket.arnForObjects('state/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'LakeKeyViaS3',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [data.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    }),
   ];
   if (endpoints.length > 0) {
     statements.push(
