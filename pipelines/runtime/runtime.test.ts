@@ -10,10 +10,11 @@ import { PositionSet, type DeadLetter, type SourceRecord, type Traced } from '..
 import { movingAverage } from '../../models/index.js';
 import { device, record } from '../../operators/testing/fixtures.js';
 import type { Sink, SinkFailure, SinkResult } from '../../sinks/index.js';
-import { createDevicePipeline } from '../devices/index.js';
+import { createDevicePipeline, deviceSpec } from '../devices/index.js';
 import { createHouseholdPipeline } from '../households/index.js';
 import { KeyedStateBackend } from '../state/index.js';
 import {
+  createPipeline,
   NO_OUTPUTS,
   writeItems,
   writeResults,
@@ -305,12 +306,12 @@ describe('virtual time', () => {
         c: r(2, 61),
         d: r(3, 90),
       });
-      const out = input.pipe(
-        createDevicePipeline(
-          { ...fastModels, idleTimeoutMs: 100 },
-          { state: new KeyedStateBackend(), scheduler },
-        ),
-      );
+      // readings of 1970 on a virtual clock at 0: no future-timestamp bound in this test
+      const spec = {
+        ...deviceSpec({ ...fastModels, idleTimeoutMs: 100 }),
+        maxFutureSkewMs: Infinity,
+      };
+      const out = input.pipe(createPipeline([spec], { state: new KeyedStateBackend(), scheduler }));
       const starts = (i: ResultItem) => i.outputs.scores.map((s) => s.windowStart).join();
       // d (90 s) moves the watermark past window 0, but resample holds its point until the
       // next point: window 1 fires on the idle timeout (last element at 3 ms + 100 ms; spaces in
