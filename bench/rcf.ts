@@ -9,7 +9,8 @@
  * seconds per case.
  */
 import os from 'node:os';
-import { RandomCutForest, seedState, sfc32 } from '../models/index.js';
+import { seedState, sfc32 } from '../core/index.js';
+import { RandomCutForest } from '../models/index.js';
 
 interface Case {
   name: string;

@@ -4,9 +4,8 @@ import {
   FlatLineDetector,
   GapDetector,
   Thresholder,
-  seedState,
-  sfc32,
 } from './index.js';
+import { seedState, sfc32 } from '../../core/index.js';
 
 const MIN = 60_000;
 /** Seeded uniform draws in (0, 1). */

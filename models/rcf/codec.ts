@@ -8,7 +8,7 @@
 import { ConfigError } from '../../core/index.js';
 import { RandomCutForest, resolveForestOptions, type ResolvedForestOptions } from './forest.js';
 import { PointStore } from './point-store.js';
-import { sfc32, type Prng, type PrngFactory } from './prng.js';
+import { sfc32, type Prng, type PrngFactory } from '../../core/index.js';
 import { Sampler } from './sampler.js';
 import { RandomCutTree, type TreeArrays } from './tree.js';
 

@@ -12,7 +12,7 @@
  */
 import { ConfigError } from '../../core/index.js';
 import { PointStore } from './point-store.js';
-import { seedState, sfc32, type Prng, type PrngFactory } from './prng.js';
+import { seedState, sfc32, type Prng, type PrngFactory } from '../../core/index.js';
 import { Sampler } from './sampler.js';
 import { RandomCutTree } from './tree.js';
 

@@ -31,5 +31,3 @@ export type {
 } from './detector.js';
 export { kdaExplanation, columnAttribution } from './explanation.js';
 export type { KdaExplanation, ColumnExplanation } from './explanation.js';
-export { sfc32, seedState } from './prng.js';
-export type { Prng, PrngFactory } from './prng.js';

@@ -1,12 +1,10 @@
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, seedState, sfc32 } from '../../core/index.js';
 import {
   RandomCutForest,
   Thresholder,
   kdaExplanation,
   restoreForest,
-  seedState,
   serializeForest,
-  sfc32,
 } from './index.js';
 import { PointStore } from './point-store.js';
 import { RandomCutTree } from './tree.js';

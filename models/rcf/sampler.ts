@@ -6,7 +6,7 @@
  * max-heap on the key makes "accept and evict the largest" O(log capacity).
  * Invariant: `size ≤ capacity` and the heap property holds over `keys[0 … size)`.
  */
-import type { Prng } from './prng.js';
+import type { Prng } from '../../core/index.js';
 
 /** Result of offering a point: whether it was accepted and which point it evicted (-1: none). */
 export interface Offer {

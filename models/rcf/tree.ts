@@ -11,7 +11,7 @@
  * of a cut has coordinate ≤ the cut value, every point right of it >.
  */
 import type { PointStore } from './point-store.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../../core/index.js';
 
 /** The typed arrays of a tree, as serialized. */
 export interface TreeArrays {

@@ -16,7 +16,7 @@ import {
   type MeasureProfile,
   type PlannedFault,
 } from './faults.js';
-import { prng, seedOf, type Prng } from './prng.js';
+import { prng, seedOf, type Prng } from '../../core/index.js';
 
 /** Kinds of injected anomaly (the fault kinds). */
 export type AnomalyKind = FaultKind;

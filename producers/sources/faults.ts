@@ -10,7 +10,7 @@
  * start at random (`rate` per key and step) or at planned times (`schedule`). Pure and
  * deterministic: a key's faults depend only on the seed and the key, never on other keys.
  */
-import { prng, seedOf, type Prng } from './prng.js';
+import { prng, seedOf, type Prng } from '../../core/index.js';
 
 /** Kinds of injected fault. */
 export const FAULT_KINDS = ['spike', 'shift', 'drift', 'stuck', 'dropout', 'range'] as const;

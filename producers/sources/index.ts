@@ -16,5 +16,3 @@ export { startHttpIngest } from './http-ingest.js';
 export { apiKeyMatcher, loadApiKey, MIN_API_KEY_LENGTH } from './api-key.js';
 export type { ApiKeySources } from './api-key.js';
 export type { HttpIngest, HttpIngestOptions } from './http-ingest.js';
-export { prng, seedOf } from './prng.js';
-export type { Prng } from './prng.js';
