@@ -164,3 +164,35 @@ describe('validate', () => {
     );
   });
 });
+
+describe('validate: the fast path in front of zod (issue 16)', () => {
+  it('gives the same readings and the same dead-letter details as zod alone', async () => {
+    const good = {
+      kind: 'device',
+      deviceId: 'B84C',
+      ts: '2026-11-23T05:00:00.000Z',
+      readings: { iaq: 45, temperature: 21.5, humidity: 40, voc: 0.5, pressure: 1013, co2: 612 },
+    };
+    const inputs: unknown[] = [
+      good,
+      { ...good, ts: '2026-11-23T05:00:00Z', extra: true },
+      { ...good, ts: '2026-11-23T06:00:00+01:00' },
+      { ...good, ts: '2023-02-29T00:00:00.000Z' },
+      { ...good, ts: 'yesterday' },
+      { ...good, deviceId: 'a#b' },
+      { ...good, readings: { ...good.readings, co2: '612' } },
+      { ...good, readings: { ...good.readings, voc: null, iaq: undefined } },
+      { ...good, readings: [1, 2, 3, 4, 5, 6] },
+      { kind: 'device' },
+    ];
+    const run = (op: ReturnType<typeof validate>) =>
+      lastValueFrom(
+        from(inputs.map((value, i) => ({ value, positions: ps(i) }))).pipe(op, toArray()),
+      );
+    const fast = await run(validate());
+    const zodAlone = await run(validate({ schema: deviceReadingSchema }));
+    expect(fast).toEqual(zodAlone);
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(zodAlone));
+    expect(fast.filter(isDeadLetter).map((d) => d.detail)).toHaveLength(7);
+  });
+});
