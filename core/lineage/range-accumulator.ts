@@ -43,19 +43,23 @@ export class RangeAccumulator {
 
   /** Adds valid range lists (those of a `PositionSet`), never mutating them. */
   addRanges(byShard: ReadonlyMap<string, readonly number[]>): void {
-    for (const [shardId, theirs] of byShard) {
-      const mine = this.#listFor(shardId);
-      if (mine === undefined) {
-        this.#put(shardId, theirs.slice());
-      } else if (theirs.length === 2 && (theirs[0] as number) > (mine[mine.length - 1] as number)) {
-        // In-order fast path: one range after everything held.
-        const from = theirs[0] as number;
-        const to = theirs[1] as number;
-        if (from === (mine[mine.length - 1] as number) + 1) mine[mine.length - 1] = to;
-        else mine.push(from, to);
-      } else {
-        this.#put(shardId, mergeRanges(mine, theirs));
-      }
+    // One shard (the common case, e.g. each record's own set): no iterator, no entry arrays.
+    if (byShard instanceof OneShard) this.#addList(byShard.shardId, byShard.list);
+    else for (const [shardId, theirs] of byShard) this.#addList(shardId, theirs);
+  }
+
+  #addList(shardId: string, theirs: readonly number[]): void {
+    const mine = this.#listFor(shardId);
+    if (mine === undefined) {
+      this.#put(shardId, theirs.slice());
+    } else if (theirs.length === 2 && (theirs[0] as number) > (mine[mine.length - 1] as number)) {
+      // In-order fast path: one range after everything held.
+      const from = theirs[0] as number;
+      const to = theirs[1] as number;
+      if (from === (mine[mine.length - 1] as number) + 1) mine[mine.length - 1] = to;
+      else mine.push(from, to);
+    } else {
+      this.#put(shardId, mergeRanges(mine, theirs));
     }
   }
 

@@ -62,8 +62,10 @@ export function insertOrdinal(list: number[], ordinal: number): void {
 /** A read-only one-entry map: the common case (one shard) without a hash table. */
 export class OneShard implements ReadonlyMap<string, readonly number[]> {
   constructor(
-    private readonly shardId: string,
-    private readonly list: readonly number[],
+    /** The one key (read directly by hot paths to skip the generator-based iteration). */
+    readonly shardId: string,
+    /** Its range list. */
+    readonly list: readonly number[],
   ) {}
   get size(): number {
     return 1;
