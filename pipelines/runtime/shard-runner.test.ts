@@ -115,11 +115,22 @@ function readings(keys: readonly string[], from: number, to: number, ordinal = 0
   return out;
 }
 
-function worker(store: MemorySnapshotStore, s = sinks()) {
+/** A SageMaker-like RCF endpoint answering after `ms` (windows stay in flight meanwhile). */
+const slowEndpoint = (ms: number) => ({
+  invoke: async (request: { body: string }) => {
+    await new Promise((r) => setTimeout(r, ms));
+    const body = JSON.parse(request.body) as { instances: { features: number[] }[] };
+    return { body: JSON.stringify({ scores: body.instances.map(() => ({ score: 1 })) }) };
+  },
+  maxWaitMs: 1,
+});
+
+function worker(store: MemorySnapshotStore, s = sinks(), remote?: ReturnType<typeof slowEndpoint>) {
   const sessions = new Subject<ShardSession>();
   const running = runPipeline({
     consumer: { sessions, shutdown: async () => sessions.complete() },
-    pipeline: (ctx) => createPipeline([deviceSpec(fast)], ctx),
+    pipeline: (ctx) =>
+      createPipeline([deviceSpec({ ...fast, ...(remote ? { remote } : {}) })], ctx),
     sinks: s.all,
     store,
     maxWaitMs: 5,
@@ -165,42 +176,49 @@ describe('shard runner: snapshot, then commit', () => {
 });
 
 describe('failover with state', () => {
-  it('a crash after a commit: the next owner restores and every prediction equals an uninterrupted run', async () => {
-    const keys = ['a', 'b', 'c'];
-    const all = readings(keys, 0, 40);
-    // uninterrupted
-    const one = worker(new MemorySnapshotStore());
-    const u = fakeSession('s');
-    one.sessions.next(u.session);
-    u.feed(all);
-    u.end('shardEnded');
-    await until(() => u.commits.some((x) => x.final));
-    await one.running.stop(100);
-    const expected = predictionValues(one.sinks);
-    expect(expected.size).toBeGreaterThan(60);
-    // first owner: commits after 25 minutes, then crashes with 5 more minutes read
-    const store = new MemorySnapshotStore();
-    const shared = sinks();
-    const first = worker(store, shared);
-    const f1 = fakeSession('s');
-    first.sessions.next(f1.session);
-    f1.feed(all.slice(0, 75));
-    await until(() => f1.commits.length > 0);
-    const committed = f1.commits.at(-1) as SessionCommit;
-    expect(committed.upTo).toBe(74);
-    f1.feed(all.slice(75, 90));
-    f1.end('leaseLost');
-    await first.running.stop(100);
-    // second owner: restores the committed snapshot, reads after the checkpoint
-    const second = worker(store, shared);
-    const f2 = fakeSession('s', { stateRef: committed.state as string });
-    second.sessions.next(f2.session);
-    f2.feed(all.slice(75));
-    f2.end('shardEnded');
-    await until(() => f2.commits.some((x) => x.final));
-    await second.running.stop(100);
-    expect(predictionValues(shared)).toEqual(expected);
-  });
+  it.each([
+    ['embedded scoring', undefined],
+    ['a slow remote endpoint (a barrier waits for windows in flight)', slowEndpoint(40)],
+  ])(
+    '%s: a crash after a commit; the next owner restores; every window scored and every prediction as in an uninterrupted run',
+    async (_name, remote) => {
+      const keys = ['a', 'b', 'c'];
+      const all = readings(keys, 0, 40);
+      // uninterrupted
+      const one = worker(new MemorySnapshotStore(), sinks(), remote);
+      const u = fakeSession('s');
+      one.sessions.next(u.session);
+      u.feed(all);
+      u.end('shardEnded');
+      await until(() => u.commits.some((x) => x.final));
+      await one.running.stop(100);
+      const expected = predictionValues(one.sinks);
+      expect(expected.size).toBeGreaterThan(60);
+      // first owner: commits after 25 minutes, then crashes with 5 more minutes read
+      const store = new MemorySnapshotStore();
+      const shared = sinks();
+      const first = worker(store, shared, remote);
+      const f1 = fakeSession('s');
+      first.sessions.next(f1.session);
+      f1.feed(all.slice(0, 75));
+      await until(() => f1.commits.length > 0);
+      const committed = f1.commits.at(-1) as SessionCommit;
+      expect(committed.upTo).toBe(74);
+      f1.feed(all.slice(75, 90));
+      f1.end('leaseLost');
+      await first.running.stop(100);
+      // second owner: restores the committed snapshot, reads after the checkpoint
+      const second = worker(store, shared, remote);
+      const f2 = fakeSession('s', { stateRef: committed.state as string });
+      second.sessions.next(f2.session);
+      f2.feed(all.slice(75));
+      f2.end('shardEnded');
+      await until(() => f2.commits.some((x) => x.final));
+      await second.running.stop(100);
+      expect(predictionValues(shared)).toEqual(expected);
+      expect(new Set(shared.scores.rows.keys())).toEqual(new Set(one.sinks.scores.rows.keys()));
+    },
+  );
 });
 
 describe('resharding with state', () => {
