@@ -89,7 +89,7 @@ describe('inference operators against a failing model server', () => {
       onEvent: (e) => events.push(e),
     })) as Traced<AnomalyScore<number[]>>[];
     expect(out.every((o) => o.value.source === 'remote')).toBe(true);
-    expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'inference.retry')).toHaveLength(2);
     expect(
       PositionSet.unionAll(out.map((o) => o.positions)).equals(PositionSet.range('shard-1', 0, 5)),
     ).toBe(true);
@@ -127,7 +127,7 @@ describe('inference operators against a failing model server', () => {
     expect(out.every(isDeadLetter)).toBe(true);
     expect(served - before).toBe(4); // two batches × (1 try + 1 retry), then the breaker is open
     expect(out.slice(2).every((d) => /circuit breaker open/.test(d.detail))).toBe(true);
-    expect(events).toContainEqual({ type: 'breaker', state: 'open' });
+    expect(events).toContainEqual({ type: 'inference.breaker', state: 'open' });
   });
 
   it('forecasts remotely with predictions named measure~minutesAhead', async () => {

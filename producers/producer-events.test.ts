@@ -6,7 +6,7 @@ describe('producerMetrics', () => {
     const registry = new Registry();
     const listen = producerMetrics(registry);
     listen({
-      type: 'call',
+      type: 'producer.call',
       api: 'PutRecords',
       entries: 3,
       records: 120,
@@ -14,17 +14,17 @@ describe('producerMetrics', () => {
       failedEntries: 1,
       durationMs: 12,
     });
-    listen({ type: 'delivered', shardId: 's0', latencyMs: 40 });
-    listen({ type: 'delivered', shardId: 's0', latencyMs: 60 });
+    listen({ type: 'producer.delivered', shardId: 's0', latencyMs: 40 });
+    listen({ type: 'producer.delivered', shardId: 's0', latencyMs: 60 });
     listen({
-      type: 'retry',
+      type: 'producer.retry',
       shardId: 's1',
       code: 'ProvisionedThroughputExceededException',
       attempt: 1,
       delayMs: 50,
     });
-    listen({ type: 'throttle', shardId: 's1' });
-    listen({ type: 'failed', reason: 'TTL_EXPIRED', code: 'InternalFailure' });
+    listen({ type: 'producer.throttled', shardId: 's1' });
+    listen({ type: 'producer.failed', reason: 'TTL_EXPIRED', code: 'InternalFailure' });
     const text = await registry.metrics();
     expect(text).toContain('shardflow_producer_records_put_total 2');
     expect(text).toContain('shardflow_producer_bytes_total 4000');

@@ -10,7 +10,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export type ProducerEvent =
   /** A put call completed (fully or partially). */
   | {
-      readonly type: 'call';
+      readonly type: 'producer.call';
       readonly api: 'PutRecords' | 'PutRecord';
       readonly entries: number;
       readonly records: number;
@@ -19,30 +19,30 @@ export type ProducerEvent =
       readonly durationMs: number;
     }
   /** A whole call failed (the SDK threw). */
-  | { readonly type: 'callFailed'; readonly code: string; readonly entries: number }
+  | { readonly type: 'producer.call-failed'; readonly code: string; readonly entries: number }
   /** Records were delivered; `latencyMs` is from `put()` to acknowledgement. */
-  | { readonly type: 'delivered'; readonly shardId: string; readonly latencyMs: number }
+  | { readonly type: 'producer.delivered'; readonly shardId: string; readonly latencyMs: number }
   /** A record will be retried after `delayMs`. */
   | {
-      readonly type: 'retry';
+      readonly type: 'producer.retry';
       readonly shardId: string;
       readonly code: string;
       readonly attempt: number;
       readonly delayMs: number;
     }
   /** A shard reported it was over its limit. */
-  | { readonly type: 'throttle'; readonly shardId: string }
+  | { readonly type: 'producer.throttled'; readonly shardId: string }
   /** A record was given up on. */
-  | { readonly type: 'failed'; readonly reason: string; readonly code: string }
+  | { readonly type: 'producer.failed'; readonly reason: string; readonly code: string }
   /** A put landed on a different shard than predicted: the map will be refreshed. */
-  | { readonly type: 'misprediction'; readonly predicted: string; readonly actual: string }
+  | { readonly type: 'producer.misprediction'; readonly predicted: string; readonly actual: string }
   /**
    * User records of an aggregate sent before a resharding was noticed that lie outside the
    * range of the shard they landed on (the Java KCL drops such records; see README).
    */
-  | { readonly type: 'straddle'; readonly shardId: string; readonly records: number }
+  | { readonly type: 'producer.straddle'; readonly shardId: string; readonly records: number }
   /** The shard map was (re)loaded. */
-  | { readonly type: 'shardMap'; readonly openShards: number };
+  | { readonly type: 'producer.shard-map'; readonly openShards: number };
 
 /** Receives producer events. */
 export type ProducerListener = (event: ProducerEvent) => void;
@@ -109,28 +109,28 @@ export function producerMetrics(
   });
   return (event) => {
     switch (event.type) {
-      case 'call':
+      case 'producer.call':
         bytes.inc(event.bytes);
         batch.observe(event.records);
         calls.inc({ api: event.api, outcome: event.failedEntries > 0 ? 'partial' : 'ok' });
         break;
-      case 'callFailed':
+      case 'producer.call-failed':
         calls.inc({ api: 'any', outcome: 'error' });
         break;
-      case 'delivered':
+      case 'producer.delivered':
         put.inc();
         latency.observe(event.latencyMs / 1000);
         break;
-      case 'retry':
+      case 'producer.retry':
         retried.inc({ code: event.code });
         break;
-      case 'throttle':
+      case 'producer.throttled':
         throttles.inc({ shard: event.shardId });
         break;
-      case 'failed':
+      case 'producer.failed':
         failed.inc({ reason: event.reason });
         break;
-      case 'straddle':
+      case 'producer.straddle':
         straddled.inc(event.records);
         break;
       default:

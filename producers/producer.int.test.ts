@@ -60,7 +60,7 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
     expect(proxy.stats.failedEntries).toBeGreaterThan(0);
     expect(proxy.stats.failedRequests).toBe(2);
     expect(producer.stats().retries).toBeGreaterThanOrEqual(proxy.stats.failedEntries);
-    expect(events.some((e) => e.type === 'throttle')).toBe(true);
+    expect(events.some((e) => e.type === 'producer.throttled')).toBe(true);
     const back = await readAll(direct.kinesis, stream);
     // Exactly once: failed entries were never written, and were retried.
     expect(back.map((r) => JSON.parse(r.data.toString()).id).sort((a, b) => a - b)).toEqual(
@@ -187,7 +187,10 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
     const ids = new Set(back.map((r) => JSON.parse(r.data.toString()).id));
     expect(ids.size).toBe(600);
     // Every user record read from outside its shard's range was reported as straddling.
-    const reported = events.reduce((n, e) => n + (e.type === 'straddle' ? e.records : 0), 0);
+    const reported = events.reduce(
+      (n, e) => n + (e.type === 'producer.straddle' ? e.records : 0),
+      0,
+    );
     expect(reported).toBe(back.filter((r) => !r.inRange).length);
     expect(producer.stats().resent).toBe(reported);
     // …and re-sent, so a reader that drops out-of-range records (the Java KCL) still sees all.
@@ -195,6 +198,6 @@ describe('KinesisProducer against kinesis-local (through a fault proxy)', () => 
       back.filter((r) => r.inRange).map((r) => JSON.parse(r.data.toString()).id),
     );
     expect(kclVisible.size).toBe(600);
-    expect(events.filter((e) => e.type === 'shardMap').length).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.type === 'producer.shard-map').length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -89,7 +89,7 @@ describe('KinesisProducer on a loopback sink with virtual time', () => {
     expect(writer.records).toBe(4);
     expect(new Set(out.map((r) => `${r.shardId}/${r.sequenceNumber}`)).size).toBe(4);
     expect(out.every((r) => r.subSequenceNumber !== undefined)).toBe(true);
-    expect(events.filter((e) => e.type === 'misprediction')).toEqual([]);
+    expect(events.filter((e) => e.type === 'producer.misprediction')).toEqual([]);
     await producer.close();
   });
 

@@ -219,7 +219,7 @@ export class KinesisProducer {
         this.map = map;
         this.mapLoadedAt = clock.now();
         this.stale = false;
-        this.emit({ type: 'shardMap', openShards: map.shards.length });
+        this.emit({ type: 'producer.shard-map', openShards: map.shards.length });
         this.route(this.s.takeAllQueued());
         this.checkStraddles(map);
       })
@@ -250,7 +250,11 @@ export class KinesisProducer {
           this.lastSequence.set(e.shardId, out.sequenceNumber);
           this.deliver(e, out.shardId, out.sequenceNumber);
         } catch (error) {
-          this.emit({ type: 'callFailed', code: awsErrorCode(error), entries: planned.length - i });
+          this.emit({
+            type: 'producer.call-failed',
+            code: awsErrorCode(error),
+            entries: planned.length - i,
+          });
           // The untried entries go back first, then the failed one in front of them.
           const untried = planned.slice(i + 1).flatMap((r) => r.items);
           for (const p of untried) p.attempts -= 1;
@@ -260,7 +264,7 @@ export class KinesisProducer {
         }
       }
       this.emit({
-        type: 'call',
+        type: 'producer.call',
         api: 'PutRecord',
         entries: planned.length,
         records,
@@ -274,7 +278,11 @@ export class KinesisProducer {
     try {
       outcomes = await this.o.writer.putRecords(planned.map((e) => e.entry));
     } catch (error) {
-      this.emit({ type: 'callFailed', code: awsErrorCode(error), entries: planned.length });
+      this.emit({
+        type: 'producer.call-failed',
+        code: awsErrorCode(error),
+        entries: planned.length,
+      });
       this.retryEntries(planned, awsErrorCode(error), classifyAwsError(error, 'retriable'));
       return;
     }
@@ -286,7 +294,7 @@ export class KinesisProducer {
     });
     const failedEntries = [...failed.values()].reduce((n, l) => n + l.length, 0);
     this.emit({
-      type: 'call',
+      type: 'producer.call',
       api: 'PutRecords',
       entries: planned.length,
       records,
@@ -315,7 +323,7 @@ export class KinesisProducer {
       }
       const outside = suspect.items.filter((p) => map.shardFor(p.hash) !== suspect.shardId);
       if (outside.length === 0) continue;
-      this.emit({ type: 'straddle', shardId: suspect.shardId, records: outside.length });
+      this.emit({ type: 'producer.straddle', shardId: suspect.shardId, records: outside.length });
       const now = this.o.clock.now();
       for (const p of outside) {
         copies.push({
@@ -340,12 +348,12 @@ export class KinesisProducer {
     if (shardId !== e.shardId) {
       this.stale = true;
       if (e.aggregated) this.suspects.push({ shardId, items: e.items });
-      this.emit({ type: 'misprediction', predicted: e.shardId, actual: shardId });
+      this.emit({ type: 'producer.misprediction', predicted: e.shardId, actual: shardId });
     }
     const now = this.o.clock.now();
     e.items.forEach((p, i) => {
       this.s.settle(p);
-      this.emit({ type: 'delivered', shardId, latencyMs: now - p.enqueuedAt });
+      this.emit({ type: 'producer.delivered', shardId, latencyMs: now - p.enqueuedAt });
       p.resolve({
         shardId,
         sequenceNumber,
@@ -365,7 +373,7 @@ export class KinesisProducer {
     for (const e of entries) {
       if (kind === 'throttle') {
         this.s.penalize(e.shardId, now);
-        this.emit({ type: 'throttle', shardId: e.shardId });
+        this.emit({ type: 'producer.throttled', shardId: e.shardId });
       }
       for (const p of e.items) {
         p.lastCode = code;
@@ -378,7 +386,7 @@ export class KinesisProducer {
             p.notBefore = now + delay;
             this.s.counters.retries += 1;
             this.emit({
-              type: 'retry',
+              type: 'producer.retry',
               shardId: e.shardId,
               code,
               attempt: p.attempts,
@@ -395,7 +403,7 @@ export class KinesisProducer {
 
   private fail(p: Pending, reason: FailureReason, code: string): void {
     this.s.settle(p, true);
-    this.emit({ type: 'failed', reason, code });
+    this.emit({ type: 'producer.failed', reason, code });
     p.reject(new RecordFailedError(reason, p.attempts, code));
   }
 }

@@ -151,7 +151,7 @@ describe('DynamoDB sink', () => {
     expect(first.failures).toEqual([]);
     expect(first.durable.size).toBe(60);
     expect(
-      events.filter((e) => e.type === 'batch-written').map((e) => 'items' in e && e.items),
+      events.filter((e) => e.type === 'sink.written').map((e) => 'items' in e && e.items),
     ).toEqual([25, 25, 10]);
     const rows = await rowsOf('D1');
     expect(rows).toHaveLength(20);
@@ -194,7 +194,7 @@ describe('DynamoDB sink', () => {
         tableName: table,
         key: anomalyKey,
         retry: noWait,
-        onEvent: (e) => e.type === 'retry' && retries.push(e),
+        onEvent: (e) => e.type === 'sink.retry' && retries.push(e),
       });
       const input = anomalies(1, 25).map((t) =>
         traced({ ...t.value, deviceId: 'UNP' }, t.positions),

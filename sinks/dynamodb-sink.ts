@@ -143,7 +143,13 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
           maxDelayMs,
           shouldRetry: isRetriableAwsError,
           onRetry: (error, attempt, delayMs) =>
-            onEvent?.({ type: 'retry', sink: name, attempt, delayMs, reason: awsErrorCode(error) }),
+            onEvent?.({
+              type: 'sink.retry',
+              sink: name,
+              attempt,
+              delayMs,
+              reason: awsErrorCode(error),
+            }),
         },
       );
       return { written, failed: [] as Row<T>[], error: undefined };
@@ -171,7 +177,7 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
         const out = await sendGroup(group, keyNames);
         written.push(...out.written.flatMap((r) => r.sources));
         if (out.written.length > 0)
-          onEvent?.({ type: 'batch-written', sink: name, items: out.written.length });
+          onEvent?.({ type: 'sink.written', sink: name, items: out.written.length });
         const retriable =
           out.error instanceof RetriesExhaustedError || isRetriableAwsError(out.error);
         for (const row of out.failed)
@@ -183,7 +189,7 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
               retriable,
             });
       }
-      for (const f of failures) onEvent?.({ type: 'item-failed', sink: name, code: f.code });
+      for (const f of failures) onEvent?.({ type: 'sink.failed', sink: name, code: f.code });
       return sinkResult(written, failures);
     },
   };

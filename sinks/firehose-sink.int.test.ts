@@ -104,7 +104,7 @@ describe('Firehose sink', () => {
     expect(result.failures).toEqual([]);
     expect(result.written).toBe(1_200);
     expect(result.durable.equals(PositionSet.range('shardId-000000000000', 0, 1_199))).toBe(true);
-    expect(events.filter((e) => e.type === 'retry').length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'sink.retry').length).toBeGreaterThan(0);
     const lines = await deliveredLines(name);
     expect(lines).toHaveLength(1_200); // a re-sent success would show up twice
     expect(new Set(lines).size).toBe(1_200);

@@ -107,7 +107,13 @@ export function createFirehoseSink<T>(options: FirehoseSinkOptions<T>): Sink<T> 
           maxDelayMs,
           shouldRetry: isRetriableAwsError,
           onRetry: (error, attempt, delayMs) =>
-            onEvent?.({ type: 'retry', sink: name, attempt, delayMs, reason: awsErrorCode(error) }),
+            onEvent?.({
+              type: 'sink.retry',
+              sink: name,
+              attempt,
+              delayMs,
+              reason: awsErrorCode(error),
+            }),
         },
       );
       return { written, failures: [] as SinkFailure<T>[] };
@@ -142,9 +148,9 @@ export function createFirehoseSink<T>(options: FirehoseSinkOptions<T>): Sink<T> 
         written.push(...out.written);
         failures.push(...out.failures);
         if (out.written.length > 0)
-          onEvent?.({ type: 'batch-written', sink: name, items: out.written.length });
+          onEvent?.({ type: 'sink.written', sink: name, items: out.written.length });
       }
-      for (const f of failures) onEvent?.({ type: 'item-failed', sink: name, code: f.code });
+      for (const f of failures) onEvent?.({ type: 'sink.failed', sink: name, code: f.code });
       return sinkResult(written, failures);
     },
   };

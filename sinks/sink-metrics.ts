@@ -39,13 +39,13 @@ export function sinkMetrics(
   });
   return (event) => {
     switch (event.type) {
-      case 'batch-written':
+      case 'sink.written':
         written.inc({ sink: event.sink }, event.items);
         break;
-      case 'retry':
+      case 'sink.retry':
         retries.inc({ sink: event.sink, reason: event.reason });
         break;
-      case 'item-failed':
+      case 'sink.failed':
         failed.inc({ sink: event.sink, code: event.code });
         break;
     }

@@ -36,15 +36,15 @@ export interface Sink<T> {
 
 /** Named events sinks emit for telemetry (subscribe with `onEvent`). */
 export type SinkEvent =
-  | { readonly type: 'batch-written'; readonly sink: string; readonly items: number }
+  | { readonly type: 'sink.written'; readonly sink: string; readonly items: number }
   | {
-      readonly type: 'retry';
+      readonly type: 'sink.retry';
       readonly sink: string;
       readonly attempt: number;
       readonly delayMs: number;
       readonly reason: string;
     }
-  | { readonly type: 'item-failed'; readonly sink: string; readonly code: string };
+  | { readonly type: 'sink.failed'; readonly sink: string; readonly code: string };
 
 /** `a` without the positions of `b`. */
 export function subtractPositions(a: PositionSet, b: PositionSet): PositionSet {

@@ -85,16 +85,16 @@ describe('sinkMetrics', () => {
   it('counts written items, retries by reason and failures by code, per sink', async () => {
     const registry = new Registry();
     const onEvent = sinkMetrics(registry);
-    onEvent({ type: 'batch-written', sink: 'lake', items: 25 });
-    onEvent({ type: 'batch-written', sink: 'lake', items: 5 });
+    onEvent({ type: 'sink.written', sink: 'lake', items: 25 });
+    onEvent({ type: 'sink.written', sink: 'lake', items: 5 });
     onEvent({
-      type: 'retry',
+      type: 'sink.retry',
       sink: 'lake',
       attempt: 0,
       delayMs: 10,
       reason: 'ServiceUnavailableException',
     });
-    onEvent({ type: 'item-failed', sink: 'rows', code: 'ITEM_TOO_LARGE' });
+    onEvent({ type: 'sink.failed', sink: 'rows', code: 'ITEM_TOO_LARGE' });
     const text = await registry.metrics();
     expect(text).toContain('shardflow_sink_items_written_total{sink="lake"} 30');
     expect(text).toContain(

@@ -166,7 +166,7 @@ async function run(
     aggregate: opts.aggregate,
     ordering: opts.ordered ? 'perPartitionKey' : 'none',
     onEvent: (event) => {
-      if (event.type === 'callFailed') lastCallError = errorLine({ code: event.code });
+      if (event.type === 'producer.call-failed') lastCallError = errorLine({ code: event.code });
     },
   });
   let stop = false;

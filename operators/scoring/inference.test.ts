@@ -120,7 +120,7 @@ describe('invokeEndpoint', () => {
     )) as Traced<Inferred<number, number>>[];
     expect(calls).toBe(3);
     expect(out.map((o) => o.value.result)).toEqual([2, 4]);
-    expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'inference.retry')).toHaveLength(2);
   });
 
   it('does not retry a 4xx and dead-letters the batch with the reason', async () => {
@@ -188,7 +188,7 @@ describe('invokeEndpoint', () => {
     expect(out.slice(2).every((d) => /CIRCUIT_OPEN|circuit breaker open/.test(d.detail))).toBe(
       true,
     );
-    expect(events).toContainEqual({ type: 'breaker', state: 'open' });
+    expect(events).toContainEqual({ type: 'inference.breaker', state: 'open' });
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {

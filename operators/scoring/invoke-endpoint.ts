@@ -71,16 +71,16 @@ export interface Inferred<T, R> {
 
 /** Named telemetry events of {@link invokeEndpoint}. */
 export type InferenceEvent =
-  | { readonly type: 'request'; readonly instances: number; readonly bytes: number }
+  | { readonly type: 'inference.request'; readonly instances: number; readonly bytes: number }
   | {
-      readonly type: 'retry';
+      readonly type: 'inference.retry';
       readonly attempt: number;
       readonly delayMs: number;
       readonly reason: string;
     }
-  | { readonly type: 'fallback'; readonly instances: number; readonly reason: string }
-  | { readonly type: 'dead-letter'; readonly instances: number; readonly reason: string }
-  | { readonly type: 'breaker'; readonly state: BreakerState };
+  | { readonly type: 'inference.fallback'; readonly instances: number; readonly reason: string }
+  | { readonly type: 'inference.dead-letter'; readonly instances: number; readonly reason: string }
+  | { readonly type: 'inference.breaker'; readonly state: BreakerState };
 
 /** Options of {@link invokeEndpoint}. */
 export interface InvokeEndpointOptions<T, R> {
@@ -165,7 +165,7 @@ export function invokeEndpoint<T, R>(
       const breaker = new CircuitBreaker(
         () => scheduler.now(),
         breakerOptions,
-        (state) => onEvent?.({ type: 'breaker', state }),
+        (state) => onEvent?.({ type: 'inference.breaker', state }),
       );
       const sleep = (ms: number) =>
         new Promise<void>((resolve) => {
@@ -211,7 +211,7 @@ export function invokeEndpoint<T, R>(
             const results = fallback(batch.map((t) => t.value));
             if (results.length !== batch.length)
               throw new Error('fallback returned the wrong number of results');
-            onEvent?.({ type: 'fallback', instances: batch.length, reason });
+            onEvent?.({ type: 'inference.fallback', instances: batch.length, reason });
             batch.forEach((t, i) =>
               subscriber.next({
                 value: { input: t.value, result: results[i] as R, source: 'fallback' },
@@ -227,7 +227,7 @@ export function invokeEndpoint<T, R>(
       };
 
       const deadLetters = (batch: Traced<T>[], reason: string) => {
-        onEvent?.({ type: 'dead-letter', instances: batch.length, reason });
+        onEvent?.({ type: 'inference.dead-letter', instances: batch.length, reason });
         for (const t of batch)
           subscriber.next(
             deadLetter('unscorable', `inference failed: ${reason}`, t.value, t.positions),
@@ -261,7 +261,7 @@ export function invokeEndpoint<T, R>(
             accept: 'application/json',
             instances: values.length,
           };
-          onEvent?.({ type: 'request', instances: values.length, bytes: body.length });
+          onEvent?.({ type: 'inference.request', instances: values.length, bytes: body.length });
           let response: InferenceResponse;
           try {
             response = await retry(() => attempt(request), {
@@ -270,7 +270,12 @@ export function invokeEndpoint<T, R>(
               shouldRetry: (error) => !closed && isRetriable(error),
               sleep,
               onRetry: (error, n, delayMs) =>
-                onEvent?.({ type: 'retry', attempt: n + 1, delayMs, reason: describe(error) }),
+                onEvent?.({
+                  type: 'inference.retry',
+                  attempt: n + 1,
+                  delayMs,
+                  reason: describe(error),
+                }),
             });
           } catch (error) {
             if (error instanceof RetriesExhaustedError || isRetriable(error)) breaker.onFailure();
