@@ -127,7 +127,17 @@ function rowSource(
         }),
     };
   }
-  if (type === 'application/json' || type === 'application/jsonlines' || type === '*/*') {
+  if (type === 'application/jsonlines' || type === 'application/x-jsonlines') {
+    // batch transform with SplitType=Line: one instance ({"features": […]} or […]) per line
+    const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '');
+    if (lines.length === 0) throw new PayloadError(400, 'empty JSON lines payload');
+    return {
+      count: lines.length,
+      rows: (from, to) =>
+        lines.slice(from, to).map((line, k) => numericRow(parseJson(line), from + k, width, what)),
+    };
+  }
+  if (type === 'application/json' || type === '*/*') {
     const instances = jsonInstances(body);
     return {
       count: instances.length,
@@ -176,8 +186,12 @@ function* invocation(
 ): Generator<void, Invocation> {
   const { maxRows = DEFAULT_MAX_ROWS, rowsPerSlice = DEFAULT_ROWS_PER_SLICE } = limits;
   const acceptType = mediaType(accept ?? 'application/json');
-  if (acceptType !== 'application/json' && acceptType !== '*/*')
-    throw new PayloadError(406, `cannot answer with ${accept}; only application/json`);
+  const lines = acceptType === 'application/jsonlines';
+  if (acceptType !== 'application/json' && acceptType !== '*/*' && !lines)
+    throw new PayloadError(
+      406,
+      `cannot answer with ${accept}; only application/json or application/jsonlines`,
+    );
   const source =
     model.kind === 'rcf'
       ? rowSource(body, contentType, model.forest.pointDimensions, 'features')
@@ -195,6 +209,12 @@ function* invocation(
       for (const r of rows) results.push({ score: model.forest.scorePoint(r) });
     else for (const p of model.forecaster.predict(rows)) results.push(p);
   }
+  // JSON lines (batch transform, AssembleWith=Line): one result per input line, in order
+  if (lines)
+    return {
+      contentType: 'application/jsonlines',
+      body: results.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    };
   const answer = model.kind === 'rcf' ? { scores: results } : { predictions: results };
   return { contentType: 'application/json', body: JSON.stringify(answer) };
 }

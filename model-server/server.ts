@@ -11,6 +11,8 @@
  * 424 with `OriginalStatusCode`), so the SDK raises the same exceptions as against AWS.
  * A body is scored a slice of rows at a time with an event-loop turn between slices, and at
  * most `maxRows` rows per request, so `/ping` answers promptly while a 6 MB request is scored.
+ * Batch transform: `GET /execution-parameters`, and `application/jsonlines` in and out (one
+ * instance per line, `SplitType=Line`; one result per line, `AssembleWith=Line`).
  * Invariant: every request gets exactly one response, and a bad payload never a 5xx.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -101,6 +103,12 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
         'application/json',
         JSON.stringify(ok ? { status: 'healthy' } : { error: 'no model' }),
       );
+      return;
+    }
+    if (req.method === 'GET' && path === '/execution-parameters') {
+      // asked by SageMaker batch transform before a job: the container's preferred settings
+      req.resume();
+      send(res, 200, 'application/json', JSON.stringify(executionParameters(maxPayloadBytes)));
       return;
     }
     const runtime = ROUTE.exec(path);
@@ -220,6 +228,22 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
+  };
+}
+
+/**
+ * The answer to batch transform's `GET /execution-parameters`: several records per request
+ * (`SplitType=Line` lines), at most the server's payload limit per request.
+ */
+export function executionParameters(maxPayloadBytes: number = MAX_PAYLOAD_BYTES): {
+  MaxConcurrentTransforms: number;
+  BatchStrategy: 'MULTI_RECORD';
+  MaxPayloadInMB: number;
+} {
+  return {
+    MaxConcurrentTransforms: 1,
+    BatchStrategy: 'MULTI_RECORD',
+    MaxPayloadInMB: Math.max(1, Math.floor(maxPayloadBytes / (1024 * 1024))),
   };
 }
 

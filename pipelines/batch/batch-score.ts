@@ -1,0 +1,123 @@
+/**
+ * @module pipelines/batch/batch-score
+ * Batch scoring of the lake, locally: the households table of an export (`shardflow export`
+ * CSV) → per household, consecutive one-minute windows of global active power as the shipped
+ * RCF model's features (its `pointDimensions` minutes; a window never spans a missing minute)
+ * → the model server's batch transform code (`transformLines`: `SplitType=Line`,
+ * `MaxPayloadInMB`, JSON lines) → one row per window with the keys of the stream's scores
+ * (`time` = the window's last minute, `pipeline`, `key` = household), written per day to
+ * `<base>scores_batch/dt=YYYY-MM-DD/scores_batch.csv` beside the export's `scores/`.
+ * Re-running the same range overwrites the same objects.
+ */
+import { dayOf, SCORES_TABLE, toCsv, type ExportTarget, type TableDef } from '../../lake/index.js';
+import { transformLines, type Model } from '../../model-server/index.js';
+
+/** The batch scores table: the stream scores' keys and the batch score. */
+export const BATCH_SCORES_TABLE: TableDef = {
+  ...SCORES_TABLE,
+  columns: [
+    { name: 'time', type: 'timestamp' },
+    { name: 'pipeline', type: 'string' },
+    { name: 'key', type: 'string' },
+    { name: 'score', type: 'float' },
+  ],
+};
+
+/** Options of {@link batchScoreHouseholds}. */
+export interface BatchScoreOptions {
+  /** The households table's CSV files of an export. */
+  readonly files: readonly string[];
+  /** An RCF model (e.g. `loadModel('model-server/models/rcf', 'rcf')`). */
+  readonly model: Model;
+  /** Where the results go (the lake bucket, or a folder). */
+  readonly target: ExportTarget;
+  /** Key prefix of the results; default `lake/`. */
+  readonly base?: string;
+  /** The measure the windows are made of; default `globalActivePower`. */
+  readonly measure?: string;
+  readonly maxPayloadInMB?: number;
+  /** After each request: windows scored so far and in all. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What a batch scoring wrote. */
+export interface BatchScoreSummary {
+  readonly windows: number;
+  readonly requests: number;
+  readonly objects: readonly string[];
+}
+
+interface Window {
+  readonly time: number;
+  readonly key: string;
+  readonly features: number[];
+}
+
+/** The windows of households CSV files (header `time,household,…`), per household in time order. */
+export function householdWindows(
+  files: readonly string[],
+  measure: string,
+  width: number,
+): Window[] {
+  const series = new Map<string, Map<number, number>>();
+  for (const text of files) {
+    const [header = '', ...lines] = text.split(/\r?\n/).filter((l) => l !== '');
+    const names = header.split(',');
+    const [t, h, m] = ['time', 'household', measure].map((n) => names.indexOf(n));
+    if (t! < 0 || h! < 0 || m! < 0) throw new Error(`not a households export (header: ${header})`);
+    for (const line of lines) {
+      const cells = line.split(',');
+      const value = cells[m!] === '' ? NaN : Number(cells[m!]);
+      if (!Number.isFinite(value)) continue;
+      const key = cells[h!]!;
+      const points = series.get(key) ?? new Map<number, number>();
+      series.set(key, points);
+      points.set(Date.parse(cells[t!]!), value);
+    }
+  }
+  const windows: Window[] = [];
+  for (const [key, points] of [...series].sort(([a], [b]) => a.localeCompare(b))) {
+    const times = [...points.keys()].sort((a, b) => a - b);
+    for (let i = width - 1; i < times.length; i++) {
+      const first = times[i - width + 1]!;
+      if (times[i]! - first !== (width - 1) * 60_000) continue; // spans a missing minute
+      windows.push({
+        time: times[i]!,
+        key,
+        features: times.slice(i - width + 1, i + 1).map((x) => points.get(x)!),
+      });
+    }
+  }
+  return windows;
+}
+
+/** Scores an export's households with the RCF model as a batch transform would. */
+export async function batchScoreHouseholds(options: BatchScoreOptions): Promise<BatchScoreSummary> {
+  const { model, target, base = 'lake/', measure = 'globalActivePower', onProgress } = options;
+  if (model.kind !== 'rcf') throw new Error(`batch scoring needs an RCF model, got ${model.kind}`);
+  const windows = householdWindows(options.files, measure, model.forest.pointDimensions);
+  const lines = windows.map((w) => JSON.stringify({ features: w.features }));
+  const scores: number[] = [];
+  let requests = 0;
+  for await (const part of transformLines(model, lines, {
+    ...(options.maxPayloadInMB !== undefined ? { maxPayloadInMB: options.maxPayloadInMB } : {}),
+  })) {
+    for (const l of part.output) scores.push((JSON.parse(l) as { score: number }).score);
+    requests += 1;
+    onProgress?.(scores.length, windows.length);
+  }
+  const byDay = new Map<string, (string | number)[][]>();
+  windows.forEach((w, i) => {
+    const day = dayOf(w.time);
+    const rows = byDay.get(day) ?? [];
+    byDay.set(day, rows);
+    rows.push([w.time, 'households', w.key, scores[i]!]);
+  });
+  const objects: string[] = [];
+  for (const [day, rows] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
+    const key = `${base}scores_batch/dt=${day}/scores_batch.csv`;
+    await target.write(key, Buffer.from(toCsv(BATCH_SCORES_TABLE, rows), 'utf8'), 'text/csv');
+    objects.push(key);
+  }
+  return { windows: windows.length, requests, objects };
+}

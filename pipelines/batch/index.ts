@@ -1,0 +1,6 @@
+/**
+ * @module pipelines/batch
+ * Batch scoring of exported lake files with the model server's batch transform code.
+ */
+export { batchScoreHouseholds, householdWindows, BATCH_SCORES_TABLE } from './batch-score.js';
+export type { BatchScoreOptions, BatchScoreSummary } from './batch-score.js';
