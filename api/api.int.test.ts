@@ -190,7 +190,11 @@ beforeAll(async () => {
     producer: {
       put: (r) => (
         put.push(String(r.partitionKey)),
-        Promise.resolve({ shardId: 'shardId-000000000000', sequenceNumber: String(put.length) })
+        Promise.resolve({
+          shardId: 'shardId-000000000000',
+          sequenceNumber: String(put.length),
+          attempts: 1,
+        })
       ),
     },
   });

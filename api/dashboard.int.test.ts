@@ -18,9 +18,10 @@ import { resourcesFor } from '../core/index.js';
 import { bootstrapResources, flushFirehose } from '../localstack/index.js';
 import {
   createResultSinks,
+  MemorySnapshotStore,
   startPipelineWorker,
   type PipelineWorker,
-} from '../pipelines/runtime/index.js';
+} from '../pipelines/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 import { startApiServer, type ApiServer } from './index.js';
 
@@ -34,6 +35,23 @@ let worker: PipelineWorker | undefined;
 let api: ApiServer | undefined;
 let browser: Browser | undefined;
 let put = 0;
+
+/** The little of the browser the in-page checks touch (this file compiles without the DOM library). */
+interface PageElement {
+  readonly id: string;
+  readonly dataset: Record<string, string | undefined>;
+  readonly textContent: string | null;
+  readonly labels?: { readonly length: number } | null;
+  getAttribute(name: string): string | null;
+}
+interface Page {
+  readonly location: { readonly href: string };
+  readonly document: {
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement>;
+    readonly activeElement: PageElement | null;
+  };
+}
 
 const reading = (deviceId: string, minute: number, humidity?: number) => {
   const w = Math.sin(minute / 4 + deviceId.length);
@@ -86,6 +104,7 @@ beforeAll(async () => {
     failoverTimeMs: 2_000,
     pipelines: 'devices',
     sinks: createResultSinks({ aws, config, pipeline: 'devices' }),
+    store: new MemorySnapshotStore(),
     httpPort: 0,
     drainDeadlineMs: 4_000,
     maxWaitMs: 200,
@@ -142,17 +161,23 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
 
   const numberOf = (selector: string, attribute: string) =>
     page.locator(selector).evaluate((el, a) => Number(el.getAttribute(a)), attribute);
+  // in-page functions reach the DOM through `globalThis` (this file compiles without the DOM
+  // library); strings would be eval, which the dashboard's Content-Security-Policy forbids
   await page.waitForFunction(
     () => {
-      const r = document.getElementById('readings-chart')?.dataset;
-      const f = document.getElementById('forecast-chart')?.dataset;
+      const { document } = globalThis as unknown as Page;
+      const r = document.querySelector('#readings-chart')?.dataset;
+      const f = document.querySelector('#forecast-chart')?.dataset;
       return Number(r?.points) > 60 && Number(r?.anomalies) > 0 && Number(f?.forecastPoints) > 0;
     },
     undefined,
     { timeout: 15_000 },
   );
   expect(problems).toEqual([]);
-  expect(await page.evaluate(() => location.href)).not.toContain(KEY); // the key leaves the address bar
+  // the key leaves the address bar
+  expect(await page.evaluate(() => (globalThis as unknown as Page).location.href)).not.toContain(
+    KEY,
+  );
   expect(await page.locator('#key').inputValue()).toBe('dev-a');
   expect(await numberOf('#readings-chart', 'data-points')).toBeGreaterThan(60);
   expect(await page.locator('#readings-chart canvas').count()).toBeGreaterThan(0);
@@ -167,7 +192,10 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
 
   // live health from the event stream: the shard, its owner and lag, records/s, dead letters by reason
   await page.waitForFunction(
-    () => /out-of-range/.test(document.getElementById('dead-letter-table')?.textContent ?? ''),
+    () => {
+      const { document } = globalThis as unknown as Page;
+      return /out-of-range/.test(document.querySelector('#dead-letter-table')?.textContent ?? '');
+    },
     undefined,
     { timeout: 15_000 },
   );
@@ -178,16 +206,12 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
   expect(await numberOf('#rate-chart', 'data-points')).toBeGreaterThan(0);
 
   // accessibility basics: every control has a label; the anomaly list works from the keyboard
-  const unlabelled = await page.$$eval('select, input:not([type=hidden]), button', (els) =>
-    els
-      .filter(
-        (e) =>
-          !(e as HTMLInputElement).labels?.length &&
-          !e.getAttribute('aria-label') &&
-          !e.textContent?.trim(),
-      )
-      .map((e) => e.id),
-  );
+  const unlabelled = await page.evaluate(() => {
+    const { document } = globalThis as unknown as Page;
+    return [...document.querySelectorAll('select, input:not([type=hidden]), button')]
+      .filter((e) => !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim())
+      .map((e) => e.id);
+  });
   expect(unlabelled).toEqual([]);
   const before = await page.locator('#explanation-summary').textContent();
   const rows = await page.locator('#anomaly-table tbody button').count();
@@ -197,7 +221,10 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
     await expect(page.locator('#explanation-summary').textContent()).resolves.not.toBe(before);
   await page.locator('#span').focus();
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('from');
+  const focused = await page.evaluate(
+    () => (globalThis as unknown as Page).document.activeElement?.id,
+  );
+  expect(focused).toBe('from');
 
   // the time-range picker: a fixed UTC range, applied from the keyboard, re-reads the API
   await page.locator('#span').selectOption('custom');
@@ -205,9 +232,10 @@ it('shows readings with an anomaly marker, forecasts vs actuals and stream healt
   await page.locator('#to').fill('2026-11-23T06:00');
   await page.locator('#apply').focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() =>
-    /^Fixed range/.test(document.getElementById('status')?.textContent ?? ''),
-  );
+  await page.waitForFunction(() => {
+    const { document } = globalThis as unknown as Page;
+    return /^Fixed range/.test(document.querySelector('#status')?.textContent ?? '');
+  });
   expect(await numberOf('#readings-chart', 'data-points')).toBe(21); // 05:40 … 06:00 inclusive
   expect(await numberOf('#readings-chart', 'data-anomalies')).toBe(1);
 
