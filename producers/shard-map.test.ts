@@ -20,6 +20,16 @@ describe('hashKeyOf', () => {
     expect(hashKeyOf({ partitionKey: 'café' })).toBe(BigInt(`0x${md5}`));
   });
 
+  it('stays the MD5 for repeated keys and past the recent-key cache (10,000 distinct keys, twice)', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10_000; i += 1) {
+        const key = `dev-${(i * 7919) % 10_000}-é`;
+        const md5 = createHash('md5').update(key, 'utf8').digest('hex');
+        expect(hashKeyOf({ partitionKey: key })).toBe(BigInt(`0x${md5}`));
+      }
+    }
+  });
+
   it('uses the explicit hash key when there is one', () => {
     expect(hashKeyOf({ partitionKey: 'a', explicitHashKey: '42' })).toBe(42n);
   });

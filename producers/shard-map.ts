@@ -5,7 +5,7 @@
  * `ListShards` reports them. The map is a pure value; the producer replaces it when a put
  * lands on an unexpected shard or after resharding.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 
 /** The parts of a `ListShards` shard this module reads (the SDK's `Shard` fits). */
 export interface ShardDescription {
@@ -21,11 +21,25 @@ export interface ShardRange {
   readonly end: bigint;
 }
 
-/** The 128-bit hash key Kinesis uses to place a record. */
+/** Recently hashed partition keys (a stream has few, repeated ones: device ids). */
+const recent = new Map<string, bigint>();
+const RECENT_MAX = 4096;
+
+/**
+ * The 128-bit hash key Kinesis uses to place a record (MD5 of the UTF-8 partition key).
+ * Per record this is a one-shot `crypto.hash` (no Hash object) and, for a key seen recently,
+ * a map lookup: the producer predicts a shard for every record, and keys repeat.
+ */
 export function hashKeyOf(record: { partitionKey: string; explicitHashKey?: string }): bigint {
   if (record.explicitHashKey !== undefined) return BigInt(record.explicitHashKey);
-  const digest = createHash('md5').update(record.partitionKey, 'utf8').digest('hex');
-  return BigInt(`0x${digest}`);
+  const key = record.partitionKey;
+  let h = recent.get(key);
+  if (h === undefined) {
+    h = BigInt(`0x${oneShotHash('md5', key, 'hex')}`);
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(key, h);
+  }
+  return h;
 }
 
 /** Immutable lookup from hash key to open shard. */
