@@ -13,7 +13,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Observable, Subject } from 'rxjs';
-import { ShardflowError } from '../core/index.js';
+import { ConfigError } from '../core/index.js';
 import type { PositionSet } from '../core/index.js';
 import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
 import type { ExtendedSequenceNumber, Lease } from './lease.js';
@@ -131,14 +131,11 @@ export function consume(options: ConsumeOptions): Consumer {
     now = Date.now,
   } = options;
   if (!streamName || !leaseTableName || !workerId) {
-    throw new ShardflowError(
-      'CONSUMER_OPTIONS',
-      'streamName, leaseTableName and workerId are required',
-    );
+    throw new ConfigError('consumer', 'streamName, leaseTableName and workerId are required');
   }
   if (!(maxUnackedPerShard >= 1) || !(checkpointEvery >= 1) || !(checkpointIntervalMs > 0)) {
-    throw new ShardflowError(
-      'CONSUMER_OPTIONS',
+    throw new ConfigError(
+      'consumer',
       'maxUnackedPerShard, checkpointEvery, checkpointIntervalMs must be positive',
     );
   }

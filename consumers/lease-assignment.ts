@@ -9,7 +9,7 @@
  * loaded worker, never a lease already in hand-off; finished (`SHARD_END`) leases are
  * neither counted nor taken.
  */
-import { ShardflowError } from '../core/index.js';
+import { ConfigError } from '../core/index.js';
 import { isShardEnd, type Lease } from './lease.js';
 
 /** A lease as this worker observed it. */
@@ -69,7 +69,10 @@ export function decideAssignment(
     random = Math.random,
   } = options;
   if (!(failoverTimeMs > 0) || !(maxLeasesForWorker >= 1) || !(maxStealsPerCycle >= 0)) {
-    throw new ShardflowError('ASSIGNMENT_OPTIONS', 'invalid lease assignment options');
+    throw new ConfigError(
+      'leaseAssignment',
+      'failoverTimeMs must be positive, maxLeasesForWorker ≥ 1, maxStealsPerCycle ≥ 0',
+    );
   }
   const { workerId: me, now, held } = input;
   const active = input.leases.filter((v) => !isShardEnd(v.lease));

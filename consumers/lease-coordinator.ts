@@ -8,7 +8,7 @@
  * exactly one of `lost`, `handoffRequested` or a release ends it; a failed conditional
  * write (or no successful renewal for a failover period) means lost.
  */
-import { ShardflowError } from '../core/index.js';
+import { ConfigError } from '../core/index.js';
 import type { ExtendedSequenceNumber, Lease } from './lease.js';
 import { decideAssignment } from './lease-assignment.js';
 import { LeaseLostError, type LeaseRefresher } from './lease-refresher.js';
@@ -70,9 +70,9 @@ export class LeaseCoordinator {
 
   constructor(options: LeaseCoordinatorOptions) {
     const { failoverTimeMs } = options;
-    if (!options.workerId) throw new ShardflowError('COORDINATOR_OPTIONS', 'workerId is required');
+    if (!options.workerId) throw new ConfigError('workerId', 'is required');
     if (!(failoverTimeMs > 0)) {
-      throw new ShardflowError('COORDINATOR_OPTIONS', 'failoverTimeMs must be positive');
+      throw new ConfigError('failoverTimeMs', 'must be positive');
     }
     this.o = {
       takeIntervalMs: failoverTimeMs,

@@ -12,7 +12,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { isRetriableAwsError } from '../adapters/index.js';
-import { ShardflowError, backoffDelay } from '../core/index.js';
+import { ConfigError, ShardflowError, backoffDelay } from '../core/index.js';
 import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
 
 /** Options of {@link PollingReader}. */
@@ -42,7 +42,7 @@ export class PollingReader implements ShardReader {
   constructor(options: PollingReaderOptions) {
     this.o = { limit: 1000, idleTimeMs: 500, maxRetries: 8, random: Math.random, ...options };
     if (!(this.o.limit >= 1 && this.o.limit <= 10_000)) {
-      throw new ShardflowError('READER_OPTIONS', 'GetRecords limit must be in 1..10000');
+      throw new ConfigError('retrieval.limit', 'must be in 1..10000');
     }
   }
 

@@ -2,9 +2,9 @@
  * @module producers/producer-options
  * The options of the producer: what each means, its default, and the invariants checked
  * up front — an invalid combination fails at construction with a non-retriable
- * `PRODUCER_CONFIG_INVALID` error, never later while records are in flight.
+ * `ConfigError` (`CONFIG_INVALID`, naming the option), never later while records are in flight.
  */
-import { ShardflowError, realClock, type BackoffOptions, type Clock } from '../core/index.js';
+import { ConfigError, realClock, type BackoffOptions, type Clock } from '../core/index.js';
 import { DEFAULT_AGGREGATION_MAX_BYTES } from './aggregation.js';
 import type { KinesisWriter } from './kinesis-writer.js';
 import { MAX_RECORD_BYTES, SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND } from './limits.js';
@@ -108,16 +108,16 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     retries: retries + 1,
   };
   for (const [name, value] of Object.entries(positive)) {
-    if (!Number.isInteger(value) || value < 1) invalid(`${name} must be a non-negative integer`);
+    if (!Number.isInteger(value) || value < 1) invalid(name, 'must be a non-negative integer');
   }
   if (aggregationMaxBytes < 64 || aggregationMaxBytes > MAX_RECORD_BYTES) {
-    invalid(`aggregationMaxBytes must be in [64, ${MAX_RECORD_BYTES}]`);
+    invalid('aggregationMaxBytes', `must be in [64, ${MAX_RECORD_BYTES}]`);
   }
-  if (maxBufferedBytes < MAX_RECORD_BYTES) invalid('maxBufferedBytes must be at least 1 MiB');
+  if (maxBufferedBytes < MAX_RECORD_BYTES) invalid('maxBufferedBytes', 'must be at least 1 MiB');
   if (!(recordsPerSecondPerShard > 0) || !(bytesPerSecondPerShard > 0)) {
-    invalid('per-shard rate limits must be positive');
+    invalid('recordsPerSecondPerShard/bytesPerSecondPerShard', 'must be positive');
   }
-  if (!(recordTtlMs > 0)) invalid('recordTtlMs must be positive');
+  if (!(recordTtlMs > 0)) invalid('recordTtlMs', 'must be positive');
   return {
     writer,
     aggregate,
@@ -140,6 +140,6 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   };
 }
 
-function invalid(message: string): never {
-  throw new ShardflowError('PRODUCER_CONFIG_INVALID', `invalid producer options: ${message}`);
+function invalid(option: string, message: string): never {
+  throw new ConfigError(`producer.${option}`, message);
 }

@@ -163,7 +163,7 @@ describe('KinesisProducer on a loopback sink with virtual time', () => {
 
   it('checks its options up front with a non-retriable error', () => {
     expect(() => new KinesisProducer({ writer: loopbackWriter(1), maxInFlightCalls: 0 })).toThrow(
-      expect.objectContaining({ code: 'PRODUCER_CONFIG_INVALID', retriable: false }),
+      expect.objectContaining({ code: 'CONFIG_INVALID', retriable: false }),
     );
   });
 });

@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/index.js';
 import { TokenBucket } from './token-bucket.js';
 
 describe('TokenBucket', () => {
@@ -27,6 +28,6 @@ describe('TokenBucket', () => {
   });
 
   it('rejects a non-positive rate', () => {
-    expect(() => new TokenBucket({ ratePerSecond: 0, now: 0 })).toThrow(RangeError);
+    expect(() => new TokenBucket({ ratePerSecond: 0, now: 0 })).toThrow(ConfigError);
   });
 });

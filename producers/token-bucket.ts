@@ -4,6 +4,7 @@
  * passes the current time, so tests are exact. A bucket never goes negative except by
  * an explicit {@link TokenBucket.drain} (used after a throttle to back off the shard).
  */
+import { ConfigError } from '../core/index.js';
 
 /** Options of a {@link TokenBucket}. */
 export interface TokenBucketOptions {
@@ -25,7 +26,7 @@ export class TokenBucket {
 
   constructor({ ratePerSecond, capacity = ratePerSecond, now }: TokenBucketOptions) {
     if (!(ratePerSecond > 0) || !(capacity > 0)) {
-      throw new RangeError('token bucket rate and capacity must be positive');
+      throw new ConfigError('tokenBucket', 'rate and capacity must be positive');
     }
     this.rate = ratePerSecond / 1000;
     this.capacity = capacity;

@@ -4,7 +4,7 @@
  * Invariant: one output per input — a `Traced<unknown>` or an `invalid-json` dead letter.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { PositionSet, deadLetter } from '../../core/index.js';
+import { ConfigError, PositionSet, deadLetter } from '../../core/index.js';
 import type { Flow } from '../flow/flow.js';
 import type { SourceRecord } from '../../core/index.js';
 
@@ -26,7 +26,8 @@ export interface DecodeOptions {
  */
 export function decode(options: DecodeOptions = {}): OperatorFunction<SourceRecord, Flow<unknown>> {
   const { maxBytes = 1024 * 1024 } = options;
-  if (!(maxBytes > 0)) throw new RangeError(`decode: maxBytes must be positive, got ${maxBytes}`);
+  if (!(maxBytes > 0))
+    throw new ConfigError('decode.maxBytes', `must be positive, got ${maxBytes}`);
   return (source) =>
     new Observable<Flow<unknown>>((subscriber) => {
       const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/index.js';
 import { TestScheduler } from 'rxjs/testing';
 import { IdleTracker } from './idle-tracker.js';
 
@@ -20,7 +21,7 @@ describe('IdleTracker', () => {
 
   it('rejects a non-positive timeout', () => {
     expect(() => new IdleTracker(0, new TestScheduler(() => undefined), () => undefined)).toThrow(
-      RangeError,
+      ConfigError,
     );
   });
 });

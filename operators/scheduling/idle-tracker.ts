@@ -8,6 +8,7 @@
  * time) after the key's last `touch`, and never after `dispose()`.
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
+import { ConfigError } from '../../core/index.js';
 
 /**
  * Calls back when a key has been quiet for `timeout` ms; used by operators that hold state
@@ -32,7 +33,7 @@ export class IdleTracker {
     private readonly onIdle: (key: string) => void,
   ) {
     if (!(timeout > 0) || !Number.isFinite(timeout)) {
-      throw new RangeError(`idle timeout must be a positive number, got ${timeout}`);
+      throw new ConfigError('idleTimeout', `must be a positive number, got ${timeout}`);
     }
   }
 

@@ -6,6 +6,7 @@
  * Firing always purges: a window's positions are acknowledged once its result is durable,
  * so a fired window must never be extended afterwards (it would be acked incomplete).
  */
+import { ConfigError } from '../../core/index.js';
 
 /** What a trigger may observe of a window. */
 export interface WindowView {
@@ -33,6 +34,6 @@ export interface WindowTrigger<T> {
  */
 export function countTrigger<T>(n: number): WindowTrigger<T> {
   if (!Number.isSafeInteger(n) || n <= 0)
-    throw new RangeError(`countTrigger: n must be a positive integer, got ${n}`);
+    throw new ConfigError('countTrigger.n', `must be a positive integer, got ${n}`);
   return { onElement: (w) => (w.count >= n ? 'fire' : 'continue') };
 }

@@ -8,7 +8,7 @@
  * Invariant: every output step yields, per household, exactly one reading or one gap.
  */
 import { readFileSync } from 'node:fs';
-import type { HouseholdReading } from '../../core/index.js';
+import { ConfigError, type HouseholdReading } from '../../core/index.js';
 
 /** One row of the data set: its time and its values, or undefined when missing. */
 export interface HouseholdRow {
@@ -84,7 +84,7 @@ export function* householdEvents(
   const { households = 3, offsetRows = 360, startAt, loops = 1 } = options;
   if (rows.length === 0) return;
   if (!Number.isInteger(households) || households < 1)
-    throw new RangeError('households must be ≥ 1');
+    throw new ConfigError('households', 'must be ≥ 1');
   const step = rows.length > 1 ? rows[1]!.ts - rows[0]!.ts : 60_000;
   const span = rows[rows.length - 1]!.ts - rows[0]!.ts + step;
   const shift = startAt ? startAt.getTime() - rows[0]!.ts : 0;
