@@ -97,6 +97,9 @@ export function normalize<R extends Reading = Reading>(
     );
   }
   const scaleOnly = scale?.measures === undefined ? undefined : new Set(scale.measures);
+  // Per-reading work stays in the loop below; these only skip lookups that cannot match.
+  const converts = Object.keys(convert).length > 0;
+  const checks = Object.keys(ranges).length > 0;
   return (source) =>
     new Observable<Flow<NormalizedReading<R>>>((subscriber) => {
       const stats = scale?.stats ?? new RunningStatsStore();
@@ -107,17 +110,19 @@ export function normalize<R extends Reading = Reading>(
             return;
           }
           const reading = element.value;
-          const key = readingKey(reading);
           const values: Record<string, number> = { ...reading.readings };
           let bad: string[] = NONE;
-          for (const measure in values) {
-            const f = convert[measure];
-            const v = f === undefined ? (values[measure] as number) : f(values[measure] as number);
-            values[measure] = v;
-            const range = ranges[measure];
-            if (range !== undefined && !(v >= range[0] && v <= range[1])) {
-              if (bad === NONE) bad = [];
-              bad.push(measure);
+          if (converts || checks) {
+            for (const measure in values) {
+              const f = converts ? convert[measure] : undefined;
+              const v =
+                f === undefined ? (values[measure] as number) : f(values[measure] as number);
+              if (f !== undefined) values[measure] = v;
+              const range = checks ? ranges[measure] : undefined;
+              if (range !== undefined && !(v >= range[0] && v <= range[1])) {
+                if (bad === NONE) bad = [];
+                bad.push(measure);
+              }
             }
           }
           if (bad.length > 0 && outOfRange === 'dead-letter') {
@@ -128,6 +133,7 @@ export function normalize<R extends Reading = Reading>(
             return;
           }
           if (scale !== undefined) {
+            const key = readingKey(reading);
             for (const measure in values) {
               if (scaleOnly !== undefined && !scaleOnly.has(measure)) continue;
               const v = values[measure] as number;
