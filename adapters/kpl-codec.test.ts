@@ -112,3 +112,23 @@ describe('KPL codec', () => {
     expect(agg.encode().length).toBeLessThanOrEqual(300);
   });
 });
+
+describe('KplAggregate.encode bytes', () => {
+  it('are those of the encoder before in-place nested records (golden digest, keys and hash keys)', () => {
+    const agg = new KplAggregate();
+    const enc = new TextEncoder();
+    for (let i = 0; i < 200; i++) {
+      const ehk = i % 5 === 0 ? { explicitHashKey: String(BigInt(i) * 123456789n) } : {};
+      expect(
+        agg.tryAdd({ partitionKey: `dev-${i % 7}`, data: enc.encode('x'.repeat(i)), ...ehk }),
+      ).toBe(true);
+    }
+    const out = agg.encode();
+    expect(out.length).toBe(21890);
+    // sha256 of what the encoder wrote when each nested record had its own buffer (a74f289).
+    expect(createHash('sha256').update(out).digest('hex')).toBe(
+      '2e779f9355cfe66c5ad4dfa052c1d483784a4a9640122a0314af79ec83105870',
+    );
+    expect(decodeKplAggregate(out)).toHaveLength(200);
+  });
+});

@@ -243,11 +243,11 @@ export class KplAggregate {
       this.hashKeys.set(explicitHashKey, ehk);
       this.hashKeyIndex.set(explicitHashKey, ehkIndex);
     }
-    this.entries.push({
-      partitionKeyIndex: pkIndex,
-      ...(ehkIndex === undefined ? {} : { explicitHashKeyIndex: ehkIndex }),
-      data,
-    });
+    this.entries.push(
+      ehkIndex === undefined
+        ? { partitionKeyIndex: pkIndex, data }
+        : { partitionKeyIndex: pkIndex, explicitHashKeyIndex: ehkIndex, data },
+    );
     return true;
   }
 
@@ -263,16 +263,15 @@ export class KplAggregate {
     for (const pk of this.partitionKeys.values()) w.bytes(0x0a, pk);
     for (const ehk of this.hashKeys.values()) w.bytes(0x12, ehk);
     for (const e of this.entries) {
-      const inner = new Uint8Array(
+      // The nested record is written in place (its size is known): no per-record buffer.
+      const inner =
         1 +
-          varintSize(e.partitionKeyIndex) +
-          (e.explicitHashKeyIndex === undefined ? 0 : 1 + varintSize(e.explicitHashKeyIndex)) +
-          fieldSize(e.data.length),
-      );
-      const r = new Writer(inner).varint(0x08).varint(e.partitionKeyIndex);
-      if (e.explicitHashKeyIndex !== undefined) r.varint(0x10).varint(e.explicitHashKeyIndex);
-      r.bytes(0x1a, e.data);
-      w.bytes(0x1a, inner);
+        varintSize(e.partitionKeyIndex) +
+        (e.explicitHashKeyIndex === undefined ? 0 : 1 + varintSize(e.explicitHashKeyIndex)) +
+        fieldSize(e.data.length);
+      w.varint(0x1a).varint(inner).varint(0x08).varint(e.partitionKeyIndex);
+      if (e.explicitHashKeyIndex !== undefined) w.varint(0x10).varint(e.explicitHashKeyIndex);
+      w.bytes(0x1a, e.data);
     }
     out.set(createHash('md5').update(message).digest(), 4 + this.messageBytes);
     return out;
