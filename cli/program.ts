@@ -13,6 +13,7 @@ import { registerConsume } from './commands/consume.js';
 import { registerDev } from './commands/dev.js';
 import { registerExport } from './commands/export.js';
 import { registerMqtt } from './commands/mqtt.js';
+import { registerBatchScore } from './commands/batch-score.js';
 import { registerProduce } from './commands/produce.js';
 import { registerReplay } from './commands/replay.js';
 import { routeErrors } from './commands/run-cli.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerExport(program);
   registerMqtt(program);
+  registerBatchScore(program);
   registerApi(program);
   return program;
 }

@@ -88,3 +88,12 @@ export { createDevicePipeline, deviceSpec, WARM_FOREST } from './devices/index.j
 export type { DevicePipelineOptions } from './devices/index.js';
 export { createHouseholdPipeline, householdSpec } from './households/index.js';
 export type { HouseholdPipelineOptions } from './households/index.js';
+export { machinePipeline } from './machines/index.js';
+export type { MachinePipelineOptions, MachineScore } from './machines/index.js';
+export {
+  BATCH_SCORES_TABLE,
+  batchScoreHouseholds,
+  householdWindows,
+  transformJobRequest,
+} from './batch/index.js';
+export type { BatchScoreOptions, BatchScoreSummary, TransformJobInput } from './batch/index.js';

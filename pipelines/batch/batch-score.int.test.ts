@@ -93,6 +93,15 @@ describe('batch scoring of an export', () => {
       new ListObjectsV2Command({ Bucket: bucket, Prefix: `${base}scores_batch/` }),
     );
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(summary.objects);
+    // the same windows as the AWS transform job's input, keys and features per line
+    const input = (await text(summary.input)).trim().split('\n');
+    expect(input).toHaveLength(98);
+    expect(JSON.parse(input[0]!)).toEqual({
+      time: new Date(start + 7 * 60_000).toISOString(),
+      pipeline: 'households',
+      key: 'h-1',
+      features: expect.any(Array),
+    });
     const rows = (await Promise.all(summary.objects.map(text))).flatMap((t) =>
       t
         .trim()

@@ -7,7 +7,8 @@
  * `MaxPayloadInMB`, JSON lines) → one row per window with the keys of the stream's scores
  * (`time` = the window's last minute, `pipeline`, `key` = household), written per day to
  * `<base>scores_batch/dt=YYYY-MM-DD/scores_batch.csv` beside the export's `scores/`.
- * Re-running the same range overwrites the same objects.
+ * The windows are also written as `<base>batch_input/windows.jsonl`, the input of the AWS
+ * transform job (`transformJobRequest`). Re-running the same range overwrites the same objects.
  */
 import { dayOf, SCORES_TABLE, toCsv, type ExportTarget, type TableDef } from '../../lake/index.js';
 import { transformLines, type Model } from '../../model-server/index.js';
@@ -45,6 +46,8 @@ export interface BatchScoreSummary {
   readonly windows: number;
   readonly requests: number;
   readonly objects: readonly string[];
+  /** The windows as batch transform input (`{time,pipeline,key,features}` lines), for `--aws`. */
+  readonly input: string;
 }
 
 interface Window {
@@ -97,6 +100,20 @@ export async function batchScoreHouseholds(options: BatchScoreOptions): Promise<
   if (model.kind !== 'rcf') throw new Error(`batch scoring needs an RCF model, got ${model.kind}`);
   const windows = householdWindows(options.files, measure, model.forest.pointDimensions);
   const lines = windows.map((w) => JSON.stringify({ features: w.features }));
+  const input = `${base}batch_input/windows.jsonl`;
+  const inputLines = windows.map((w) =>
+    JSON.stringify({
+      time: new Date(w.time).toISOString(),
+      pipeline: 'households',
+      key: w.key,
+      features: w.features,
+    }),
+  );
+  await target.write(
+    input,
+    Buffer.from(inputLines.map((l) => `${l}\n`).join(''), 'utf8'),
+    'application/jsonlines',
+  );
   const scores: number[] = [];
   let requests = 0;
   for await (const part of transformLines(model, lines, {
@@ -119,5 +136,5 @@ export async function batchScoreHouseholds(options: BatchScoreOptions): Promise<
     await target.write(key, Buffer.from(toCsv(BATCH_SCORES_TABLE, rows), 'utf8'), 'text/csv');
     objects.push(key);
   }
-  return { windows: windows.length, requests, objects };
+  return { windows: windows.length, requests, objects, input };
 }

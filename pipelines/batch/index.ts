@@ -4,3 +4,5 @@
  */
 export { batchScoreHouseholds, householdWindows, BATCH_SCORES_TABLE } from './batch-score.js';
 export type { BatchScoreOptions, BatchScoreSummary } from './batch-score.js';
+export { transformJobRequest } from './transform-job.js';
+export type { TransformJobInput } from './transform-job.js';
