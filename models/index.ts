@@ -3,8 +3,47 @@
  * Pure model algorithms: the streaming Random Cut Forest and the forecasters, with their
  * serialised forms. No RxJS, no I/O; the operators in `operators/scoring` call them.
  */
-// rcf/index.ts lists its names explicitly (being extended now; list them here once it lands)
-export * from './rcf/index.js';
+export {
+  ANOMALY_KINDS,
+  AnomalyDetector,
+  columnAttribution,
+  EventTracker,
+  FlatLineDetector,
+  GapDetector,
+  kdaExplanation,
+  RandomCutForest,
+  resolveForestOptions,
+  restoreForest,
+  serializeForest,
+  strongerKind,
+  Thresholder,
+} from './rcf/index.js';
+export type {
+  AnomalyDetectorOptions,
+  AnomalyDetectorState,
+  AnomalyEvent,
+  AnomalyKind,
+  ColumnExplanation,
+  Detection,
+  DetectorInput,
+  DiVector,
+  Dropout,
+  EventTrackerOptions,
+  EventTrackerState,
+  FlatLineOptions,
+  FlatLineState,
+  FlatLineVerdict,
+  GapOptions,
+  GapState,
+  Graded,
+  KdaExplanation,
+  RandomCutForestOptions,
+  ResolvedForestOptions,
+  SerializedForest,
+  ThresholderOptions,
+  ThresholderState,
+  WindowVerdict,
+} from './rcf/index.js';
 export {
   checkWindows,
   DEFAULT_HORIZON,
