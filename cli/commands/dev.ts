@@ -248,7 +248,8 @@ async function run(
   say(
     `summary: produced ${summary.produced} records (${summary.failedPuts} failed) in ${summary.seconds.toFixed(0)} s, ` +
       `consumed ${summary.consumed}, results durable ${summary.itemsDurable} (${summary.itemsFailed} not durable), ` +
-      `anomalies found ${summary.anomalies} (injected ${summary.injected}, of which found ${final.matched}), ` +
+      `anomaly events found ${summary.anomalies} (injected ${summary.injected}, of which found ${final.matched}; ` +
+      `false events ${final.falseEvents ?? 0}), ` +
       `workers drained and released their leases: ${workersClean ? 'yes' : 'no'} — ${ok ? 'OK' : 'NOT OK'}`,
   );
   return { ...summary, ok };

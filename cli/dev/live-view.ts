@@ -52,10 +52,14 @@ export function renderView(prev: Frame | undefined, f: Frame): string[] {
         `${num(s.unacked).padStart(7)}  ${short(s.checkpoint)}`,
     ),
     '',
-    `anomalies  found ${o.anomalyCount}   injected by the simulator ${f.injected}, of which found ${o.matched}`,
+    `anomaly events  found ${o.anomalyCount}   injected by the simulator ${f.injected}, of which found ${o.matched}` +
+      (o.falseEvents === undefined ? '' : `   false events ${o.falseEvents}`),
     ...o.anomalies.map(
       (a) =>
-        `  ${a.key.padEnd(18)} ${a.windowStart}  grade ${a.grade.toFixed(2)}  score ${a.score.toFixed(2)}`,
+        `  ${a.key.padEnd(18)} ${a.windowStart}${a.end ? ` → ${a.end.slice(11, 16)}` : ''}` +
+        `${a.open ? ' (open)' : ''}  ${(a.kind ?? '').padEnd(7)} grade ${a.grade.toFixed(2)}` +
+        `  score ${Number.isFinite(a.score) ? a.score.toFixed(2) : '-'}` +
+        (a.measures?.length ? `  ${a.measures.join(', ')}` : ''),
     ),
     '',
     'forecasts  key                target time               ahead  predicted    actual',

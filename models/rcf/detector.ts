@@ -1,8 +1,10 @@
 /**
  * @module models/rcf/detector
  * The per-key anomaly detector: a small combination so that every kind of fault is caught —
- * the forest's score graded by the calibrated {@link Thresholder} (spikes, level shifts,
- * drifts), a {@link FlatLineDetector} (stuck sensors), a {@link GapDetector} (dropouts) and a
+ * the forest's score graded by the calibrated {@link Thresholder} (spikes, level shifts),
+ * two cheap per-measure statistics graded the same way — the level (largest |z| against the
+ * key's long-run mean and deviation) and the trend (fast minus slow moving average, in units
+ * of its own typical size: drifts, which a forest of recent points follows and misses), a {@link FlatLineDetector} (stuck sensors), a {@link GapDetector} (dropouts) and a
  * physical-range check (values outside a sensor's range, seen directly or reported as marks
  * of dead-lettered readings) — feeding one {@link EventTracker}. It also scales the forest's
  * features (per-measure running mean and deviation, so no measure dominates the random
@@ -32,6 +34,8 @@ export interface AnomalyDetectorOptions {
   readonly thresholder?: ThresholderOptions;
   /** Grading of the level statistic 1 + max |z| (a window far from the key's long-run range). */
   readonly level?: ThresholderOptions;
+  /** Grading of the trend statistic 1 + max |trend / typical trend| (drifts). */
+  readonly trend?: ThresholderOptions;
   readonly flatLine?: Omit<FlatLineOptions, 'measures'>;
   readonly gap?: Omit<GapOptions, 'stepMs'>;
   /** Physical range per measure; values outside are `range` anomalies. Default none. */
@@ -80,27 +84,35 @@ export interface AnomalyDetectorState {
   marks: { time: number; measures: string[]; high: boolean[] }[];
   thresholder: ThresholderState;
   level: ThresholderState;
+  trend: ThresholderState;
+  /** Per measure: fast (15-window) and slow (60-window) moving averages, mean square trend. */
+  fast: number[];
+  slow: number[];
+  trendSquare: number[];
   flatLine: FlatLineState;
   gap: GapState;
   events: EventTrackerState;
 }
 
 const FLAT = 1e-9;
+/** Real windows before the level and trend statistics are judged. */
+const STATS_WARMUP = 120;
 
 /** Per-key anomaly detector (see module doc). */
 export class AnomalyDetector {
   readonly measures: readonly string[];
   private readonly o: Required<
-    Omit<AnomalyDetectorOptions, 'thresholder' | 'level' | 'flatLine' | 'gap'>
+    Omit<AnomalyDetectorOptions, 'thresholder' | 'level' | 'trend' | 'flatLine' | 'gap'>
   >;
   private readonly thresholder: Thresholder;
   private readonly level: Thresholder;
+  private readonly trend: Thresholder;
   private readonly flatLine: FlatLineDetector;
   private readonly gap: GapDetector;
   private readonly events: EventTracker;
   private readonly s: Omit<
     AnomalyDetectorState,
-    'thresholder' | 'level' | 'flatLine' | 'gap' | 'events'
+    'thresholder' | 'level' | 'trend' | 'flatLine' | 'gap' | 'events'
   >;
 
   constructor(options: AnomalyDetectorOptions, state?: AnomalyDetectorState) {
@@ -122,6 +134,10 @@ export class AnomalyDetector {
       { minScores: 240, priorExcess: 1, priorWeight: 50, ...options.level },
       state?.level,
     );
+    this.trend = new Thresholder(
+      { minScores: 240, priorExcess: 1, priorWeight: 50, ...options.trend },
+      state?.trend,
+    );
     this.flatLine = new FlatLineDetector({ ...options.flatLine, measures }, state?.flatLine);
     this.gap = new GapDetector({ ...options.gap, stepMs }, state?.gap);
     this.events = new EventTracker({ closeAfter }, state?.events);
@@ -134,6 +150,9 @@ export class AnomalyDetector {
           previous: state.previous,
           onsetJump: state.onsetJump,
           marks: state.marks,
+          fast: state.fast,
+          slow: state.slow,
+          trendSquare: state.trendSquare,
         })
       : {
           n: 0,
@@ -142,6 +161,9 @@ export class AnomalyDetector {
           previous: null,
           onsetJump: 0,
           marks: [],
+          fast: [],
+          slow: [],
+          trendSquare: new Array<number>(n).fill(0),
         };
   }
 
@@ -151,6 +173,7 @@ export class AnomalyDetector {
       ...structuredClone(this.s),
       thresholder: this.thresholder.toJSON(),
       level: this.level.toJSON(),
+      trend: this.trend.toJSON(),
       flatLine: this.flatLine.toJSON(),
       gap: this.gap.toJSON(),
       events: this.events.toJSON(),
@@ -186,10 +209,14 @@ export class AnomalyDetector {
       );
     const graded = this.thresholder.grade(score);
     const zs = values.map((v, m) => this.z(m, v));
-    const level = imputed ? 0 : this.level.grade(1 + Math.max(...zs.map(Math.abs))).grade;
+    // the level and trend statistics are judged (and learned) once their scaling has seen
+    // `STATS_WARMUP` real windows: before, a tiny deviation would look huge
+    const warm = this.s.n >= STATS_WARMUP;
+    const level = imputed || !warm ? 0 : this.level.grade(1 + Math.max(...zs.map(Math.abs))).grade;
+    const trend = this.trendGrade(values, warm && !imputed);
     const flat = this.flatLine.update(values, imputed);
     const jump = this.jump(values, imputed);
-    let grade = Math.max(graded.grade, level);
+    let grade = Math.max(graded.grade, level, trend);
     let kind: AnomalyKind | undefined;
     let explanation: Readonly<Record<string, ColumnExplanation>> | undefined;
     if (grade > 0) {
@@ -207,22 +234,26 @@ export class AnomalyDetector {
           ? kdaExplanation(score, attribution, this.measures).ANOMALY_EXPLANATION
           : zExplanation(this.measures, zs);
     }
-    if (flat.grade > 0 && flat.grade >= grade * 0.5) {
+    let from = range.from;
+    if (flat.grade > 0) {
       grade = Math.max(grade, flat.grade);
       kind = 'stuck';
+      // the sensor froze at the window before its first repeat
+      from = time - Math.max(...flat.runs) * this.o.stepMs;
       explanation = this.flatExplanation(values, flat.runs);
     }
     if (range.grade > 0) {
       grade = 1;
       kind = 'range';
       explanation = range.explanation;
+      from = range.from;
     }
     const touched = this.events.update({
       time,
       grade,
       score,
       threshold: graded.threshold,
-      ...(range.from !== undefined ? { from: range.from } : {}),
+      ...(from !== undefined ? { from } : {}),
       ...(kind ? { kind } : {}),
       ...(explanation ? { explanation } : {}),
     });
@@ -235,6 +266,33 @@ export class AnomalyDetector {
       ...(kind ? { kind } : {}),
       events,
     };
+  }
+
+  /** Grade of the trend statistic; learns its typical size only while it does not fire. */
+  private trendGrade(values: readonly number[], judge: boolean): number {
+    const s = this.s;
+    if (s.fast.length === 0) {
+      s.fast = [...values];
+      s.slow = [...values];
+      return 0;
+    }
+    let worst = 0;
+    const trends = values.map((v, m) => {
+      s.fast[m] = (s.fast[m] as number) + (v - (s.fast[m] as number)) / 15;
+      s.slow[m] = (s.slow[m] as number) + (v - (s.slow[m] as number)) / 60;
+      const t = (s.fast[m] as number) - (s.slow[m] as number);
+      const typical = Math.sqrt(s.trendSquare[m] as number);
+      worst = Math.max(worst, Math.abs(t) / Math.max(typical, FLAT));
+      return t;
+    });
+    const grade = judge ? this.trend.grade(1 + Math.min(worst, 1e4)).grade : 0;
+    if (grade === 0) {
+      const alpha = 1 / Math.min(s.n + 1, this.o.horizon);
+      trends.forEach((t, m) => {
+        s.trendSquare[m] = (1 - alpha) * (s.trendSquare[m] as number) + alpha * t * t;
+      });
+    }
+    return grade;
   }
 
   private z(m: number, v: number): number {

@@ -47,6 +47,8 @@ export interface FlatLineState {
   repeats: number[];
   inRun: number[];
   firing: boolean;
+  /** The current runs are rarer than the grader's continuation threshold: not learned. */
+  suspect: boolean;
   grader: ThresholderState;
 }
 
@@ -55,6 +57,7 @@ export class FlatLineDetector {
   readonly measures: readonly string[];
   private readonly grader: Thresholder;
   private readonly minRun: number;
+  private readonly graderContinue: number;
   private readonly keep: number;
   private readonly s: Omit<FlatLineState, 'grader'>;
 
@@ -70,6 +73,7 @@ export class FlatLineDetector {
       state?.grader,
     );
     this.minRun = minRun;
+    this.graderContinue = options.thresholder?.continueRate ?? 0.01;
     this.keep = 1 - 1 / horizon;
     const n = measures.length;
     if (state && state.runs.length !== n)
@@ -83,6 +87,7 @@ export class FlatLineDetector {
           repeats: state.repeats,
           inRun: state.inRun,
           firing: state.firing,
+          suspect: state.suspect,
         })
       : {
           last: new Array<number | null>(n).fill(null),
@@ -92,6 +97,7 @@ export class FlatLineDetector {
           repeats: new Array<number>(n).fill(0),
           inRun: new Array<number>(n).fill(0),
           firing: false,
+          suspect: false,
         };
   }
 
@@ -119,7 +125,7 @@ export class FlatLineDetector {
   update(values: readonly number[], imputed = false): FlatLineVerdict {
     const st = this.s;
     if (imputed) return { ...this.evidence(), grade: 0 };
-    const learn = !st.firing;
+    const learn = !st.firing && !st.suspect;
     values.forEach((v, m) => {
       const last = st.last[m];
       const repeat = last !== null && last !== undefined && v === last;
@@ -137,9 +143,14 @@ export class FlatLineDetector {
       st.last[m] = v;
     });
     const { logProbability, runs } = this.evidence();
-    const g = this.grader.grade(1 - logProbability);
+    const surprise = 1 - logProbability;
+    // a run already rarer than the continuation threshold is suspect: neither its repeats
+    // nor its surprise are learned, so a slowly judged stuck sensor cannot teach itself
+    const suspect = surprise > this.grader.thresholdFor(this.graderContinue);
+    const g = this.grader.grade(surprise, !suspect);
     const grade = Math.max(...runs) >= this.minRun ? g.grade : 0;
     st.firing = grade > 0;
+    st.suspect = suspect;
     return { grade, logProbability, runs };
   }
 

@@ -4,8 +4,9 @@
  * a fixed number of deviations. It keeps a time-decayed histogram of the key's scores (on a
  * log scale, memory `horizon` scores) and models the tail beyond its `1 − tailFraction`
  * quantile `u` as exponential (peaks over threshold, as in SPOT, Siffer et al. KDD 2017):
- * P(score > s) = tailFraction · exp(−(s − u)/β), β the mean excess over `u` (shrunk towards a
- * prior while few scores are known). A run STARTS when a score is rarer than `targetRate`
+ * P(score > s) = tailFraction · exp(−(s − u)/β), β fitted from two quantiles of the tail,
+ * β = (q(1 − tailFraction/5) − u)/ln 5 (robust to the extreme scores of anomalies, which a
+ * mean excess would let dominate), shrunk towards a prior while few scores are known. A run STARTS when a score is rarer than `targetRate`
  * and CONTINUES while scores stay rarer than `continueRate` (hysteresis: one run of high
  * scores is one event). Nothing fires during the warm-up of `minScores` scores. Scores in a
  * Scores above the start threshold are not learned (also during the warm-up), so anomalies
@@ -164,9 +165,10 @@ export class Thresholder {
 
   /**
    * Grades `score` against the history so far (start or continuation threshold), then learns
-   * it. Scores ≤ 0 (a model not ready) grade 0 and are not learned.
+   * it (unless `learn` is false, e.g. for evidence a caller already suspects). Scores ≤ 0 (a
+   * model not ready) grade 0 and are not learned.
    */
-  grade(score: number): Graded {
+  grade(score: number, learn = true): Graded {
     if (!(score > 0)) {
       this.s.inRun = false;
       return { score, grade: 0, threshold: 0, rarity: 1 };
@@ -186,7 +188,7 @@ export class Thresholder {
       }
     }
     this.s.inRun = grade > 0;
-    if (this.s.total <= 0 || score <= start) this.learn(score);
+    if (learn && (this.s.total <= 0 || score <= start)) this.learn(score);
     return { score, grade, threshold: this.s.inRun && score <= start ? cont : start, rarity };
   }
 
@@ -239,21 +241,12 @@ export class Thresholder {
     const st = this.s;
     if (st.tail) return st.tail;
     st.sinceRefresh = 0;
-    const u = this.quantile(1 - this.tailFraction);
-    let mass = 0;
-    let excess = 0;
-    for (let b = binOf(u); b < BINS; b += 1) {
-      const c = st.bins[b] as number;
-      if (c === 0) continue;
-      const lo = Math.max(lowerEdge(b), u);
-      const hi = lowerEdge(b + 1);
-      if (hi <= u) continue;
-      const share = b === binOf(u) ? (hi - lo) / (hi - lowerEdge(b)) : 1;
-      mass += c * share;
-      excess += c * share * ((lo + hi) / 2 - u);
-    }
-    const n = mass / st.weight; // decayed count of tail scores
-    const observed = mass > 0 ? excess / mass : 0;
+    const t = this.tailFraction;
+    const u = this.quantile(1 - t);
+    // exponential tail: q(1 − t/5) − q(1 − t) = β·ln 5 — robust to the few extreme scores
+    // (anomalies) that a mean excess would let dominate
+    const observed = Math.max(0, (this.quantile(1 - t / 5) - u) / Math.log(5));
+    const n = (t * st.total) / st.weight; // decayed count of tail scores
     const prior = this.priorExcess;
     const beta = Math.max((n * observed + this.priorWeight * prior) / (n + this.priorWeight), 1e-9);
     st.tail = { u, beta };

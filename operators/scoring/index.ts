@@ -16,10 +16,11 @@ export { CircuitBreaker } from './circuit-breaker.js';
 export type { CircuitBreakerOptions, BreakerState } from './circuit-breaker.js';
 export { InferenceTimeoutError, CircuitOpenError } from './errors.js';
 export { encodeRcf, decodeRcf, encodeWindows, decodePredictions } from './payloads.js';
-export { scoreAnomalies } from './score-anomalies.js';
+export { scoreAnomalies, outOfRangeMark } from './score-anomalies.js';
 export type {
   AnomalyScore,
   KeyedModels,
+  ScoredWindow,
   ScoreAnomaliesOptions,
   RemoteRcfOptions,
 } from './score-anomalies.js';
