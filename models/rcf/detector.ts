@@ -21,6 +21,7 @@ import {
 import { kdaExplanation, type ColumnExplanation } from './explanation.js';
 import { FlatLineDetector, type FlatLineOptions, type FlatLineState } from './flat-line.js';
 import type { DiVector } from './forest.js';
+import { rangeEvidence, weightExplanation, type RangeMark } from './detector-evidence.js';
 import { GapDetector, type GapOptions, type GapState } from './gap.js';
 import { Thresholder, type ThresholderOptions, type ThresholderState } from './thresholder.js';
 
@@ -81,7 +82,7 @@ export interface AnomalyDetectorState {
   variance: number[];
   previous: number[] | null;
   onsetJump: number;
-  marks: { time: number; measures: string[]; high: boolean[] }[];
+  marks: RangeMark[];
   thresholder: ThresholderState;
   level: ThresholderState;
   trend: ThresholderState;
@@ -200,7 +201,15 @@ export class AnomalyDetector {
     if (values.length !== this.measures.length)
       throw new ConfigError('values', `expected ${this.measures.length}, got ${values.length}`);
     const events: AnomalyEvent[] = [];
-    const range = this.rangeVerdict(time, values);
+    const range = rangeEvidence(
+      this.s.marks,
+      time,
+      this.o.stepMs,
+      this.measures,
+      values,
+      this.o.ranges,
+    );
+    this.s.marks = range.pending;
     for (const t of range.markTimes) this.gap.update(t);
     const dropout = this.gap.update(time, imputed);
     if (dropout)
@@ -232,7 +241,11 @@ export class AnomalyDetector {
       explanation =
         attribution && graded.grade >= level
           ? kdaExplanation(score, attribution, this.measures).ANOMALY_EXPLANATION
-          : zExplanation(this.measures, zs);
+          : weightExplanation(
+              this.measures,
+              zs.map((z) => Math.abs(z)),
+              (m) => (zs[m] as number) >= 0,
+            );
     }
     let from = range.from;
     if (flat.grade > 0) {
@@ -240,7 +253,11 @@ export class AnomalyDetector {
       kind = 'stuck';
       // the sensor froze at the window before its first repeat
       from = time - Math.max(...flat.runs) * this.o.stepMs;
-      explanation = this.flatExplanation(values, flat.runs);
+      explanation = weightExplanation(
+        this.measures,
+        flat.runs.map((k, m) => -this.flatLine.logRun(m, k)),
+        (m) => (values[m] as number) >= (this.s.mean[m] as number),
+      );
     }
     if (range.grade > 0) {
       grade = 1;
@@ -324,61 +341,4 @@ export class AnomalyDetector {
     if (!imputed) this.s.previous = [...values];
     return out;
   }
-
-  private rangeVerdict(time: number, values: readonly number[]) {
-    const out: Record<string, ColumnExplanation> = {};
-    const add = (measure: string, high: boolean) => {
-      out[measure] = { DIRECTION: high ? 'HIGH' : 'LOW', STRENGTH: '1', ATTRIBUTION_SCORE: '1' };
-    };
-    const due = this.s.marks.filter((mk) => mk.time < time + this.o.stepMs);
-    this.s.marks = this.s.marks.filter((mk) => mk.time >= time + this.o.stepMs);
-    for (const mk of due) mk.measures.forEach((m, i) => add(m, mk.high[i] === true));
-    values.forEach((v, i) => {
-      const name = this.measures[i] as string;
-      const r = this.o.ranges[name];
-      if (r && !(v >= r[0] && v <= r[1])) add(name, v > r[1]);
-    });
-    const markTimes = [...new Set(due.map((mk) => mk.time - (mk.time % this.o.stepMs)))]
-      .filter((t) => t < time)
-      .sort((a, b) => a - b);
-    return {
-      grade: Object.keys(out).length > 0 ? 1 : 0,
-      explanation: out,
-      markTimes,
-      from: markTimes[0],
-    };
-  }
-
-  private flatExplanation(values: readonly number[], runs: readonly number[]) {
-    const out: Record<string, ColumnExplanation> = {};
-    const weights = runs.map((k, m) => -this.flatLine.logRun(m, k));
-    const total = weights.reduce((a, b) => a + b, 0) || 1;
-    weights.forEach((w, m) => {
-      if (w <= 0) return;
-      out[this.measures[m] as string] = {
-        DIRECTION: (values[m] as number) >= (this.s.mean[m] as number) ? 'HIGH' : 'LOW',
-        STRENGTH: String(Math.round((w / total) * 1e6) / 1e6),
-        ATTRIBUTION_SCORE: String(Math.round(w * 1e6) / 1e6),
-      };
-    });
-    return out;
-  }
-}
-
-/** Explanation from scaled deviations: direction of each measure's z, strength its share. */
-function zExplanation(
-  measures: readonly string[],
-  zs: readonly number[],
-): Record<string, ColumnExplanation> {
-  const total = zs.reduce((a, z) => a + Math.abs(z), 0) || 1;
-  const out: Record<string, ColumnExplanation> = {};
-  measures.forEach((m, i) => {
-    const z = zs[i] as number;
-    out[m] = {
-      DIRECTION: z >= 0 ? 'HIGH' : 'LOW',
-      STRENGTH: String(Math.round((Math.abs(z) / total) * 1e6) / 1e6),
-      ATTRIBUTION_SCORE: String(Math.round(Math.abs(z) * 1e6) / 1e6),
-    };
-  });
-  return out;
 }
