@@ -41,6 +41,8 @@ export interface DeployedEndpoint {
 export class Inference extends Construct {
   /** Endpoints created, by purpose. */
   readonly endpoints: readonly DeployedEndpoint[];
+  /** The models' execution role (also batch transform's), when there is an endpoint. */
+  readonly executionRole: iam.Role | undefined;
 
   constructor(scope: Construct, id: string, props: InferenceProps) {
     super(scope, id);
@@ -52,6 +54,7 @@ export class Inference extends Construct {
     ].filter((e) => e.image !== 'none');
     if (wanted.length === 0) {
       this.endpoints = [];
+      this.executionRole = undefined;
       return;
     }
 
@@ -59,6 +62,7 @@ export class Inference extends Construct {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `${config.app}: SageMaker endpoints ${wanted.map((e) => e.name).join(', ')}`,
     });
+    this.executionRole = role;
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'EndpointLogs',

@@ -15,6 +15,8 @@ import { DataPlane } from './data-plane.js';
 import { DeliveryStreams } from './delivery.js';
 import { Inference } from './inference.js';
 import { IotIngest } from './iot.js';
+import { BatchTransformAccess } from './batch-transform.js';
+import { ModelRollouts } from './rollouts.js';
 import { Lake } from './lake.js';
 import type { DeploySettings } from './settings.js';
 import { WorkerService } from './worker-service.js';
@@ -86,6 +88,13 @@ export class ShardflowStack extends Stack {
           contextDirectory,
         })
       : undefined;
+    new ModelRollouts(this, 'Rollouts', { endpoints: this.inference.endpoints });
+    if (this.inference.executionRole)
+      new BatchTransformAccess(this, 'BatchTransform', {
+        app: settings.config.app,
+        data: this.data,
+        executionRole: this.inference.executionRole,
+      });
     this.iot = new IotIngest(this, 'Iot', {
       stream: this.data.stream,
       streamKey: this.data.key,
