@@ -61,8 +61,8 @@ export interface PlanOptions {
   readonly singleShard?: boolean;
 }
 
-const encoder = new TextEncoder();
-const keyBytes = (key: string) => encoder.encode(key).byteLength;
+/** UTF-8 length of a key without encoding it (same count as `TextEncoder`, lone surrogates 3). */
+const keyBytes = (key: string) => Buffer.byteLength(key, 'utf8');
 
 /**
  * Plans one call: takes records off the heads of `queues` (visited in `order`) into

@@ -71,7 +71,7 @@ export function checkRecord(record: UserRecord, maxRecordBytes = MAX_RECORD_BYTE
   if (!(data instanceof Uint8Array)) {
     throw new RecordRejectedError('RECORD_INVALID', 'data must be a Uint8Array or a string');
   }
-  const size = data.byteLength + encoder.encode(partitionKey).byteLength;
+  const size = data.byteLength + Buffer.byteLength(partitionKey, 'utf8');
   if (size > maxRecordBytes) {
     throw new RecordRejectedError(
       'RECORD_TOO_LARGE',
