@@ -1,7 +1,8 @@
 /**
  * @module core
- * Pure foundations every folder may use: the error hierarchy, the retry helper, the
- * validated configuration and the resource definitions. No I/O here.
+ * Pure foundations every folder may use: the error hierarchy, the retry helper, the one
+ * clock and the one PRNG (both injected), the validated configuration, the resource
+ * definitions, and the contracts (lineage, reading schema). No I/O here.
  */
 export {
   ConfigError,
