@@ -44,8 +44,40 @@ export { producerMetrics } from './producer-events.js';
 export { Pacer, paced, parseSpeed } from './pacing.js';
 export type { PacedIterable, PacerOptions, PacingOptions, ReplaySpeed } from './pacing.js';
 export type { ProducerEvent, ProducerListener } from './producer-events.js';
-// sources/index.ts lists its names explicitly (being extended now; list them here once it lands)
-export * from './sources/index.js';
+export {
+  apiKeyMatcher,
+  decideMqttMessage,
+  DEFAULT_MQTT_TOPIC,
+  deviceIdOfTopic,
+  DeviceSimulator,
+  firehoseMqttDeadLetters,
+  householdEvents,
+  householdId,
+  loadApiKey,
+  loadHouseholdRows,
+  MIN_API_KEY_LENGTH,
+  parseHouseholdRows,
+  publishReadings,
+  startHttpIngest,
+  startMqttBridge,
+} from './sources/index.js';
+export type {
+  AnomalyKind,
+  AnomalyLabel,
+  ApiKeySources,
+  DeviceSimulatorOptions,
+  HouseholdEvent,
+  HouseholdReplayOptions,
+  HouseholdRow,
+  HttpIngest,
+  HttpIngestOptions,
+  MqttBridge,
+  MqttBridgeOptions,
+  MqttBridgeStats,
+  MqttDeadLetter,
+  MqttMessageOutcome,
+  MqttPublishOptions,
+} from './sources/index.js';
 export {
   eventTimeOf,
   hourPrefix,
