@@ -3,7 +3,7 @@
  * The devices (indoor air quality) pipeline: decode → validate → normalize (plausible ranges;
  * out-of-range readings are dead letters) → 1-minute tumbling windows per device → resample /
  * impute → shingle → RCF anomaly score and grade per device (embedded, or a SageMaker
- * endpoint) → anomalies (grade > 0) to the anomalies table, every score to the results
+ * endpoint) → anomaly events to the anomalies table, every score to the results
  * Firehose, and an IAQ forecast (60 → 15 minutes) whose `iaq~5`, `iaq~10`, `iaq~15`
  * predictions go to the predictions table. The composition lives in `pipelines/runtime/`;
  * this file is the devices' choice of measures, models and defaults.

@@ -3,10 +3,11 @@
  * The shared back half of both pipelines, for the readings of one kind on one shard:
  * [normalize] → 1-minute tumbling event-time windows per key (watermark, allowed lateness,
  * idle timeout on the injected scheduler) → resample/impute onto the minute grid → look-back
- * (shingle + forecaster input) → RCF score and grade per key (embedded, or a SageMaker
- * endpoint) → one {@link ResultItem} per window carrying its score line, its anomaly row
- * (grade > 0) and its prediction rows. Every stateful stage keeps its per-key state in the
- * shard's {@link KeyedStateBackend} (`<name>.ring`, `<name>.pending`, `<name>.thresholder`);
+ * (shingle + forecaster input) → RCF score and the per-key anomaly detector (embedded, or a
+ * SageMaker endpoint) → one {@link ResultItem} per window carrying its score line, the rows of
+ * the anomaly events it opened, extended or closed, and its prediction rows. Every stateful
+ * stage keeps its per-key state in the shard's {@link KeyedStateBackend} (`<name>.ring`,
+ * `<name>.pending`, `<name>.detector`);
  * a chain built on a restored backend first replays the open inputs (`open-inputs.ts`). Invariant: every window yields exactly
  * one item, and every dead letter one item of its own.
  */
