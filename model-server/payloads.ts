@@ -79,10 +79,23 @@ function jsonInstances(text: string): unknown[] {
   return body.instances;
 }
 
+/** A DeepAR instance (`{"start", "target": […]}`): its last `width` target values. */
+function deepArRow(inst: { target?: unknown }, i: number, width: number): unknown {
+  if (!Array.isArray(inst.target)) return undefined;
+  if (inst.target.length < width)
+    throw new PayloadError(400, `instance ${i}: target needs at least ${width} values`);
+  return inst.target.slice(inst.target.length - width);
+}
+
+const isDeepAr = (inst: unknown): boolean =>
+  inst !== null && typeof inst === 'object' && 'target' in inst;
+
 function numericRow(inst: unknown, i: number, width: number, what: string): number[] {
   const row =
     inst && typeof inst === 'object' && !Array.isArray(inst)
-      ? (inst as { features?: unknown }).features
+      ? isDeepAr(inst)
+        ? deepArRow(inst as { target?: unknown }, i, width)
+        : (inst as { features?: unknown }).features
       : inst;
   if (!Array.isArray(row)) throw new PayloadError(400, `instance ${i}: ${what} must be an array`);
   if (row.length !== width)
@@ -100,6 +113,8 @@ const mediaType = (contentType: string | undefined): string =>
 /** The rows of a request body, counted up front and parsed a slice at a time. */
 interface RowSource {
   readonly count: number;
+  /** A DeepAR request (instances with `target`): answer in DeepAR's format. */
+  readonly deepAr?: boolean;
   /** Parses and checks rows `[from, to)`; throws {@link PayloadError} for a bad one. */
   rows(from: number, to: number): number[][];
 }
@@ -139,7 +154,10 @@ function rowSource(
   }
   if (type === 'application/json' || type === '*/*') {
     const instances = jsonInstances(body);
+    const deepAr = instances.some(isDeepAr);
+    if (deepAr) checkDeepArConfiguration(body);
     return {
+      deepAr,
       count: instances.length,
       rows: (from, to) =>
         instances.slice(from, to).map((inst, k) => numericRow(inst, from + k, width, what)),
@@ -149,6 +167,18 @@ function rowSource(
     415,
     `unsupported content type ${contentType}; use text/csv or application/json`,
   );
+}
+
+/** DeepAR's `configuration`: only the mean can be answered (our forecasters give points). */
+function checkDeepArConfiguration(text: string): void {
+  const config = (JSON.parse(text) as { configuration?: { output_types?: unknown } }).configuration;
+  const types = config?.output_types;
+  if (types === undefined) return;
+  if (!Array.isArray(types) || types.some((t) => t !== 'mean'))
+    throw new PayloadError(
+      400,
+      'configuration.output_types: this model gives point forecasts; ask for ["mean"] only',
+    );
 }
 
 /** Reads the rows of a request body according to its content type. */
@@ -215,7 +245,10 @@ function* invocation(
       contentType: 'application/jsonlines',
       body: results.map((r) => `${JSON.stringify(r)}\n`).join(''),
     };
-  const answer = model.kind === 'rcf' ? { scores: results } : { predictions: results };
+  const answer =
+    model.kind === 'rcf'
+      ? { scores: results }
+      : { predictions: source.deepAr ? results.map((mean) => ({ mean })) : results };
   return { contentType: 'application/json', body: JSON.stringify(answer) };
 }
 

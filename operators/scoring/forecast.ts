@@ -11,7 +11,7 @@ import { ConfigError } from '../../core/index.js';
 import type { Forecaster } from '../../models/index.js';
 import { mapTraced, type Flow } from '../flow/index.js';
 import { invokeEndpoint, type Inferred, type InvokeEndpointOptions } from './invoke-endpoint.js';
-import { decodePredictions, encodeWindows } from './payloads.js';
+import { decodePredictions, encodeDeepAr, encodeWindows } from './payloads.js';
 
 /** Predictions for one record. */
 export interface Forecast<T> {
@@ -34,6 +34,13 @@ export interface ForecastOptions<T> {
   readonly inputLength?: number;
   /** Embedded model (and the remote fallback if `remote` is set). */
   readonly forecaster?: Forecaster;
+  /**
+   * Request format of the remote endpoint: ours (`{"instances":[[…]]}`, default) or DeepAR's
+   * (`{"instances":[{"start","target"}]}`; answers in either format are read).
+   */
+  readonly remoteFormat?: 'shardflow' | 'deepar';
+  /** The time (epoch ms) of a window's first value, for DeepAR's `start`. */
+  readonly windowStart?: (value: T) => number;
   /** Forecast with a remote endpoint. */
   readonly remote?: Omit<
     InvokeEndpointOptions<readonly number[], number[]>,
@@ -92,7 +99,13 @@ export function forecast<T>(
     carry,
     invokeEndpoint<Carried<T>, number[]>({
       ...remote,
-      encode: (batch) => encodeWindows(batch.map((c) => c.window)),
+      encode: (batch) =>
+        options.remoteFormat === 'deepar'
+          ? encodeDeepAr(
+              batch.map((c) => c.window),
+              batch.map((c) => options.windowStart?.(c.value)),
+            )
+          : encodeWindows(batch.map((c) => c.window)),
       decode: decodePredictions,
       ...(forecaster
         ? {
