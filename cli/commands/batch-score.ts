@@ -35,7 +35,7 @@ export function registerBatchScore(program: Command): void {
     .option('--to <iso>', 'last reading time, exclusive')
     .option('--days <n>', 'the last N days instead', positive(true))
     .option('--model-dir <dir>', 'RCF model directory', 'model-server/models/rcf')
-    .option('--max-payload-mb <n>', 'MaxPayloadInMB of each request', positive(), 6)
+    .option('--max-payload-mb <n>', 'largest request in MB (MaxPayloadInMB)', positive(), 6)
     .option('--aws', 'print the CreateTransformJob request instead of scoring locally')
     .option('--model-name <name>', 'SageMaker model of the transform job (with --aws)')
     .action(async (opts: BatchScoreOptions) => {
