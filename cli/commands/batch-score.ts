@@ -37,7 +37,7 @@ export function registerBatchScore(program: Command): void {
     .option('--model-dir <dir>', 'RCF model directory', 'model-server/models/rcf')
     .option('--max-payload-mb <n>', 'largest request in MB (MaxPayloadInMB)', positive(), 6)
     .option('--aws', 'print the CreateTransformJob request instead of scoring locally')
-    .option('--model-name <name>', 'SageMaker model of the transform job (with --aws)')
+    .option('--model-name <name>', 'the transform job’s SageMaker model (with --aws)')
     .action(async (opts: BatchScoreOptions) => {
       const config = loadConfig(process.env, {});
       const range = exportRange(
