@@ -150,3 +150,29 @@ describe('normalize', () => {
     );
   });
 });
+
+describe('normalize output shape (issue 16: built without a spread)', () => {
+  it('has the own keys, order, values and prototype of { ...reading, readings, outOfRange }', async () => {
+    const plain = device('d', 0, 50);
+    const extra = { ...device('e', 60, 50), site: 'north', readings: { ...plain.readings, x: 1 } };
+    const proto = JSON.parse(
+      '{"__proto__":{"polluted":true},"kind":"device","deviceId":"p","ts":"1970-01-01T00:00:00Z","readings":{"iaq":50}}',
+    ) as DeviceReading;
+    const out = await run([
+      { value: plain, positions: ps(0) },
+      { value: extra as DeviceReading, positions: ps(1) },
+      { value: proto, positions: ps(2) },
+    ]);
+    const inputs = [plain, extra, proto] as DeviceReading[];
+    out.forEach((o, i) => {
+      const r = inputs[i]!;
+      const want: Record<string, unknown> = { ...r, readings: { ...r.readings }, outOfRange: [] };
+      const got = (o as { value: Record<string, unknown> }).value;
+      expect(Reflect.ownKeys(got)).toEqual(Reflect.ownKeys(want));
+      expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      expect(got).not.toBe(r);
+    });
+    expect(Object.hasOwn((out[2] as { value: object }).value, '__proto__')).toBe(true);
+  });
+});
