@@ -22,6 +22,8 @@ describe('the one AWS error classifier', () => {
     ['KMSThrottlingException', 400, 'throttle'],
     ['InternalFailure', 500, 'retriable'],
     ['ServiceUnavailableException', 503, 'retriable'],
+    // kinesis-local and AWS answer it while a stream is created or resharded
+    ['ResourceInUseException', 400, 'retriable'],
     ['ResourceNotFoundException', 400, 'fatal'],
     ['ValidationException', 400, 'fatal'],
     ['AccessDeniedException', 403, 'fatal'],

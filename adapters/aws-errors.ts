@@ -35,6 +35,8 @@ const TRANSIENT = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'ModelNotReadyException',
+  // a stream or table still being created, resharded or updated: the same call succeeds later
+  'ResourceInUseException',
   'RequestTimeout',
   'RequestTimeoutException',
   'TimeoutError',
@@ -48,7 +50,6 @@ const TRANSIENT = new Set([
 /** Requests that will fail the same way again. */
 const FATAL = new Set([
   'ResourceNotFoundException',
-  'ResourceInUseException',
   'ValidationException',
   'ValidationError',
   'InvalidArgumentException',
