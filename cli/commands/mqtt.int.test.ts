@@ -32,7 +32,7 @@ it('mqtt devices → mqtt bridge → the stream, one record per reading keyed by
       '--client-id',
       uniqueName('bridge'),
       '--duration',
-      '12',
+      '30',
     ],
     { cwd: root, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -62,6 +62,8 @@ it('mqtt devices → mqtt bridge → the stream, one record per reading keyed by
   );
   expect(devices.status).toBe(0);
   expect(devices.stderr).toContain('done: 12 readings published and acknowledged');
+  await waitFor(() => err.includes('put 12,'), { what: 'the bridge put all 12' });
+  bridge.kill('SIGTERM'); // stops like Ctrl-C: closes the bridge, drains the producer
   expect(await exited).toBe(0);
   expect(err).toContain('done: put 12, dead letters 0, unacknowledged failures 0');
   const records = await readAll(clients.kinesis, stream);
