@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { lastValueFrom, from, toArray } from 'rxjs';
-import { PositionSet, traced } from '../../core/index.js';
+import { PositionSet, traced, type Traced } from '../../core/index.js';
 import { decodeMtconnect, isDeadLetter, parseMtMapping } from '../../operators/index.js';
 import { machinePipeline, type MachineScore } from './machine-pipeline.js';
 
@@ -25,7 +25,7 @@ async function run() {
       toArray(),
     ),
   );
-  const scores = out.filter((e) => !isDeadLetter(e)).map((e) => e.value as MachineScore);
+  const scores = out.filter((e): e is Traced<MachineScore> => !isDeadLetter(e)).map((e) => e.value);
   const dead = out.filter(isDeadLetter);
   return { scores, dead };
 }
