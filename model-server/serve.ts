@@ -30,7 +30,7 @@ const server = await createModelServer({
   host,
   ...(maxRows === undefined ? {} : { maxRows: Number(maxRows) }),
   onEvent: (event) => {
-    if (event.type === 'listening')
+    if (event.type === 'model-server.listening')
       process.stdout.write(
         `${JSON.stringify({ msg: 'model server listening', port: event.port, modelDir })}\n`,
       );

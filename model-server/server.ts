@@ -35,13 +35,13 @@ export interface InjectedFault {
 /** Named telemetry events of the server. */
 export type ModelServerEvent =
   | {
-      readonly type: 'invocation';
+      readonly type: 'model-server.invocation';
       readonly model: string;
       readonly status: number;
       readonly ms: number;
       readonly instancesBytes: number;
     }
-  | { readonly type: 'listening'; readonly port: number };
+  | { readonly type: 'model-server.listening'; readonly port: number };
 
 /** Options of {@link createModelServer}. */
 export interface ModelServerOptions {
@@ -194,7 +194,7 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
       }
     } finally {
       onEvent?.({
-        type: 'invocation',
+        type: 'model-server.invocation',
         model: modelName,
         status,
         ms: Date.now() - started,
@@ -218,7 +218,7 @@ export async function createModelServer(options: ModelServerOptions = {}): Promi
     });
   });
   const bound = (server.address() as AddressInfo).port;
-  onEvent?.({ type: 'listening', port: bound });
+  onEvent?.({ type: 'model-server.listening', port: bound });
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`,
     port: bound,
