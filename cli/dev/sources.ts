@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { readingKey, readingTime, type Reading } from '../../core/index.js';
+import { ConfigError, readingKey, readingTime, type Reading } from '../../core/index.js';
 import {
   DeviceSimulator,
   KinesisProducer,
@@ -67,7 +67,7 @@ export function startDevSources(options: DevSourcesOptions): DevSources {
     anomalyRate = 0.002,
   } = options;
   if (!(rate > 0) || !Number.isInteger(devices) || devices < 1)
-    throw new RangeError('rate must be > 0 and devices a positive integer');
+    throw new ConfigError('--rate/--devices', 'rate must be > 0 and devices a positive integer');
   const speed = (rate * 60) / devices; // one reading per device per simulated minute
   const producer = new KinesisProducer({ writer: sdkWriter(kinesis, streamName) });
   const labels: AnomalyLabel[] = [];

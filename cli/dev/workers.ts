@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../../core/index.js';
 import { freePort } from '../../localstack/index.js';
 
 /** Options of {@link startDevWorkers}. */
@@ -51,7 +52,8 @@ const guard = fileURLToPath(new URL('../../localstack/child-guard.mjs', import.m
 /** Spawns the workers (they start in the background; see module doc). */
 export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWorkers> {
   const { env, count = 2, drainDeadlineSeconds = 10, onLog, orphanGraceMs } = options;
-  if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be ≥ 1');
+  if (!Number.isInteger(count) || count < 1)
+    throw new ConfigError('count', 'must be an integer ≥ 1');
   const workers: DevWorker[] = [];
   for (let i = 0; i < count; i += 1) {
     const id = `dev-worker-${i + 1}`;

@@ -5,6 +5,7 @@
  * The store is owned by its creator (the pipeline), which may snapshot it to save and
  * seed it again after a restart, so scaling does not start cold.
  */
+import { ConfigError } from '../../core/index.js';
 
 /** Statistics of one series. `m2 / count` is the population variance. */
 export interface RunningStats {
@@ -70,7 +71,7 @@ export class RunningStatsStore {
       const m = new Map<string, RunningStats>();
       for (const [measure, stats] of Object.entries(measures)) {
         if (!(stats.count >= 0) || !Number.isFinite(stats.mean) || !(stats.m2 >= 0)) {
-          throw new RangeError(`invalid seed statistics for ${key}/${measure}`);
+          throw new ConfigError('seed', `invalid statistics for ${key}/${measure}`);
         }
         m.set(measure, { ...stats });
       }

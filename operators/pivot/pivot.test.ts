@@ -36,7 +36,7 @@ describe('prediction names', () => {
       'co2~5',
       'co2~15',
     ]);
-    expect(() => predictionName('iaq', 0)).toThrow(RangeError);
+    expect(() => predictionName('iaq', 0)).toThrow(ConfigError);
   });
 });
 

@@ -4,7 +4,7 @@
  * and the prediction naming convention `<measure>~<minutes ahead>` (ARCHITECTURE.md).
  * `deviceId` is the series key column for both devices and households.
  */
-import { readingKey, readingTime, type Reading } from '../../core/index.js';
+import { ConfigError, readingKey, readingTime, type Reading } from '../../core/index.js';
 
 /**
  * One measure of one series at one time (epoch ms).
@@ -35,10 +35,10 @@ export interface WideRow {
  */
 export function predictionName(measure: string, minutesAhead: number): string {
   if (!Number.isSafeInteger(minutesAhead) || minutesAhead <= 0) {
-    throw new RangeError(`minutesAhead must be a positive integer, got ${minutesAhead}`);
+    throw new ConfigError('minutesAhead', `must be a positive integer, got ${minutesAhead}`);
   }
   if (measure.length === 0 || measure.includes('~'))
-    throw new RangeError(`invalid measure name ${JSON.stringify(measure)}`);
+    throw new ConfigError('measure', `invalid measure name ${JSON.stringify(measure)}`);
   return `${measure}~${minutesAhead}`;
 }
 

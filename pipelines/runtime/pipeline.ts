@@ -8,7 +8,13 @@
  * shard's keyed state — which is what a snapshot barrier relies on (`shard-runner.ts`).
  */
 import { connect, filter, map, merge, type Observable, type OperatorFunction } from 'rxjs';
-import { type DeadLetter, type Reading, type SourceRecord, type Traced } from '../../core/index.js';
+import {
+  ConfigError,
+  type DeadLetter,
+  type Reading,
+  type SourceRecord,
+  type Traced,
+} from '../../core/index.js';
 import { decode, isDeadLetter, validate, type Flow } from '../../operators/index.js';
 import { readingChain, type ChainContext, type ReadingChainSpec } from './reading-chain.js';
 import { deadLetterItem, type ResultItem } from './result-item.js';
@@ -26,7 +32,8 @@ export function createPipeline(
   context: ChainContext,
 ): ShardPipeline {
   const kinds = new Set(specs.map((s) => s.kind));
-  if (kinds.size !== specs.length) throw new Error('createPipeline: one spec per reading kind');
+  if (kinds.size !== specs.length)
+    throw new ConfigError('specs', 'createPipeline takes one spec per reading kind');
   const front = 'front';
   return (records$) =>
     records$.pipe(

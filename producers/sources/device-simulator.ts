@@ -8,7 +8,7 @@
  * pipeline can be scored. Pure and deterministic: the same seed gives the same readings and
  * labels, and device `i` behaves the same whatever the number of devices.
  */
-import { PLAUSIBLE_RANGES, type DeviceReading } from '../../core/index.js';
+import { ConfigError, PLAUSIBLE_RANGES, type DeviceReading } from '../../core/index.js';
 import {
   FaultInjector,
   type AnomalyLabel,
@@ -94,10 +94,11 @@ export class DeviceSimulator {
       anomalyRate = 0.0007,
       quietSteps = 0,
     } = options;
-    if (!Number.isInteger(devices) || devices < 1) throw new RangeError('devices must be ≥ 1');
-    if (!(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+    if (!Number.isInteger(devices) || devices < 1)
+      throw new ConfigError('devices', 'must be an integer ≥ 1');
+    if (!(intervalMs > 0)) throw new ConfigError('intervalMs', 'must be positive');
     const startMs = new Date(start).getTime();
-    if (Number.isNaN(startMs)) throw new RangeError(`start is not a date: ${String(start)}`);
+    if (Number.isNaN(startMs)) throw new ConfigError('start', `is not a date: ${String(start)}`);
     this.o = {
       devices,
       seed,
