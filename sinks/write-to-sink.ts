@@ -20,7 +20,7 @@ import { ConfigError } from '../core/index.js';
 import type { Traced } from '../core/index.js';
 import type { Sink, SinkResult } from './sink.js';
 
-/** Options of {@link writeToSink}. */
+/** Options of {@link writeInBatches} and {@link writeToSink}. */
 export interface WriteToSinkOptions {
   /** Largest batch handed to the sink; default 500. */
   readonly maxItems?: number;
@@ -28,6 +28,31 @@ export interface WriteToSinkOptions {
   readonly maxWaitMs?: number;
   /** Scheduler of the batching timer (a TestScheduler in tests). */
   readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * The one batching sink stage every pipeline end uses: collects values into batches (by
+ * count, or after `maxWaitMs` on the scheduler), and runs `write` on one batch at a time, in
+ * arrival order, emitting each batch's outcome once its write resolved. {@link writeToSink}
+ * writes to one {@link Sink}; the pipeline runtime's `writeResults` writes a batch of result
+ * items to all its sinks and retries them.
+ *
+ * @example `items$.pipe(writeInBatches({ maxItems: 100 }, (batch) => store(batch)))`
+ */
+export function writeInBatches<T, R>(
+  options: WriteToSinkOptions,
+  write: (batch: T[]) => Promise<R>,
+): OperatorFunction<T, R> {
+  const { maxItems = 500, maxWaitMs = 1_000, scheduler = asyncScheduler } = options;
+  if (!Number.isInteger(maxItems) || maxItems < 1)
+    throw new ConfigError('maxItems', 'must be a positive integer');
+  if (!(maxWaitMs > 0)) throw new ConfigError('maxWaitMs', 'must be positive');
+  return (source) =>
+    source.pipe(
+      bufferTime(maxWaitMs, null, maxItems, scheduler),
+      filter((batch) => batch.length > 0),
+      concatMap((batch) => from(write(batch))),
+    );
 }
 
 /**
@@ -41,14 +66,5 @@ export function writeToSink<T>(
   sink: Sink<T>,
   options: WriteToSinkOptions = {},
 ): OperatorFunction<Traced<T>, SinkResult<T>> {
-  const { maxItems = 500, maxWaitMs = 1_000, scheduler = asyncScheduler } = options;
-  if (!Number.isInteger(maxItems) || maxItems < 1)
-    throw new ConfigError('maxItems', 'must be a positive integer');
-  if (!(maxWaitMs > 0)) throw new ConfigError('maxWaitMs', 'must be positive');
-  return (source) =>
-    source.pipe(
-      bufferTime(maxWaitMs, null, maxItems, scheduler),
-      filter((batch) => batch.length > 0),
-      concatMap((batch) => from(sink.write(batch))),
-    );
+  return writeInBatches(options, (batch) => sink.write(batch));
 }

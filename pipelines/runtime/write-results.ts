@@ -1,8 +1,9 @@
 /**
  * @module pipelines/runtime/write-results
- * The single sink stage of a pipeline: micro-batches {@link ResultItem}s, writes every
- * output of a batch to its sink (score lines → results Firehose, anomaly rows and prediction
- * rows → DynamoDB, dead letters → dead-letter Firehose) concurrently, and decides per ITEM
+ * The single sink stage of a pipeline: micro-batches {@link ResultItem}s (with the sinks' one
+ * batching stage, `writeInBatches`), writes every output of a batch to its sink (score lines →
+ * results Firehose, anomaly rows and prediction rows → DynamoDB, dead letters → dead-letter
+ * Firehose) concurrently, and decides per ITEM
  * whether it is durable: only if none of its outputs failed in any sink. Durable items are
  * reported (`onDurable`: their shard may then commit past them). Sinks never give up
  * silently: items that failed are written again (all their outputs — keys are deterministic,
@@ -14,16 +15,13 @@
 import {
   lastValueFrom,
   timer,
-  bufferTime,
-  concatMap,
-  filter,
   asyncScheduler,
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { backoffDelay, ConfigError, type BackoffOptions } from '../../core/index.js';
+import { backoffDelay, type BackoffOptions } from '../../core/index.js';
 import { PositionSet, traced, type DeadLetter, type Traced } from '../../core/index.js';
-import type { Sink, SinkFailure, SinkResult } from '../../sinks/index.js';
+import { writeInBatches, type Sink, type SinkFailure, type SinkResult } from '../../sinks/index.js';
 import type { ResultItem, ResultRow } from './result-item.js';
 
 /** The destinations of a pipeline's outputs. */
@@ -170,40 +168,35 @@ export function writeResults(
     onStatus = () => {},
     scheduler = asyncScheduler,
   } = options;
-  if (!(maxItems >= 1) || !(maxWaitMs > 0)) {
-    throw new ConfigError('writeResults', 'maxItems and maxWaitMs must be positive');
-  }
   let failingSince: number | undefined;
-  return (source) =>
-    source.pipe(
-      bufferTime(maxWaitMs, null, maxItems, scheduler),
-      filter((batch) => batch.length > 0),
-      concatMap(async (batch): Promise<WriteReport> => {
-        const durable: ResultItem[] = [];
-        let pending: readonly ResultItem[] = batch.filter(isAlive);
-        let failed: ItemFailure[] = [];
-        let attempts = 0;
-        while (pending.length > 0) {
-          if (attempts > 0) {
-            const delay = backoffDelay(attempts - 1, random(), backoff);
-            await lastValueFrom(timer(delay, scheduler));
-          }
-          attempts += 1;
-          const out = await writeItems(sinks, pending);
-          durable.push(...out.durable);
-          if (out.durable.length > 0) onDurable(out.durable);
-          failed = out.failed;
-          pending = failed.map((f) => f.item).filter(isAlive);
-          if (pending.length > 0 && failingSince === undefined) {
-            failingSince = scheduler.now();
-            onStatus(failingSince);
-          }
+  return writeInBatches(
+    { maxItems, maxWaitMs, scheduler },
+    async (batch: ResultItem[]): Promise<WriteReport> => {
+      const durable: ResultItem[] = [];
+      let pending: readonly ResultItem[] = batch.filter(isAlive);
+      let failed: ItemFailure[] = [];
+      let attempts = 0;
+      while (pending.length > 0) {
+        if (attempts > 0) {
+          const delay = backoffDelay(attempts - 1, random(), backoff);
+          await lastValueFrom(timer(delay, scheduler));
         }
-        if (failingSince !== undefined && failed.length === 0) {
-          failingSince = undefined;
-          onStatus(undefined);
+        attempts += 1;
+        const out = await writeItems(sinks, pending);
+        durable.push(...out.durable);
+        if (out.durable.length > 0) onDurable(out.durable);
+        failed = out.failed;
+        pending = failed.map((f) => f.item).filter(isAlive);
+        if (pending.length > 0 && failingSince === undefined) {
+          failingSince = scheduler.now();
+          onStatus(failingSince);
         }
-        return { durable, failed, attempts };
-      }),
-    );
+      }
+      if (failingSince !== undefined && failed.length === 0) {
+        failingSince = undefined;
+        onStatus(undefined);
+      }
+      return { durable, failed, attempts };
+    },
+  );
 }
