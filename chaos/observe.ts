@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/index.js';
-import { parseMetrics } from '../cli/dev/observe.js';
+import { parseMetrics } from '../api/index.js';
 import { flushFirehose } from '../localstack/index.js';
 import type { DeadLetterCopy, ScoreCopy } from './account.js';
 import { identityOfRaw } from './workload.js';

@@ -1,5 +1,6 @@
 import { renderLine, renderView, rates, type Frame } from './live-view.js';
-import { matchLabels, parseMetrics, type Observation } from './observe.js';
+import { parseMetrics } from '../../api/index.js';
+import { matchLabels, type Observation } from './observe.js';
 import { verdict } from '../commands/dev.js';
 
 const observation = (o: Partial<Observation> = {}): Observation => ({

@@ -10,6 +10,7 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
+import { parseMetrics } from '../../api/index.js';
 
 /** One shard as seen by the lease table and the owner's metrics. */
 export interface ShardView {
@@ -75,19 +76,7 @@ export interface ObserverOptions {
   readonly actual: (key: string, iso: string) => number | undefined;
 }
 
-type Samples = Map<string, number>;
-
-/** Parses Prometheus text into `name{labels}` → value. */
-export function parseMetrics(text: string): Samples {
-  const out: Samples = new Map();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    const value = Number(line.slice(at + 1));
-    if (Number.isFinite(value)) out.set(line.slice(0, at), value);
-  }
-  return out;
-}
+type Samples = ReturnType<typeof parseMetrics>;
 
 const sum = (s: Samples, prefix: string) =>
   [...s].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
