@@ -164,3 +164,4 @@ for (const d of datasets) {
     );
   }
 }
+(await import('./forecast-monthly.js')).monthlyForecastSection(dataDir);

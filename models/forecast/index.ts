@@ -13,5 +13,7 @@ export type { LinearArOptions, LinearArArtefact } from './linear-ar.js';
 export { forecasterFromJson } from './artefact.js';
 export { parseSeries, windowsOf, maePerHorizon } from './series.js';
 export type { ParseSeriesOptions } from './series.js';
+export { fitSeasonalProfile, hoursToMonthEnd, sameHourLastWeek } from './seasonal-profile.js';
+export type { HourlySeries, SeasonalProfile, SeasonalProfileOptions } from './seasonal-profile.js';
 export { ForecastSelector } from './selector.js';
 export type { SelectorOptions, SelectorState, SelectedForecast } from './selector.js';
