@@ -5,7 +5,7 @@
  * in the URL). The API key comes from the URL fragment (`#key=…`, never sent to the server)
  * or a form, and is kept for the browser tab only.
  */
-import { readingsChart } from './charts.js';
+import { monthChart, readingsChart } from './charts.js';
 import { anomalyTable, forecasts, renderHealth } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
@@ -105,6 +105,26 @@ function fillMeasures(columns) {
   select.replaceChildren(...measures.map((m) => new Option(m, m, false, m === keep)));
 }
 
+/** The monthly forecast's measure (`pipelines/households/monthly-forecast.ts`). */
+const MONTHLY = 'globalActivePowerMonth~60';
+
+/** Draws the rest of `to`'s month from the household's latest daily refresh. */
+async function month(key, to) {
+  const d = new Date(to * 1000);
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) / 1000;
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000;
+  const device = encodeURIComponent(key.key);
+  const { rows: hours } = await rows(
+    `/predictions?from=${from}&to=${end - 1}&device=${device}&measure=${MONTHLY}&limit=1000`,
+  );
+  monthChart($('month-chart'), {
+    key: key.key,
+    times: hours.map((h) => seconds(h.time)),
+    values: hours.map((h) => h.value),
+    origin: hours.at(-1)?.origin ?? null,
+  });
+}
+
 async function refresh() {
   if (state.busy || !state.apiKey) return;
   state.busy = true;
@@ -132,7 +152,14 @@ async function refresh() {
       })),
     });
     anomalyTable(anomalies.rows);
-    forecasts(key.key, readings.rows, predictions.rows);
+    const monthly = (p) => p.measure.startsWith(MONTHLY);
+    forecasts(
+      key.key,
+      readings.rows,
+      predictions.rows.filter((p) => !monthly(p)),
+    );
+    $('month-section').hidden = key.kind !== 'household';
+    if (key.kind === 'household') await month(key, r.to);
     state.refreshedAt = Date.now();
     say(`${r.live ? 'Live' : 'Fixed range'}: ${key.key}, ${iso(r.from)} – ${iso(r.to)} UTC`);
   } catch (error) {

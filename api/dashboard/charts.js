@@ -192,3 +192,37 @@ export function ratesChart(figure, input) {
 
 /** The dash pattern name of horizon `i` (for the error table). */
 export const lineName = (i) => ['dashed', 'dotted', 'dash-dot', 'short dash'][i % 4];
+
+/**
+ * The household's rest-of-the-month forecast: hourly means (solid, stepped), from the
+ * latest daily refresh, with a text caption of the energy it adds up to.
+ * @param {HTMLElement} figure
+ * @param {{ key: string, times: number[], values: number[], origin: string | null }} input
+ */
+export function monthChart(figure, input) {
+  const { key, times, values, origin } = input;
+  draw(
+    figure,
+    'month',
+    {
+      title: `Rest of the month — ${key}`,
+      scales: { x: { time: true } },
+      axes: [{}, { label: 'kW (hourly mean)' }],
+      series: [
+        { label: 'time (UTC)' },
+        {
+          label: 'forecast (solid)',
+          stroke: COLOURS[2],
+          width: 2,
+          paths: uPlot.paths.stepped({ align: 1 }),
+        },
+      ],
+    },
+    [times, values],
+  );
+  const kwh = values.reduce((s, v) => s + v, 0);
+  figure.dataset.points = String(times.length);
+  figure.querySelector('figcaption').textContent = times.length
+    ? `globalActivePower of ${key}, hour by hour to the end of the month: ${times.length} hours, ${kwh.toFixed(1)} kWh in all (refreshed ${origin ?? '?'}).`
+    : `No monthly forecast for ${key} yet (the first comes at the start of a day with a day of history).`;
+}

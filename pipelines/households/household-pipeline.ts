@@ -2,7 +2,8 @@
  * @module pipelines/households/household-pipeline
  * The households (power) pipeline: decode → validate → 1-minute windows per household →
  * resample / impute → multivariate RCF anomaly scores over all seven measures (shingled) →
- * a forecast of global active power over the next 15 minutes → anomalies and predictions
+ * a forecast of global active power over the next 15 minutes, and once a day per household
+ * the rest of the month hour by hour (`monthly-forecast.ts`) → anomalies and predictions
  * to DynamoDB, every score to the results Firehose. The composition lives in
  * `pipelines/runtime/`; this file is the households' choice of measures, models and defaults.
  */
@@ -19,6 +20,7 @@ import { type RemoteRcfOptions } from '../../operators/index.js';
 import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
 import { WARM_FOREST } from '../devices/index.js';
+import { monthlyForecast, type MonthlyForecastOptions } from './monthly-forecast.js';
 
 /** Options of the households pipeline; every field has a default. */
 export interface HouseholdPipelineOptions {
@@ -40,6 +42,8 @@ export interface HouseholdPipelineOptions {
   readonly allowedLatenessMs?: number;
   readonly idleTimeoutMs?: number;
   readonly retain?: number;
+  /** The daily rest-of-the-month forecast; default on with its defaults, `false` turns it off. */
+  readonly monthly?: MonthlyForecastOptions | false;
 }
 
 /**
@@ -58,6 +62,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     allowedLatenessMs,
     idleTimeoutMs,
     retain,
+    monthly = {},
   } = options;
   return {
     name: 'households',
@@ -74,6 +79,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(retain !== undefined ? { retain } : {}),
+    ...(monthly ? { then: monthlyForecast(monthly) } : {}),
   };
 }
 

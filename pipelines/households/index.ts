@@ -1,6 +1,9 @@
 /**
  * @module pipelines/households
- * The households (power) pipeline: anomaly scores, anomalies and power forecasts.
+ * The households (power) pipeline: anomaly scores, anomalies, power forecasts and the daily
+ * rest-of-the-month forecast.
  */
 export { createHouseholdPipeline, householdSpec } from './household-pipeline.js';
 export type { HouseholdPipelineOptions } from './household-pipeline.js';
+export { MONTHLY_MEASURE, MONTHLY_MINUTES, monthlyForecast } from './monthly-forecast.js';
+export type { HourlyState, MonthlyForecastOptions } from './monthly-forecast.js';

@@ -11,7 +11,15 @@
  * a chain built on a restored backend first replays the open inputs (`open-inputs.ts`). Invariant: every window yields exactly
  * one item, and every dead letter one item of its own.
  */
-import { map, pipe, startWith, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import {
+  map,
+  pipe,
+  startWith,
+  tap,
+  type MonoTypeOperatorFunction,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 import {
   DEFAULT_MAX_FUTURE_SKEW_MS,
   readingKey,
@@ -86,6 +94,11 @@ export interface ReadingChainSpec {
   };
   /** Windows retained per key for model input (default: the longest model input). */
   readonly retain?: number;
+  /**
+   * A synchronous stage after the chain's items, built with the chain's context so its
+   * per-key state is snapshotted with the rest (the households' daily monthly forecast).
+   */
+  readonly then?: (context: ChainContext) => MonoTypeOperatorFunction<ResultItem>;
 }
 
 /** Elements between the look-back and the item stage (non-zero only with remote scoring). */
@@ -210,7 +223,7 @@ export function readingChain(
   const normalized: OperatorFunction<Flow<Reading>, Flow<Reading>> = spec.normalize
     ? normalize<Reading>(spec.normalize)
     : (s) => s;
-  return pipe(
+  const chain = pipe(
     normalized,
     startWith(...open.replay()),
     open.track,
@@ -275,4 +288,5 @@ export function readingChain(
         : toItem(spec, element.value);
     }),
   );
+  return spec.then ? pipe(chain, spec.then(context)) : chain;
 }
