@@ -3,9 +3,10 @@
  * `differences`: value minus the value `lag` elements earlier, per key. One output per
  * input, with the input's positions; the first `lag` elements of a key have `null`.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../flow/flow.js';
+import type { Flow } from '../flow/flow.js';
+import { keyedOperator } from '../flow/keyed-operator.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 
 /** Options of {@link differences}. */
@@ -32,32 +33,17 @@ export function differences<T>(
   const { key, time, value, lag = 1 } = options;
   if (!Number.isSafeInteger(lag) || lag < 1)
     throw new ConfigError('differences.lag', `expected a positive integer, got ${lag}`);
-  return (source) =>
-    new Observable<Flow<Difference>>((subscriber) => {
-      const history = new Map<string, number[]>();
-      return source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) {
-            subscriber.next(element);
-            return;
-          }
-          const k = key(element.value);
-          const v = value(element.value);
-          let h = history.get(k);
-          if (h === undefined) {
-            h = [];
-            history.set(k, h);
-          }
-          const difference = h.length === lag ? v - (h[0] as number) : null;
-          h.push(v);
-          if (h.length > lag) h.shift();
-          subscriber.next({
-            value: { key: k, time: time(element.value), value: v, difference },
-            positions: element.positions,
-          });
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+  return keyedOperator<T, Difference, number[]>({ name: 'differences', key }, (emit) => ({
+    init: () => [],
+    next(element, k, h) {
+      const v = value(element.value);
+      const difference = h.length === lag ? v - (h[0] as number) : null;
+      h.push(v);
+      if (h.length > lag) h.shift();
+      emit({
+        value: { key: k, time: time(element.value), value: v, difference },
+        positions: element.positions,
       });
-    });
+    },
+  }));
 }

@@ -4,9 +4,10 @@
  * as a running sum over a ring so each element costs O(1). One output per input, with the
  * input's positions.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../flow/flow.js';
+import type { Flow } from '../flow/flow.js';
+import { keyedOperator } from '../flow/keyed-operator.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 
 /** Options of {@link rollingMean}. */
@@ -34,40 +35,32 @@ export function rollingMean<T>(
   const { key, time, value, size } = options;
   if (!Number.isSafeInteger(size) || size < 1)
     throw new ConfigError('rollingMean.size', `expected a positive integer, got ${size}`);
-  return (source) =>
-    new Observable<Flow<RollingMean>>((subscriber) => {
-      const state = new Map<string, { ring: number[]; next: number; sum: number }>();
-      return source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) {
-            subscriber.next(element);
-            return;
-          }
-          const k = key(element.value);
-          const v = value(element.value);
-          let s = state.get(k);
-          if (s === undefined) {
-            s = { ring: [], next: 0, sum: 0 };
-            state.set(k, s);
-          }
-          if (s.ring.length < size) {
-            s.ring.push(v);
-            s.sum += v;
-          } else {
-            s.sum += v - (s.ring[s.next] as number);
-            s.ring[s.next] = v;
-            s.next = (s.next + 1) % size;
-          }
-          // Re-sum once per ring turn to stop floating-point drift.
-          if (s.next === 0 && s.ring.length === size) s.sum = s.ring.reduce((a, b) => a + b, 0);
-          const count = s.ring.length;
-          subscriber.next({
-            value: { key: k, time: time(element.value), value: v, mean: s.sum / count, count },
-            positions: element.positions,
-          });
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+  return keyedOperator<T, RollingMean, Ring>({ name: 'rollingMean', key }, (emit) => ({
+    init: () => ({ ring: [], next: 0, sum: 0 }),
+    next(element, k, s) {
+      const v = value(element.value);
+      if (s.ring.length < size) {
+        s.ring.push(v);
+        s.sum += v;
+      } else {
+        s.sum += v - (s.ring[s.next] as number);
+        s.ring[s.next] = v;
+        s.next = (s.next + 1) % size;
+      }
+      // Re-sum once per ring turn to stop floating-point drift.
+      if (s.next === 0 && s.ring.length === size) s.sum = s.ring.reduce((a, b) => a + b, 0);
+      const count = s.ring.length;
+      emit({
+        value: { key: k, time: time(element.value), value: v, mean: s.sum / count, count },
+        positions: element.positions,
       });
-    });
+    },
+  }));
+}
+
+/** A key's last values (a ring once full) and their running sum. */
+interface Ring {
+  ring: number[];
+  next: number;
+  sum: number;
 }

@@ -5,10 +5,10 @@
  * ride on the key's first shingle; if the stream ends first they become one `unscorable`
  * dead letter — so every position is carried exactly once.
  */
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { ConfigError, PositionSetBuilder, deadLetter } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../flow/flow.js';
-import { IdleTracker } from '../scheduling/idle-tracker.js';
+import type { Flow } from '../flow/flow.js';
+import { keyedOperator } from '../flow/keyed-operator.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 
 /** Options of {@link shingle}. */
@@ -43,22 +43,15 @@ export interface Shingle extends SeriesPoint {
  * ```
  */
 export function shingle<T>(options: ShingleOptions<T>): OperatorFunction<Flow<T>, Flow<Shingle>> {
-  const { size, key, time, value, idleTimeout, scheduler = asyncScheduler } = options;
-  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
-    throw new ConfigError('shingle.idleTimeout', `expected a positive number, got ${idleTimeout}`);
-  }
+  const { size, key, time, value, idleTimeout, scheduler } = options;
   if (!Number.isSafeInteger(size) || size < 1)
     throw new ConfigError('shingle.size', `expected a positive integer, got ${size}`);
-  return (source) =>
-    new Observable<Flow<Shingle>>((subscriber) => {
-      const state = new Map<
-        string,
-        { values: number[]; pending: PositionSetBuilder | undefined }
-      >();
-      const release = (k: string): void => {
-        const s = state.get(k);
-        if (s?.pending === undefined) return;
-        subscriber.next(
+  return keyedOperator<T, Shingle, KeyState>(
+    { name: 'shingle', key, idleTimeout, scheduler },
+    (emit) => {
+      const release = (k: string, s: KeyState): void => {
+        if (s.pending === undefined) return;
+        emit(
           deadLetter(
             'unscorable',
             `key ${k} has ${s.values.length} of ${size} values for a shingle`,
@@ -68,21 +61,9 @@ export function shingle<T>(options: ShingleOptions<T>): OperatorFunction<Flow<T>
         );
         s.pending = undefined;
       };
-      const idle =
-        idleTimeout === undefined ? undefined : new IdleTracker(idleTimeout, scheduler, release);
-      const subscription = source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) {
-            subscriber.next(element);
-            return;
-          }
-          const k = key(element.value);
-          idle?.touch(k);
-          let s = state.get(k);
-          if (s === undefined) {
-            s = { values: [], pending: undefined };
-            state.set(k, s);
-          }
+      return {
+        init: () => ({ values: [], pending: undefined }),
+        next(element, k, s) {
           const v = value(element.value);
           s.values.push(v);
           if (s.values.length > size) s.values.shift();
@@ -95,21 +76,22 @@ export function shingle<T>(options: ShingleOptions<T>): OperatorFunction<Flow<T>
             positions = s.pending.addSet(positions).build();
             s.pending = undefined;
           }
-          subscriber.next({
+          emit({
             value: { key: k, time: time(element.value), value: v, values: [...s.values] },
             positions,
           });
         },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          idle?.dispose();
-          for (const k of state.keys()) release(k);
-          subscriber.complete();
+        idle: release,
+        complete(states) {
+          for (const [k, s] of states) release(k, s);
         },
-      });
-      return () => {
-        subscription.unsubscribe();
-        idle?.dispose();
       };
-    });
+    },
+  );
+}
+
+/** A key's last values and the positions of its warm-up values not yet on an output. */
+interface KeyState {
+  values: number[];
+  pending: PositionSetBuilder | undefined;
 }

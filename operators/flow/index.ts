@@ -1,9 +1,11 @@
 /**
  * @module operators/flow
  * The `Flow` union every operator reads and writes (traced values and dead letters on one
- * stream) and the map-or-dead-letter operator.
+ * stream), the map-or-dead-letter operator and the scaffold of keyed operators.
  */
 export { isDeadLetter, splitDeadLetters } from './flow.js';
 export type { Flow } from './flow.js';
 export { mapTraced } from './map-traced.js';
 export type { MapTracedOptions } from './map-traced.js';
+export { keyedOperator } from './keyed-operator.js';
+export type { KeyedLogic, KeyedOperatorOptions } from './keyed-operator.js';

@@ -5,10 +5,10 @@
  * from records carries exactly their positions, an imputed point carries none (nothing to
  * acknowledge); a record behind its key's grid becomes a `late` dead letter.
  */
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { ConfigError, PositionSetBuilder, PositionSet, deadLetter } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../flow/flow.js';
-import { IdleTracker } from '../scheduling/idle-tracker.js';
+import type { Flow } from '../flow/flow.js';
+import { keyedOperator } from '../flow/keyed-operator.js';
 
 /** How a gap is filled. */
 export type FillMethod = 'ffill' | 'linear';
@@ -90,55 +90,35 @@ export function resample<T>(
     fill = 'linear',
     maxGap = 5,
     idleTimeout,
-    scheduler = asyncScheduler,
+    scheduler,
   } = options;
-  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
-    throw new ConfigError('resample.idleTimeout', `expected a positive number, got ${idleTimeout}`);
-  }
   if (!Number.isSafeInteger(step) || step <= 0)
     throw new ConfigError('resample.step', `expected a positive integer, got ${step}`);
   if (!Number.isSafeInteger(maxGap) || maxGap < 0)
     throw new ConfigError('resample.maxGap', `expected a non-negative integer, got ${maxGap}`);
   if (fill !== 'ffill' && fill !== 'linear')
     throw new ConfigError('resample.fill', `expected "ffill" or "linear", got ${String(fill)}`);
-  return (source) =>
-    new Observable<Flow<ResampledPoint>>((subscriber) => {
-      const keys = new Map<string, KeyState>();
-      const emit = (k: string, s: KeyState, h: Held): void => {
+  return keyedOperator<T, ResampledPoint, KeyState>(
+    { name: 'resample', key, idleTimeout, scheduler },
+    (emit) => {
+      const flush = (k: string, s: KeyState, h: Held): void => {
         s.last = h.bucket;
         s.lastValues = h.values;
         s.held = undefined;
-        subscriber.next({
+        emit({
           value: { key: k, time: h.bucket, values: h.values, imputed: false, segment: s.segment },
           positions: h.positions.build(),
         });
       };
-      const idle =
-        idleTimeout === undefined
-          ? undefined
-          : new IdleTracker(idleTimeout, scheduler, (k) => {
-              const s = keys.get(k);
-              if (s?.held !== undefined) emit(k, s, s.held);
-            });
-      const subscription = source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) {
-            subscriber.next(element);
-            return;
-          }
-          const k = key(element.value);
+      return {
+        init: () => ({ held: undefined, last: -Infinity, lastValues: {}, segment: 0 }),
+        next(element, k, s) {
           const t = time(element.value);
           const bucket = t - ((((t - offset) % step) + step) % step);
-          let s = keys.get(k);
-          if (s === undefined) {
-            s = { held: undefined, last: -Infinity, lastValues: {}, segment: 0 };
-            keys.set(k, s);
-          }
-          idle?.touch(k);
           const h = s.held;
           if (!Number.isFinite(t) || bucket <= s.last || (h !== undefined && bucket < h.bucket)) {
             const behind = h?.bucket ?? s.last;
-            subscriber.next(
+            emit(
               deadLetter(
                 'late',
                 `time ${t} is behind grid point ${behind} of key ${k}`,
@@ -162,7 +142,7 @@ export function resample<T>(
             values: values(element.value),
             positions: new PositionSetBuilder().addSet(element.positions),
           };
-          if (h !== undefined) emit(k, s, h);
+          if (h !== undefined) flush(k, s, h);
           if (s.last > -Infinity) {
             const prev = { bucket: s.last, values: s.lastValues };
             const missing = (bucket - prev.bucket) / step - 1;
@@ -177,7 +157,7 @@ export function resample<T>(
                   filled[m] =
                     fill === 'linear' && b !== undefined ? a + ((b - a) * i) / (missing + 1) : a;
                 }
-                subscriber.next({
+                emit({
                   value: {
                     key: k,
                     time: prev.bucket + i * step,
@@ -192,16 +172,13 @@ export function resample<T>(
           }
           s.held = next;
         },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          idle?.dispose();
-          for (const [k, s] of keys) if (s.held !== undefined) emit(k, s, s.held);
-          subscriber.complete();
+        idle(k, s) {
+          if (s.held !== undefined) flush(k, s, s.held);
         },
-      });
-      return () => {
-        subscription.unsubscribe();
-        idle?.dispose();
+        complete(states) {
+          for (const [k, s] of states) if (s.held !== undefined) flush(k, s, s.held);
+        },
       };
-    });
+    },
+  );
 }

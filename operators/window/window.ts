@@ -8,10 +8,10 @@
  * Lineage: each result carries the union of its members' positions; a late element becomes
  * a `late` dead letter with its own; an element in several sliding windows is in each.
  */
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError, deadLetter, futureTimeProblem } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../flow/flow.js';
-import { IdleTracker } from '../scheduling/idle-tracker.js';
+import type { Flow } from '../flow/flow.js';
+import { keyedOperator } from '../flow/keyed-operator.js';
 import type { Aggregator } from './aggregations.js';
 import type { WindowAssigner } from './assigners.js';
 import type { WindowTrigger } from './triggers.js';
@@ -94,66 +94,45 @@ export function eventTimeWindow<T, A, R>(
   if (maxFutureSkew !== undefined && !(maxFutureSkew >= 0)) {
     throw new ConfigError('eventTimeWindow.maxFutureSkew', `expected ≥ 0, got ${maxFutureSkew}`);
   }
-  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
-    throw new ConfigError(
-      'eventTimeWindow.idleTimeout',
-      `expected a positive number, got ${idleTimeout}`,
-    );
-  }
   if (assigner.type === 'session' && aggregate.merge === undefined) {
     throw new ConfigError(
       'eventTimeWindow.aggregate',
       'session windows need an aggregator with merge()',
     );
   }
-  return (source) =>
-    new Observable<Flow<WindowResult<R>>>((subscriber) => {
+  return keyedOperator<T, WindowResult<R>>(
+    { name: 'eventTimeWindow', key, idleTimeout, scheduler },
+    (emit) => {
+      // the engine keeps the keys' windows; the scaffold keeps no state per key
       const engine = new WindowEngine<T, A, R>({ assigner, aggregate, allowedLateness, trigger });
       const out: Flow<WindowResult<R>>[] = [];
       const drain = (): void => {
-        for (let i = 0; i < out.length; i++) subscriber.next(out[i] as Flow<WindowResult<R>>);
+        for (let i = 0; i < out.length; i++) emit(out[i] as Flow<WindowResult<R>>);
         out.length = 0;
       };
-      const idle =
-        idleTimeout === undefined
-          ? undefined
-          : new IdleTracker(idleTimeout, scheduler, (k) => {
-              engine.flushKey(k, out);
-              drain();
-            });
-      const subscription = source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) {
-            subscriber.next(element);
-            return;
-          }
-          const k = key(element.value);
+      return {
+        next(element, k) {
           const t = time(element.value);
           if (maxFutureSkew !== undefined) {
             const future = futureTimeProblem(t, scheduler.now(), maxFutureSkew);
             if (future !== undefined) {
               const detail = `${future}; key ${k}`;
-              subscriber.next(
-                deadLetter('future-timestamp', detail, element.value, element.positions),
-              );
-              return;
+              emit(deadLetter('future-timestamp', detail, element.value, element.positions));
+              return false; // never reached the engine: not activity of the key
             }
           }
           engine.add(element.value, element.positions, k, t, out);
           drain();
-          idle?.touch(k);
         },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          idle?.dispose();
+        idle(k) {
+          engine.flushKey(k, out);
+          drain();
+        },
+        complete() {
           engine.flushAll(out);
           drain();
-          subscriber.complete();
         },
-      });
-      return () => {
-        subscription.unsubscribe();
-        idle?.dispose();
       };
-    });
+    },
+  );
 }

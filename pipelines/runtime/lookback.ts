@@ -8,9 +8,9 @@
  * time is already in the ring (a restored key's seed, see `restoredInputs`) and is dropped.
  * A new resample segment (a gap longer than the imputation limit) starts an empty ring.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import { isDeadLetter, type Flow, type ResampledPoint } from '../../operators/index.js';
+import { keyedOperator, type Flow, type ResampledPoint } from '../../operators/index.js';
 import type { KeyedState, ValueCodec } from '../state/index.js';
 
 /** The look-back of one key: its last points' values, oldest first, and the last time. */
@@ -89,32 +89,25 @@ export function lookback(
   const { rings, retain, onPoint } = options;
   if (!Number.isSafeInteger(retain) || retain < 1)
     throw new ConfigError('lookback.retain', `expected a positive integer, got ${retain}`);
-  return (source) =>
-    new Observable<Flow<Looked>>((subscriber) => {
-      // resample segments seen by THIS chain (a restored ring continues across chains)
-      const segments = new Map<string, number>();
-      return source.subscribe({
-        next(element) {
-          if (isDeadLetter(element)) return subscriber.next(element);
-          const point = element.value;
-          const seen = segments.get(point.key);
-          segments.set(point.key, point.segment);
-          let ring = rings.get(point.key);
-          const newSegment = seen !== undefined && seen !== point.segment;
-          if (ring && !newSegment && point.time <= ring.time) return; // already in the ring
-          if (!ring || newSegment) ring = { time: point.time, values: [] };
-          ring.values.push(point.values);
-          if (ring.values.length > retain) ring.values.shift();
-          ring.time = point.time;
-          rings.set(point.key, ring);
-          onPoint?.(point);
-          subscriber.next({
-            value: { point, history: ring.values.slice() },
-            positions: element.positions,
-          });
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-    });
+  // the resample segment of each key seen by THIS chain (a restored ring continues across chains)
+  return keyedOperator<ResampledPoint, Looked, { segment: number | undefined }>(
+    { name: 'lookback', key: (point) => point.key },
+    (emit) => ({
+      init: () => ({ segment: undefined }),
+      next(element, k, seen) {
+        const point = element.value;
+        const newSegment = seen.segment !== undefined && seen.segment !== point.segment;
+        seen.segment = point.segment;
+        let ring = rings.get(k);
+        if (ring && !newSegment && point.time <= ring.time) return; // already in the ring
+        if (!ring || newSegment) ring = { time: point.time, values: [] };
+        ring.values.push(point.values);
+        if (ring.values.length > retain) ring.values.shift();
+        ring.time = point.time;
+        rings.set(k, ring);
+        onPoint?.(point);
+        emit({ value: { point, history: ring.values.slice() }, positions: element.positions });
+      },
+    }),
+  );
 }
