@@ -49,6 +49,8 @@ export type RunnerEvent =
       readonly bytes: number;
       readonly keys: number;
       readonly final: boolean;
+      /** How long feeding was paused for this barrier (ms): waiting for in-flight elements + serialising. */
+      readonly pauseMs: number;
     }
   | { readonly type: 'snapshot.discarded'; readonly shardId: string; readonly error: unknown }
   | { readonly type: 'runner.error'; readonly shardId: string; readonly error: unknown };
@@ -235,11 +237,13 @@ export class ShardRunner {
   private async cut(final: boolean): Promise<void> {
     if (!this.alive || (!final && this.lastFed === this.committed)) return;
     this.paused = true;
+    const pausedAt = performance.now();
     while (this.flight.n > 0 && this.alive) await new Promise((r) => setTimeout(r, 5));
     const upTo = this.lastFed;
     const keys = this.backend.keyCount();
     const json = snapshotJson(this.shardId, this.backend.snapshot()); // a copy: resume at once
     const before = this.emitted;
+    const pauseMs = performance.now() - pausedAt;
     this.paused = false;
     this.drain();
     const bytes = await compressSnapshot(json);
@@ -263,6 +267,7 @@ export class ShardRunner {
       bytes: bytes.byteLength,
       keys,
       final,
+      pauseMs,
     });
     if (!named) return;
     const previous = this.ownRef;

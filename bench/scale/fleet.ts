@@ -1,0 +1,217 @@
+/**
+ * @module bench/scale/fleet
+ * One fleet size of `npm run bench:scale`, run in a fresh process (so heap and RSS are this
+ * fleet's alone): the devices pipeline as a worker runs it — `runPipeline` over one shard
+ * session (`SessionChannel`), `createPipeline([deviceSpec()])`, in-memory snapshot store,
+ * sinks that accept every row at once — fed simulated devices (`DeviceSimulator`, one
+ * reading per device-minute) on a simulated clock, one simulated minute per batch.
+ *
+ * Measured: process CPU while the pipeline and its sink stage handle each minute (the
+ * simulator's own CPU is excluded: a minute's records are generated before the clock
+ * starts), heap and RSS after a full GC before and after the fleet's state exists, and one
+ * snapshot barrier at the end (the runner's own `snapshot.committed` event: gzip bytes and
+ * pause). Prints one JSON line on stdout.
+ *
+ * Usage: `node --expose-gc --import tsx bench/scale/fleet.ts <devices> <minutes>`
+ */
+import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { SessionChannel, type Lease, type ShardSession } from '../../consumers/index.js';
+import { PositionSet, type SourceRecord } from '../../core/index.js';
+import type { SinkResult } from '../../sinks/index.js';
+import { DeviceSimulator } from '../../producers/index.js';
+import { deviceSpec } from '../../pipelines/devices/index.js';
+import {
+  createPipeline,
+  runPipeline,
+  type PipelineEvent,
+  type ResultSinks,
+} from '../../pipelines/runtime/index.js';
+import { MemorySnapshotStore } from '../../pipelines/state/index.js';
+
+/** What one fleet run reports (one JSON line). */
+export interface FleetResult {
+  readonly devices: number;
+  readonly minutes: number;
+  readonly readings: number;
+  /** Readings of the measured (steady) minutes and the CPU they took. */
+  readonly steadyReadings: number;
+  readonly steadyCpuMs: number;
+  readonly totalCpuMs: number;
+  readonly wallMs: number;
+  /** After a full GC: before any device, and with the fleet's state. */
+  readonly heapBefore: number;
+  readonly heapAfter: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  /** Memory outside the JS heap (typed arrays of the forests, buffers). */
+  readonly externalAfter: number;
+  readonly arrayBuffersAfter: number;
+  readonly snapshotBytes: number;
+  readonly snapshotKeys: number;
+  readonly snapshotPauseMs: number;
+  readonly results: number;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const fullGc = () => {
+  for (let i = 0; i < 3; i++) gc();
+};
+
+/** Sinks that make every row durable at once: the pipeline's own cost, no I/O. */
+function acceptingSinks(): { sinks: ResultSinks; count: () => number } {
+  let rows = 0;
+  const accept = async <T>(items: readonly unknown[]): Promise<SinkResult<T>> => {
+    rows += items.length;
+    return { durable: PositionSet.empty, written: items.length, failures: [] };
+  };
+  const sink = { write: accept };
+  return {
+    sinks: { scores: sink, predictions: sink, anomalies: sink, readings: sink, deadLetters: sink },
+    count: () => rows,
+  };
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+const settle = async (done: () => boolean) => {
+  while (!done()) await new Promise((r) => setTimeout(r, 2));
+};
+
+/** Runs `devices` simulated devices for `minutes` simulated minutes; see the module doc. */
+export async function runFleet(
+  devices: number,
+  minutes: number,
+  /** Called with the fleet's state in memory (e.g. to take a heap snapshot). */
+  afterFeed: () => void = () => {},
+): Promise<FleetResult> {
+  const start = Date.UTC(2026, 10, 23, 6);
+  let now = start;
+  // the simulated clock: `now()` is simulated time (the windows' future-timestamp bound);
+  // timers (sink batching, idle timeouts) run on the real clock
+  const clock: SchedulerLike = {
+    now: () => now,
+    schedule: asyncScheduler.schedule.bind(asyncScheduler),
+  };
+  const simulator = new DeviceSimulator({ devices, steps: minutes, start: new Date(start) });
+  const readings = simulator.readings();
+  const encoder = new TextEncoder();
+  const { sinks, count } = acceptingSinks();
+  const events: PipelineEvent[] = [];
+  const sessions = new Subject<ShardSession>();
+  const running = runPipeline({
+    consumer: { sessions, shutdown: async () => sessions.complete() },
+    pipeline: (context) => createPipeline([deviceSpec()], context),
+    sinks,
+    store: new MemorySnapshotStore(),
+    maxWaitMs: 5,
+    scheduler: clock,
+    // barriers are measured once, at the end: in accelerated time a wall-clock period
+    // would cut a barrier every few simulated minutes (a real worker: every 5 s)
+    snapshotIntervalMs: 2 ** 31 - 1,
+    // keep only what is read below (batch reports hold every item written)
+    onEvent: (e) => {
+      if (e.type !== 'batch.written') events.push(e);
+    },
+  });
+  const lease: Lease = {
+    leaseKey: 'shardId-000000000000',
+    leaseCounter: 1,
+    checkpoint: { sequenceNumber: 'TRIM_HORIZON', subSequenceNumber: 0 },
+    ownerSwitchesSinceCheckpoint: 0,
+    parentShardIds: [],
+    childShardIds: [],
+  };
+  const channel = new SessionChannel(
+    lease,
+    async () => [],
+    async () => true,
+  );
+  sessions.next(channel.session);
+  await settle(() => events.some((e) => e.type === 'session.started'));
+  fullGc();
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  let ordinal = 0;
+  let total = 0;
+  let fed = 0;
+  let steadyCpu = 0;
+  let steadyReadings = 0;
+  // the first minutes build each device's forest and fill its look-back; CPU is "steady"
+  // once every ring holds 60 windows (or over the last half of a shorter run)
+  const steadyFrom = minutes > 70 ? 62 : Math.floor(minutes / 2);
+  let next = readings.next();
+  for (let m = 0; m < minutes; m++) {
+    const t = start + m * 60_000;
+    const batch: SourceRecord[] = [];
+    while (!next.done && Date.parse(next.value.ts) === t) {
+      const r = next.value;
+      batch.push({
+        position: {
+          shardId: lease.leaseKey,
+          sequenceNumber: String(ordinal),
+          subSequenceNumber: 0,
+          ordinal,
+        },
+        partitionKey: r.deviceId,
+        data: encoder.encode(JSON.stringify(r)),
+        approximateArrivalTimestamp: t,
+      });
+      ordinal += 1;
+      next = readings.next();
+    }
+    now = t + 1_000;
+    const c0 = cpuMs();
+    channel.deliver({ shardId: lease.leaseKey, records: batch, positions: PositionSet.empty });
+    fed += batch.length;
+    // the sink stage has taken every item emitted so far
+    await settle(() => running.stats().pendingItems === 0);
+    const used = cpuMs() - c0;
+    total += used;
+    if (m >= steadyFrom) {
+      steadyCpu += used;
+      steadyReadings += batch.length;
+    }
+  }
+  const wallMs = performance.now() - t0;
+  fullGc();
+  const after = process.memoryUsage();
+  afterFeed();
+  // one barrier: the session hands over (shutdownRequested) → snapshot → commit
+  channel.end('shutdownRequested');
+  await settle(() => events.some((e) => e.type === 'snapshot.committed'));
+  const snap = events.find((e) => e.type === 'snapshot.committed');
+  await running.stop(1_000);
+  if (!snap || snap.type !== 'snapshot.committed') throw new Error('no snapshot committed');
+  return {
+    devices,
+    minutes,
+    readings: fed,
+    steadyReadings,
+    steadyCpuMs: steadyCpu,
+    totalCpuMs: total,
+    wallMs,
+    heapBefore: before.heapUsed,
+    heapAfter: after.heapUsed,
+    rssBefore: before.rss,
+    rssAfter: after.rss,
+    externalAfter: after.external,
+    arrayBuffersAfter: after.arrayBuffers,
+    snapshotBytes: snap.bytes,
+    snapshotKeys: snap.keys,
+    snapshotPauseMs: snap.pauseMs,
+    results: count(),
+  };
+}
+
+if (process.argv[1]?.endsWith('fleet.ts')) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [devices = '1000', minutes = '30'] = process.argv.slice(2);
+  const result = await runFleet(Number(devices), Number(minutes));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
