@@ -15,6 +15,7 @@ import { PointStore } from './point-store.js';
 import { seedState, sfc32, type Prng, type PrngFactory } from '../../core/index.js';
 import { Sampler } from './sampler.js';
 import { RandomCutTree } from './tree.js';
+import { at, f64 } from './typed.js';
 
 /** Options of {@link RandomCutForest}. */
 export interface RandomCutForestOptions {
@@ -32,6 +33,12 @@ export interface RandomCutForestOptions {
   readonly timeDecay?: number;
   /** Seed of the per-tree generators; default 0. */
   readonly seed?: number;
+  /**
+   * Share of each tree's internal nodes that keep their bounding box (0 … 1; AWS's
+   * `boundingBoxCacheFraction`); the others are computed from their subtree when needed.
+   * Less memory, more time; scores are identical for every value. Default 0.5.
+   */
+  readonly boundingBoxCacheFraction?: number;
   /** The generator implementation (injected for tests); default sfc32. */
   readonly prng?: PrngFactory;
 }
@@ -57,6 +64,9 @@ export interface ForestParts {
   shingleCount: number;
 }
 
+/** Default share of internal nodes caching their bounding box (see BENCHMARKS.md). */
+export const DEFAULT_CACHE_FRACTION = 0.5;
+
 /** Applies defaults and checks invariants of forest options (throws ConfigError). */
 export function resolveForestOptions(options: RandomCutForestOptions): ResolvedForestOptions {
   const {
@@ -67,6 +77,7 @@ export function resolveForestOptions(options: RandomCutForestOptions): ResolvedF
     outputAfter = Math.floor(sampleSize / 4),
     timeDecay = 1 / (10 * sampleSize),
     seed = 0,
+    boundingBoxCacheFraction = DEFAULT_CACHE_FRACTION,
   } = options;
   const int = (field: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min)
@@ -80,7 +91,20 @@ export function resolveForestOptions(options: RandomCutForestOptions): ResolvedF
   if (!(timeDecay >= 0) || !Number.isFinite(timeDecay))
     throw new ConfigError('timeDecay', 'must be a finite number ≥ 0');
   if (!Number.isFinite(seed)) throw new ConfigError('seed', 'must be a finite number');
-  return { dimensions, shingleSize, numberOfTrees, sampleSize, outputAfter, timeDecay, seed };
+  if (!(boundingBoxCacheFraction >= 0 && boundingBoxCacheFraction <= 1))
+    throw new ConfigError('boundingBoxCacheFraction', 'must be a number from 0 to 1');
+  if (dimensions * shingleSize > 65_535)
+    throw new ConfigError('dimensions', 'dimensions × shingleSize must be at most 65,535');
+  return {
+    dimensions,
+    shingleSize,
+    numberOfTrees,
+    sampleSize,
+    outputAfter,
+    timeDecay,
+    seed,
+    boundingBoxCacheFraction,
+  };
 }
 
 /**
@@ -106,14 +130,15 @@ export class RandomCutForest {
     if (parts) {
       this.parts = parts;
     } else {
-      const store = new PointStore(this.pointDimensions, o.sampleSize * 2);
+      // internal shingling: each new point shares all but one input with the last one
+      const store = new PointStore(this.pointDimensions, o.dimensions, o.sampleSize * 2);
       const prngs: Prng[] = [];
       const trees: RandomCutTree[] = [];
       const samplers: Sampler[] = [];
       for (let t = 0; t < o.numberOfTrees; t += 1) {
         const prng = factory(seedState((o.seed * 1000003 + t * 7919) | 0));
         prngs.push(prng);
-        trees.push(new RandomCutTree(o.sampleSize, store, prng));
+        trees.push(new RandomCutTree(o.sampleSize, store, prng, o.boundingBoxCacheFraction));
         samplers.push(new Sampler(o.sampleSize, o.timeDecay, prng));
       }
       this.parts = {
@@ -178,7 +203,7 @@ export class RandomCutForest {
     this.toQuery(point);
     const trees = this.parts.trees;
     let sum = 0;
-    for (let t = 0; t < trees.length; t += 1) sum += (trees[t] as RandomCutTree).score(this.query);
+    for (const tree of trees) sum += tree.score(this.query);
     return sum / trees.length;
   }
 
@@ -193,8 +218,8 @@ export class RandomCutForest {
     const high: number[] = [];
     const low: number[] = [];
     for (let k = 0; k < dim; k += 1) {
-      high.push((out[2 * k] as number) / n);
-      low.push((out[2 * k + 1] as number) / n);
+      high.push(f64(out, 2 * k) / n);
+      low.push(f64(out, 2 * k + 1) / n);
     }
     return { high, low };
   }
@@ -208,7 +233,7 @@ export class RandomCutForest {
         `expected ${this.pointDimensions} values, got ${point.length}`,
       );
     for (let k = 0; k < point.length; k += 1) {
-      if (!Number.isFinite(point[k] as number))
+      if (!Number.isFinite(at(point, k)))
         throw new ConfigError('point', `value ${k} is not a finite number`);
     }
     const sequence = parts.sequence;
@@ -250,7 +275,7 @@ export class RandomCutForest {
         `expected ${this.pointDimensions} values, got ${point.length}`,
       );
     for (let k = 0; k < this.pointDimensions; k += 1) {
-      const v = point[k] as number;
+      const v = at(point, k);
       if (!Number.isFinite(v)) throw new ConfigError('point', `value ${k} is not a finite number`);
       this.query[k] = v;
     }
@@ -265,7 +290,7 @@ export class RandomCutForest {
     if (shingleSize > 1) buf.copyWithin(0, dimensions);
     const base = (shingleSize - 1) * dimensions;
     for (let k = 0; k < dimensions; k += 1) {
-      const v = input[k] as number;
+      const v = at(input, k);
       if (!Number.isFinite(v)) throw new ConfigError('input', `value ${k} is not a finite number`);
       buf[base + k] = v;
     }

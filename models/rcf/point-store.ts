@@ -1,90 +1,185 @@
 /**
  * @module models/rcf/point-store
- * The points of a forest, stored once and shared by all trees (a tree's leaf and a
- * sampler entry hold a reference count on a point). Coordinates are float32, as in AWS's
+ * The points of a forest, stored once and shared by all trees (a tree's leaf and a sampler
+ * entry hold a reference count on a point). Coordinates are float32, as in AWS's
  * implementation, which halves memory and makes "the same point" an exact comparison.
- * Invariant: a slot is reused only after its reference count returned to zero.
+ * A point is an offset into one value array, so a shingled stream stores each new input
+ * once: when a point's first `dimensions − baseDimensions` values equal the last stored
+ * point's last ones (the shingle moved by one input), only the new `baseDimensions` values
+ * are appended and the point starts `baseDimensions` after its predecessor. Values of freed
+ * points are reclaimed by compaction when the array is full.
+ * Invariants: a point index is reused only after its reference count returned to zero;
+ * compaction moves values but never changes a live point's coordinates.
  */
+import { at, f32, i32 } from './typed.js';
 
-/** Reference-counted, growable storage of fixed-dimension float32 points. */
+/** Reference-counted storage of fixed-dimension float32 points sharing shingle overlaps. */
 export class PointStore {
-  /** Coordinates, `dimensions` per slot; replaced (never mutated in place) when growing. */
+  /** Values; a point's coordinates are `data[loc[i] … loc[i] + dimensions)`. */
   data: Float32Array;
-  /** Reference count per slot. */
+  /** Offset of each point index in `data`; for a free index, −2 − the next free index. */
+  loc: Int32Array;
+  /** Reference count per point index. */
   refs: Int32Array;
-  /** Stack of free slots, `freeCount` deep. */
-  free: Int32Array;
-  freeCount: number;
-  /** Slots ever handed out (high-water mark). */
-  used: number;
+  /** First free point index (−1: none below `used`). */
+  freeHead = -1;
+  /** Point indices ever handed out (high-water mark). */
+  used = 0;
+  /** Values in use at the front of `data`. */
+  end = 0;
+  /** Offset of the last added point (−1 after a compaction dropped it). */
+  lastLoc = -1;
 
+  /**
+   * @param dimensions values per point
+   * @param baseDimensions values one input adds to a shingled point (= dimensions: no sharing)
+   * @param capacity point indices to allocate up front (grows by half when full)
+   */
   constructor(
     readonly dimensions: number,
+    readonly baseDimensions: number,
     capacity: number,
   ) {
-    this.data = new Float32Array(capacity * dimensions);
-    this.refs = new Int32Array(capacity);
-    this.free = new Int32Array(capacity);
-    this.freeCount = 0;
-    this.used = 0;
+    const n = Math.max(4, capacity);
+    this.data = new Float32Array(n * baseDimensions + dimensions);
+    this.loc = new Int32Array(n);
+    this.refs = new Int32Array(n);
   }
 
-  /** Stores `point` (rounded to float32) in a fresh slot with reference count 0. */
+  /** Offset in `data` of point `i`'s first coordinate. */
+  offset(i: number): number {
+    return i32(this.loc, i);
+  }
+
+  /** Stores `point` (rounded to float32) under a fresh index with reference count 0. */
   add(point: ArrayLike<number>): number {
-    let slot: number;
-    if (this.freeCount > 0) {
-      this.freeCount -= 1;
-      slot = this.free[this.freeCount] as number;
-    } else {
-      if (this.used === this.refs.length) this.grow();
-      slot = this.used;
-      this.used += 1;
-    }
     const dim = this.dimensions;
-    const base = slot * dim;
-    for (let k = 0; k < dim; k += 1) this.data[base + k] = point[k] as number;
-    this.refs[slot] = 0;
-    return slot;
+    const base = this.baseDimensions;
+    let shared = this.overlap(point);
+    if (this.end + dim - shared > this.data.length) {
+      this.compact();
+      shared = this.overlap(point);
+      if (this.end + dim - shared > this.data.length) this.growData(dim - shared);
+    }
+    const start = shared > 0 ? this.lastLoc + base : this.end;
+    for (let k = shared; k < dim; k += 1) this.data[start + k] = at(point, k);
+    this.end = start + dim;
+    this.lastLoc = start;
+    const i = this.takeIndex();
+    this.loc[i] = start;
+    this.refs[i] = 0;
+    return i;
   }
 
-  /** Adds a reference to `slot`. */
-  retain(slot: number): void {
-    this.refs[slot] = (this.refs[slot] as number) + 1;
+  /** Adds a reference to point `i`. */
+  retain(i: number): void {
+    this.refs[i] = i32(this.refs, i) + 1;
   }
 
-  /** Drops a reference to `slot`; frees it when none remain. */
-  release(slot: number): void {
-    const left = (this.refs[slot] as number) - 1;
-    this.refs[slot] = left;
-    if (left <= 0) this.drop(slot);
+  /** Drops a reference to point `i`; frees the index when none remain. */
+  release(i: number): void {
+    const left = i32(this.refs, i) - 1;
+    this.refs[i] = left;
+    if (left <= 0) this.drop(i);
   }
 
-  /** Frees `slot` if nothing references it (a point no tree accepted). */
-  releaseIfUnused(slot: number): void {
-    if ((this.refs[slot] as number) <= 0) this.drop(slot);
+  /** Frees point `i` if nothing references it (a point no tree accepted). */
+  releaseIfUnused(i: number): void {
+    if (i32(this.refs, i) <= 0) this.drop(i);
+  }
+
+  /** Live points (reference count > 0). */
+  livePoints(): number {
+    let n = 0;
+    for (let i = 0; i < this.used; i += 1) if (i32(this.refs, i) > 0) n += 1;
+    return n;
   }
 
   /** Bytes held by the typed arrays. */
   byteSize(): number {
-    return this.data.byteLength + this.refs.byteLength + this.free.byteLength;
+    return this.data.byteLength + this.loc.byteLength + this.refs.byteLength;
   }
 
-  private drop(slot: number): void {
-    this.refs[slot] = 0;
-    this.free[this.freeCount] = slot;
-    this.freeCount += 1;
+  /** Values of `point` already at the end of `data` as the last point's shingle tail. */
+  private overlap(point: ArrayLike<number>): number {
+    const shared = this.dimensions - this.baseDimensions;
+    const last = this.lastLoc;
+    if (shared <= 0 || last < 0 || last + this.dimensions !== this.end) return 0;
+    const data = this.data;
+    const from = last + this.baseDimensions;
+    for (let k = 0; k < shared; k += 1) {
+      if (f32(data, from + k) !== Math.fround(at(point, k))) return 0;
+    }
+    return shared;
   }
 
-  private grow(): void {
-    const capacity = Math.max(16, this.refs.length * 2);
-    const data = new Float32Array(capacity * this.dimensions);
-    data.set(this.data);
-    const refs = new Int32Array(capacity);
-    refs.set(this.refs);
-    const free = new Int32Array(capacity);
-    free.set(this.free.subarray(0, this.freeCount));
+  private takeIndex(): number {
+    if (this.freeHead >= 0) {
+      const i = this.freeHead;
+      this.freeHead = -2 - i32(this.loc, i);
+      return i;
+    }
+    if (this.used === this.loc.length) this.growIndices();
+    this.used += 1;
+    return this.used - 1;
+  }
+
+  private drop(i: number): void {
+    this.refs[i] = 0;
+    this.loc[i] = -2 - this.freeHead;
+    this.freeHead = i;
+  }
+
+  /** Moves the live points' values to the front of `data`, keeping shared overlaps shared. */
+  private compact(): void {
+    const dim = this.dimensions;
+    const loc = this.loc;
+    const live = new Int32Array(this.livePoints());
+    for (let i = 0, n = 0; i < this.used; i += 1) if (i32(this.refs, i) > 0) live[n++] = i;
+    live.sort((a, b) => i32(loc, a) - i32(loc, b));
+    const lastLoc = this.lastLoc;
+    let newLast = -1;
+    let out = 0;
+    let j = 0;
+    while (j < live.length) {
+      // a run: points whose value ranges overlap or touch, copied as one block
+      const runStart = i32(loc, i32(live, j));
+      let runEnd = runStart + dim;
+      let k = j + 1;
+      while (k < live.length && i32(loc, i32(live, k)) <= runEnd) {
+        runEnd = Math.max(runEnd, i32(loc, i32(live, k)) + dim);
+        k += 1;
+      }
+      this.data.copyWithin(out, runStart, runEnd);
+      for (let m = j; m < k; m += 1) {
+        const i = i32(live, m);
+        const moved = out + (i32(loc, i) - runStart);
+        if (loc[i] === lastLoc) newLast = moved;
+        loc[i] = moved;
+      }
+      out += runEnd - runStart;
+      j = k;
+    }
+    this.end = out;
+    this.lastLoc = newLast;
+    // leave room for a third more values than live, so compaction stays amortized O(1)
+    if (this.data.length - out < Math.ceil(out / 3)) this.growData(Math.ceil(out / 3));
+  }
+
+  private growData(extra: number): void {
+    const grown = Math.max(this.data.length + extra, Math.ceil(this.data.length * 1.5));
+    const data = new Float32Array(grown);
+    data.set(this.data.subarray(0, this.end));
     this.data = data;
+  }
+
+  private growIndices(): void {
+    const n = Math.ceil(this.loc.length * 1.5);
+    const loc = new Int32Array(n);
+    loc.set(this.loc);
+    const refs = new Int32Array(n);
+    refs.set(this.refs);
+    this.loc = loc;
     this.refs = refs;
-    this.free = free;
   }
 }

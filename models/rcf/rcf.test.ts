@@ -18,7 +18,7 @@ function gaussian(seed: number): () => number {
 describe('RandomCutTree', () => {
   it('keeps boxes, masses and cut sides exact through inserts, duplicates and deletes', () => {
     const dims = 3;
-    const store = new PointStore(dims, 8);
+    const store = new PointStore(dims, dims, 8);
     const g = sfc32(seedState(7));
     const tree = new RandomCutTree(64, store, g);
     const refs: number[] = [];
@@ -35,7 +35,7 @@ describe('RandomCutTree', () => {
         const coords =
           src === undefined
             ? draw()
-            : Array.from(store.data.subarray(src * dims, src * dims + dims));
+            : Array.from(store.data.subarray(store.offset(src), store.offset(src) + dims));
         const ref = store.add(coords);
         store.retain(ref);
         tree.insert(ref);

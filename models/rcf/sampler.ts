@@ -7,6 +7,7 @@
  * Invariant: `size ≤ capacity` and the heap property holds over `keys[0 … size)`.
  */
 import type { Prng } from '../../core/index.js';
+import { f64, i32 } from './typed.js';
 
 /** Result of offering a point: whether it was accepted and which point it evicted (-1: none). */
 export interface Offer {
@@ -48,13 +49,13 @@ export class Sampler {
       out.evicted = -1;
       return out;
     }
-    if (key >= (this.keys[0] as number)) {
+    if (key >= f64(this.keys, 0)) {
       out.accepted = false;
       out.evicted = -1;
       return out;
     }
     out.accepted = true;
-    out.evicted = this.refs[0] as number;
+    out.evicted = i32(this.refs, 0);
     this.siftDown(0, key, ref);
     return out;
   }
@@ -70,9 +71,9 @@ export class Sampler {
     let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if ((keys[parent] as number) >= key) break;
-      keys[i] = keys[parent] as number;
-      refs[i] = refs[parent] as number;
+      if (f64(keys, parent) >= key) break;
+      keys[i] = f64(keys, parent);
+      refs[i] = i32(refs, parent);
       i = parent;
     }
     keys[i] = key;
@@ -88,10 +89,10 @@ export class Sampler {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && (keys[r] as number) > (keys[l] as number) ? r : l;
-      if ((keys[c] as number) <= key) break;
-      keys[i] = keys[c] as number;
-      refs[i] = refs[c] as number;
+      const c = r < n && f64(keys, r) > f64(keys, l) ? r : l;
+      if (f64(keys, c) <= key) break;
+      keys[i] = f64(keys, c);
+      refs[i] = i32(refs, c);
       i = c;
     }
     keys[i] = key;

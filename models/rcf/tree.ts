@@ -1,99 +1,113 @@
 /**
  * @module models/rcf/tree
- * One random cut tree over a sample of points (Guha et al., ICML 2016), stored in node
- * pools of typed arrays: internal nodes `0 … capacity-2` with a cut (dimension, value), a
- * mass and a cached bounding box; leaves `capacity-1 … 2·capacity-2` with a point
- * reference and a mass (> 1 for duplicates). Insertion draws range-weighted random cuts
- * top-down, so the tree is distributed as if built from scratch on the sample; deletion is
- * exact. Scoring is the expected-inverse-depth score of AWS's randomcutforest (not CoDisp).
- * Invariants (checked by `checkInvariants`): every internal box is exactly the union of
- * its children's boxes, every mass the sum of its children's masses, and every point left
- * of a cut has coordinate ≤ the cut value, every point right of it >.
+ * One random cut tree over a sample of points (Guha et al., ICML 2016) in typed arrays:
+ * internal nodes `0 … capacity-2` with children and a cut (dimension, value), leaves
+ * `capacity-1 … 2·capacity-2` with a point reference and a mass (> 1 for duplicates).
+ * Insertion draws range-weighted random cuts top-down, so the tree is distributed as if
+ * built from scratch on the sample; deletion is exact. Scoring is the expected-inverse-depth
+ * score of AWS's randomcutforest (not CoDisp).
+ *
+ * Bounding boxes are cached only for internal nodes below `cacheLimit` (a fraction of the
+ * nodes, as AWS's `boundingBoxCacheFraction`); any other box is the union of its children's,
+ * computed when needed from the nearest cached boxes and leaves below it. Unions of float32
+ * coordinates are exact, so a computed box equals the cached one bit for bit: the cache
+ * fraction changes memory and speed, never a score. Cut values are stored as float32
+ * rounded down, which for float32 coordinates decides every `x ≤ cut` as the drawn cut did.
+ * Invariants (`checkInvariants`): cached boxes are the union of their children's, the tree's
+ * mass is the sum of its leaves', and points left of a cut are ≤ it, right of it >.
  */
 import type { PointStore } from './point-store.js';
 import type { Prng } from '../../core/index.js';
+import { f32, i32, u16 } from './typed.js';
+import { boxScratch, floatBelow, type BoxScratch } from './tree-scratch.js';
 
-/** The typed arrays of a tree, as serialized. */
+/** The typed arrays of a tree, as serialized. Free nodes are chained through `left`/`leafRef`. */
 export interface TreeArrays {
   left: Int32Array;
   right: Int32Array;
-  cutDim: Int32Array;
-  cutVal: Float64Array;
-  mass: Int32Array;
-  boxLo: Float32Array;
-  boxHi: Float32Array;
+  cutDim: Uint16Array;
+  cutVal: Float32Array;
   leafRef: Int32Array;
   leafMass: Int32Array;
-  freeInternal: Int32Array;
-  freeLeaf: Int32Array;
+  /** Cached boxes of internal nodes `0 … cacheLimit-1`, `dimensions` values each. */
+  boxLo: Float32Array;
+  boxHi: Float32Array;
 }
 
 /** Scalar state of a tree, as serialized. */
 export interface TreeScalars {
   root: number;
-  freeInternalCount: number;
-  freeLeafCount: number;
+  /** Heads of the free lists (−1: empty). */
+  freeInternal: number;
+  freeLeaf: number;
+  /** Points in the tree, with multiplicity. */
+  mass: number;
 }
 
 /** A random cut tree with exact insert/delete and AWS-style scoring. */
 export class RandomCutTree {
   readonly a: TreeArrays;
   root = -1;
-  private freeInternalCount: number;
-  private freeLeafCount: number;
-  private readonly path: Int32Array;
+  /** Internal nodes with an id below this cache their bounding box. */
+  readonly cacheLimit: number;
+  private freeInternal = 0;
+  private freeLeaf = 0;
+  private total = 0;
   private readonly leafBase: number;
   private readonly dim: number;
+  private readonly s: BoxScratch;
 
+  /**
+   * @param cacheFraction share of internal nodes whose box is cached (0 … 1)
+   * @param state arrays and scalars of a serialized tree (then `cacheFraction` is theirs)
+   */
   constructor(
     readonly capacity: number,
     private readonly store: PointStore,
     private readonly random: Prng,
-    arrays?: TreeArrays,
-    scalars?: TreeScalars,
+    cacheFraction = 1,
+    state?: { arrays: TreeArrays; scalars: TreeScalars },
   ) {
     const dim = store.dimensions;
     this.dim = dim;
     this.leafBase = capacity - 1;
     const ni = Math.max(1, capacity - 1);
-    this.a = arrays ?? {
-      left: new Int32Array(ni),
+    const cached = Math.floor(cacheFraction * ni);
+    this.a = state?.arrays ?? {
+      left: Int32Array.from({ length: ni }, (_, i) => (i + 1 < ni ? i + 1 : -1)),
       right: new Int32Array(ni),
-      cutDim: new Int32Array(ni),
-      cutVal: new Float64Array(ni),
-      mass: new Int32Array(ni),
-      boxLo: new Float32Array(ni * dim),
-      boxHi: new Float32Array(ni * dim),
-      leafRef: new Int32Array(capacity),
+      cutDim: new Uint16Array(ni),
+      cutVal: new Float32Array(ni),
+      leafRef: Int32Array.from({ length: capacity }, (_, i) => (i + 1 < capacity ? i + 1 : -1)),
       leafMass: new Int32Array(capacity),
-      freeInternal: Int32Array.from({ length: ni }, (_, i) => ni - 1 - i),
-      freeLeaf: Int32Array.from({ length: capacity }, (_, i) => capacity - 1 - i),
+      boxLo: new Float32Array(cached * dim),
+      boxHi: new Float32Array(cached * dim),
     };
-    this.freeInternalCount = scalars?.freeInternalCount ?? ni;
-    this.freeLeafCount = scalars?.freeLeafCount ?? capacity;
-    if (scalars) this.root = scalars.root;
-    this.path = new Int32Array(capacity + 1);
+    this.cacheLimit = this.a.boxLo.length / dim;
+    if (state) {
+      this.root = state.scalars.root;
+      this.freeInternal = state.scalars.freeInternal;
+      this.freeLeaf = state.scalars.freeLeaf;
+      this.total = state.scalars.mass;
+    }
+    this.s = boxScratch(capacity, dim);
   }
 
   /** Scalar state for serialization. */
   scalars(): TreeScalars {
-    return {
-      root: this.root,
-      freeInternalCount: this.freeInternalCount,
-      freeLeafCount: this.freeLeafCount,
-    };
+    const { root, freeInternal, freeLeaf, total } = this;
+    return { root, freeInternal, freeLeaf, mass: total };
   }
 
   /** Number of points (with multiplicity) in the tree. */
   mass(): number {
-    if (this.root < 0) return 0;
-    return this.massOf(this.root);
+    return this.total;
   }
 
-  /** Bytes held by the node pools. */
+  /** Bytes held by the tree's typed arrays (the shared scratch is per process, not counted). */
   byteSize(): number {
-    let n = this.path.byteLength;
-    for (const v of Object.values(this.a)) n += (v as ArrayBufferView).byteLength;
+    let n = 0;
+    for (const v of Object.values(this.a) as ArrayBufferView[]) n += v.byteLength;
     return n;
   }
 
@@ -104,243 +118,95 @@ export class RandomCutTree {
 
   /** Inserts the stored point `ref` (the tree retains it if it makes a new leaf). */
   insert(ref: number): void {
-    const a = this.a;
-    const dim = this.dim;
+    const { a, dim, s } = this;
     const data = this.store.data;
-    const pb = ref * dim;
+    const pb = this.store.offset(ref);
+    this.total += 1;
     if (this.root < 0) {
       this.root = this.newLeaf(ref);
       return;
     }
-    let node = this.root;
-    let parent = -1;
-    for (;;) {
-      if (node >= this.leafBase) {
-        const leaf = node - this.leafBase;
-        const qb = (a.leafRef[leaf] as number) * dim;
-        let same = true;
-        for (let k = 0; k < dim; k += 1) {
-          if (data[pb + k] !== data[qb + k]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) {
-          a.leafMass[leaf] = (a.leafMass[leaf] as number) + 1;
-          return;
-        }
-        // Lo/hi of the union of two distinct points; a cut always separates them.
-        let range = 0;
-        for (let k = 0; k < dim; k += 1)
-          range += Math.abs((data[pb + k] as number) - (data[qb + k] as number));
-        let r = this.random.next() * range;
-        let d = -1;
-        let c = 0;
-        for (let k = 0; k < dim; k += 1) {
-          const p = data[pb + k] as number;
-          const q = data[qb + k] as number;
-          const lo = p < q ? p : q;
-          const w = p < q ? q - p : p - q;
-          if (w <= 0) continue;
-          d = k;
-          if (r < w) {
-            c = lo + r;
-            if (c >= lo + w) c = lo;
-            break;
-          }
-          r -= w;
-          c = lo;
-        }
-        const n = this.newInternal();
-        const nb = n * dim;
-        for (let k = 0; k < dim; k += 1) {
-          const p = data[pb + k] as number;
-          const q = data[qb + k] as number;
-          a.boxLo[nb + k] = p < q ? p : q;
-          a.boxHi[nb + k] = p < q ? q : p;
-        }
-        a.cutDim[n] = d;
-        a.cutVal[n] = c;
-        a.mass[n] = (a.leafMass[leaf] as number) + 1;
-        const fresh = this.newLeaf(ref);
-        if ((data[pb + d] as number) <= c) {
-          a.left[n] = fresh;
-          a.right[n] = node;
-        } else {
-          a.left[n] = node;
-          a.right[n] = fresh;
-        }
-        this.replaceChild(parent, node, n);
-        return;
-      }
-      const nb = node * dim;
+    const depth = this.descend(data, pb);
+    const path = s.path;
+    const leafNode = i32(path, depth);
+    const leaf = leafNode - this.leafBase;
+    const qb = this.store.offset(i32(a.leafRef, leaf));
+    if (samePoint(data, pb, data, qb, dim)) {
+      a.leafMass[leaf] = i32(a.leafMass, leaf) + 1;
+      return;
+    }
+    this.pathBoxes(depth, qb);
+    for (let i = 0; i < depth; i += 1) {
+      const node = i32(path, i);
+      const cached = node < this.cacheLimit;
+      const lo = cached ? a.boxLo : s.pathLo;
+      const hi = cached ? a.boxHi : s.pathHi;
+      const nb = (cached ? node : i) * dim;
       let rangeB = 0;
       let rangeU = 0;
       for (let k = 0; k < dim; k += 1) {
-        const lo = a.boxLo[nb + k] as number;
-        const hi = a.boxHi[nb + k] as number;
-        const p = data[pb + k] as number;
-        rangeB += hi - lo;
-        rangeU += (p > hi ? p : hi) - (p < lo ? p : lo);
+        const l = f32(lo, nb + k);
+        const h = f32(hi, nb + k);
+        const p = f32(data, pb + k);
+        rangeB += h - l;
+        rangeU += (p > h ? p : h) - (p < l ? p : l);
       }
-      if (rangeU > rangeB) {
-        let r = this.random.next() * rangeU;
-        let d = -1;
-        let c = 0;
+      if (rangeU <= rangeB) continue;
+      const { d, c } = this.drawCut(rangeU, data, pb, lo, hi, nb, nb);
+      const p = f32(data, pb + d);
+      const l = f32(lo, nb + d);
+      const h = f32(hi, nb + d);
+      if ((p < l && c < l) || (p > h && c >= h)) {
+        this.split(i > 0 ? i32(path, i - 1) : -1, node, ref, d, c, lo, hi, nb);
+        return;
+      }
+      if (cached) {
         for (let k = 0; k < dim; k += 1) {
-          const lo0 = a.boxLo[nb + k] as number;
-          const hi0 = a.boxHi[nb + k] as number;
-          const p = data[pb + k] as number;
-          const lo = p < lo0 ? p : lo0;
-          const w = (p > hi0 ? p : hi0) - lo;
-          if (w <= 0) continue;
-          d = k;
-          if (r < w) {
-            c = lo + r;
-            if (c >= lo + w) c = lo;
-            break;
-          }
-          r -= w;
-          c = lo;
-        }
-        const p = data[pb + d] as number;
-        const lo0 = a.boxLo[nb + d] as number;
-        const hi0 = a.boxHi[nb + d] as number;
-        if ((p < lo0 && c < lo0) || (p > hi0 && c >= hi0)) {
-          const n = this.newInternal();
-          const b = n * dim;
-          for (let k = 0; k < dim; k += 1) {
-            const q = data[pb + k] as number;
-            const lo = a.boxLo[nb + k] as number;
-            const hi = a.boxHi[nb + k] as number;
-            a.boxLo[b + k] = q < lo ? q : lo;
-            a.boxHi[b + k] = q > hi ? q : hi;
-          }
-          a.cutDim[n] = d;
-          a.cutVal[n] = c;
-          a.mass[n] = (a.mass[node] as number) + 1;
-          const fresh = this.newLeaf(ref);
-          if (p <= c) {
-            a.left[n] = fresh;
-            a.right[n] = node;
-          } else {
-            a.left[n] = node;
-            a.right[n] = fresh;
-          }
-          this.replaceChild(parent, node, n);
-          return;
-        }
-        for (let k = 0; k < dim; k += 1) {
-          const q = data[pb + k] as number;
-          if (q < (a.boxLo[nb + k] as number)) a.boxLo[nb + k] = q;
-          if (q > (a.boxHi[nb + k] as number)) a.boxHi[nb + k] = q;
+          const q = f32(data, pb + k);
+          if (q < f32(lo, nb + k)) lo[nb + k] = q;
+          if (q > f32(hi, nb + k)) hi[nb + k] = q;
         }
       }
-      a.mass[node] = (a.mass[node] as number) + 1;
-      parent = node;
-      node =
-        (data[pb + (a.cutDim[node] as number)] as number) <= (a.cutVal[node] as number)
-          ? (a.left[node] as number)
-          : (a.right[node] as number);
     }
+    // Reached a leaf holding another point: the union of two distinct points always splits.
+    const range = distance(data, pb, data, qb, dim);
+    const { d, c } = this.drawCut(range, data, pb, data, data, qb, qb);
+    this.split(depth > 0 ? i32(path, depth - 1) : -1, leafNode, ref, d, c, data, data, qb);
   }
 
   /** Removes one copy of the stored point `ref` (which must be in the tree). */
   delete(ref: number): void {
-    const a = this.a;
-    const dim = this.dim;
+    if (this.root < 0) throw new Error('rcf: delete from an empty tree');
+    const { a, dim, s } = this;
     const data = this.store.data;
-    const pb = ref * dim;
-    const path = this.path;
-    let depth = 0;
-    let node = this.root;
-    while (node >= 0 && node < this.leafBase) {
-      path[depth] = node;
-      depth += 1;
-      node =
-        (data[pb + (a.cutDim[node] as number)] as number) <= (a.cutVal[node] as number)
-          ? (a.left[node] as number)
-          : (a.right[node] as number);
-    }
-    if (node < 0) throw new Error('rcf: delete from an empty tree');
+    const pb = this.store.offset(ref);
+    const depth = this.descend(data, pb);
+    const path = s.path;
+    const node = i32(path, depth);
     const leaf = node - this.leafBase;
-    const qb = (a.leafRef[leaf] as number) * dim;
-    for (let k = 0; k < dim; k += 1) {
-      if (data[pb + k] !== data[qb + k]) throw new Error('rcf: deleted point is not in the tree');
-    }
-    for (let i = 0; i < depth; i += 1) {
-      const n = path[i] as number;
-      a.mass[n] = (a.mass[n] as number) - 1;
-    }
-    const left = (a.leafMass[leaf] as number) - 1;
+    if (!samePoint(data, pb, data, this.store.offset(i32(a.leafRef, leaf)), dim))
+      throw new Error('rcf: deleted point is not in the tree');
+    this.total -= 1;
+    const left = i32(a.leafMass, leaf) - 1;
     a.leafMass[leaf] = left;
     if (left > 0) return;
-    this.store.release(a.leafRef[leaf] as number);
-    this.freeLeaf(node);
+    this.store.release(i32(a.leafRef, leaf));
+    this.freeLeafNode(node);
     if (depth === 0) {
       this.root = -1;
       return;
     }
-    const parent = path[depth - 1] as number;
-    const sibling = (a.left[parent] === node ? a.right[parent] : a.left[parent]) as number;
-    const grand = depth >= 2 ? (path[depth - 2] as number) : -1;
-    this.replaceChild(grand, parent, sibling);
-    this.freeInternal(parent);
-    for (let i = depth - 2; i >= 0; i -= 1) {
-      if (!this.recomputeBox(path[i] as number)) break;
-    }
+    const parent = i32(path, depth - 1);
+    const sibling = i32(a.left, parent) === node ? i32(a.right, parent) : i32(a.left, parent);
+    this.replaceChild(depth >= 2 ? i32(path, depth - 2) : -1, parent, sibling);
+    this.freeInternalNode(parent);
+    // The deleted point's values stay in the store until its next add (compaction).
+    this.shrinkBoxes(depth - 2, sibling, pb);
   }
 
   /** The normalized expected-inverse-depth score of `p` (float32 coordinates). */
   score(p: Float32Array): number {
-    if (this.root < 0) return 0;
-    const a = this.a;
-    const dim = this.dim;
-    const data = this.store.data;
-    const path = this.path;
-    let depth = 0;
-    let node = this.root;
-    while (node < this.leafBase) {
-      path[depth] = node;
-      depth += 1;
-      node =
-        (p[a.cutDim[node] as number] as number) <= (a.cutVal[node] as number)
-          ? (a.left[node] as number)
-          : (a.right[node] as number);
-    }
-    const total = this.massOf(this.root);
-    const leaf = node - this.leafBase;
-    const qb = (a.leafRef[leaf] as number) * dim;
-    let same = true;
-    for (let k = 0; k < dim; k += 1) {
-      if (p[k] !== data[qb + k]) {
-        same = false;
-        break;
-      }
-    }
-    const norm = Math.log2(1 + total);
-    if (same) {
-      const m = a.leafMass[leaf] as number;
-      return (1 - m / (2 * total)) * (1 / (depth + Math.log2(1 + m))) * norm;
-    }
-    let s = 1 / (depth + 1);
-    for (let i = depth - 1; i >= 0; i -= 1) {
-      const n = path[i] as number;
-      const nb = n * dim;
-      let rangeB = 0;
-      let rangeU = 0;
-      for (let k = 0; k < dim; k += 1) {
-        const lo = a.boxLo[nb + k] as number;
-        const hi = a.boxHi[nb + k] as number;
-        const q = p[k] as number;
-        rangeB += hi - lo;
-        rangeU += (q > hi ? q : hi) - (q < lo ? q : lo);
-      }
-      if (rangeU <= rangeB) break;
-      const prob = (rangeU - rangeB) / rangeU;
-      s = prob / (i + 1) + (1 - prob) * s;
-    }
-    return s * norm;
+    return this.walk(p, null);
   }
 
   /**
@@ -349,107 +215,312 @@ export class RandomCutTree {
    * added sum to {@link score}.
    */
   attribution(p: Float32Array, out: Float64Array): void {
-    if (this.root < 0) return;
-    const a = this.a;
-    const dim = this.dim;
+    this.walk(p, out);
+  }
+
+  /** Verifies boxes, masses and cut sides of the whole tree; returns the problems found. */
+  checkInvariants(): string[] {
+    const problems: string[] = [];
+    if (this.root < 0) {
+      if (this.total !== 0) problems.push(`empty tree has mass ${this.total}`);
+      return problems;
+    }
+    const { a, dim } = this;
     const data = this.store.data;
-    const path = this.path;
+    const walk = (node: number): { mass: number; lo: number[]; hi: number[] } => {
+      if (node >= this.leafBase) {
+        const leaf = node - this.leafBase;
+        const qb = this.store.offset(i32(a.leafRef, leaf));
+        const pt = Array.from(data.subarray(qb, qb + dim));
+        const mass = i32(a.leafMass, leaf);
+        if (mass < 1) problems.push(`leaf ${leaf} has mass < 1`);
+        return { mass, lo: pt, hi: [...pt] };
+      }
+      const l = walk(i32(a.left, node));
+      const r = walk(i32(a.right, node));
+      const d = u16(a.cutDim, node);
+      const c = f32(a.cutVal, node);
+      if (!((l.hi[d] ?? NaN) <= c)) problems.push(`node ${node}: left side exceeds cut`);
+      if (!((r.lo[d] ?? NaN) > c)) problems.push(`node ${node}: right side below cut`);
+      const lo = l.lo.map((v, k) => Math.min(v, r.lo[k] ?? NaN));
+      const hi = l.hi.map((v, k) => Math.max(v, r.hi[k] ?? NaN));
+      if (node < this.cacheLimit) {
+        for (let k = 0; k < dim; k += 1) {
+          if (a.boxLo[node * dim + k] !== lo[k] || a.boxHi[node * dim + k] !== hi[k])
+            problems.push(`node ${node}: box differs from union of children in dim ${k}`);
+        }
+      }
+      return { mass: l.mass + r.mass, lo, hi };
+    };
+    const { mass } = walk(this.root);
+    if (mass !== this.total) problems.push(`tree mass ${this.total} ≠ ${mass} in its leaves`);
+    return problems;
+  }
+
+  /**
+   * The one descent of insert, delete, score and attribution: follows the cuts from the root
+   * for the point at `p[pb …]`, leaving internal nodes in `path[0 … depth)` and the leaf
+   * reached in `path[depth]`; returns the depth. The tree must not be empty.
+   */
+  private descend(p: Float32Array, pb: number): number {
+    const { left, right, cutDim, cutVal } = this.a;
+    const path = this.s.path;
     let depth = 0;
     let node = this.root;
     while (node < this.leafBase) {
       path[depth] = node;
       depth += 1;
       node =
-        (p[a.cutDim[node] as number] as number) <= (a.cutVal[node] as number)
-          ? (a.left[node] as number)
-          : (a.right[node] as number);
+        f32(p, pb + u16(cutDim, node)) <= f32(cutVal, node) ? i32(left, node) : i32(right, node);
     }
-    const total = this.massOf(this.root);
+    path[depth] = node;
+    return depth;
+  }
+
+  /**
+   * Score (returned) and, with `out`, attribution of `p`: descend, then mix upwards with the
+   * probability that a random cut of each ancestor's box separates `p` (AWS's scoring).
+   */
+  private walk(p: Float32Array, out: Float64Array | null): number {
+    if (this.root < 0) return 0;
+    const { a, dim, s } = this;
+    const data = this.store.data;
+    const depth = this.descend(p, 0);
+    const path = s.path;
+    const leafNode = i32(path, depth);
+    const leaf = leafNode - this.leafBase;
+    const qb = this.store.offset(i32(a.leafRef, leaf));
+    const total = this.total;
     const norm = Math.log2(1 + total);
-    const leaf = node - this.leafBase;
-    const qb = (a.leafRef[leaf] as number) * dim;
-    let range = 0;
-    for (let k = 0; k < dim; k += 1) range += Math.abs((p[k] as number) - (data[qb + k] as number));
-    const v = new Float64Array(2 * dim);
-    if (range === 0) {
-      const m = a.leafMass[leaf] as number;
-      const s = (1 - m / (2 * total)) * (1 / (depth + Math.log2(1 + m))) * norm;
-      for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] as number) + s / (2 * dim);
-      return;
+    if (samePoint(p, 0, data, qb, dim)) {
+      const m = i32(a.leafMass, leaf);
+      const sd = (1 - m / (2 * total)) * (1 / (depth + Math.log2(1 + m))) * norm;
+      if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] ?? 0) + sd / (2 * dim);
+      return sd;
     }
-    const s0 = 1 / (depth + 1);
-    for (let k = 0; k < dim; k += 1) {
-      const diff = (p[k] as number) - (data[qb + k] as number);
-      if (diff > 0) v[2 * k] = (diff / range) * s0;
-      else v[2 * k + 1] = (-diff / range) * s0;
+    let score = 1 / (depth + 1);
+    const v = s.v;
+    if (out) {
+      const range = distance(p, 0, data, qb, dim);
+      v.fill(0, 0, 2 * dim);
+      for (let k = 0; k < dim; k += 1) {
+        const diff = f32(p, k) - f32(data, qb + k);
+        if (diff > 0) v[2 * k] = (diff / range) * score;
+        else v[2 * k + 1] = (-diff / range) * score;
+      }
     }
+    const curLo = s.lo;
+    const curHi = s.hi;
+    curLo.set(data.subarray(qb, qb + dim));
+    curHi.set(data.subarray(qb, qb + dim));
+    let holds = leafNode; // the node whose box curLo/curHi hold
     for (let i = depth - 1; i >= 0; i -= 1) {
-      const n = path[i] as number;
-      const nb = n * dim;
+      const n = i32(path, i);
+      let lo = a.boxLo;
+      let hi = a.boxHi;
+      let nb = n * dim;
+      if (n >= this.cacheLimit) {
+        const child = i32(path, i + 1);
+        if (holds !== child) this.copyCached(child, curLo, curHi, 0);
+        const sib = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+        this.unionSubtree(sib, curLo, curHi, 0);
+        holds = n;
+        lo = curLo;
+        hi = curHi;
+        nb = 0;
+      }
       let rangeB = 0;
       let rangeU = 0;
       for (let k = 0; k < dim; k += 1) {
-        const lo = a.boxLo[nb + k] as number;
-        const hi = a.boxHi[nb + k] as number;
-        const q = p[k] as number;
-        rangeB += hi - lo;
-        rangeU += (q > hi ? q : hi) - (q < lo ? q : lo);
+        const l = f32(lo, nb + k);
+        const h = f32(hi, nb + k);
+        const q = f32(p, k);
+        rangeB += h - l;
+        rangeU += (q > h ? q : h) - (q < l ? q : l);
       }
       if (rangeU <= rangeB) break;
       const prob = (rangeU - rangeB) / rangeU;
+      score = prob / (i + 1) + (1 - prob) * score;
+      if (!out) continue;
       const su = 1 / (i + 1);
       for (let k = 0; k < dim; k += 1) {
-        const lo = a.boxLo[nb + k] as number;
-        const hi = a.boxHi[nb + k] as number;
-        const q = p[k] as number;
-        const high = q > hi ? (q - hi) / rangeU : 0;
-        const low = q < lo ? (lo - q) / rangeU : 0;
-        v[2 * k] = high * su + (1 - prob) * (v[2 * k] as number);
-        v[2 * k + 1] = low * su + (1 - prob) * (v[2 * k + 1] as number);
+        const l = f32(lo, nb + k);
+        const h = f32(hi, nb + k);
+        const q = f32(p, k);
+        const high = q > h ? (q - h) / rangeU : 0;
+        const low = q < l ? (l - q) / rangeU : 0;
+        v[2 * k] = high * su + (1 - prob) * (v[2 * k] ?? 0);
+        v[2 * k + 1] = low * su + (1 - prob) * (v[2 * k + 1] ?? 0);
       }
     }
-    for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] as number) + (v[k] as number) * norm;
+    if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] ?? 0) + (v[k] ?? 0) * norm;
+    return score * norm;
   }
 
-  /** Verifies boxes, masses and cut sides of the whole tree; returns the problems found. */
-  checkInvariants(): string[] {
-    const problems: string[] = [];
-    if (this.root < 0) return problems;
-    const dim = this.dim;
-    const lo = new Float64Array(dim);
-    const hi = new Float64Array(dim);
-    const walk = (node: number): { mass: number; lo: Float64Array; hi: Float64Array } => {
-      if (node >= this.leafBase) {
-        const leaf = node - this.leafBase;
-        const qb = (this.a.leafRef[leaf] as number) * dim;
-        const pt = Float64Array.from(this.store.data.subarray(qb, qb + dim));
-        if ((this.a.leafMass[leaf] as number) < 1) problems.push(`leaf ${leaf} has mass < 1`);
-        return { mass: this.a.leafMass[leaf] as number, lo: pt, hi: Float64Array.from(pt) };
+  /** Boxes of the uncached internal nodes of `path[0 … depth)` into the scratch rows, bottom-up. */
+  private pathBoxes(depth: number, qb: number): void {
+    const { a, dim, s } = this;
+    const path = s.path;
+    for (let i = depth - 1; i >= 0; i -= 1) {
+      const n = i32(path, i);
+      if (n < this.cacheLimit) continue;
+      const child = i32(path, i + 1);
+      const row = i * dim;
+      if (child >= this.leafBase) {
+        s.pathLo.set(this.store.data.subarray(qb, qb + dim), row);
+        s.pathHi.set(this.store.data.subarray(qb, qb + dim), row);
+      } else if (child < this.cacheLimit) {
+        this.copyCached(child, s.pathLo, s.pathHi, row);
+      } else {
+        s.pathLo.copyWithin(row, row + dim, row + 2 * dim);
+        s.pathHi.copyWithin(row, row + dim, row + 2 * dim);
       }
-      const l = walk(this.a.left[node] as number);
-      const r = walk(this.a.right[node] as number);
-      const d = this.a.cutDim[node] as number;
-      const c = this.a.cutVal[node] as number;
-      if (!((l.hi[d] as number) <= c)) problems.push(`node ${node}: left side exceeds cut`);
-      if (!((r.lo[d] as number) > c)) problems.push(`node ${node}: right side below cut`);
-      if ((this.a.mass[node] as number) !== l.mass + r.mass)
-        problems.push(`node ${node}: mass ${this.a.mass[node]} ≠ ${l.mass + r.mass}`);
+      const sib = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+      this.unionSubtree(sib, s.pathLo, s.pathHi, row);
+    }
+  }
+
+  /**
+   * After a leaf and its parent left, shrinks the cached boxes of `path[top …0]` that held
+   * the deleted point (at `store.data[pb …]`), from the box of `sibling` (which took the
+   * parent's place) upwards; stops once an ancestor's box still contains the point.
+   */
+  private shrinkBoxes(top: number, sibling: number, pb: number): void {
+    if (top < 0) return;
+    const { a, dim, s } = this;
+    const data = this.store.data;
+    const lo = s.lo;
+    const hi = s.hi;
+    lo.fill(Infinity, 0, dim);
+    hi.fill(-Infinity, 0, dim);
+    this.unionSubtree(sibling, lo, hi, 0);
+    let child = sibling;
+    for (let i = top; i >= 0; i -= 1) {
+      if (contains(lo, hi, data, pb, dim)) return;
+      const n = i32(s.path, i);
+      const other = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+      this.unionSubtree(other, lo, hi, 0);
+      if (contains(lo, hi, data, pb, dim)) return;
+      if (n < this.cacheLimit) {
+        a.boxLo.set(lo.subarray(0, dim), n * dim);
+        a.boxHi.set(hi.subarray(0, dim), n * dim);
+      }
+      child = n;
+    }
+  }
+
+  /** Unions the box of the subtree at `node` into `lo/hi[b …]` (cached boxes and leaves). */
+  private unionSubtree(node: number, lo: Float32Array, hi: Float32Array, b: number): void {
+    const { a, dim } = this;
+    const data = this.store.data;
+    const stack = this.s.stack;
+    stack[0] = node;
+    let sp = 1;
+    while (sp > 0) {
+      sp -= 1;
+      const x = i32(stack, sp);
+      let src: Float32Array;
+      let srcHi: Float32Array;
+      let sb: number;
+      if (x >= this.leafBase) {
+        src = srcHi = data;
+        sb = this.store.offset(i32(a.leafRef, x - this.leafBase));
+      } else if (x < this.cacheLimit) {
+        src = a.boxLo;
+        srcHi = a.boxHi;
+        sb = x * dim;
+      } else {
+        stack[sp] = i32(a.left, x);
+        stack[sp + 1] = i32(a.right, x);
+        sp += 2;
+        continue;
+      }
       for (let k = 0; k < dim; k += 1) {
-        lo[k] = Math.min(l.lo[k] as number, r.lo[k] as number);
-        hi[k] = Math.max(l.hi[k] as number, r.hi[k] as number);
-        if (this.a.boxLo[node * dim + k] !== lo[k] || this.a.boxHi[node * dim + k] !== hi[k])
-          problems.push(`node ${node}: box differs from union of children in dim ${k}`);
+        const l = f32(src, sb + k);
+        const h = f32(srcHi, sb + k);
+        if (l < f32(lo, b + k)) lo[b + k] = l;
+        if (h > f32(hi, b + k)) hi[b + k] = h;
       }
-      return { mass: l.mass + r.mass, lo: Float64Array.from(lo), hi: Float64Array.from(hi) };
-    };
-    walk(this.root);
-    return problems;
+    }
   }
 
-  private massOf(id: number): number {
-    return id >= this.leafBase
-      ? (this.a.leafMass[id - this.leafBase] as number)
-      : (this.a.mass[id] as number);
+  private copyCached(n: number, lo: Float32Array, hi: Float32Array, b: number): void {
+    const nb = n * this.dim;
+    lo.set(this.a.boxLo.subarray(nb, nb + this.dim), b);
+    hi.set(this.a.boxHi.subarray(nb, nb + this.dim), b);
+  }
+
+  /**
+   * A cut drawn uniformly over the summed ranges of the union of the box `lo/hi` with the
+   * point `p[pb …]` (`range` = that sum): its dimension and (double) value.
+   */
+  private drawCut(
+    range: number,
+    p: Float32Array,
+    pb: number,
+    lo: Float32Array,
+    hi: Float32Array,
+    lb: number,
+    hb: number,
+  ): { d: number; c: number } {
+    const cut = this.s.cut;
+    let r = this.random.next() * range;
+    cut.d = -1;
+    cut.c = 0;
+    for (let k = 0; k < this.dim; k += 1) {
+      const x = f32(p, pb + k);
+      const l0 = f32(lo, lb + k);
+      const h0 = f32(hi, hb + k);
+      const l = x < l0 ? x : l0;
+      const w = (x > h0 ? x : h0) - l;
+      if (w <= 0) continue;
+      cut.d = k;
+      if (r < w) {
+        cut.c = l + r;
+        if (cut.c >= l + w) cut.c = l;
+        break;
+      }
+      r -= w;
+      cut.c = l;
+    }
+    return cut;
+  }
+
+  /**
+   * Puts a new internal node with cut (d, c) above `node` (child of `parent`), the new point
+   * `ref` as its other child; its box (if cached) is `lo/hi[b …]` grown by the point.
+   */
+  private split(
+    parent: number,
+    node: number,
+    ref: number,
+    d: number,
+    c: number,
+    lo: Float32Array,
+    hi: Float32Array,
+    b: number,
+  ): void {
+    const { a, dim } = this;
+    const data = this.store.data;
+    const pb = this.store.offset(ref);
+    const n = this.newInternal();
+    if (n < this.cacheLimit) {
+      const nb = n * dim;
+      for (let k = 0; k < dim; k += 1) {
+        const q = f32(data, pb + k);
+        const l = f32(lo, b + k);
+        const h = f32(hi, b + k);
+        a.boxLo[nb + k] = q < l ? q : l;
+        a.boxHi[nb + k] = q > h ? q : h;
+      }
+    }
+    a.cutDim[n] = d;
+    a.cutVal[n] = floatBelow(c);
+    const fresh = this.newLeaf(ref);
+    const left = f32(data, pb + d) <= c;
+    a.left[n] = left ? fresh : node;
+    a.right[n] = left ? node : fresh;
+    this.replaceChild(parent, node, n);
   }
 
   private replaceChild(parent: number, old: number, fresh: number): void {
@@ -458,63 +529,52 @@ export class RandomCutTree {
     else this.a.right[parent] = fresh;
   }
 
-  /** Recomputes the box of internal `n` from its children; true if it changed. */
-  private recomputeBox(n: number): boolean {
-    const a = this.a;
-    const dim = this.dim;
-    const data = this.store.data;
-    const l = a.left[n] as number;
-    const r = a.right[n] as number;
-    let changed = false;
-    for (let k = 0; k < dim; k += 1) {
-      let lo: number;
-      let hi: number;
-      if (l >= this.leafBase) {
-        lo = hi = data[(a.leafRef[l - this.leafBase] as number) * dim + k] as number;
-      } else {
-        lo = a.boxLo[l * dim + k] as number;
-        hi = a.boxHi[l * dim + k] as number;
-      }
-      if (r >= this.leafBase) {
-        const q = data[(a.leafRef[r - this.leafBase] as number) * dim + k] as number;
-        if (q < lo) lo = q;
-        if (q > hi) hi = q;
-      } else {
-        const rl = a.boxLo[r * dim + k] as number;
-        const rh = a.boxHi[r * dim + k] as number;
-        if (rl < lo) lo = rl;
-        if (rh > hi) hi = rh;
-      }
-      if (a.boxLo[n * dim + k] !== lo || a.boxHi[n * dim + k] !== hi) {
-        a.boxLo[n * dim + k] = lo;
-        a.boxHi[n * dim + k] = hi;
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
   private newLeaf(ref: number): number {
-    this.freeLeafCount -= 1;
-    const leaf = this.a.freeLeaf[this.freeLeafCount] as number;
+    const leaf = this.freeLeaf;
+    this.freeLeaf = i32(this.a.leafRef, leaf);
     this.a.leafRef[leaf] = ref;
     this.a.leafMass[leaf] = 1;
     this.store.retain(ref);
     return leaf + this.leafBase;
   }
 
-  private freeLeaf(id: number): void {
-    this.a.freeLeaf[this.freeLeafCount] = id - this.leafBase;
-    this.freeLeafCount += 1;
+  private freeLeafNode(id: number): void {
+    const leaf = id - this.leafBase;
+    this.a.leafRef[leaf] = this.freeLeaf;
+    this.a.leafMass[leaf] = 0;
+    this.freeLeaf = leaf;
   }
 
   private newInternal(): number {
-    this.freeInternalCount -= 1;
-    return this.a.freeInternal[this.freeInternalCount] as number;
+    const n = this.freeInternal;
+    this.freeInternal = i32(this.a.left, n);
+    return n;
   }
 
-  private freeInternal(id: number): void {
-    this.a.freeInternal[this.freeInternalCount] = id;
-    this.freeInternalCount += 1;
+  private freeInternalNode(n: number): void {
+    this.a.left[n] = this.freeInternal;
+    this.freeInternal = n;
   }
+}
+
+/** True if the points `p[pb …]` and `q[qb …]` are equal in every coordinate. */
+function samePoint(p: Float32Array, pb: number, q: Float32Array, qb: number, dim: number): boolean {
+  for (let k = 0; k < dim; k += 1) if (p[pb + k] !== q[qb + k]) return false;
+  return true;
+}
+
+/** L1 distance of the points `p[pb …]` and `q[qb …]`. */
+function distance(p: Float32Array, pb: number, q: Float32Array, qb: number, dim: number): number {
+  let range = 0;
+  for (let k = 0; k < dim; k += 1) range += Math.abs(f32(p, pb + k) - f32(q, qb + k));
+  return range;
+}
+
+/** True if the box `lo/hi[0 …]` contains the point `p[pb …]`. */
+function contains(lo: Float32Array, hi: Float32Array, p: Float32Array, pb: number, dim: number) {
+  for (let k = 0; k < dim; k += 1) {
+    const x = f32(p, pb + k);
+    if (x < f32(lo, k) || x > f32(hi, k)) return false;
+  }
+  return true;
 }
