@@ -45,9 +45,11 @@ export type {
   WindowVerdict,
 } from './rcf/index.js';
 export {
+  boostedTrees,
   checkWindows,
   DEFAULT_HORIZON,
   DEFAULT_INPUT_LENGTH,
+  fitBoosted,
   fitLinearAr,
   fitSeasonalProfile,
   forecasterFromJson,
@@ -64,6 +66,10 @@ export {
 } from './forecast/index.js';
 export type {
   BaselineOptions,
+  BoostedArtefact,
+  BoostedData,
+  BoostedOptions,
+  ForecastContext,
   Forecaster,
   ForecasterArtefact,
   HourlySeries,

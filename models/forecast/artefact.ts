@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../../core/index.js';
 import { lastValue, movingAverage, seasonalNaive } from './baselines.js';
+import { boostedTrees, type BoostedArtefact } from './boosted.js';
 import type { Forecaster } from './forecaster.js';
 import { linearAr, type LinearArArtefact } from './linear-ar.js';
 
@@ -24,6 +25,8 @@ export function forecasterFromJson(json: unknown): Forecaster {
       return seasonalNaive({ inputLength, horizon, period: a.period as number });
     case 'linear-ar':
       return linearAr(a as unknown as LinearArArtefact);
+    case 'boosted-trees':
+      return boostedTrees(a as unknown as BoostedArtefact);
     default:
       throw new ConfigError('model', `unknown forecaster kind ${String(a.kind)}`);
   }

@@ -13,13 +13,33 @@ export const DEFAULT_INPUT_LENGTH = 60;
 /** Default forecast horizon. */
 export const DEFAULT_HORIZON = 15;
 
+/**
+ * What a multivariate or calendar-aware forecaster may use besides a window: the time of
+ * its last value and the windows of the key's other measures (same length and times).
+ * Univariate models ignore it.
+ */
+export interface ForecastContext {
+  /** Epoch ms of the window's last value. */
+  readonly time?: number;
+  /** The other measures of the same key, by name, oldest first. */
+  readonly covariates?: Readonly<Record<string, readonly number[]>>;
+}
+
 /** A forecaster of the next `horizon` values from the last `inputLength`. */
 export interface Forecaster {
   readonly kind: string;
   readonly inputLength: number;
   readonly horizon: number;
-  /** Forecasts each window of the batch. */
-  predict(windows: readonly (readonly number[])[]): number[][];
+  /**
+   * Names of the other measures it reads from {@link ForecastContext} (none for univariate
+   * models); a window without them is forecast by persistence.
+   */
+  readonly covariates?: readonly string[];
+  /** Forecasts each window of the batch (`contexts[i]` belongs to `windows[i]`). */
+  predict(
+    windows: readonly (readonly number[])[],
+    contexts?: readonly (ForecastContext | undefined)[],
+  ): number[][];
   /** The JSON artefact of the model. */
   toJSON(): ForecasterArtefact;
 }

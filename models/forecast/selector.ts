@@ -12,7 +12,7 @@
  */
 import { ConfigError } from '../../core/index.js';
 import { lastValue } from './baselines.js';
-import type { Forecaster } from './forecaster.js';
+import type { ForecastContext, Forecaster } from './forecaster.js';
 
 /** Options of {@link ForecastSelector}. */
 export interface SelectorOptions {
@@ -86,12 +86,14 @@ export class ForecastSelector {
    * One step of a key: `window` is its last `inputLength` values ending at integer `step`
    * (e.g. the minute index). Scores the earlier forecasts whose target is this step's value,
    * then forecasts the next `horizon` steps. Steps may skip (gaps): only forecasts made
-   * exactly `h` steps ago are scored against this value.
+   * exactly `h` steps ago are scored against this value. `context` (the key's other
+   * measures) is passed to the candidates that read it.
    */
   step(
     state: SelectorState,
     step: number,
     window: readonly number[],
+    context?: ForecastContext,
   ): { forecast: SelectedForecast; state: SelectorState } {
     const actual = window[window.length - 1] as number;
     const errors = state.errors.map((row) => [...row]);
@@ -107,7 +109,7 @@ export class ForecastSelector {
       });
       scored[h] = (scored[h] as number) + 1;
     }
-    const values = this.candidates.map((c) => c.predict([window])[0] as number[]);
+    const values = this.candidates.map((c) => c.predict([window], [context])[0] as number[]);
     const pending = [
       ...state.pending.filter((p) => step - p.step < this.horizon),
       { step, values },
