@@ -57,6 +57,7 @@ export type {
   RunnerEvent,
   RunningPipeline,
   RunPipelineOptions,
+  DocumentSpec,
   ShardPipeline,
   ShardRunnerOptions,
   WriteReport,
@@ -88,8 +89,8 @@ export { createDevicePipeline, deviceSpec, WARM_FOREST } from './devices/index.j
 export type { DevicePipelineOptions } from './devices/index.js';
 export { createHouseholdPipeline, householdSpec } from './households/index.js';
 export type { HouseholdPipelineOptions } from './households/index.js';
-export { machinePipeline } from './machines/index.js';
-export type { MachinePipelineOptions, MachineScore } from './machines/index.js';
+export { isMtconnectDocument, machineDocumentSpec, machinePipeline } from './machines/index.js';
+export type { LastValues, MachinePipelineOptions, MachineScore } from './machines/index.js';
 export {
   BATCH_SCORES_TABLE,
   batchScoreHouseholds,

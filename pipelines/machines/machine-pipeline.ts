@@ -46,6 +46,17 @@ export interface MachinePipelineOptions {
   readonly shingleSize?: number;
   /** Forest options; default the devices pipeline's warm forest. */
   readonly forest?: { numberOfTrees?: number; sampleSize?: number; outputAfter?: number };
+  /**
+   * Where each machine's last known column values live (`null`: unavailable); default an
+   * in-memory map. On the stream it is keyed state, so a restored shard carries on.
+   */
+  readonly lastValues?: LastValues;
+}
+
+/** Per machine, each column's last known value (`null` once `UNAVAILABLE`). */
+export interface LastValues {
+  get(device: string): Record<string, number | null> | undefined;
+  set(device: string, values: Record<string, number | null>): void;
 }
 
 /** One scored minute of one machine. */
@@ -69,22 +80,24 @@ interface MachineRow {
   readonly values: Readonly<Record<string, number>>;
 }
 
-/** Per device, each column's last known value (undefined once `UNAVAILABLE`). */
-function carryForward(mapping: MtMapping): OperatorFunction<Flow<WideRow>, Flow<MachineRow>> {
-  const last = new Map<string, Map<string, number | undefined>>();
+/** Carries each machine's columns forward over minutes that did not report them. */
+function carryForward(
+  mapping: MtMapping,
+  last: LastValues,
+): OperatorFunction<Flow<WideRow>, Flow<MachineRow>> {
   return map((element) => {
     if (isDeadLetter(element)) return element;
     const row = element.value;
     const type = deviceTypeOf(mapping, row.deviceId)!;
-    const state = last.get(row.deviceId) ?? new Map<string, number | undefined>();
+    const state = last.get(row.deviceId) ?? {};
     last.set(row.deviceId, state);
     const values: Record<string, number> = {};
     const missing: string[] = [];
     for (const { column } of type.columns) {
       const v = row.values[column];
-      if (v !== null && v !== undefined) state.set(column, Number.isNaN(v) ? undefined : v);
-      const known = state.get(column);
-      if (known === undefined) missing.push(column);
+      if (v !== null && v !== undefined) state[column] = Number.isNaN(v) ? null : v;
+      const known = state[column];
+      if (known === null || known === undefined) missing.push(column);
       else values[column] = known;
     }
     if (missing.length > 0) {
@@ -122,7 +135,7 @@ export function machinePipeline(
     source.pipe(
       toRows,
       pivot({ columns }),
-      carryForward(mapping),
+      carryForward(mapping, options.lastValues ?? new Map()),
       resample<MachineRow>({
         step: stepMs,
         key: (r) => r.deviceId,

@@ -11,7 +11,7 @@ export type { LookbackOptions, Looked, Ring } from './lookback.js';
 export { readingChain, shingleColumns, shingleFeatures } from './reading-chain.js';
 export type { ChainContext, InFlight, ReadingChainSpec } from './reading-chain.js';
 export { createPipeline } from './pipeline.js';
-export type { ShardPipeline } from './pipeline.js';
+export type { DocumentSpec, ShardPipeline } from './pipeline.js';
 export { writeItems, writeResults } from './write-results.js';
 export type {
   ItemFailure,

@@ -24,7 +24,7 @@ import { forecasterFromJson, type Forecaster } from '../../models/index.js';
 import { deviceSpec, type DevicePipelineOptions } from '../devices/index.js';
 import { householdSpec, type HouseholdPipelineOptions } from '../households/index.js';
 import type { SnapshotStore } from '../state/index.js';
-import { createPipeline } from './pipeline.js';
+import { createPipeline, type DocumentSpec } from './pipeline.js';
 import type { ReadingChainSpec } from './reading-chain.js';
 import { runPipeline, type PipelineEvent, type RunningPipeline } from './run-pipeline.js';
 import type { ResultSinks } from './write-results.js';
@@ -39,6 +39,8 @@ export interface PipelineWorkerOptions extends ConsumeOptions {
   readonly sinks: ResultSinks | ((consumer: Consumer) => ResultSinks);
   readonly devices?: DevicePipelineOptions;
   readonly households?: HouseholdPipelineOptions;
+  /** Pipelines of other document shapes (e.g. `machineDocumentSpec` for MTConnect); default none. */
+  readonly documents?: readonly DocumentSpec[];
   /** HTTP port of /healthz and /metrics; 0 picks a free one. */
   readonly httpPort: number;
   readonly drainDeadlineMs: number;
@@ -155,7 +157,7 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     maxWaitMs,
     store,
     ...(snapshotIntervalMs !== undefined ? { snapshotIntervalMs } : {}),
-    pipeline: (context) => createPipeline(specs, context),
+    pipeline: (context) => createPipeline(specs, context, options.documents),
     onEvent: (event) => {
       if (event.type === 'batch.written') {
         items.inc({ outcome: 'durable' }, event.report.durable.length);
