@@ -22,6 +22,7 @@ export {
   KplAggregate,
   decodeKplAggregate,
   isKplAggregate,
+  visitKplAggregate,
 } from './kpl-codec.js';
-export type { KplUserRecord } from './kpl-codec.js';
+export type { KplUserRecord, KplUserRecordVisitor } from './kpl-codec.js';
 export type { Logger } from './logger.js';

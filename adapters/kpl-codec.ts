@@ -11,7 +11,7 @@
  * checksum or protobuf is invalid is not an aggregate (the caller keeps it as one plain
  * record); {@link KplAggregate} never grows past its byte budget.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { ShardflowError } from '../core/index.js';
 
 /** A user record inside an aggregate. */
@@ -31,25 +31,77 @@ export const DEFAULT_AGGREGATION_MAX_BYTES = 51_200;
 
 /** True if `data` starts with the magic and is long enough to hold a message and checksum. */
 export function isKplAggregate(data: Uint8Array): boolean {
-  return data.length > AGGREGATION_OVERHEAD_BYTES && KPL_MAGIC.every((b, i) => data[i] === b);
+  return (
+    data.length > AGGREGATION_OVERHEAD_BYTES &&
+    data[0] === 0xf3 &&
+    data[1] === 0x89 &&
+    data[2] === 0x9a &&
+    data[3] === 0xc2
+  );
+}
+
+/**
+ * Called once per user record of a valid aggregate, in order; `data` is a view into the
+ * aggregated record (no copy), `explicitHashKey` is undefined unless the record has its own.
+ */
+export type KplUserRecordVisitor = (
+  partitionKey: string,
+  explicitHashKey: string | undefined,
+  data: Uint8Array,
+  index: number,
+) => void;
+
+/**
+ * Visits the user records of an aggregated record, in order, and returns how many there
+ * were; returns -1 (and visits nothing) when `data` is not a valid aggregate (no magic,
+ * checksum mismatch, malformed protobuf, index out of range). The whole aggregate is
+ * validated before the first visit, and no object is made per user record: consumers
+ * build their own record from the parts (the hot path of de-aggregation).
+ */
+export function visitKplAggregate(data: Uint8Array, visit: KplUserRecordVisitor): number {
+  if (!isKplAggregate(data)) return -1;
+  const message = data.subarray(4, data.length - 16);
+  const digest = oneShotHash('md5', message, 'buffer');
+  const trailer = data.length - 16;
+  for (let i = 0; i < 16; i += 1) if (digest[i] !== data[trailer + i]) return -1;
+  let parsed: ParsedAggregate;
+  try {
+    parsed = parseAggregatedRecord(message);
+  } catch (error) {
+    if (error instanceof MalformedError) return -1;
+    throw error;
+  }
+  const { partitionKeys, hashKeys, fields, count } = parsed;
+  const base = message.byteOffset;
+  for (let i = 0; i < count; i += 1) {
+    const f = i * 4;
+    const ehk = fields[f + 1] as number;
+    const start = fields[f + 2] as number;
+    visit(
+      partitionKeys[fields[f] as number] as string,
+      ehk < 0 ? undefined : hashKeys[ehk],
+      new Uint8Array(message.buffer, base + start, (fields[f + 3] as number) - start),
+      i,
+    );
+  }
+  return count;
 }
 
 /**
  * The user records of an aggregated record, in order; `undefined` when `data` is not a
  * valid aggregate (no magic, checksum mismatch, malformed protobuf, index out of range),
- * which the KCL then delivers as one plain record.
+ * which the KCL then delivers as one plain record. Each `data` is a view into `data`.
  */
 export function decodeKplAggregate(data: Uint8Array): KplUserRecord[] | undefined {
-  if (!isKplAggregate(data)) return undefined;
-  const message = data.subarray(4, data.length - 16);
-  const digest = createHash('md5').update(message).digest();
-  if (!digest.equals(data.subarray(data.length - 16))) return undefined;
-  try {
-    return parseAggregatedRecord(message);
-  } catch (error) {
-    if (error instanceof MalformedError) return undefined;
-    throw error;
-  }
+  const out: KplUserRecord[] = [];
+  const n = visitKplAggregate(data, (partitionKey, explicitHashKey, bytes) => {
+    out.push(
+      explicitHashKey === undefined
+        ? { partitionKey, data: bytes }
+        : { partitionKey, explicitHashKey, data: bytes },
+    );
+  });
+  return n < 0 ? undefined : out;
 }
 
 class MalformedError extends Error {}
@@ -57,21 +109,39 @@ class MalformedError extends Error {}
 /** A protobuf wire-format cursor over a byte range. */
 class Reader {
   pos = 0;
-  constructor(private readonly buf: Uint8Array) {}
+  end: number;
+  constructor(
+    private readonly buf: Uint8Array,
+    start = 0,
+    end = buf.length,
+  ) {
+    this.pos = start;
+    this.end = end;
+  }
 
   get done(): boolean {
-    return this.pos >= this.buf.length;
+    return this.pos >= this.end;
   }
 
   varint(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos < this.end) {
+      const first = buf[pos] as number;
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        return first;
+      }
+    }
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 10; i += 1) {
-      if (this.pos >= this.buf.length) throw new MalformedError('truncated varint');
-      const byte = this.buf[this.pos++] as number;
+      if (pos >= this.end) throw new MalformedError('truncated varint');
+      const byte = buf[pos++] as number;
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
         if (!Number.isSafeInteger(value)) throw new MalformedError('varint too large');
+        this.pos = pos;
         return value;
       }
       scale *= 128;
@@ -79,73 +149,89 @@ class Reader {
     throw new MalformedError('varint too long');
   }
 
-  bytes(): Uint8Array {
+  /** Skips a length-delimited field's length and returns the end of its bytes. */
+  lengthDelimited(): number {
     const length = this.varint();
-    if (this.pos + length > this.buf.length) throw new MalformedError('truncated field');
-    const out = this.buf.subarray(this.pos, this.pos + length);
-    this.pos += length;
+    const end = this.pos + length;
+    if (end > this.end) throw new MalformedError('truncated field');
+    return end;
+  }
+
+  bytes(): Uint8Array {
+    const end = this.lengthDelimited();
+    const out = this.buf.subarray(this.pos, end);
+    this.pos = end;
     return out;
   }
 
   skip(wireType: number): void {
     if (wireType === 0) this.varint();
-    else if (wireType === 2) this.bytes();
+    else if (wireType === 2) this.pos = this.lengthDelimited();
     else if (wireType === 1 || wireType === 5) {
       this.pos += wireType === 1 ? 8 : 4;
-      if (this.pos > this.buf.length) throw new MalformedError('truncated field');
+      if (this.pos > this.end) throw new MalformedError('truncated field');
     } else throw new MalformedError(`unsupported wire type ${wireType}`);
   }
 }
 
 const utf8 = new TextDecoder();
 
-interface RawRecord {
-  partitionKeyIndex?: number;
-  explicitHashKeyIndex?: number;
-  data?: Uint8Array;
+/** Key tables and, per user record, 4 numbers: key index, hash-key index (-1), data start, end. */
+interface ParsedAggregate {
+  readonly partitionKeys: string[];
+  readonly hashKeys: string[];
+  readonly fields: number[];
+  readonly count: number;
 }
 
-function parseRecord(buf: Uint8Array): RawRecord {
-  const r = new Reader(buf);
-  const out: RawRecord = {};
+/** Parses one nested `Record` (ends at `end`) into 4 numbers appended to `fields`. */
+function parseRecord(r: Reader, end: number, fields: number[]): void {
+  let pkIndex = -1;
+  let ehkIndex = -1;
+  let dataStart = -1;
+  let dataEnd = -1;
+  const outer = r.end;
+  r.end = end;
   while (!r.done) {
     const key = r.varint();
     const field = Math.floor(key / 8);
     const wire = key % 8;
-    if (field === 1 && wire === 0) out.partitionKeyIndex = r.varint();
-    else if (field === 2 && wire === 0) out.explicitHashKeyIndex = r.varint();
-    else if (field === 3 && wire === 2) out.data = r.bytes();
-    else r.skip(wire); // tags (4) and unknown fields
+    if (field === 1 && wire === 0) pkIndex = r.varint();
+    else if (field === 2 && wire === 0) ehkIndex = r.varint();
+    else if (field === 3 && wire === 2) {
+      dataEnd = r.lengthDelimited();
+      dataStart = r.pos;
+      r.pos = dataEnd;
+    } else r.skip(wire); // tags (4) and unknown fields
   }
-  return out;
+  r.end = outer;
+  fields.push(pkIndex, ehkIndex, dataStart, dataEnd);
 }
 
-function parseAggregatedRecord(message: Uint8Array): KplUserRecord[] {
+function parseAggregatedRecord(message: Uint8Array): ParsedAggregate {
   const r = new Reader(message);
   const partitionKeys: string[] = [];
   const hashKeys: string[] = [];
-  const records: RawRecord[] = [];
+  const fields: number[] = [];
   while (!r.done) {
     const key = r.varint();
     const field = Math.floor(key / 8);
     const wire = key % 8;
     if (field === 1 && wire === 2) partitionKeys.push(utf8.decode(r.bytes()));
     else if (field === 2 && wire === 2) hashKeys.push(utf8.decode(r.bytes()));
-    else if (field === 3 && wire === 2) records.push(parseRecord(r.bytes()));
+    else if (field === 3 && wire === 2) parseRecord(r, r.lengthDelimited(), fields);
     else r.skip(wire);
   }
-  return records.map((raw) => {
-    const partitionKey =
-      raw.partitionKeyIndex === undefined ? undefined : partitionKeys[raw.partitionKeyIndex];
-    if (partitionKey === undefined || raw.data === undefined) {
+  const count = fields.length / 4;
+  for (let f = 0; f < fields.length; f += 4) {
+    const pk = fields[f] as number;
+    const ehk = fields[f + 1] as number;
+    if (pk < 0 || pk >= partitionKeys.length || (fields[f + 2] as number) < 0) {
       throw new MalformedError('user record without partition key or data');
     }
-    if (raw.explicitHashKeyIndex === undefined)
-      return { partitionKey, data: new Uint8Array(raw.data) };
-    const explicitHashKey = hashKeys[raw.explicitHashKeyIndex];
-    if (explicitHashKey === undefined) throw new MalformedError('explicit hash key index');
-    return { partitionKey, explicitHashKey, data: new Uint8Array(raw.data) };
-  });
+    if (ehk >= hashKeys.length) throw new MalformedError('explicit hash key index');
+  }
+  return { partitionKeys, hashKeys, fields, count };
 }
 
 /** Bytes of `n` as a protobuf varint. */

@@ -8,6 +8,22 @@ const pos = (i: number) => ({
 });
 
 describe('CheckpointTracker', () => {
+  it('registers a delivered batch at once and checkpoints plain sequence positions', () => {
+    const t = new CheckpointTracker('s', 3);
+    const batch = [3, 4, 5].map((ordinal) => ({
+      position: { shardId: 's', ordinal, ...pos(ordinal) },
+    }));
+    t.deliveredAll(batch);
+    expect(() => t.deliveredAll(batch)).toThrow(RangeError); // ordinals must continue
+    expect(t.positionOf(4)).toEqual(pos(4));
+    expect(t.ack(PositionSet.range('s', 3, 4))).toBe(2);
+    expect(t.checkpointable()).toEqual(pos(4)); // no shard id or ordinal in a checkpoint
+    expect(t.unacked).toBe(1);
+    t.delivered(6, pos(6));
+    expect(t.ack(PositionSet.range('s', 5, 6))).toBe(2);
+    expect(t.checkpointable()).toEqual(pos(6));
+  });
+
   it('advances only over the contiguous acknowledged prefix', () => {
     const t = new CheckpointTracker('s', 10);
     for (let i = 10; i < 16; i += 1) t.delivered(i, pos(i));

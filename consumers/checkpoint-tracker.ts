@@ -15,7 +15,7 @@ export class CheckpointTracker {
   private frontier: number;
   /** Next ordinal expected from delivery. */
   private next: number;
-  /** Positions of delivered ordinals `frontier .. next-1`, from `head`. */
+  /** Positions of delivered ordinals `frontier .. next-1`, from `head` (shared, not copied). */
   private positions: ExtendedSequenceNumber[] = [];
   private head = 0;
   private ahead = PositionSet.empty;
@@ -38,6 +38,23 @@ export class CheckpointTracker {
     this.next += 1;
   }
 
+  /**
+   * Registers a delivered batch at once (its records' own position objects are kept, none
+   * is made per record); ordinals must continue where the last delivery ended.
+   */
+  deliveredAll(
+    records: readonly {
+      readonly position: ExtendedSequenceNumber & { readonly ordinal: number };
+    }[],
+  ): void {
+    const first = records[0];
+    if (!first) return;
+    if (first.position.ordinal !== this.next)
+      throw new RangeError(`expected ordinal ${this.next}, got ${first.position.ordinal}`);
+    for (const r of records) this.positions.push(r.position);
+    this.next += records.length;
+  }
+
   /** Applies acks (any shards, any order). Returns how many records the frontier moved. */
   ack(positions: PositionSet): number {
     const mine = positions
@@ -57,7 +74,7 @@ export class CheckpointTracker {
     if (!first || first.from > this.frontier) return 0;
     const moved = first.to + 1 - this.frontier;
     this.head += moved;
-    this.lastAckedPosition = this.positions[this.head - 1];
+    this.lastAckedPosition = plain(this.positions[this.head - 1]);
     this.frontier = first.to + 1;
     const rest = this.ahead.ranges(this.shardId).slice(1);
     this.ahead = PositionSet.unionAll(
@@ -81,7 +98,7 @@ export class CheckpointTracker {
    */
   positionOf(ordinal: number): ExtendedSequenceNumber | undefined {
     if (ordinal < this.frontier || ordinal >= this.next) return undefined;
-    return this.positions[this.head + ordinal - this.frontier];
+    return plain(this.positions[this.head + ordinal - this.frontier]);
   }
 
   /** Next ordinal this tracker expects. */
@@ -106,4 +123,9 @@ export class CheckpointTracker {
   markCheckpointed(position: ExtendedSequenceNumber): void {
     this.checkpointed = position;
   }
+}
+
+/** Just the sequence position (delivered positions carry shard id and ordinal too). */
+function plain(p: ExtendedSequenceNumber | undefined): ExtendedSequenceNumber | undefined {
+  return p && { sequenceNumber: p.sequenceNumber, subSequenceNumber: p.subSequenceNumber };
 }

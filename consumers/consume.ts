@@ -205,9 +205,9 @@ export function consume(options: ConsumeOptions): Consumer {
         relinquish: () =>
           handoff.delete(key) ? coordinator.completeHandoff(key) : coordinator.release(key),
         finished: () => coordinator.finished(key),
-        nextOrdinal: () => {
+        takeOrdinals: (count) => {
           const n = ordinals.get(key) ?? 0;
-          ordinals.set(key, n + 1);
+          ordinals.set(key, n + count);
           return n;
         },
         peekOrdinal: () => ordinals.get(key) ?? 0,

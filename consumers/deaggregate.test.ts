@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { isKplAggregate } from '../adapters/index.js';
-import { deaggregate } from './deaggregate.js';
+import { deaggregate, toSourceRecords } from './deaggregate.js';
 
 interface Encoded {
   partitionKey: string;
@@ -97,5 +97,63 @@ describe('deaggregate', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ sequenceNumber: '1', subSequenceNumber: 0, partitionKey: 'k' });
     expect(Buffer.from(out[0]!.data).equals(bad)).toBe(true);
+  });
+
+  describe('toSourceRecords (one read at once)', () => {
+    const plain = (seq: string, text: string) => ({
+      SequenceNumber: seq,
+      PartitionKey: 'p',
+      Data: Buffer.from(text),
+      ApproximateArrivalTimestamp: new Date(5),
+    });
+    const read = async () => {
+      const [encoded] = await aggregateAll(
+        ['a', 'b', 'c'].map((t, i) => ({ partitionKey: `k${i}`, data: Buffer.from(t) })),
+      );
+      return [
+        plain('10', 'x'),
+        { SequenceNumber: '11', PartitionKey: 'k0', Data: encoded!.data },
+        plain('12', 'y'),
+      ];
+    };
+    const summary = (records: ReturnType<typeof toSourceRecords>) =>
+      records.map((r) => [
+        r.position.sequenceNumber,
+        r.position.subSequenceNumber,
+        r.position.ordinal,
+        Buffer.from(r.data).toString(),
+      ]);
+
+    it('numbers every user record of a read with consecutive ordinals, as deaggregate expands them', async () => {
+      const records = await read();
+      const out = toSourceRecords('s', records, 40);
+      expect(summary(out)).toEqual([
+        ['10', 0, 40, 'x'],
+        ['11', 0, 41, 'a'],
+        ['11', 1, 42, 'b'],
+        ['11', 2, 43, 'c'],
+        ['12', 0, 44, 'y'],
+      ]);
+      expect(out.every((r) => r.position.shardId === 's')).toBe(true);
+      const one = records.flatMap((r) => deaggregate(r));
+      expect(out.map((r) => [r.partitionKey, r.approximateArrivalTimestamp])).toEqual(
+        one.map((u) => [u.partitionKey, u.approximateArrivalTimestamp]),
+      );
+    });
+
+    it('drops user records at or before a checkpoint inside an aggregate, numbering the rest from the first ordinal', async () => {
+      const records = await read();
+      const out = toSourceRecords('s', records, 0, { sequenceNumber: '11', subSequenceNumber: 1 });
+      expect(summary(out)).toEqual([
+        ['11', 2, 0, 'c'],
+        ['12', 0, 1, 'y'],
+      ]);
+      expect(
+        summary(toSourceRecords('s', records, 0, { sequenceNumber: '10', subSequenceNumber: 0 })),
+      ).toHaveLength(4);
+      expect(
+        toSourceRecords('s', records, 0, { sequenceNumber: '12', subSequenceNumber: 0 }),
+      ).toEqual([]);
+    });
   });
 });

@@ -52,7 +52,7 @@ function harness(
       createChildLeases: async () => {},
       relinquish: async () => void (relinquished += 1),
       finished: () => void (finished += 1),
-      nextOrdinal: () => ordinal++,
+      takeOrdinals: (n: number) => ((ordinal += n), ordinal - n),
       peekOrdinal: () => ordinal,
       emit: (b) => batches.push(b),
       onEvent: (e: ShardEvent) => {

@@ -13,12 +13,12 @@
  * `lease-lost` it writes nothing; a checkpoint never passes an unacknowledged record, and
  * names the state reference committed with that record.
  */
-import { PositionSet, type SourceRecord } from '../core/index.js';
+import { PositionSet } from '../core/index.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
-import { deaggregate } from './deaggregate.js';
+import { toSourceRecords } from './deaggregate.js';
 import {
   SENTINEL,
-  isCheckpointed,
+  isSentinel,
   isShardEnd,
   sentinel,
   type ExtendedSequenceNumber,
@@ -201,6 +201,8 @@ export class ShardConsumer {
       startingPosition(lease.checkpoint, this.options.atTimestamp),
     );
     this.set('processing');
+    // user records at or before a real checkpoint are skipped (a restart inside an aggregate)
+    let after = isSentinel(lease.checkpoint.sequenceNumber) ? undefined : lease.checkpoint;
     try {
       while (!signal.aborted) {
         while (this.tracker.unacked >= this.options.maxUnacked && !signal.aborted)
@@ -215,31 +217,14 @@ export class ShardConsumer {
             ? { millisBehindLatest: result.millisBehindLatest }
             : {}),
         };
-        const records: SourceRecord[] = [];
-        for (const record of result.records) {
-          for (const user of deaggregate(record)) {
-            if (isCheckpointed(user, lease.checkpoint)) continue; // restart inside an aggregate
-            const ordinal = this.deps.nextOrdinal();
-            this.tracker.delivered(ordinal, {
-              sequenceNumber: user.sequenceNumber,
-              subSequenceNumber: user.subSequenceNumber,
-            });
-            records.push({
-              position: {
-                shardId: this.shardId,
-                sequenceNumber: user.sequenceNumber,
-                subSequenceNumber: user.subSequenceNumber,
-                ordinal,
-              },
-              partitionKey: user.partitionKey,
-              data: user.data,
-              approximateArrivalTimestamp: user.approximateArrivalTimestamp,
-              ...(user.explicitHashKey ? { explicitHashKey: user.explicitHashKey } : {}),
-            });
-          }
-        }
+        // one object per user record (and its position); ordinals taken once per read
+        const first = this.deps.peekOrdinal();
+        const records = toSourceRecords(this.shardId, result.records, first, after);
         if (records.length > 0) {
-          const first = (records[0] as SourceRecord).position.ordinal;
+          after = undefined; // shard order: everything from here on is past the checkpoint
+          if (this.deps.takeOrdinals(records.length) !== first)
+            throw new RangeError(`shard ${this.shardId}: ordinals taken concurrently`);
+          this.tracker.deliveredAll(records);
           this.stats = {
             ...this.stats,
             lastRecordAt: now,

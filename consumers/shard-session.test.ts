@@ -46,7 +46,7 @@ function harness(pages: ReadResult[], lease: Partial<Lease> = {}) {
       createChildLeases: async () => {},
       relinquish: async () => void (relinquished += 1),
       finished: () => {},
-      nextOrdinal: () => ordinal++,
+      takeOrdinals: (n: number) => ((ordinal += n), ordinal - n),
       peekOrdinal: () => ordinal,
       emit: () => {},
       onEvent: () => {},

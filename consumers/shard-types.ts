@@ -72,8 +72,11 @@ export interface ShardConsumerDeps {
   readonly relinquish: () => Promise<void>;
   /** Marks the lease finished (SHARD_END written). */
   readonly finished: () => void;
-  /** Allocates the next dense ordinal of this shard in this process. */
-  readonly nextOrdinal: () => number;
+  /**
+   * Allocates the next `count` dense ordinals of this shard in this process (once per read,
+   * not per record); returns the first.
+   */
+  readonly takeOrdinals: (count: number) => number;
   /** Peeks at the next ordinal without allocating. */
   readonly peekOrdinal: () => number;
   readonly emit: (batch: ShardBatch) => void;
