@@ -6,10 +6,15 @@
  */
 export { jsonCodec, KeyedState, KeyedStateBackend } from './keyed-state.js';
 export type { StateSnapshot, ValueCodec } from './keyed-state.js';
+export { DEFAULT_STATE_TTL_MS, IncrementalSnapshots, mergeChain } from './incremental.js';
+export type { Capture, IncrementalOptions } from './incremental.js';
+export { readSnapshotChain } from './snapshot-chain.js';
+export type { ChainState } from './snapshot-chain.js';
 export {
   compressSnapshot,
   decodeSnapshot,
   encodeSnapshot,
+  MIGRATIONS,
   snapshotJson,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,

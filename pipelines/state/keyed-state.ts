@@ -14,6 +14,11 @@
 export interface ValueCodec<V> {
   encode(value: V): unknown;
   decode(json: unknown): V;
+  /**
+   * The event time (ms) of a value, if it has one (a ring's newest point): keys whose
+   * newest event time is older than the TTL are expired (`expireIdle`). Optional.
+   */
+  time?(value: V): number;
 }
 
 /** The identity codec for values that are plain JSON already. */
@@ -24,23 +29,43 @@ export function jsonCodec<V>(): ValueCodec<V> {
 /** The JSON form of a backend: state name → key → encoded value. */
 export type StateSnapshot = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-/** One named state: a value per key. */
+/**
+ * One named state: a value per key. Every key read or written is recorded as *changed*
+ * (values are often mutated in place after a `get`), which is what an incremental snapshot
+ * writes (`incremental.ts`).
+ */
 export class KeyedState<V> {
   private readonly values = new Map<string, V>();
+  private changed = new Set<string>();
 
-  /** The value of `key`, if any. */
+  /** The value of `key`, if any (the key counts as changed: the caller may mutate it). */
   get(key: string): V | undefined {
-    return this.values.get(key);
+    const value = this.values.get(key);
+    if (value !== undefined) this.changed.add(key);
+    return value;
   }
 
   /** Sets the value of `key`. */
   set(key: string, value: V): void {
     this.values.set(key, value);
+    this.changed.add(key);
   }
 
   /** Removes `key`. */
   delete(key: string): void {
-    this.values.delete(key);
+    if (this.values.delete(key)) this.changed.add(key);
+  }
+
+  /** The value of `key` without counting it as changed (snapshots, expiry). */
+  peek(key: string): V | undefined {
+    return this.values.get(key);
+  }
+
+  /** The keys changed since the last call (read, set or deleted), and forgets them. */
+  takeChanged(): Set<string> {
+    const out = this.changed;
+    this.changed = new Set();
+    return out;
   }
 
   /** Keys with a value. */
@@ -94,6 +119,7 @@ export class KeyedStateBackend {
     if (pending) {
       for (const [key, json] of pending) state.set(key, codec.decode(json));
       this.raw.delete(name);
+      state.takeChanged(); // restored, not changed
     }
     this.states.set(name, {
       state: state as KeyedState<unknown>,
@@ -127,12 +153,63 @@ export class KeyedStateBackend {
       if (!registered && !target) this.raw.set(name, (target = new Map()));
       for (const [key, json] of Object.entries(values)) {
         if (!keep(key)) continue;
-        if (registered) registered.state.set(key, registered.codec.decode(json));
+        if (registered)
+          registered.state.set(key, registered.codec.decode(json)); // changed
         else target?.set(key, json);
         loaded += 1;
       }
     }
     return loaded;
+  }
+
+  /** Names of every state, registered or carried through. */
+  names(): string[] {
+    return [...new Set([...this.states.keys(), ...this.raw.keys()])];
+  }
+
+  /** Keys of state `name` (registered or carried through). */
+  keysOf(name: string): Iterable<string> {
+    return this.states.get(name)?.state.keys() ?? this.raw.get(name)?.keys() ?? [];
+  }
+
+  /** Per registered state, the keys changed since the last call (see {@link KeyedState}). */
+  takeChanged(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const [name, { state }] of this.states) out.set(name, state.takeChanged());
+    return out;
+  }
+
+  /** The encoded value of `key` in state `name` (its codec's JSON), or undefined if none. */
+  encoded(name: string, key: string): unknown {
+    const registered = this.states.get(name);
+    if (!registered) return this.raw.get(name)?.get(key);
+    const value = registered.state.peek(key);
+    return value === undefined ? undefined : registered.codec.encode(value);
+  }
+
+  /**
+   * Removes the keys whose newest event time (over the states whose codec has `time`) is
+   * more than `ttlMs` before the newest event time of any key; keys without a timed value
+   * are kept. Returns the removed keys (counted as changed, so a snapshot drops them).
+   */
+  expireIdle(ttlMs: number): string[] {
+    const newest = new Map<string, number>();
+    let now = Number.NEGATIVE_INFINITY;
+    for (const { state, codec } of this.states.values()) {
+      if (!codec.time) continue;
+      for (const [key, value] of state.entries()) {
+        const t = codec.time(value);
+        if (!(t <= (newest.get(key) ?? Number.NEGATIVE_INFINITY))) newest.set(key, t);
+        if (t > now) now = t;
+      }
+    }
+    const expired: string[] = [];
+    for (const [key, t] of newest) if (t < now - ttlMs) expired.push(key);
+    for (const key of expired) {
+      for (const { state } of this.states.values()) state.delete(key);
+      for (const values of this.raw.values()) values.delete(key);
+    }
+    return expired;
   }
 
   /** Distinct keys over all states. */

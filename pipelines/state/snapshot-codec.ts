@@ -1,9 +1,13 @@
 /**
  * @module pipelines/state/snapshot-codec
- * The versioned byte format of a shard's keyed-state snapshot: gzip of one JSON document
- * `{ format: 'shardflow-keyed-state', version, shardId, states }`. Every reader checks the
- * version explicitly: the current version is decoded, an older one goes through a migration
- * (none exist yet: version 1 is the first), and a newer or unknown one is a
+ * The versioned byte format of a shard's keyed-state snapshot objects: gzip of one JSON
+ * document `{ format: 'shardflow-keyed-state', version, shardId, kind, chain, states,
+ * deleted }`. Version 2 (current) adds incremental objects: a `full` object holds every
+ * key; a `delta` holds the keys changed since the previous object of its chain (`states`)
+ * and the keys removed (`deleted`), and names the objects it builds on (`chain`: the full
+ * base first, then the earlier deltas). Every reader checks the version explicitly: the
+ * current version is decoded, an older one goes through the {@link MIGRATIONS} table
+ * (1 → 2: a version-1 document is a full object), and a newer or unknown one is a
  * {@link SnapshotVersionError} — never silently read as something else. Pure (zlib is
  * computation, not I/O).
  */
@@ -15,15 +19,22 @@ import type { StateSnapshot } from './keyed-state.js';
 /** The format tag of a snapshot document. */
 export const SNAPSHOT_FORMAT = 'shardflow-keyed-state';
 /** The version this code writes. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
-/** A decoded snapshot. */
+/** A decoded snapshot object. */
 export interface ShardSnapshot {
   readonly format: typeof SNAPSHOT_FORMAT;
   readonly version: typeof SNAPSHOT_VERSION;
   /** The shard whose state this is. */
   readonly shardId: string;
+  /** `full`: every key; `delta`: the changes since the previous object of `chain`. */
+  readonly kind: 'full' | 'delta';
+  /** References of the objects a delta builds on, the full base first (empty for `full`). */
+  readonly chain: readonly string[];
+  /** Values by state name and key (a delta: only the changed keys). */
   readonly states: StateSnapshot;
+  /** Keys removed since the previous object, by state name (empty for `full`). */
+  readonly deleted: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A snapshot this code cannot read (unknown format, newer or unmigratable version, corrupt). */
@@ -38,12 +49,14 @@ export class SnapshotVersionError extends ShardflowError {
 
 /**
  * Migrations from older versions, by the version they read: each returns the next
- * version's document. Version 1 is the first, so there are none; a version-2 change adds
- * `1: (doc) => …` here instead of breaking version-1 snapshots still named by leases.
+ * version's document, so snapshots still named by leases stay readable after an upgrade.
  */
-const MIGRATIONS: Readonly<
+export const MIGRATIONS: Readonly<
   Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>
-> = {};
+> = {
+  // version 1 wrote only full snapshots
+  1: (doc) => ({ ...doc, version: 2, kind: 'full', chain: [], deleted: {} }),
+};
 
 /**
  * The snapshot document of `states` for `shardId` as JSON text. Serialising copies the state,
@@ -54,7 +67,10 @@ export function snapshotJson(shardId: string, states: StateSnapshot): string {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     shardId,
+    kind: 'full',
+    chain: [],
     states,
+    deleted: {},
   };
   return JSON.stringify(doc);
 }
@@ -92,7 +108,16 @@ export function decodeSnapshot(bytes: Uint8Array): ShardSnapshot {
       version,
       `snapshot version ${String(version)} is not readable by version ${SNAPSHOT_VERSION}`,
     );
-  if (typeof doc.shardId !== 'string' || doc.states === null || typeof doc.states !== 'object')
-    throw new SnapshotVersionError(version, 'snapshot without shardId or states');
+  const object = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (
+    typeof doc.shardId !== 'string' ||
+    !object(doc.states) ||
+    !object(doc.deleted) ||
+    !Array.isArray(doc.chain) ||
+    !doc.chain.every((r) => typeof r === 'string') ||
+    (doc.kind !== 'full' && doc.kind !== 'delta') ||
+    (doc.kind === 'delta' && doc.chain.length === 0)
+  )
+    throw new SnapshotVersionError(version, 'snapshot without shardId, kind, chain or states');
   return doc as unknown as ShardSnapshot;
 }

@@ -57,15 +57,34 @@ describe('snapshot format', () => {
       format: 'shardflow-keyed-state',
       version: SNAPSHOT_VERSION,
       shardId: 'shardId-1',
+      kind: 'full',
+      chain: [],
       states: { ring: { k: [1] } },
+      deleted: {},
+    });
+  });
+
+  it('reads a version-1 document (always full) through the migration table', () => {
+    const v1 = {
+      format: 'shardflow-keyed-state',
+      version: 1,
+      shardId: 's',
+      states: { r: { k: 1 } },
+    };
+    expect(decodeSnapshot(gzipSync(JSON.stringify(v1)))).toEqual({
+      ...v1,
+      version: 2,
+      kind: 'full',
+      chain: [],
+      deleted: {},
     });
   });
 
   it('rejects newer, older-without-migration, foreign and corrupt documents explicitly', () => {
     const doc = (d: object) => gzipSync(JSON.stringify(d));
     const base = { format: 'shardflow-keyed-state', shardId: 's', states: {} };
-    expect(() => decodeSnapshot(doc({ ...base, version: 2 }))).toThrow(
-      /version 2 is not readable by version 1/,
+    expect(() => decodeSnapshot(doc({ ...base, version: 3 }))).toThrow(
+      /version 3 is not readable by version 2/,
     );
     expect(() => decodeSnapshot(doc({ ...base, version: 0 }))).toThrow(
       /version 0 has no migration/,
@@ -77,6 +96,9 @@ describe('snapshot format', () => {
     expect(() => decodeSnapshot(doc({ ...base, version: 1, states: null }))).toThrow(
       SnapshotVersionError,
     );
+    const v2 = { ...base, version: 2, kind: 'delta', chain: [], deleted: {} };
+    expect(() => decodeSnapshot(doc(v2))).toThrow(SnapshotVersionError); // a delta needs a base
+    expect(() => decodeSnapshot(doc({ ...v2, kind: 'partial' }))).toThrow(SnapshotVersionError);
   });
 });
 
