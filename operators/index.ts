@@ -3,8 +3,14 @@
  * Pure RxJS operators: decode, validate, normalize, windows, pivot, resample, features and
  * the model-calling operators. Nothing here performs I/O.
  */
-export { isDeadLetter, keyedOperator, mapTraced, splitDeadLetters } from './flow/index.js';
-export type { Flow, KeyedLogic, KeyedOperatorOptions, MapTracedOptions } from './flow/index.js';
+export { batchBy, isDeadLetter, keyedOperator, mapTraced, splitDeadLetters } from './flow/index.js';
+export type {
+  BatchByOptions,
+  Flow,
+  KeyedLogic,
+  KeyedOperatorOptions,
+  MapTracedOptions,
+} from './flow/index.js';
 export { decode, validate } from './codec/index.js';
 export type { DecodeOptions, ValidateOptions } from './codec/index.js';
 export {

@@ -1,23 +1,16 @@
 /**
  * @module sinks/write-to-sink
- * The RxJS end of a chain: collects traced items into batches (by count, or after a
- * time span on an injected scheduler) and writes each batch with a {@link Sink}, one
+ * The RxJS end of a chain: collects traced items into batches (by count, or a time span
+ * after a batch's first item on an injected scheduler) and writes each batch with a {@link Sink}, one
  * write at a time and in order, emitting every {@link SinkResult} — whose `durable`
  * positions the pipeline hands to the checkpointer. Invariant: a batch's result is
  * emitted only after its write resolved, and batches are written in arrival order; when
  * the source completes, the last partial batch is written before completion.
  */
-import {
-  asyncScheduler,
-  bufferTime,
-  concatMap,
-  filter,
-  from,
-  type OperatorFunction,
-  type SchedulerLike,
-} from 'rxjs';
+import { concatMap, from, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../core/index.js';
 import type { Traced } from '../core/index.js';
+import { batchBy } from '../operators/index.js';
 import type { Sink, SinkResult } from './sink.js';
 
 /** Options of {@link writeInBatches} and {@link writeToSink}. */
@@ -31,8 +24,9 @@ export interface WriteToSinkOptions {
 }
 
 /**
- * The one batching sink stage every pipeline end uses: collects values into batches (by
- * count, or after `maxWaitMs` on the scheduler), and runs `write` on one batch at a time, in
+ * The one batching sink stage every pipeline end uses: collects values into batches with the
+ * one batching rule, `batchBy` (by count, or `maxWaitMs` after a batch's first value on the
+ * scheduler), and runs `write` on one batch at a time, in
  * arrival order, emitting each batch's outcome once its write resolved. {@link writeToSink}
  * writes to one {@link Sink}; the pipeline runtime's `writeResults` writes a batch of result
  * items to all its sinks and retries them.
@@ -43,14 +37,13 @@ export function writeInBatches<T, R>(
   options: WriteToSinkOptions,
   write: (batch: T[]) => Promise<R>,
 ): OperatorFunction<T, R> {
-  const { maxItems = 500, maxWaitMs = 1_000, scheduler = asyncScheduler } = options;
+  const { maxItems = 500, maxWaitMs = 1_000, scheduler } = options;
   if (!Number.isInteger(maxItems) || maxItems < 1)
     throw new ConfigError('maxItems', 'must be a positive integer');
   if (!(maxWaitMs > 0)) throw new ConfigError('maxWaitMs', 'must be positive');
   return (source) =>
     source.pipe(
-      bufferTime(maxWaitMs, null, maxItems, scheduler),
-      filter((batch) => batch.length > 0),
+      batchBy({ maxItems, maxWaitMs, ...(scheduler ? { scheduler } : {}) }),
       concatMap((batch) => from(write(batch))),
     );
 }
