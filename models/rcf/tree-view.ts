@@ -1,0 +1,210 @@
+/**
+ * @module models/rcf/tree-view
+ * The node arrays of a random cut tree and what works on them besides insertion: the one
+ * descent (shared by insert, delete, score and attribution) and the bounding boxes — cached
+ * for internal nodes below `cacheLimit`, otherwise the union of the cached boxes and leaves
+ * below, computed when needed (exact: unions of float32 values).
+ */
+import type { PointStore } from './point-store.js';
+import type { BoxScratch } from './tree-scratch.js';
+import { f32, i32, u16 } from './typed.js';
+
+/** The typed arrays of a tree, as serialized. Free nodes are chained through `left`/`leafRef`. */
+export interface TreeArrays {
+  left: Int32Array;
+  right: Int32Array;
+  cutDim: Uint16Array;
+  cutVal: Float32Array;
+  leafRef: Int32Array;
+  leafMass: Int32Array;
+  /** Cached boxes of internal nodes `0 … cacheLimit-1`, `dimensions` values each. */
+  boxLo: Float32Array;
+  boxHi: Float32Array;
+}
+
+/** Scalar state of a tree, as serialized. */
+export interface TreeScalars {
+  root: number;
+  /** Heads of the free lists (−1: empty). */
+  freeInternal: number;
+  freeLeaf: number;
+  /** Points in the tree, with multiplicity. */
+  mass: number;
+}
+
+/** What the functions of this module read of a tree (internal nodes are ids `< leafBase`). */
+export interface TreeView {
+  readonly a: TreeArrays;
+  readonly store: PointStore;
+  readonly root: number;
+  readonly total: number;
+  readonly leafBase: number;
+  readonly cacheLimit: number;
+  readonly dim: number;
+  readonly s: BoxScratch;
+}
+
+/**
+ * The one descent of insert, delete, score and attribution: follows the cuts from the root
+ * for the point at `p[pb …]`, leaving internal nodes in `path[0 … depth)` and the leaf
+ * reached in `path[depth]`; returns the depth. The tree must not be empty.
+ */
+export function descend(t: TreeView, p: Float32Array, pb: number): number {
+  const { left, right, cutDim, cutVal } = t.a;
+  const path = t.s.path;
+  let depth = 0;
+  let node = t.root;
+  while (node < t.leafBase) {
+    path[depth] = node;
+    depth += 1;
+    node = f32(p, pb + u16(cutDim, node)) <= f32(cutVal, node) ? i32(left, node) : i32(right, node);
+  }
+  path[depth] = node;
+  return depth;
+}
+
+/** Boxes of the uncached internal nodes of `path[0 … depth)` into the scratch rows, bottom-up. */
+export function pathBoxes(t: TreeView, depth: number, qb: number): void {
+  const { a, dim, s } = t;
+  const path = s.path;
+  for (let i = depth - 1; i >= 0; i -= 1) {
+    const n = i32(path, i);
+    if (n < t.cacheLimit) continue;
+    const child = i32(path, i + 1);
+    const row = i * dim;
+    if (child >= t.leafBase) {
+      s.pathLo.set(t.store.data.subarray(qb, qb + dim), row);
+      s.pathHi.set(t.store.data.subarray(qb, qb + dim), row);
+    } else if (child < t.cacheLimit) {
+      copyCached(t, child, s.pathLo, s.pathHi, row);
+    } else {
+      s.pathLo.copyWithin(row, row + dim, row + 2 * dim);
+      s.pathHi.copyWithin(row, row + dim, row + 2 * dim);
+    }
+    const sib = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+    unionSubtree(t, sib, s.pathLo, s.pathHi, row);
+  }
+}
+
+/**
+ * After a leaf and its parent left, shrinks the cached boxes of `path[top …0]` that held
+ * the deleted point (at `store.data[pb …]`), from the box of `sibling` (which took the
+ * parent's place) upwards; stops once an ancestor's box still contains the point.
+ */
+export function shrinkBoxes(t: TreeView, top: number, sibling: number, pb: number): void {
+  if (top < 0) return;
+  const { a, dim, s } = t;
+  const data = t.store.data;
+  const lo = s.lo;
+  const hi = s.hi;
+  lo.fill(Infinity, 0, dim);
+  hi.fill(-Infinity, 0, dim);
+  unionSubtree(t, sibling, lo, hi, 0);
+  let child = sibling;
+  for (let i = top; i >= 0; i -= 1) {
+    if (contains(lo, hi, data, pb, dim)) return;
+    const n = i32(s.path, i);
+    const other = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+    unionSubtree(t, other, lo, hi, 0);
+    if (contains(lo, hi, data, pb, dim)) return;
+    if (n < t.cacheLimit) {
+      a.boxLo.set(lo.subarray(0, dim), n * dim);
+      a.boxHi.set(hi.subarray(0, dim), n * dim);
+    }
+    child = n;
+  }
+}
+
+/** Unions the box of the subtree at `node` into `lo/hi[b …]` (cached boxes and leaves). */
+export function unionSubtree(
+  t: TreeView,
+  node: number,
+  lo: Float32Array,
+  hi: Float32Array,
+  b: number,
+): void {
+  const { a, dim } = t;
+  const data = t.store.data;
+  const stack = t.s.stack;
+  stack[0] = node;
+  let sp = 1;
+  while (sp > 0) {
+    sp -= 1;
+    const x = i32(stack, sp);
+    let src: Float32Array;
+    let srcHi: Float32Array;
+    let sb: number;
+    if (x >= t.leafBase) {
+      src = srcHi = data;
+      sb = t.store.offset(i32(a.leafRef, x - t.leafBase));
+    } else if (x < t.cacheLimit) {
+      src = a.boxLo;
+      srcHi = a.boxHi;
+      sb = x * dim;
+    } else {
+      stack[sp] = i32(a.left, x);
+      stack[sp + 1] = i32(a.right, x);
+      sp += 2;
+      continue;
+    }
+    for (let k = 0; k < dim; k += 1) {
+      const l = f32(src, sb + k);
+      const h = f32(srcHi, sb + k);
+      if (l < f32(lo, b + k)) lo[b + k] = l;
+      if (h > f32(hi, b + k)) hi[b + k] = h;
+    }
+  }
+}
+
+/** Copies the cached box of internal node `n` to `lo/hi[b …]`. */
+export function copyCached(
+  t: TreeView,
+  n: number,
+  lo: Float32Array,
+  hi: Float32Array,
+  b: number,
+): void {
+  const nb = n * t.dim;
+  lo.set(t.a.boxLo.subarray(nb, nb + t.dim), b);
+  hi.set(t.a.boxHi.subarray(nb, nb + t.dim), b);
+}
+
+/** True if the points `p[pb …]` and `q[qb …]` are equal in every coordinate. */
+export function samePoint(
+  p: Float32Array,
+  pb: number,
+  q: Float32Array,
+  qb: number,
+  dim: number,
+): boolean {
+  for (let k = 0; k < dim; k += 1) if (p[pb + k] !== q[qb + k]) return false;
+  return true;
+}
+
+/** L1 distance of the points `p[pb …]` and `q[qb …]`. */
+export function distance(
+  p: Float32Array,
+  pb: number,
+  q: Float32Array,
+  qb: number,
+  dim: number,
+): number {
+  let range = 0;
+  for (let k = 0; k < dim; k += 1) range += Math.abs(f32(p, pb + k) - f32(q, qb + k));
+  return range;
+}
+
+/** True if the box `lo/hi[0 …]` contains the point `p[pb …]`. */
+export function contains(
+  lo: Float32Array,
+  hi: Float32Array,
+  p: Float32Array,
+  pb: number,
+  dim: number,
+) {
+  for (let k = 0; k < dim; k += 1) {
+    const x = f32(p, pb + k);
+    if (x < f32(lo, k) || x > f32(hi, k)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,135 @@
+/**
+ * @module models/rcf/tree-walk
+ * Scoring a point in one tree — AWS randomcutforest's expected inverse depth, and its
+ * attribution per dimension — in one walk: descend to the leaf, then mix upwards with the
+ * probability that a random cut of each ancestor's box separates the point. Also the
+ * invariant check of a whole tree.
+ */
+import {
+  copyCached,
+  descend,
+  distance,
+  samePoint,
+  unionSubtree,
+  type TreeView,
+} from './tree-view.js';
+import { f32, i32, u16 } from './typed.js';
+
+/**
+ * Score (returned) and, with `out`, attribution of `p`: descend, then mix upwards with the
+ * probability that a random cut of each ancestor's box separates `p` (AWS's scoring).
+ */
+export function walk(t: TreeView, p: Float32Array, out: Float64Array | null): number {
+  if (t.root < 0) return 0;
+  const { a, dim, s } = t;
+  const data = t.store.data;
+  const depth = descend(t, p, 0);
+  const path = s.path;
+  const leafNode = i32(path, depth);
+  const leaf = leafNode - t.leafBase;
+  const qb = t.store.offset(i32(a.leafRef, leaf));
+  const total = t.total;
+  const norm = Math.log2(1 + total);
+  if (samePoint(p, 0, data, qb, dim)) {
+    const m = i32(a.leafMass, leaf);
+    const sd = (1 - m / (2 * total)) * (1 / (depth + Math.log2(1 + m))) * norm;
+    if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] ?? 0) + sd / (2 * dim);
+    return sd;
+  }
+  let score = 1 / (depth + 1);
+  const v = s.v;
+  if (out) {
+    const range = distance(p, 0, data, qb, dim);
+    v.fill(0, 0, 2 * dim);
+    for (let k = 0; k < dim; k += 1) {
+      const diff = f32(p, k) - f32(data, qb + k);
+      if (diff > 0) v[2 * k] = (diff / range) * score;
+      else v[2 * k + 1] = (-diff / range) * score;
+    }
+  }
+  const curLo = s.lo;
+  const curHi = s.hi;
+  curLo.set(data.subarray(qb, qb + dim));
+  curHi.set(data.subarray(qb, qb + dim));
+  let holds = leafNode; // the node whose box curLo/curHi hold
+  for (let i = depth - 1; i >= 0; i -= 1) {
+    const n = i32(path, i);
+    let lo = a.boxLo;
+    let hi = a.boxHi;
+    let nb = n * dim;
+    if (n >= t.cacheLimit) {
+      const child = i32(path, i + 1);
+      if (holds !== child) copyCached(t, child, curLo, curHi, 0);
+      const sib = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+      unionSubtree(t, sib, curLo, curHi, 0);
+      holds = n;
+      lo = curLo;
+      hi = curHi;
+      nb = 0;
+    }
+    let rangeB = 0;
+    let rangeU = 0;
+    for (let k = 0; k < dim; k += 1) {
+      const l = f32(lo, nb + k);
+      const h = f32(hi, nb + k);
+      const q = f32(p, k);
+      rangeB += h - l;
+      rangeU += (q > h ? q : h) - (q < l ? q : l);
+    }
+    if (rangeU <= rangeB) break;
+    const prob = (rangeU - rangeB) / rangeU;
+    score = prob / (i + 1) + (1 - prob) * score;
+    if (!out) continue;
+    const su = 1 / (i + 1);
+    for (let k = 0; k < dim; k += 1) {
+      const l = f32(lo, nb + k);
+      const h = f32(hi, nb + k);
+      const q = f32(p, k);
+      const high = q > h ? (q - h) / rangeU : 0;
+      const low = q < l ? (l - q) / rangeU : 0;
+      v[2 * k] = high * su + (1 - prob) * (v[2 * k] ?? 0);
+      v[2 * k + 1] = low * su + (1 - prob) * (v[2 * k + 1] ?? 0);
+    }
+  }
+  if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] ?? 0) + (v[k] ?? 0) * norm;
+  return score * norm;
+}
+
+/** Verifies boxes, masses and cut sides of the whole tree; returns the problems found. */
+export function checkInvariants(t: TreeView): string[] {
+  const problems: string[] = [];
+  if (t.root < 0) {
+    if (t.total !== 0) problems.push(`empty tree has mass ${t.total}`);
+    return problems;
+  }
+  const { a, dim } = t;
+  const data = t.store.data;
+  const visit = (node: number): { mass: number; lo: number[]; hi: number[] } => {
+    if (node >= t.leafBase) {
+      const leaf = node - t.leafBase;
+      const qb = t.store.offset(i32(a.leafRef, leaf));
+      const pt = Array.from(data.subarray(qb, qb + dim));
+      const mass = i32(a.leafMass, leaf);
+      if (mass < 1) problems.push(`leaf ${leaf} has mass < 1`);
+      return { mass, lo: pt, hi: [...pt] };
+    }
+    const l = visit(i32(a.left, node));
+    const r = visit(i32(a.right, node));
+    const d = u16(a.cutDim, node);
+    const c = f32(a.cutVal, node);
+    if (!((l.hi[d] ?? NaN) <= c)) problems.push(`node ${node}: left side exceeds cut`);
+    if (!((r.lo[d] ?? NaN) > c)) problems.push(`node ${node}: right side below cut`);
+    const lo = l.lo.map((v, k) => Math.min(v, r.lo[k] ?? NaN));
+    const hi = l.hi.map((v, k) => Math.max(v, r.hi[k] ?? NaN));
+    if (node < t.cacheLimit) {
+      for (let k = 0; k < dim; k += 1) {
+        if (a.boxLo[node * dim + k] !== lo[k] || a.boxHi[node * dim + k] !== hi[k])
+          problems.push(`node ${node}: box differs from union of children in dim ${k}`);
+      }
+    }
+    return { mass: l.mass + r.mass, lo, hi };
+  };
+  const { mass } = visit(t.root);
+  if (mass !== t.total) problems.push(`tree mass ${t.total} ≠ ${mass} in its leaves`);
+  return problems;
+}
