@@ -1,197 +1,93 @@
 /**
  * @module bench/anomaly
  * `npm run bench:anomaly`: event-level precision and recall of the anomaly detection, per
- * fault kind, with detection delay, on: the device simulator at HELD-OUT seeds (101–103;
- * seeds 1–3 were used for tuning), the planted set, and the public indoor-air and household
- * data with faults injected by the fault injector; then the cost of the grading (the
- * detector: thresholds, flat-line, gap, range, events, feature scaling) per reading next to
- * the forest's. Readings go through `scoreAnomalies` (operators/scoring) exactly as the
- * pipeline feeds it: one window a minute per key, out-of-range readings as dead letters,
- * gaps of ≤ 5 minutes imputed linearly, longer ones starting a new look-back, a shingle of
- * 4 windows, the pipeline's forest (`WARM_FOREST`). An event is true when it overlaps a
- * label of its key ([start − 1 min, end + 5 min]); a label is found when a true event
- * overlaps it; the delay is the time of the window that first reported that event minus
- * the label's start. The first day of each set trains the models and is not judged.
- * `BENCH_SEEDS=1,2,3` overrides the held-out seeds (e.g. to see the tuning seeds).
+ * fault kind, the kinds named (a confusion table) and the detection delay, on:
+ * - the device simulator at HELD-OUT seeds {@link HELD_OUT_SEEDS} (101–103) — the targets are
+ *   judged here; the detectors were tuned on {@link TUNING_SEEDS} (1–3) only, never on these;
+ * - the planted set (every kind once per device at known times);
+ * - the public indoor-air and household data with faults injected by the separate
+ *   `FaultInjector` (producers/sources/faults.ts);
+ * then the cost of the grading (the detector) per reading next to the forest's.
+ * How readings are fed and events judged: `anomaly-eval.ts`.
+ * `BENCH_SETS` picks sets (comma-separated: `held-out`, `tuning`, `planted`, `indoor`,
+ * `household`, `cost`; default all but `tuning`); `BENCH_SEEDS` overrides the held-out seeds.
  */
 import os from 'node:os';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import {
-  PositionSet,
-  deadLetter,
-  readingKey,
-  readingTime,
-  type Reading,
-  type Traced,
-} from '../core/index.js';
-import { AnomalyDetector, RandomCutForest, type AnomalyEvent } from '../models/index.js';
-import type { Flow } from '../operators/index.js';
-import { outOfRangeMark, scoreAnomalies, type AnomalyScore } from '../operators/scoring/index.js';
+import { AnomalyDetector, RandomCutForest } from '../models/index.js';
 import { WARM_FOREST } from '../pipelines/devices/index.js';
 import { household, indoorAir, planted, simulated, type DataSet } from './anomaly-data.js';
+import {
+  KINDS,
+  SHINGLE,
+  detect,
+  emptyScore,
+  judge,
+  shingle,
+  windows,
+  type Score,
+} from './anomaly-eval.js';
 
-const MIN = 60_000;
-const DAY = 86_400_000;
-const SHINGLE = 4;
-const MAX_GAP = 5;
-const KINDS = ['spike', 'shift', 'drift', 'stuck', 'dropout', 'range'];
+/** Simulator seeds the detectors were tuned on (never used to report the targets). */
+export const TUNING_SEEDS = [1, 2, 3] as const;
+/** Simulator seeds the targets are judged on. */
+export const HELD_OUT_SEEDS = [101, 102, 103] as const;
 
-interface Win {
-  readonly key: string;
-  readonly time: number;
-  readonly imputed: boolean;
-  readonly values: number[];
-  readonly history: number[][];
-}
-
-/** The pipeline's front half for a data set: windows (with imputation) and range dead letters. */
-function windows(set: DataSet): Flow<Win>[] {
-  const last = new Map<string, { time: number; values: number[]; history: number[][] }>();
-  const out: Flow<Win>[] = [];
-  let n = 0;
-  const push = (key: string, time: number, values: number[], imputed: boolean) => {
-    const s = last.get(key) as { time: number; values: number[]; history: number[][] };
-    s.history = [...s.history.slice(1 - SHINGLE), values];
-    out.push({
-      value: { key, time, imputed, values, history: s.history },
-      positions: PositionSet.single('s', n++),
-    });
-  };
-  for (const r of set.readings) {
-    const dead = outOfRangeMark(deadLetter('out-of-range', '', r, PositionSet.empty));
-    if (dead) {
-      out.push(deadLetter('out-of-range', '', r, PositionSet.single('s', n++)));
-      continue;
-    }
-    const key = readingKey(r);
-    const time = readingTime(r) - (readingTime(r) % MIN);
-    const values = set.measures.map((m) => (r.readings as Record<string, number>)[m] as number);
-    const s = last.get(key);
-    if (!s) last.set(key, { time, values, history: [] });
-    else {
-      const missing = Math.round((time - s.time) / MIN) - 1;
-      if (missing > MAX_GAP) s.history = [];
-      else
-        for (let j = 1; j <= missing; j += 1)
-          push(
-            key,
-            s.time + j * MIN,
-            s.values.map((v, i) => v + (j / (missing + 1)) * ((values[i] as number) - v)),
-            true,
-          );
-      s.time = time;
-      s.values = values;
-    }
-    push(key, time, values, false);
-  }
-  return out;
-}
-
-const shingle = (h: readonly number[][]) =>
-  Array.from(
-    { length: SHINGLE },
-    (_, i) => h[Math.max(0, h.length - SHINGLE + i)] as number[],
-  ).flat();
-
-/** Runs a data set through scoreAnomalies; returns each event's last state and first report. */
-async function detect(set: DataSet) {
-  const out = (await lastValueFrom(
-    from(windows(set)).pipe(
-      scoreAnomalies<Win>({
-        key: (w) => w.key,
-        features: (w) => shingle(w.history),
-        measures: set.measures,
-        window: (w) => ({ time: w.time, imputed: w.imputed, values: w.values }),
-        forest: { ...WARM_FOREST, dimensions: set.measures.length * SHINGLE, seed: 1 },
-      }),
-      toArray(),
-    ),
-  )) as Flow<AnomalyScore<Win>>[];
-  const events = new Map<string, { key: string; event: AnomalyEvent; reported: number }>();
-  for (const o of out) {
-    if ('kind' in o && o.kind === 'dead-letter') continue;
-    const s = (o as Traced<AnomalyScore<Win>>).value;
-    for (const e of s.events) {
-      const id = `${s.key}|${e.start}`;
-      events.set(id, { key: s.key, event: e, reported: events.get(id)?.reported ?? s.input.time });
-    }
-  }
-  return [...events.values()];
-}
-
-const pct = (xs: number[], q: number) =>
+const pct = (xs: readonly number[], q: number) =>
   xs.length
     ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]
     : undefined;
 const fmt = (x: number | undefined, d = 0) => (x === undefined ? '—' : x.toFixed(d));
 
-interface Tally {
-  labels: number;
-  found: number;
-  kindRight: number;
-  delays: number[];
-}
-
-/** Scores the events of data sets against their labels, per kind and overall. */
-async function evaluate(title: string, sets: DataSet[]) {
-  const tally = new Map<string, Tally>(
-    KINDS.map((k) => [k, { labels: 0, found: 0, kindRight: 0, delays: [] }]),
-  );
-  let events = 0;
-  let trueEvents = 0;
-  const falseKinds = new Map<string, number>();
-  const started = process.cpuUsage();
-  for (const set of sets) {
-    const found = await detect(set);
-    const judgedFrom = set.t0 + DAY;
-    const overlaps = (f: (typeof found)[number], l: DataSet['labels'][number]) =>
-      f.key === l.deviceId &&
-      f.event.start <= Date.parse(l.end) + 5 * MIN &&
-      f.event.end >= Date.parse(l.start) - MIN;
-    for (const f of found) {
-      if (f.event.start < judgedFrom) continue;
-      events += 1;
-      if (set.labels.some((l) => overlaps(f, l))) trueEvents += 1;
-      else falseKinds.set(f.event.kind, (falseKinds.get(f.event.kind) ?? 0) + 1);
-    }
-    for (const l of set.labels) {
-      if (Date.parse(l.start) < judgedFrom) continue;
-      const t = tally.get(l.kind) as Tally;
-      t.labels += 1;
-      const hits = found.filter((f) => overlaps(f, l));
-      if (hits.length === 0) continue;
-      t.found += 1;
-      if (hits.some((h) => h.event.kind === l.kind)) t.kindRight += 1;
-      t.delays.push(
-        Math.max(0, (Math.min(...hits.map((h) => h.reported)) - Date.parse(l.start)) / MIN),
-      );
-    }
-  }
-  const cpu = process.cpuUsage(started);
-  const all: Tally = { labels: 0, found: 0, kindRight: 0, delays: [] };
+/** Prints per-kind recall, the confusion table and precision of a {@link Score}. */
+function print(title: string, s: Score, cpuS: number): void {
   console.log(`\n### ${title}\n`);
   console.log(
-    '| kind | labels | found | recall | kind named right | delay median (min) | delay p90 (min) |',
+    '| injected kind | labels | found | recall | named right | delay median / p90 (min) |',
   );
-  console.log('|---|---|---|---|---|---|---|');
-  for (const [k, t] of tally) {
-    if (t.labels === 0) continue;
-    all.labels += t.labels;
-    all.found += t.found;
-    all.kindRight += t.kindRight;
-    all.delays.push(...t.delays);
+  console.log('|---|---|---|---|---|---|');
+  let found = 0;
+  let right = 0;
+  const allDelays: number[] = [];
+  for (const k of KINDS) {
+    const row = s.confusion[k] as Record<string, number>;
+    const n = Object.values(row).reduce((a, b) => a + b, 0);
+    if (n === 0) continue;
+    const f = n - (row.missed ?? 0);
+    found += f;
+    right += row[k] ?? 0;
+    const d = s.delays[k] as number[];
+    allDelays.push(...d);
     console.log(
-      `| ${k} | ${t.labels} | ${t.found} | ${fmt(t.found / t.labels, 2)} | ${t.kindRight}/${t.found} | ${fmt(pct(t.delays, 0.5))} | ${fmt(pct(t.delays, 0.9))} |`,
+      `| ${k} | ${n} | ${f} | ${fmt(f / n, 2)} | ${row[k] ?? 0}/${f} | ${fmt(pct(d, 0.5))} / ${fmt(pct(d, 0.9))} |`,
     );
   }
   console.log(
-    `| **all** | ${all.labels} | ${all.found} | **${fmt(all.found / all.labels, 2)}** | ${all.kindRight}/${all.found} | ${fmt(pct(all.delays, 0.5))} | ${fmt(pct(all.delays, 0.9))} |`,
+    `| **all** | ${s.labels} | ${found} | **${fmt(found / s.labels, 2)}** | ${right}/${found} | ${fmt(pct(allDelays, 0.5))} / ${fmt(pct(allDelays, 0.9))} |`,
   );
-  const falses = [...falseKinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   console.log(
-    `\nevents ${events}, true ${trueEvents}, **precision ${fmt(trueEvents / events, 2)}** (false events by kind: ${falses}); ` +
-      `${((cpu.user + cpu.system) / 1e6).toFixed(0)} CPU-s`,
+    '\nConfusion (rows: injected kind; columns: kind of the event that covers it most):\n',
   );
+  console.log(`| injected \\ named | ${KINDS.join(' | ')} | missed |`);
+  console.log(`|---|${KINDS.map(() => '---|').join('')}---|`);
+  for (const k of KINDS) {
+    const row = s.confusion[k] as Record<string, number>;
+    if (Object.keys(row).length === 0) continue;
+    console.log(`| ${k} | ${[...KINDS, 'missed'].map((c) => row[c] ?? 0).join(' | ')} |`);
+  }
+  console.log(`| *false events* | ${KINDS.map((c) => s.falseKinds[c] ?? 0).join(' | ')} | |`);
+  console.log(
+    `\nevents ${s.events}, true ${s.trueEvents}, **precision ${fmt(s.trueEvents / s.events, 2)}**, ` +
+      `**recall ${fmt(found / s.labels, 2)}**, kind named right ${right}/${found}; ${cpuS.toFixed(0)} CPU-s`,
+  );
+}
+
+async function evaluate(title: string, sets: () => DataSet[]): Promise<Score> {
+  const started = process.cpuUsage();
+  const score = emptyScore();
+  for (const set of sets()) judge(set, await detect(set), score);
+  const cpu = process.cpuUsage(started);
+  print(title, score, (cpu.user + cpu.system) / 1e6);
+  return score;
 }
 
 /** CPU time of the forest vs the detector per reading (scale + update), same windows. */
@@ -201,6 +97,7 @@ function cost(set: DataSet) {
   let forestMs = 0;
   let gradingMs = 0;
   let n = 0;
+  let stateBytes = 0;
   for (const w of windows(set)) {
     if ('kind' in w) continue;
     const { key, history, time, imputed, values } = w.value;
@@ -227,6 +124,7 @@ function cost(set: DataSet) {
     gradingMs += b - a + (e - c);
     n += 1;
   }
+  for (const d of detectors.values()) stateBytes += JSON.stringify(d.toJSON()).length;
   console.log('\n### Cost per reading (one simulator seed, 8 devices × 2 days)\n');
   console.log('| stage | µs per reading | share of the forest |');
   console.log('|---|---|---|');
@@ -234,20 +132,36 @@ function cost(set: DataSet) {
     `| forest (score + attribution + update) | ${((1000 * forestMs) / n).toFixed(1)} | 100% |`,
   );
   console.log(
-    `| grading (scaling, thresholds, flat-line, gap, range, events) | ${((1000 * gradingMs) / n).toFixed(1)} | ${((100 * gradingMs) / forestMs).toFixed(1)}% |`,
+    `| grading (scaling, thresholds, baseline, flat-line, gap, range, events) | ${((1000 * gradingMs) / n).toFixed(1)} | ${((100 * gradingMs) / forestMs).toFixed(1)}% |`,
+  );
+  console.log(
+    `\ndetector state per key (plain JSON, before gzip): ${(stateBytes / detectors.size / 1024).toFixed(1)} KB`,
   );
 }
 
-const seeds = (process.env.BENCH_SEEDS ?? '101,102,103').split(',').map(Number);
+const want = new Set(
+  (process.env.BENCH_SETS ?? 'held-out,planted,indoor,household,cost').split(','),
+);
+const heldOut = process.env.BENCH_SEEDS
+  ? process.env.BENCH_SEEDS.split(',').map(Number)
+  : [...HELD_OUT_SEEDS];
 console.log(
   `bench:anomaly — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
 );
-await evaluate(
-  `Device simulator, held-out seeds ${seeds.join(', ')} (8 devices × 4 days each)`,
-  seeds.map((s) => simulated(s)),
-);
-await evaluate('Planted set (8 devices × 4 days, every kind once per device)', [planted()]);
-await evaluate('Indoor air (UCI occupancy, 6.8 days) with injected faults', [indoorAir()]);
-await evaluate('Household power (UCI, 2 days) with injected faults', [household()]);
-cost(simulated(1, 8, 2));
-export type { Reading };
+if (want.has('tuning'))
+  await evaluate(
+    `Device simulator, TUNING seeds ${TUNING_SEEDS.join(', ')} (8 devices × 4 days each)`,
+    () => TUNING_SEEDS.map((s) => simulated(s)),
+  );
+if (want.has('held-out'))
+  await evaluate(
+    `Device simulator, HELD-OUT seeds ${heldOut.join(', ')} (8 devices × 4 days each)`,
+    () => heldOut.map((s) => simulated(s)),
+  );
+if (want.has('planted'))
+  await evaluate('Planted set (8 devices × 4 days, every kind once per device)', () => [planted()]);
+if (want.has('indoor'))
+  await evaluate('Indoor air (UCI occupancy, 6.8 days) with injected faults', () => [indoorAir()]);
+if (want.has('household'))
+  await evaluate('Household power (UCI, 2 days) with injected faults', () => [household()]);
+if (want.has('cost')) cost(simulated(1, 8, 2));

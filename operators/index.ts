@@ -98,6 +98,7 @@ export {
   invokeEndpoint,
   SAGEMAKER_MAX_PAYLOAD_BYTES,
   scoreAnomalies,
+  watchSilence,
 } from './scoring/index.js';
 export type {
   AnomalyScore,
@@ -114,6 +115,7 @@ export type {
   KeyedModels,
   RemoteRcfOptions,
   ScoreAnomaliesOptions,
+  WatchSilenceOptions,
 } from './scoring/index.js';
 export { IdleTracker } from './scheduling/index.js';
 export {

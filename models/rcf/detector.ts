@@ -1,17 +1,24 @@
 /**
  * @module models/rcf/detector
- * The per-key anomaly detector: a small combination so that every kind of fault is caught —
- * the forest's score graded by the calibrated {@link Thresholder} (spikes, level shifts),
- * two cheap per-measure statistics graded the same way — the level (largest |z| against the
- * key's long-run mean and deviation) and the trend (fast minus slow moving average, in units
- * of its own typical size: drifts, which a forest of recent points follows and misses), a {@link FlatLineDetector} (stuck sensors), a {@link GapDetector} (dropouts) and a
- * physical-range check (values outside a sensor's range, seen directly or reported as marks
- * of dead-lettered readings) — feeding one {@link EventTracker}. It also scales the forest's
+ * The per-key anomaly detector: a small combination so that every kind of fault is caught,
+ * each detector there for what the others cannot see —
+ * - the forest's score graded by the calibrated {@link Thresholder}: abrupt changes of a
+ *   window's shape (spikes, the onset of a level shift), multivariate and unit-free;
+ * - a {@link BaselineDetector} against the key's own daily profile: what the forest absorbs —
+ *   a shift for as long as it lasts (level) and a slow drift (a leaky average of residuals);
+ * - a {@link FlatLineDetector}: stuck sensors (every measure frozen at a normal value);
+ * - a {@link GapDetector}: dropouts, also while the key is silent ({@link AnomalyDetector.silence});
+ * - a physical-range check (values outside a sensor's range, seen directly or reported as
+ *   marks of dead-lettered readings),
+ * feeding one {@link EventTracker}. The kind of an event: `range` > `stuck` > `dropout` >
+ * `drift` (the departure grew gradually before the event, or keeps growing ≥ `driftGrowth`×
+ * its onset) > `spike` (≤ `spikeWindows` windows) > `shift`. It also scales the forest's
  * features (per-measure running mean and deviation, so no measure dominates the random
- * cuts). The forest itself is kept outside (its own codec). Pure: time comes with each
+ * cuts); the forest itself is kept outside (its own codec). Pure: time comes with each
  * window. Invariant: `new AnomalyDetector(options, d.toJSON())` continues exactly as `d`.
  */
 import { ConfigError } from '../../core/index.js';
+import { BaselineDetector, type BaselineOptions, type BaselineState } from './baseline.js';
 import {
   EventTracker,
   type AnomalyEvent,
@@ -33,19 +40,17 @@ export interface AnomalyDetectorOptions {
   readonly stepMs?: number;
   /** Grading of the forest's score. */
   readonly thresholder?: ThresholderOptions;
-  /** Grading of the level statistic 1 + max |z| (a window far from the key's long-run range). */
-  readonly level?: ThresholderOptions;
-  /** Grading of the trend statistic 1 + max |trend / typical trend| (drifts). */
-  readonly trend?: ThresholderOptions;
+  /** The daily-profile baseline (level and drift statistics and their grading). */
+  readonly baseline?: Omit<BaselineOptions, 'measures'>;
   readonly flatLine?: Omit<FlatLineOptions, 'measures'>;
   readonly gap?: Omit<GapOptions, 'stepMs'>;
   /** Physical range per measure; values outside are `range` anomalies. Default none. */
   readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
   /** Quiet windows that close an event; default 2. */
   readonly closeAfter?: number;
-  /** A forest event whose first window jumps less than this (scaled units) is a drift; default 1.5. */
-  readonly abruptJump?: number;
-  /** A forest event of at most this many windows is a spike; default 4. */
+  /** A departure that grows to this multiple of its size at the event's onset is a drift; default 2. */
+  readonly driftGrowth?: number;
+  /** An event of at most this many windows that is not a drift is a spike; default 4. */
   readonly spikeWindows?: number;
   /** Memory of the feature scaling, in windows; default 10,080. */
   readonly horizon?: number;
@@ -75,46 +80,44 @@ export interface Detection {
   readonly events: readonly AnomalyEvent[];
 }
 
+/** The onset of an open forest/baseline event: the measure furthest off, its residual, how it came. */
+interface Onset {
+  m: number;
+  z: number;
+  /** Gradual onset, or the departure grew since: a drift (kept for the rest of the event). */
+  gradual: boolean;
+}
+
 /** Plain-JSON state of an {@link AnomalyDetector}. */
 export interface AnomalyDetectorState {
+  /** State layout version (a state of another layout is refused). */
+  v: 2;
   n: number;
   mean: number[];
   variance: number[];
-  previous: number[] | null;
-  onsetJump: number;
+  onset: Onset | null;
   marks: RangeMark[];
   thresholder: ThresholderState;
-  level: ThresholderState;
-  trend: ThresholderState;
-  /** Per measure: fast (15-window) and slow (60-window) moving averages, mean square trend. */
-  fast: number[];
-  slow: number[];
-  trendSquare: number[];
+  baseline: BaselineState;
   flatLine: FlatLineState;
   gap: GapState;
   events: EventTrackerState;
 }
 
 const FLAT = 1e-9;
-/** Real windows before the level and trend statistics are judged. */
-const STATS_WARMUP = 120;
 
 /** Per-key anomaly detector (see module doc). */
 export class AnomalyDetector {
   readonly measures: readonly string[];
   private readonly o: Required<
-    Omit<AnomalyDetectorOptions, 'thresholder' | 'level' | 'trend' | 'flatLine' | 'gap'>
+    Omit<AnomalyDetectorOptions, 'thresholder' | 'baseline' | 'flatLine' | 'gap'>
   >;
   private readonly thresholder: Thresholder;
-  private readonly level: Thresholder;
-  private readonly trend: Thresholder;
+  private readonly baseline: BaselineDetector;
   private readonly flatLine: FlatLineDetector;
   private readonly gap: GapDetector;
   private readonly events: EventTracker;
-  private readonly s: Omit<
-    AnomalyDetectorState,
-    'thresholder' | 'level' | 'trend' | 'flatLine' | 'gap' | 'events'
-  >;
+  private readonly s: Pick<AnomalyDetectorState, 'n' | 'mean' | 'variance' | 'onset' | 'marks'>;
 
   constructor(options: AnomalyDetectorOptions, state?: AnomalyDetectorState) {
     const {
@@ -122,22 +125,19 @@ export class AnomalyDetector {
       stepMs = 60_000,
       ranges = {},
       closeAfter = 2,
-      abruptJump = 1.5,
+      driftGrowth = 2,
       spikeWindows = 4,
       horizon = 10_080,
     } = options;
     if (measures.length < 1) throw new ConfigError('measures', 'must name at least one measure');
     if (!(horizon >= 2)) throw new ConfigError('horizon', 'must be ≥ 2');
+    if (state && state.v !== 2) throw new ConfigError('state', 'written by another version');
     this.measures = measures;
-    this.o = { measures, stepMs, ranges, closeAfter, abruptJump, spikeWindows, horizon };
+    this.o = { measures, stepMs, ranges, closeAfter, driftGrowth, spikeWindows, horizon };
     this.thresholder = new Thresholder(options.thresholder, state?.thresholder);
-    this.level = new Thresholder(
-      { minScores: 240, priorExcess: 1, priorWeight: 50, ...options.level },
-      state?.level,
-    );
-    this.trend = new Thresholder(
-      { minScores: 240, priorExcess: 1, priorWeight: 50, ...options.trend },
-      state?.trend,
+    this.baseline = new BaselineDetector(
+      { ...options.baseline, measures: measures.length },
+      state?.baseline,
     );
     this.flatLine = new FlatLineDetector({ ...options.flatLine, measures }, state?.flatLine);
     this.gap = new GapDetector({ ...options.gap, stepMs }, state?.gap);
@@ -148,33 +148,25 @@ export class AnomalyDetector {
           n: state.n,
           mean: state.mean,
           variance: state.variance,
-          previous: state.previous,
-          onsetJump: state.onsetJump,
+          onset: state.onset,
           marks: state.marks,
-          fast: state.fast,
-          slow: state.slow,
-          trendSquare: state.trendSquare,
         })
       : {
           n: 0,
           mean: new Array<number>(n).fill(0),
           variance: new Array<number>(n).fill(0),
-          previous: null,
-          onsetJump: 0,
+          onset: null,
           marks: [],
-          fast: [],
-          slow: [],
-          trendSquare: new Array<number>(n).fill(0),
         };
   }
 
   /** Plain-JSON copy of the whole state. */
   toJSON(): AnomalyDetectorState {
     return {
+      v: 2,
       ...structuredClone(this.s),
       thresholder: this.thresholder.toJSON(),
-      level: this.level.toJSON(),
-      trend: this.trend.toJSON(),
+      baseline: this.baseline.toJSON(),
       flatLine: this.flatLine.toJSON(),
       gap: this.gap.toJSON(),
       events: this.events.toJSON(),
@@ -193,6 +185,24 @@ export class AnomalyDetector {
   /** Reports readings of `time` dead-lettered for values outside their range (`high`: above). */
   markOutOfRange(time: number, measures: readonly string[], high: readonly boolean[]): void {
     this.s.marks.push({ time, measures: [...measures], high: [...high] });
+  }
+
+  /**
+   * The key has sent nothing up to `now` (epoch ms, e.g. the shard's watermark): when the
+   * windows missing since its last one are already a dropout by its gap model, opens (or
+   * extends) a dropout event over them, closing an open event of another kind first. The
+   * key's next window closes it with the same start, so a table keyed by key + start keeps one row.
+   * `held`: windows of the key an upstream stage may still hold (a resampler keeps a key's
+   * newest window until the next one): the missing windows start after them.
+   */
+  silence(now: number, held = 0): AnomalyEvent[] {
+    const d = this.gap.overdue(now, held);
+    if (!d) return [];
+    const open = this.events.current;
+    if (open?.kind === 'dropout' && open.start === d.from) {
+      return [this.events.extendSpan(d.to, d.missing, d.grade)];
+    }
+    return this.events.openSpan(d.from, d.to, d.missing, d.grade, 'dropout');
   }
 
   /** Takes one window (after the forest scored it). */
@@ -217,45 +227,35 @@ export class AnomalyDetector {
         ...this.events.span(dropout.from, dropout.to, dropout.missing, dropout.grade, 'dropout'),
       );
     const graded = this.thresholder.grade(score);
-    const zs = values.map((v, m) => this.z(m, v));
-    // the level and trend statistics are judged (and learned) once their scaling has seen
-    // `STATS_WARMUP` real windows: before, a tiny deviation would look huge
-    const warm = this.s.n >= STATS_WARMUP;
-    const level = imputed || !warm ? 0 : this.level.grade(1 + Math.max(...zs.map(Math.abs))).grade;
-    const trend = this.trendGrade(values, warm && !imputed);
+    const base = imputed ? null : this.baseline.update(time, values);
     const flat = this.flatLine.update(values, imputed);
-    const jump = this.jump(values, imputed);
-    let grade = Math.max(graded.grade, level, trend);
+    let grade = Math.max(graded.grade, base?.level ?? 0, base?.drift ?? 0);
     let kind: AnomalyKind | undefined;
     let explanation: Readonly<Record<string, ColumnExplanation>> | undefined;
     if (grade > 0) {
       const open = this.events.current;
-      if (!open) this.s.onsetJump = jump;
-      const windows = (open?.windows ?? 0) + 1;
-      kind =
-        this.s.onsetJump < this.o.abruptJump
-          ? 'drift'
-          : windows <= this.o.spikeWindows
-            ? 'spike'
-            : 'shift';
+      const z = base?.z ?? values.map(() => 0);
+      if (!open || !this.s.onset) this.s.onset = onsetOf(z, base?.ewma ?? z);
+      kind = this.kindOf((open?.windows ?? 0) + 1, z);
+      const baseGrade = Math.max(base?.level ?? 0, base?.drift ?? 0);
       explanation =
-        attribution && graded.grade >= level
+        attribution && graded.grade >= baseGrade
           ? kdaExplanation(score, attribution, this.measures).ANOMALY_EXPLANATION
           : weightExplanation(
               this.measures,
-              zs.map((z) => Math.abs(z)),
-              (m) => (zs[m] as number) >= 0,
+              z.map((x) => Math.abs(x)),
+              (m) => (z[m] as number) >= 0,
             );
     }
     let from = range.from;
     if (flat.grade > 0) {
       grade = Math.max(grade, flat.grade);
       kind = 'stuck';
-      // the sensor froze at the window before its first repeat
-      from = time - Math.max(...flat.runs) * this.o.stepMs;
+      // the sensor froze at the window before its first joint repeat
+      from = time - flat.joint * this.o.stepMs;
       explanation = weightExplanation(
         this.measures,
-        flat.runs.map((k, m) => -this.flatLine.logRun(m, k)),
+        flat.runs.map((_, m) => (flat.resting[m] ? 0 : -this.flatLine.logRun(m, flat.joint))),
         (m) => (values[m] as number) >= (this.s.mean[m] as number),
       );
     }
@@ -265,17 +265,27 @@ export class AnomalyDetector {
       explanation = range.explanation;
       from = range.from;
     }
-    const touched = this.events.update({
-      time,
-      grade,
-      score,
-      threshold: graded.threshold,
-      ...(from !== undefined ? { from } : {}),
-      ...(kind ? { kind } : {}),
-      ...(explanation ? { explanation } : {}),
-    });
+    // a window from before an open dropout (a held window let go late) is not evidence of it
+    const open = this.events.current;
+    const before = open?.kind === 'dropout' && time < open.start;
+    const touched = before
+      ? undefined
+      : this.events.update({
+          time,
+          grade,
+          score,
+          threshold: graded.threshold,
+          ...(from !== undefined ? { from } : {}),
+          ...(kind ? { kind } : {}),
+          ...(explanation ? { explanation } : {}),
+        });
     if (touched) events.push(touched);
-    if (!imputed && range.grade === 0) this.learn(values);
+    if (!this.events.current) this.s.onset = null;
+    if (!imputed && range.grade === 0) {
+      this.learn(values);
+      // the baseline learns only normal windows: a fault must not become the key's normal
+      if (grade === 0 && !this.events.current) this.baseline.learn(time, values);
+    }
     return {
       grade,
       scoreGrade: graded.grade,
@@ -285,31 +295,13 @@ export class AnomalyDetector {
     };
   }
 
-  /** Grade of the trend statistic; learns its typical size only while it does not fire. */
-  private trendGrade(values: readonly number[], judge: boolean): number {
-    const s = this.s;
-    if (s.fast.length === 0) {
-      s.fast = [...values];
-      s.slow = [...values];
-      return 0;
-    }
-    let worst = 0;
-    const trends = values.map((v, m) => {
-      s.fast[m] = (s.fast[m] as number) + (v - (s.fast[m] as number)) / 15;
-      s.slow[m] = (s.slow[m] as number) + (v - (s.slow[m] as number)) / 60;
-      const t = (s.fast[m] as number) - (s.slow[m] as number);
-      const typical = Math.sqrt(s.trendSquare[m] as number);
-      worst = Math.max(worst, Math.abs(t) / Math.max(typical, FLAT));
-      return t;
-    });
-    const grade = judge ? this.trend.grade(1 + Math.min(worst, 1e4)).grade : 0;
-    if (grade === 0) {
-      const alpha = 1 / Math.min(s.n + 1, this.o.horizon);
-      trends.forEach((t, m) => {
-        s.trendSquare[m] = (1 - alpha) * (s.trendSquare[m] as number) + alpha * t * t;
-      });
-    }
-    return grade;
+  /** Kind of a forest/baseline event at its `windows`-th window with residuals `z`. */
+  private kindOf(windows: number, z: readonly number[]): AnomalyKind {
+    const onset = this.s.onset as Onset;
+    const now = (z[onset.m] as number) * Math.sign(onset.z || 1);
+    if (now >= this.o.driftGrowth * Math.max(Math.abs(onset.z), 3)) onset.gradual = true;
+    if (onset.gradual) return 'drift';
+    return windows <= this.o.spikeWindows ? 'spike' : 'shift';
   }
 
   private z(m: number, v: number): number {
@@ -329,16 +321,22 @@ export class AnomalyDetector {
       s.variance[m] = (1 - alpha) * ((s.variance[m] as number) + alpha * d * d);
     });
   }
+}
 
-  /** Largest change from the previous real window, in scaled units. */
-  private jump(values: readonly number[], imputed: boolean): number {
-    const prev = this.s.previous;
-    let out = 0;
-    if (prev)
-      values.forEach((v, m) => {
-        out = Math.max(out, Math.abs(this.z(m, v) - this.z(m, prev[m] as number)));
-      });
-    if (!imputed) this.s.previous = [...values];
-    return out;
-  }
+/**
+ * The onset of an event: the measure furthest from its baseline, and whether the departure
+ * came gradually (its leaky average had already reached half of it: a drift).
+ */
+function onsetOf(z: readonly number[], ewma: readonly number[]): Onset {
+  let m = 0;
+  z.forEach((x, i) => {
+    if (Math.abs(x) > Math.abs(z[m] as number)) m = i;
+  });
+  const zm = z[m] as number;
+  const em = ewma[m] as number;
+  return {
+    m,
+    z: zm,
+    gradual: Math.abs(zm) > 0 && em * zm > 0 && Math.abs(em) >= 0.5 * Math.abs(zm),
+  };
 }

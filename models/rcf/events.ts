@@ -6,8 +6,9 @@
  * windows (so a flicker does not split it) and closes at the `closeAfter`-th. Every window
  * that opens, extends or closes an event reports its current state, so a table keyed by
  * key + event start is updated while the event is open and a replay rewrites the same rows.
- * A dropout, known only when the key comes back, is reported as an event of its own over
- * the missing windows. Invariant: events of a key never overlap; state is plain JSON.
+ * A dropout is an event of its own over the missing windows: opened while the key is silent
+ * (`openSpan`, extended by `extendSpan`) and closed, with the same start, when it comes back
+ * (`span`). Invariant: events of a key never overlap; state is plain JSON.
  */
 import { ConfigError } from '../../core/index.js';
 import type { ColumnExplanation } from './explanation.js';
@@ -154,8 +155,9 @@ export class EventTracker {
   }
 
   /**
-   * Reports a span known after the fact (a dropout): closes the open event first if the
-   * span does not touch it, and returns the events touched, the span's own closed event last.
+   * Reports a span known after the fact (a dropout): closes the open event first unless it
+   * is this span opened earlier (same kind and start, see {@link openSpan}), and returns the
+   * events touched, the span's own closed event last.
    */
   span(
     from: number,
@@ -166,24 +168,63 @@ export class EventTracker {
   ): AnomalyEvent[] {
     const out: AnomalyEvent[] = [];
     const open = this.s.open;
-    if (open) {
-      this.s.open = null;
-      this.s.quiet = 0;
-      out.push({ ...open, open: false });
-    }
-    out.push({
-      start: from,
-      end: to,
-      peakAt: from,
-      peakGrade: grade,
-      windows,
-      kind,
-      explanation: {},
-      open: false,
-    });
+    const same = open?.kind === kind && open.start === from;
+    this.s.open = null;
+    this.s.quiet = 0;
+    if (open && !same) out.push({ ...open, open: false });
+    out.push({ ...spanEvent(from, to, windows, grade, kind), open: false });
     return out;
   }
+
+  /**
+   * Opens a span still in progress (a dropout while the key is silent), closing the open
+   * event first; returns the events touched, the span last.
+   */
+  openSpan(
+    from: number,
+    to: number,
+    windows: number,
+    grade: number,
+    kind: AnomalyKind,
+  ): AnomalyEvent[] {
+    const out: AnomalyEvent[] = [];
+    const open = this.s.open;
+    if (open) out.push({ ...open, open: false });
+    this.s.open = spanEvent(from, to, windows, grade, kind);
+    this.s.quiet = 0;
+    out.push(this.s.open);
+    return out;
+  }
+
+  /** Extends the open span to `to` (it must be open); returns its new state. */
+  extendSpan(to: number, windows: number, grade: number): AnomalyEvent {
+    const open = this.s.open as AnomalyEvent;
+    this.s.open = {
+      ...open,
+      end: Math.max(open.end, to),
+      windows: Math.max(open.windows, windows),
+      peakGrade: Math.max(open.peakGrade, grade),
+    };
+    return this.s.open;
+  }
 }
+
+const spanEvent = (
+  from: number,
+  to: number,
+  windows: number,
+  grade: number,
+  kind: AnomalyKind,
+): AnomalyEvent => ({
+  start: from,
+  end: to,
+  peakAt: from,
+  peakGrade: grade,
+  windows,
+  kind,
+  explanation: {},
+  open: true,
+});
 
 const peakOf = (v: WindowVerdict) => ({
   ...(v.score !== undefined ? { peakScore: v.score } : {}),

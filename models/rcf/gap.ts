@@ -4,9 +4,10 @@
  * longer than the key's transmission gaps explain. It learns, over a decayed horizon, the
  * rate `r0` at which gaps start and the probability `q` that a missing window is followed
  * by another one (a geometric model of gap length), and reports a gap of `k` windows as a
- * dropout when `k ≥ minMissing` and r0 · q^(k−1) < `targetRate`. A gap is known when the
- * key's next real window arrives (event time does not pass for a silent key), so the
- * dropout is reported then, spanning the missing windows. Reported dropouts are not learned.
+ * dropout when `k ≥ minMissing` and r0 · q^(k−1) < `targetRate`. Event time does not pass
+ * for a silent key, so a gap is judged twice: while it lasts, against a clock the caller
+ * brings (`overdue(now)`, e.g. the shard's watermark), and when the key's next real window
+ * arrives (`update`), which gives its final extent. Reported dropouts are not learned.
  * Invariant: state is plain JSON.
  */
 import { ConfigError } from '../../core/index.js';
@@ -75,6 +76,30 @@ export class GapDetector {
     return Math.log(r0) + (k - 1) * Math.log(q);
   }
 
+  /**
+   * The dropout in progress at `now` (epoch ms; windows strictly between the key's last
+   * window and `now` are missing, but for the first `held` ones, which an upstream stage may
+   * still hold), if it is already one; does not learn.
+   */
+  overdue(now: number, held = 0): Dropout | undefined {
+    const seen = this.s.lastTime;
+    if (seen === null) return undefined;
+    const last = seen + held * this.stepMs;
+    const k = Math.round((now - last) / this.stepMs) - 1;
+    const logP = k > 0 ? this.logProbability(k) : 0;
+    if (k < this.minMissing || logP >= this.logTarget) return undefined;
+    return {
+      from: last + this.stepMs,
+      to: now - this.stepMs,
+      missing: k,
+      grade: this.gradeOf(logP),
+    };
+  }
+
+  private gradeOf(logP: number): number {
+    return Math.min(1, 0.5 + (0.5 * (this.logTarget - logP)) / -this.logTarget);
+  }
+
   /** Takes a window at `time`; imputed windows count as missing. Returns a dropout if one ended. */
   update(time: number, imputed = false): Dropout | undefined {
     const st = this.s;
@@ -92,7 +117,11 @@ export class GapDetector {
       st.missing = st.missing * decay + k;
       return undefined;
     }
-    const grade = Math.min(1, 0.5 + (0.5 * (this.logTarget - logP)) / -this.logTarget);
-    return { from: last + this.stepMs, to: time - this.stepMs, missing: k, grade };
+    return {
+      from: last + this.stepMs,
+      to: time - this.stepMs,
+      missing: k,
+      grade: this.gradeOf(logP),
+    };
   }
 }

@@ -11,6 +11,10 @@
  * scores is one event). Nothing fires during the warm-up of `minScores` scores. Scores in a
  * Scores above the start threshold are not learned (also during the warm-up), so anomalies
  * never widen the tail that judges them; that truncation removes `targetRate` of normal mass.
+ * With `learnDelay` L, scores are learned late, in blocks of L: a block is learned once the
+ * block after it has passed without a run, and dropped if a run started in either — so a
+ * slowly growing anomaly (a drift), whose scores creep up below the start threshold before it
+ * fires, cannot teach the tail to tolerate it (the boiling frog). State: two sparse blocks.
  * Invariant: grade ∈ [0, 1]; grade > 0 iff the score starts or continues a run; the state is
  * plain JSON (`toJSON` / constructor), and a restored thresholder grades identically.
  */
@@ -37,6 +41,8 @@ export interface ThresholderOptions {
   readonly priorWeight?: number;
   /** Scores at or below this never fire; default 0. */
   readonly absoluteFloor?: number;
+  /** Learn scores late, in blocks of this many (see module doc); default 0 (at once). */
+  readonly learnDelay?: number;
 }
 
 /** One graded score. */
@@ -61,6 +67,15 @@ export interface ThresholderState {
   /** The tail start and mean excess in use, refreshed every `REFRESH` learned scores. */
   tail: { u: number; beta: number } | null;
   sinceRefresh: number;
+  /** With `learnDelay`: the older and the newer block of held scores (pairs bin, count). */
+  held?: HeldBlock[];
+}
+
+/** Scores held before learning: `n` scores as pairs [bin, count, …]; `tainted` once a run started. */
+export interface HeldBlock {
+  n: number;
+  bins: number[];
+  tainted: boolean;
 }
 
 const BINS = 160;
@@ -70,6 +85,13 @@ const BIN_WIDTH = (LOG_MAX - LOG_MIN) / BINS;
 const RESCALE_AT = 1e120;
 /** Learned scores between two fits of the tail (a fit walks the histogram). */
 const REFRESH = 16;
+
+const copyState = (s: ThresholderState): ThresholderState => ({
+  ...s,
+  bins: [...s.bins],
+  tail: s.tail ? { ...s.tail } : null,
+  ...(s.held ? { held: s.held.map((b) => ({ ...b, bins: [...b.bins] })) } : {}),
+});
 
 const binOf = (s: number) =>
   Math.min(BINS - 1, Math.max(0, Math.floor((Math.log(s) - LOG_MIN) / BIN_WIDTH)));
@@ -85,6 +107,7 @@ export class Thresholder {
   private readonly priorExcess: number;
   private readonly priorWeight: number;
   private readonly absoluteFloor: number;
+  private readonly learnDelay: number;
   private readonly s: ThresholderState;
 
   constructor(options: ThresholderOptions = {}, state?: ThresholderState) {
@@ -97,6 +120,7 @@ export class Thresholder {
       priorExcess = 0.15,
       priorWeight = 20,
       absoluteFloor = 0,
+      learnDelay = 0,
     } = options;
     const rate = (field: string, v: number, max: number) => {
       if (!(v > 0 && v < max)) throw new ConfigError(field, `must be in (0, ${max})`);
@@ -117,10 +141,13 @@ export class Thresholder {
     this.priorExcess = priorExcess;
     this.priorWeight = priorWeight;
     this.absoluteFloor = absoluteFloor;
+    if (!Number.isInteger(learnDelay) || learnDelay < 0)
+      throw new ConfigError('learnDelay', 'must be an integer ≥ 0');
+    this.learnDelay = learnDelay;
     if (state && state.bins.length !== BINS)
       throw new ConfigError('state', `expected ${BINS} bins, got ${state.bins.length}`);
     this.s = state
-      ? { ...state, bins: [...state.bins], tail: state.tail ? { ...state.tail } : null }
+      ? copyState(state)
       : {
           count: 0,
           weight: 1,
@@ -134,7 +161,7 @@ export class Thresholder {
 
   /** Plain-JSON copy of the state (restore with `new Thresholder(options, state)`). */
   toJSON(): ThresholderState {
-    return { ...this.s, bins: [...this.s.bins], tail: this.s.tail ? { ...this.s.tail } : null };
+    return copyState(this.s);
   }
 
   /** The state (a copy, for codecs; same as {@link toJSON}). */
@@ -188,11 +215,33 @@ export class Thresholder {
       }
     }
     this.s.inRun = grade > 0;
-    if (learn && (this.s.total <= 0 || score <= start)) this.learn(score);
+    if (learn && (this.s.total <= 0 || score <= start)) {
+      if (this.learnDelay > 0 && this.s.total > 0) this.hold(binOf(score));
+      else this.learn(binOf(score));
+    }
+    if (grade > 0) for (const b of this.s.held ?? []) b.tainted = true;
     return { score, grade, threshold: this.s.inRun && score <= start ? cont : start, rarity };
   }
 
-  private learn(score: number): void {
+  /** Holds a score's bin in the newer block; a full block lets the older one be learned. */
+  private hold(bin: number): void {
+    const st = this.s;
+    const held = (st.held ??= [{ n: 0, bins: [], tainted: false }]);
+    const newer = held[held.length - 1] as HeldBlock;
+    newer.n += 1;
+    const i = newer.bins.findIndex((b, j) => j % 2 === 0 && b === bin);
+    if (i >= 0) newer.bins[i + 1] = (newer.bins[i + 1] as number) + 1;
+    else newer.bins.push(bin, 1);
+    if (newer.n < this.learnDelay) return;
+    const older = held.length > 1 ? (held[0] as HeldBlock) : undefined;
+    if (older && !older.tainted)
+      for (let j = 0; j < older.bins.length; j += 2)
+        for (let c = 0; c < (older.bins[j + 1] as number); c += 1)
+          this.learn(older.bins[j] as number);
+    st.held = [newer, { n: 0, bins: [], tainted: false }];
+  }
+
+  private learn(b: number): void {
     const st = this.s;
     st.count += 1;
     st.weight *= this.growth;
@@ -201,7 +250,6 @@ export class Thresholder {
       st.total /= st.weight;
       st.weight = 1;
     }
-    const b = binOf(score);
     st.bins[b] = (st.bins[b] as number) + st.weight;
     st.total += st.weight;
     st.sinceRefresh += 1;

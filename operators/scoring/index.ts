@@ -24,5 +24,7 @@ export type {
   ScoreAnomaliesOptions,
   RemoteRcfOptions,
 } from './score-anomalies.js';
+export { watchSilence } from './watch-silence.js';
+export type { WatchSilenceOptions } from './watch-silence.js';
 export { forecast } from './forecast.js';
 export type { Forecast, ForecastOptions } from './forecast.js';

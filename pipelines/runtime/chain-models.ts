@@ -40,11 +40,21 @@ export function thresholderCodec(options: ThresholderOptions = {}): ValueCodec<T
   };
 }
 
-/** Codec of an anomaly detector as keyed state: its plain-JSON state. */
+/**
+ * Codec of an anomaly detector as keyed state: its plain-JSON state. A state the detector
+ * refuses (written by a version with another layout) restarts that key's detector, as for
+ * thresholders — it re-warms; records are never lost.
+ */
 export function detectorCodec(options: AnomalyDetectorOptions): ValueCodec<AnomalyDetector> {
   return {
     encode: (d) => d.toJSON(),
-    decode: (json) => new AnomalyDetector(options, json as AnomalyDetectorState),
+    decode: (json) => {
+      try {
+        return new AnomalyDetector(options, json as AnomalyDetectorState);
+      } catch {
+        return new AnomalyDetector(options);
+      }
+    },
   };
 }
 

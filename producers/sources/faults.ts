@@ -7,7 +7,9 @@
  * `dropout` (no readings for 10–60 steps) and `range` (one measure outside its physical range
  * for 1–10 readings). Magnitudes are in units of each measure's `scale` (its typical
  * variation), so the same injector serves the device simulator and real data sets. Faults
- * start at random (`rate` per key and step) or at planned times (`schedule`). Pure and
+ * start at random (`rate` per key and step) or at planned times (`schedule`). A spike, shift
+ * or drift goes the way that stays inside the physical range from the value at its start
+ * (clamped at the range it would read a constant, i.e. look stuck). Pure and
  * deterministic: a key's faults depend only on the seed and the key, never on other keys.
  */
 import { prng, seedOf, type Prng } from '../../core/index.js';
@@ -159,12 +161,20 @@ export class FaultInjector {
     const measures = all
       ? [...this.measures]
       : pick(kind === 'range' || kind === 'drift' ? 1 : rng.int(1, 2));
-    const sign = () => (rng.next() < 0.5 ? -1 : 1);
+    // a spike, shift or drift goes the way that stays physically possible from the value at
+    // its start (one clamped at the range would read a constant: a stuck sensor, not a shift)
+    const signed = (m: string, size: number) => {
+      const p = this.o.profile[m] as MeasureProfile;
+      const v = readings[m] as number;
+      const sign = rng.next() < 0.5 ? -1 : 1;
+      const fits = (s: number) => v + s * size >= p.range[0] && v + s * size <= p.range[1];
+      return (fits(sign) || !fits(-sign) ? sign : -sign) * size;
+    };
     const offsets = measures.map((m) => {
       const p = this.o.profile[m] as MeasureProfile;
-      if (kind === 'spike') return sign() * rng.between(5, 10) * p.scale;
-      if (kind === 'shift') return sign() * rng.between(3, 6) * p.scale;
-      if (kind === 'drift') return sign() * rng.between(4, 8) * p.scale;
+      if (kind === 'spike') return signed(m, rng.between(5, 10) * p.scale);
+      if (kind === 'shift') return signed(m, rng.between(3, 6) * p.scale);
+      if (kind === 'drift') return signed(m, rng.between(4, 8) * p.scale);
       if (kind === 'range') {
         const span = p.range[1] - p.range[0];
         return rng.next() < 0.5
