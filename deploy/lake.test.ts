@@ -4,7 +4,14 @@
  * Firehose and `shardflow export` write, typed columns, encrypted query results.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { LAKE_PREFIX, TABLES, partitionKey } from '../lake/index.js';
+import {
+  BATCH_SCORES_TABLE,
+  batchScoresKey,
+  LAKE_PREFIX,
+  partitionKey,
+  SCORES_TABLE,
+  TABLES,
+} from '../lake/index.js';
 import { ATHENA_RESULTS_PREFIX } from './lake.js';
 import { render, synthesize, type Synthesized } from './test-support.js';
 
@@ -26,7 +33,30 @@ describe('lake (Glue + Athena)', () => {
       tables()
         .map((t) => t.Name)
         .sort(),
-    ).toEqual(['households', 'devices', 'raw_readings', 'scores'].sort());
+    ).toEqual(['households', 'devices', 'raw_readings', 'scores', 'scores_batch'].sort());
+  });
+
+  it('reads the batch scores where batch-score writes them, with their columns', () => {
+    const t = tables().find((x) => x.Name === BATCH_SCORES_TABLE.name) as {
+      Parameters: Record<string, unknown>;
+      StorageDescriptor: { Columns: { Name: string; Type: string }[] };
+    };
+    const template = render(t.Parameters['storage.location.template'], {});
+    const key = batchScoresKey('2026-11-23', LAKE_PREFIX);
+    expect(`${template.replace('${dt}', '2026-11-23')}scores_batch.parquet`).toMatch(
+      new RegExp(`/${key.replaceAll('.', '\\.')}$`),
+    );
+    expect(t.Parameters).toMatchObject({
+      classification: 'parquet',
+      'projection.enabled': 'true',
+      'projection.dt.format': 'yyyy-MM-dd',
+    });
+    const types = { timestamp: 'timestamp', float: 'double', string: 'string' } as const;
+    expect(t.StorageDescriptor.Columns).toEqual(
+      BATCH_SCORES_TABLE.columns.map((c) => ({ Name: c.name, Type: types[c.type] })),
+    );
+    // the same keys as the stream's scores, so the two join on time, pipeline, key
+    expect(BATCH_SCORES_TABLE.columns.slice(0, 3)).toEqual(SCORES_TABLE.columns.slice(0, 3));
   });
 
   it('projects dt over the exact keys shardflow export writes, with the same columns', () => {

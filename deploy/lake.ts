@@ -2,7 +2,8 @@
  * @module deploy/lake
  * The lake as Amazon Athena reads it: a Glue database with one table over the raw archive
  * (JSON lines under Firehose's `raw/YYYY/MM/DD/HH/` layout) and one Parquet table per export
- * table (`lake/<table>/dt=YYYY-MM-DD/`, written by `shardflow export --format parquet`), all
+ * table (`lake/<table>/dt=YYYY-MM-DD/`, written by `shardflow export --format parquet`) and
+ * the batch scores (`lake/scores_batch/dt=…/`, written by `shardflow batch-score`), all
  * with partition projection so no crawler or `MSCK REPAIR` is needed; and an Athena
  * workgroup whose query results are encrypted with the stack's key, in the lake bucket.
  * Column names and types come from `lake/`'s table definitions' wire twin in `core/`.
@@ -45,6 +46,19 @@ export const EXPORT_TABLES: readonly { name: string; columns: { name: string; ty
       ],
     },
   ];
+
+/**
+ * The batch scores table (lake/batch-output.ts): `shardflow batch-score` and the batch
+ * transform job's output, keyed like the stream's scores, beside them in `lake/scores_batch/`.
+ */
+export const BATCH_SCORES_GLUE_TABLE = {
+  name: 'scores_batch',
+  columns: [
+    { name: 'pipeline', type: 'string' },
+    { name: 'key', type: 'string' },
+    { name: 'score', type: 'double' },
+  ],
+};
 
 /** The Glue database, its tables and the Athena workgroup. */
 export class Lake extends Construct {
@@ -110,11 +124,14 @@ export class Lake extends Construct {
       },
     });
 
-    for (const t of EXPORT_TABLES) {
+    for (const t of [...EXPORT_TABLES, BATCH_SCORES_GLUE_TABLE]) {
       const location = `s3://${bucket}/lake/${t.name}/`;
-      table(`Export${t.name[0]?.toUpperCase()}${t.name.slice(1)}`, {
+      const batch = t === BATCH_SCORES_GLUE_TABLE;
+      table(batch ? 'BatchScores' : `Export${t.name[0]?.toUpperCase()}${t.name.slice(1)}`, {
         name: t.name,
-        description: `shardflow export --format parquet: ${t.name}, one row per reading`,
+        description: batch
+          ? 'shardflow batch-score / batch transform output: one score per window, keyed like scores'
+          : `shardflow export --format parquet: ${t.name}, one row per reading`,
         partitionKeys: [{ name: 'dt', type: 'string' }],
         parameters: {
           classification: 'parquet',

@@ -12,7 +12,10 @@ import type { Cell, TableDef } from './tables.js';
 const quote = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
 /** CSV text of the rows (header first; missing values empty). */
-export function toCsv(table: TableDef, rows: readonly (readonly Cell[])[]): string {
+export function toCsv(
+  table: Pick<TableDef, 'columns'>,
+  rows: readonly (readonly Cell[])[],
+): string {
   const lines = [table.columns.map((c) => quote(c.name)).join(',')];
   for (const row of rows) {
     lines.push(
@@ -32,7 +35,10 @@ export function toCsv(table: TableDef, rows: readonly (readonly Cell[])[]): stri
 const PARQUET_TYPE = { timestamp: 'TIMESTAMP', float: 'DOUBLE', string: 'STRING' } as const;
 
 /** Parquet bytes of the rows, one typed column per table column. */
-export function toParquet(table: TableDef, rows: readonly (readonly Cell[])[]): Uint8Array {
+export function toParquet(
+  table: Pick<TableDef, 'columns'>,
+  rows: readonly (readonly Cell[])[],
+): Uint8Array {
   const columnData = table.columns.map((c, i) => ({
     name: c.name,
     type: PARQUET_TYPE[c.type],

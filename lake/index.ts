@@ -25,5 +25,12 @@ export {
 } from './tables.js';
 export type { Cell, Column, ColumnType, PlacedRow, TableDef, TableName } from './tables.js';
 export { encodeRows, toCsv, toParquet } from './encode.js';
+export {
+  BATCH_SCORES_TABLE,
+  batchOutputRow,
+  batchScoresKey,
+  parseBatchOutput,
+  writeBatchScores,
+} from './batch-output.js';
 export { s3Target, dirTarget } from './target.js';
 export type { ExportTarget } from './target.js';

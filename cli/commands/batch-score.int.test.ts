@@ -64,6 +64,15 @@ describe('shardflow batch-score', () => {
       'export/2026-11-23.2026-11-24/batch_input/windows.jsonl',
       'export/2026-11-23.2026-11-24/households/dt=2026-11-23/households.csv',
       'export/2026-11-23.2026-11-24/scores_batch/dt=2026-11-23/scores_batch.csv',
+      'export/2026-11-23.2026-11-24/scores_batch_output/windows.jsonl.out',
+    ]);
+    // a range of whole days also lands in the lake beside the stream's scores
+    expect(r.stdout).toContain('lake/scores_batch/dt=2026-11-23/scores_batch.parquet');
+    const lake = await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: config.bucketName, Prefix: 'lake/scores_batch/' }),
+    );
+    expect(lake.Contents?.map((o) => o.Key)).toEqual([
+      'lake/scores_batch/dt=2026-11-23/scores_batch.parquet',
     ]);
   }, 70_000);
 

@@ -3,7 +3,8 @@
  * `shardflow batch-score (--from <iso> --to <iso> | --days N)`: scores a range of the lake in
  * batch. Locally (default): exports the range's households as CSV (`shardflow export`), runs
  * the model server's batch transform code over them with the RCF model (progress bar), and
- * writes `scores_batch/dt=…/` beside the export. `--aws` instead prints the
+ * writes `scores_batch/dt=…/` beside the export (and, for whole days, Parquet into
+ * `lake/scores_batch/dt=…/` beside the stream's scores). `--aws` instead prints the
  * `CreateTransformJob` request for the deployed model (start it with
  * `aws sagemaker create-transform-job --cli-input-json file://job.json`).
  */
@@ -11,7 +12,14 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { createAwsClients } from '../../adapters/index.js';
 import { ShardflowError, loadConfig, resourcesFor } from '../../core/index.js';
-import { exportLake, exportRange, rangePrefix, s3Target } from '../../lake/index.js';
+import {
+  exportLake,
+  exportRange,
+  LAKE_PREFIX,
+  rangePrefix,
+  s3Target,
+  wholeDays,
+} from '../../lake/index.js';
 import { loadModel } from '../../model-server/index.js';
 import { batchScoreHouseholds, transformJobRequest } from '../../pipelines/index.js';
 import { positive } from './flags.js';
@@ -92,6 +100,8 @@ export function registerBatchScore(program: Command): void {
           model: loadModel(opts.modelDir, 'rcf'),
           target,
           base,
+          // whole days also go into the lake beside the stream's scores (Glue table scores_batch)
+          ...(wholeDays(range) ? { lakePrefix: LAKE_PREFIX } : {}),
           maxPayloadInMB: opts.maxPayloadMb,
           onProgress: (done, total) => {
             const width = 24;
@@ -102,7 +112,7 @@ export function registerBatchScore(program: Command): void {
         });
         if (tty) process.stderr.write('\n');
         process.stdout.write(
-          `batch-score: ${summary.windows} windows in ${summary.requests} requests → ${summary.objects.join(', ') || 'nothing (no households in range)'}\n`,
+          `batch-score: ${summary.windows} windows in ${summary.requests} requests → ${[...summary.objects, ...summary.lakeObjects].join(', ') || 'nothing (no households in range)'}\n`,
         );
       } finally {
         clients.destroy();

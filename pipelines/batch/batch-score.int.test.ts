@@ -2,7 +2,8 @@
  * Batch scoring of an export → lake objects, on the local cloud's S3: household readings in
  * the raw archive → `exportLake` (CSV) → `batchScoreHouseholds` with the shipped RCF model
  * through the batch transform code (small MaxPayloadInMB, so several requests) → one
- * `scores_batch` object per day beside the export's tables, keyed like the stream's scores.
+ * `scores_batch` object per day beside the export's tables, keyed like the stream's scores,
+ * and the same rows as Parquet in `lake/scores_batch/dt=…/` (read back with parquet-wasm).
  */
 import {
   CreateBucketCommand,
@@ -10,7 +11,9 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { exportLake, exportRange, rangePrefix, s3Target } from '../../lake/index.js';
+import { tableFromIPC } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { exportLake, exportRange, LAKE_PREFIX, rangePrefix, s3Target } from '../../lake/index.js';
 import { loadModel } from '../../model-server/index.js';
 import { testClients, testConfig } from '../../test/helpers.js';
 import { batchScoreHouseholds } from './batch-score.js';
@@ -79,6 +82,7 @@ describe('batch scoring of an export', () => {
       target,
       base,
       maxPayloadInMB: 0.002,
+      lakePrefix: LAKE_PREFIX,
       onProgress: (done, total) => progress.push([done, total]),
     });
     // h-1: 60 - 7 windows of 8 minutes; h-2: windows not spanning minute 20 (13 + 32)
@@ -120,5 +124,35 @@ describe('batch scoring of an export', () => {
     const minute = (Date.parse(top[0]!) - start) / 60_000;
     expect(minute).toBeGreaterThanOrEqual(40);
     expect(minute).toBeLessThanOrEqual(47);
+    // … and in the lake beside the stream's scores, as Parquet an independent reader reads
+    expect(summary.lakeObjects).toEqual([
+      'lake/scores_batch/dt=2026-11-23/scores_batch.parquet',
+      'lake/scores_batch/dt=2026-11-24/scores_batch.parquet',
+    ]);
+    const lakeRows: string[][] = [];
+    for (const key of summary.lakeObjects) {
+      const got = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = await got.Body!.transformToByteArray();
+      const table = tableFromIPC(readParquet(bytes).intoIPCStream());
+      expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual([
+        'time:Timestamp<MILLISECOND, UTC>',
+        'pipeline:Utf8',
+        'key:Utf8',
+        'score:Float64',
+      ]);
+      for (const r of table.toArray() as {
+        time: number;
+        pipeline: string;
+        key: string;
+        score: number;
+      }[]) {
+        expect(key).toContain(`dt=${new Date(Number(r.time)).toISOString().slice(0, 10)}/`);
+        lakeRows.push([new Date(Number(r.time)).toISOString(), r.pipeline, r.key, String(r.score)]);
+      }
+    }
+    expect(lakeRows.map((r) => r.join()).sort()).toEqual(rows.map((r) => r.join()).sort());
+    // the joined output lines have the AWS job's shape (JoinSource=Input + OutputFilter)
+    const joined = JSON.parse((await text(summary.output)).split('\n')[0]!) as object;
+    expect(Object.keys(joined)).toEqual(['time', 'pipeline', 'key', 'SageMakerOutput']);
   });
 });

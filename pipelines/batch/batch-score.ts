@@ -6,23 +6,14 @@
  * → the model server's batch transform code (`transformLines`: `SplitType=Line`,
  * `MaxPayloadInMB`, JSON lines) → one row per window with the keys of the stream's scores
  * (`time` = the window's last minute, `pipeline`, `key` = household), written per day to
- * `<base>scores_batch/dt=YYYY-MM-DD/scores_batch.csv` beside the export's `scores/`.
+ * `<base>scores_batch/dt=YYYY-MM-DD/scores_batch.csv` beside the export's `scores/`, and with
+ * `lakePrefix` as Parquet into the lake beside the stream's scores (`lake/batch-output.ts`,
+ * the same conversion the AWS job's output goes through).
  * The windows are also written as `<base>batch_input/windows.jsonl`, the input of the AWS
  * transform job (`transformJobRequest`). Re-running the same range overwrites the same objects.
  */
-import { dayOf, SCORES_TABLE, toCsv, type ExportTarget, type TableDef } from '../../lake/index.js';
+import { parseBatchOutput, writeBatchScores, type ExportTarget } from '../../lake/index.js';
 import { transformLines, type Model } from '../../model-server/index.js';
-
-/** The batch scores table: the stream scores' keys and the batch score. */
-export const BATCH_SCORES_TABLE: TableDef = {
-  ...SCORES_TABLE,
-  columns: [
-    { name: 'time', type: 'timestamp' },
-    { name: 'pipeline', type: 'string' },
-    { name: 'key', type: 'string' },
-    { name: 'score', type: 'float' },
-  ],
-};
 
 /** Options of {@link batchScoreHouseholds}. */
 export interface BatchScoreOptions {
@@ -37,6 +28,12 @@ export interface BatchScoreOptions {
   /** The measure the windows are made of; default `globalActivePower`. */
   readonly measure?: string;
   readonly maxPayloadInMB?: number;
+  /**
+   * Also write the scores as Parquet into the lake at this prefix (`lake/` →
+   * `lake/scores_batch/dt=…/scores_batch.parquet`, read by the Glue table `scores_batch`);
+   * only for ranges of whole days, so a partial day never replaces a complete partition.
+   */
+  readonly lakePrefix?: string;
   /** After each request: windows scored so far and in all. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -46,6 +43,10 @@ export interface BatchScoreSummary {
   readonly windows: number;
   readonly requests: number;
   readonly objects: readonly string[];
+  /** The Parquet objects written into the lake (empty without `lakePrefix`). */
+  readonly lakeObjects: readonly string[];
+  /** The joined output lines, as the AWS job writes them (`<base>scores_batch_output/windows.jsonl.out`). */
+  readonly output: string;
   /** The windows as batch transform input (`{time,pipeline,key,features}` lines), for `--aws`. */
   readonly input: string;
 }
@@ -123,18 +124,26 @@ export async function batchScoreHouseholds(options: BatchScoreOptions): Promise<
     requests += 1;
     onProgress?.(scores.length, windows.length);
   }
-  const byDay = new Map<string, (string | number)[][]>();
-  windows.forEach((w, i) => {
-    const day = dayOf(w.time);
-    const rows = byDay.get(day) ?? [];
-    byDay.set(day, rows);
-    rows.push([w.time, 'households', w.key, scores[i]!]);
-  });
-  const objects: string[] = [];
-  for (const [day, rows] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
-    const key = `${base}scores_batch/dt=${day}/scores_batch.csv`;
-    await target.write(key, Buffer.from(toCsv(BATCH_SCORES_TABLE, rows), 'utf8'), 'text/csv');
-    objects.push(key);
-  }
-  return { windows: windows.length, requests, objects, input };
+  // the output as the AWS job writes it (JoinSource=Input + OutputFilter), then the lake rows
+  const output = `${base}scores_batch_output/windows.jsonl.out`;
+  const joined = windows.map((w, i) =>
+    JSON.stringify({
+      time: new Date(w.time).toISOString(),
+      pipeline: 'households',
+      key: w.key,
+      SageMakerOutput: { score: scores[i] },
+    }),
+  );
+  await target.write(
+    output,
+    Buffer.from(joined.map((l) => `${l}\n`).join(''), 'utf8'),
+    'application/jsonlines',
+  );
+  const { rows } = parseBatchOutput(joined.join('\n'));
+  const objects = await writeBatchScores(target, rows, { base, format: 'csv' });
+  const lakeObjects =
+    options.lakePrefix !== undefined
+      ? await writeBatchScores(target, rows, { base: options.lakePrefix })
+      : [];
+  return { windows: windows.length, requests, objects, lakeObjects, output, input };
 }
