@@ -6,8 +6,19 @@
  * (`shardflow/operators`, `shardflow/models`, `shardflow/sinks`, `shardflow/testing`).
  * Every name is listed: nothing reaches users by accident.
  */
-export { Shardflow } from './pipelines/index.js';
+export {
+  deviceSpec,
+  householdSpec,
+  PipelineCatalog,
+  Shardflow,
+  shippedCatalog,
+} from './pipelines/index.js';
 export type {
+  DocumentSpec,
+  PipelineFactory,
+  PipelineOptions,
+  PipelineSpecs,
+  ReadingChainSpec,
   ShardflowConsumerOptions,
   ShardflowOptions,
   ShardflowPipelineOptions,
@@ -93,4 +104,4 @@ export type {
 
 // pipelines
 export { createResultSinks, startPipelineWorker } from './pipelines/index.js';
-export type { PipelineChoice, PipelineWorker, PipelineWorkerOptions } from './pipelines/index.js';
+export type { PipelineWorker, PipelineWorkerOptions } from './pipelines/index.js';

@@ -18,6 +18,7 @@ import { resourcesFor } from '../core/index.js';
 import { bootstrapResources, flushFirehose } from '../localstack/index.js';
 import {
   createResultSinks,
+  deviceSpec,
   MemorySnapshotStore,
   startPipelineWorker,
   type PipelineWorker,
@@ -102,7 +103,7 @@ beforeAll(async () => {
     leaseTableName: config.leaseTableName,
     workerId: 'browser-test-worker',
     failoverTimeMs: 2_000,
-    pipelines: 'devices',
+    readings: [deviceSpec()],
     sinks: createResultSinks({ aws, config, pipeline: 'devices' }),
     store: new MemorySnapshotStore(),
     httpPort: 0,

@@ -1,10 +1,12 @@
 /**
  * @module pipelines
  * The pipeline runtime (shard runners on keyed state, the sink stage, the worker), the keyed
- * state (backend, snapshot format, S3 snapshot store) and the two shipped pipeline specs,
- * devices and households, built from the public operators.
+ * state (backend, snapshot format, S3 snapshot store), the catalog of pipelines by name and
+ * the shipped pipeline specs (devices, households, machines), built from the public operators.
  */
 export { Shardflow } from './shardflow.js';
+export { PipelineCatalog, shippedCatalog } from './catalog.js';
+export type { PipelineFactory, PipelineOptions, PipelineSpecs } from './catalog.js';
 export type {
   ShardflowConsumerOptions,
   ShardflowOptions,
@@ -27,7 +29,6 @@ export {
   ShardRunner,
   shingleColumns,
   shingleFeatures,
-  specsFor,
   startPipelineWorker,
   thresholderCodec,
   writeItems,
@@ -43,7 +44,6 @@ export type {
   OpenInputs,
   OpenInputsOptions,
   Outputs,
-  PipelineChoice,
   PipelineEvent,
   PipelineStats,
   PipelineWorker,

@@ -16,10 +16,10 @@ import {
 } from '../consumers/index.js';
 import { loadConfig, type Config, type ConfigFlags } from '../core/index.js';
 import { KinesisProducer, sdkWriter, type KinesisProducerOptions } from '../producers/index.js';
+import { shippedCatalog, type PipelineCatalog, type PipelineOptions } from './catalog.js';
 import {
   createResultSinks,
   startPipelineWorker,
-  type PipelineChoice,
   type PipelineWorker,
   type PipelineWorkerOptions,
 } from './runtime/index.js';
@@ -55,13 +55,18 @@ type Supplied =
 /**
  * Options of a pipeline worker beyond the configuration: anything the worker takes, the
  * configured values being defaults (sinks: the configured tables and delivery streams;
- * state snapshots: the configured bucket).
+ * state snapshots: the configured bucket), the catalog the pipelines are looked up in
+ * (default {@link shippedCatalog}) and the pipelines' options by name (`devices`,
+ * `households`, `machines`, or a custom entry's).
  */
 export type ShardflowPipelineOptions = Omit<
   PipelineWorkerOptions,
-  Supplied | 'kinesis' | 'dynamodb' | 'pipelines'
+  Supplied | 'kinesis' | 'dynamodb' | 'readings' | 'documents'
 > &
-  Partial<Pick<PipelineWorkerOptions, Supplied>>;
+  Partial<Pick<PipelineWorkerOptions, Supplied>> &
+  PipelineOptions & {
+    readonly catalog?: PipelineCatalog;
+  };
 
 /**
  * The framework's front door: one configuration, one set of AWS clients, and from them a
@@ -131,16 +136,27 @@ export class Shardflow {
   }
 
   /**
-   * A pipeline worker running the shipped `devices`, `households` or `both` pipelines, with
-   * results in the configured tables and delivery streams and keyed-state snapshots in the
-   * configured bucket.
+   * A pipeline worker running the named pipelines of the catalog (default: the shipped
+   * `devices`, `households`, `both`, `machines`; several as a list or `a,b`), with results in
+   * the configured tables and delivery streams and keyed-state snapshots in the configured
+   * bucket. A bad or unknown name is a `ConfigError` naming the registered ones.
    * @example `const worker = await flow.pipeline('both'); await worker.stopped`
+   * @example `await flow.pipeline('lab', { catalog: shippedCatalog().register('lab', labSpecs) })`
    */
   pipeline(
-    pipelines: PipelineChoice,
+    pipelines: string | readonly string[],
     options: ShardflowPipelineOptions = {},
   ): Promise<PipelineWorker> {
     const { config } = this;
+    const {
+      catalog = shippedCatalog(),
+      devices: _d,
+      households: _h,
+      machines: _m,
+      ...rest
+    } = options;
+    const specs = catalog.specsFor(pipelines, options);
+    const name = typeof pipelines === 'string' ? pipelines : pipelines.join(',');
     return startPipelineWorker({
       httpPort: config.httpPort,
       drainDeadlineMs: config.drainDeadlineSeconds * 1000,
@@ -150,11 +166,12 @@ export class Shardflow {
         createResultSinks({
           aws: this.aws,
           config,
-          pipeline: pipelines,
+          pipeline: name,
           resolvePosition: (shardId, ordinal) => consumer.positionOf(shardId, ordinal),
         }),
-      ...this.consumeOptions(options),
-      pipelines,
+      ...this.consumeOptions(rest),
+      readings: specs.readings,
+      documents: specs.documents,
     });
   }
 

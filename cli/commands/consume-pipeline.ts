@@ -11,7 +11,7 @@ import { createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
 import type { ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
-import { Shardflow, loadForecaster, type PipelineChoice } from '../../pipelines/index.js';
+import { Shardflow, loadForecaster } from '../../pipelines/index.js';
 
 /** What the `consume` command passes on. */
 export interface ConsumePipelineOptions {
@@ -34,7 +34,7 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
   // stream, lease table, worker id, sinks, snapshot store, port and drain come from the config
   const flow = new Shardflow(config);
   const household = loadForecaster(join(models, 'forecast-household-power', 'model.json'));
-  const worker = await flow.pipeline(options.pipeline as PipelineChoice, {
+  const worker = await flow.pipeline(options.pipeline, {
     ...options.consume,
     households: {
       ...(household ? { forecaster: household } : {}),

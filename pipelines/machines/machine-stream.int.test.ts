@@ -16,6 +16,7 @@ import { parseMtMapping } from '../../operators/index.js';
 import { testClients, testConfig, waitFor } from '../../test/helpers.js';
 import {
   createResultSinks,
+  deviceSpec,
   MemorySnapshotStore,
   startPipelineWorker,
   type PipelineWorker,
@@ -64,7 +65,7 @@ it('scores MTConnect documents put to the stream into the readings table', async
     leaseTableName: config.leaseTableName,
     workerId: 'machines-test-worker',
     failoverTimeMs: 2_000,
-    pipelines: 'devices',
+    readings: [deviceSpec()],
     documents: [machineDocumentSpec({ mapping })],
     sinks: createResultSinks({ aws, config }),
     store: new MemorySnapshotStore(),

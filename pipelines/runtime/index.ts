@@ -34,5 +34,5 @@ export type {
   RunningPipeline,
   RunPipelineOptions,
 } from './run-pipeline.js';
-export { loadForecaster, specsFor, startPipelineWorker } from './pipeline-worker.js';
-export type { PipelineChoice, PipelineWorker, PipelineWorkerOptions } from './pipeline-worker.js';
+export { loadForecaster, startPipelineWorker } from './pipeline-worker.js';
+export type { PipelineWorker, PipelineWorkerOptions } from './pipeline-worker.js';

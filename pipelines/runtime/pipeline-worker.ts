@@ -19,26 +19,23 @@ import {
   WorkerHealth,
   startWorkerHttp,
 } from '../../consumers/index.js';
-import { ConfigError } from '../../core/index.js';
 import { forecasterFromJson, type Forecaster } from '../../models/index.js';
-import { deviceSpec, type DevicePipelineOptions } from '../devices/index.js';
-import { householdSpec, type HouseholdPipelineOptions } from '../households/index.js';
 import type { SnapshotStore } from '../state/index.js';
 import { createPipeline, type DocumentSpec } from './pipeline.js';
 import type { ReadingChainSpec } from './reading-chain.js';
 import { runPipeline, type PipelineEvent, type RunningPipeline } from './run-pipeline.js';
 import type { ResultSinks } from './write-results.js';
 
-/** Which pipelines a worker runs. */
-export type PipelineChoice = 'devices' | 'households' | 'both';
-
 /** Options of {@link startPipelineWorker}. */
 export interface PipelineWorkerOptions extends ConsumeOptions {
-  readonly pipelines: PipelineChoice;
+  /**
+   * The reading chains to run, one per reading kind (e.g. `[deviceSpec()]`, or
+   * `shippedCatalog().specsFor('both').readings` — the catalog names pipelines; the runtime
+   * knows none).
+   */
+  readonly readings: readonly ReadingChainSpec[];
   /** The sinks, or a factory given the consumer (e.g. to name dead letters' source records). */
   readonly sinks: ResultSinks | ((consumer: Consumer) => ResultSinks);
-  readonly devices?: DevicePipelineOptions;
-  readonly households?: HouseholdPipelineOptions;
   /** Pipelines of other document shapes (e.g. `machineDocumentSpec` for MTConnect); default none. */
   readonly documents?: readonly DocumentSpec[];
   /** HTTP port of /healthz and /metrics; 0 picks a free one. */
@@ -65,20 +62,6 @@ export interface PipelineWorker {
   readonly stopped: Promise<void>;
 }
 
-/** The chain specs of a choice. */
-export function specsFor(
-  choice: PipelineChoice,
-  devices: DevicePipelineOptions = {},
-  households: HouseholdPipelineOptions = {},
-): ReadingChainSpec[] {
-  if (choice !== 'devices' && choice !== 'households' && choice !== 'both')
-    throw new ConfigError('--pipeline', 'must be devices, households or both');
-  return [
-    ...(choice !== 'households' ? [deviceSpec(devices)] : []),
-    ...(choice !== 'devices' ? [householdSpec(households)] : []),
-  ];
-}
-
 /**
  * Loads a shipped forecaster artefact (`model-server/models/<name>/model.json`), or `undefined`
  * when the file is absent (the pipeline then uses its baseline).
@@ -95,14 +78,12 @@ export function loadForecaster(path: string): Forecaster | undefined {
 
 /**
  * Starts a pipeline worker.
- * @example `await startPipelineWorker({ ...consumeOptions, pipelines: 'both', sinks, httpPort: 8080, drainDeadlineMs: 30_000 })`
+ * @example `await startPipelineWorker({ ...consumeOptions, readings: [deviceSpec()], sinks, httpPort: 8080, drainDeadlineMs: 30_000 })`
  */
 export async function startPipelineWorker(options: PipelineWorkerOptions): Promise<PipelineWorker> {
   const {
-    pipelines,
+    readings,
     sinks,
-    devices,
-    households,
     httpPort,
     drainDeadlineMs,
     maxWaitMs = 500,
@@ -112,7 +93,6 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     handleSignals = true,
     onPipelineEvent,
   } = options;
-  const specs = specsFor(pipelines, devices, households);
   const metrics = new ConsumerMetrics();
   const items = new Counter({
     name: 'shardflow_pipeline_items_total',
@@ -157,7 +137,7 @@ export async function startPipelineWorker(options: PipelineWorkerOptions): Promi
     maxWaitMs,
     store,
     ...(snapshotIntervalMs !== undefined ? { snapshotIntervalMs } : {}),
-    pipeline: (context) => createPipeline(specs, context, options.documents),
+    pipeline: (context) => createPipeline(readings, context, options.documents),
     onEvent: (event) => {
       if (event.type === 'batch.written') {
         items.inc({ outcome: 'durable' }, event.report.durable.length);
