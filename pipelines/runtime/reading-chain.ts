@@ -27,6 +27,7 @@ import {
   type Reading,
 } from '../../core/index.js';
 import {
+  type AnomalyEvent,
   type Forecaster,
   type RandomCutForestOptions,
   type ThresholderOptions,
@@ -38,6 +39,7 @@ import {
   resample,
   scoreAnomalies,
   tumbling,
+  watchSilence,
   eventTimeWindow,
   type AnomalyScore,
   type FillMethod,
@@ -100,6 +102,15 @@ export interface ReadingChainSpec {
    */
   readonly then?: (context: ChainContext) => MonoTypeOperatorFunction<ResultItem>;
 }
+
+/** Dropout events of a silent key (no window carries them). */
+interface Silent {
+  readonly silent: string;
+  readonly events: readonly AnomalyEvent[];
+}
+
+/** Windows of silence after which a key's detector is asked about a dropout (its `minMissing`). */
+const SILENT_WINDOWS = 5;
 
 /** Elements between the look-back and the item stage (non-zero only with remote scoring). */
 export interface InFlight {
@@ -223,6 +234,15 @@ export function readingChain(
   const normalized: OperatorFunction<Flow<Reading>, Flow<Reading>> = spec.normalize
     ? normalize<Reading>(spec.normalize)
     : (s) => s;
+  const models = chainModels({
+    state,
+    name: spec.name,
+    rings,
+    detector: { measures: anomaly.features, stepMs: windowMs },
+    forest,
+    ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
+    features,
+  });
   const chain = pipe(
     normalized,
     startWith(...open.replay()),
@@ -257,31 +277,46 @@ export function readingChain(
     }),
     lookback({ rings, retain, onPoint: (p) => open.consumed(p) }),
     tap(() => (flight.n += 1)),
-    scoreAnomalies<Looked>({
-      key: (l) => l.point.key,
-      features: (l) => features(l.history),
-      measures: anomaly.features,
-      window: (l) => ({
-        time: l.point.time,
-        imputed: l.point.imputed,
-        values: anomaly.features.map((m) => l.point.values[m] ?? Number.NaN),
-      }),
-      forest,
-      // explanation columns: `<measure>` for the newest window, `<measure>@t-<n>` before it
-      columns: shingleColumns(anomaly.features, anomaly.shingleSize),
-      ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
-      ...(anomaly.remote ? { remote: anomaly.remote } : {}),
-      models: chainModels({
-        state,
-        name: spec.name,
-        rings,
-        detector: { measures: anomaly.features, stepMs: windowMs },
+    pipe(
+      scoreAnomalies<Looked>({
+        key: (l) => l.point.key,
+        features: (l) => features(l.history),
+        measures: anomaly.features,
+        window: (l) => ({
+          time: l.point.time,
+          imputed: l.point.imputed,
+          values: anomaly.features.map((m) => l.point.values[m] ?? Number.NaN),
+        }),
         forest,
+        // explanation columns: `<measure>` for the newest window, `<measure>@t-<n>` before it
+        columns: shingleColumns(anomaly.features, anomaly.shingleSize),
         ...(anomaly.thresholder ? { thresholder: anomaly.thresholder } : {}),
-        features,
+        ...(anomaly.remote ? { remote: anomaly.remote } : {}),
+        models,
       }),
-    }),
-    map((element) => {
+      // dropouts while a key is silent: its detector judges the missing windows on the
+      // watermark (and the scheduler's time while the shard is quiet), not only on its return
+      watchSilence<Flow<AnomalyScore<Looked>>, Silent>({
+        window: (e) =>
+          isDeadLetter(e) ? undefined : { key: e.value.key, time: e.value.input.point.time },
+        after: SILENT_WINDOWS * windowMs,
+        onSilent: (key, now) => {
+          // the resample holds a key's newest window until its next one: 1 window held
+          const events = models.detector(key).silence(now, 1);
+          return events.length ? [{ silent: key, events }] : [];
+        },
+        ...(scheduler ? { scheduler } : {}),
+      }),
+    ),
+    map((element): ResultItem => {
+      if ('silent' in element)
+        return {
+          pipeline: spec.name,
+          outputs: {
+            ...NO_OUTPUTS,
+            anomalies: element.events.map((e) => anomalyEventRow(spec.name, element.silent, e)),
+          },
+        };
       flight.n -= 1;
       return isDeadLetter(element)
         ? deadLetterItem(spec.name, element)
