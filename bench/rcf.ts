@@ -1,109 +1,248 @@
 /**
  * @module bench/rcf
- * `npm run bench:rcf`: points per second (score + update, single thread) and model size
- * of the streaming Random Cut Forest for 1-d input at shingle 1, 4 and 8 with 50 and 100
- * trees and a 10-dimensional case, side by side with the reference Java implementation's
- * bar on a 2-core machine (≈35,000 points/s at shingle 1, ≈20,000 at shingle 8 with 50
- * trees, ≈1.2 MB per 50-tree shingle-8 model). Model size is the bytes of the model's typed
- * arrays (node pools, reservoirs, point store), which hold all of its state. Bounded: a few
- * seconds per case.
+ * `npm run bench:rcf`: memory and speed of the streaming Random Cut Forest, the forest
+ * before the memory work of #16 side by side with today's, on the same machine in the same
+ * run. The "before" is the forest's source at commit {@link BEFORE} (read with `git show`
+ * into a temporary folder and imported from there; the column shows "—" without git).
+ *
+ * Memory, two ways: the exact bytes of a model's typed arrays (its whole state), and the
+ * heap: `K` forests fed the same stream are kept, and (heap used + array buffers) after a
+ * full GC minus the same before them, divided by K — which also counts the objects around
+ * the arrays. Speed: CPU µs per point (score + update) over the measured points, single
+ * thread; CPU time, because on the shared machine the wall clock counts waits for a core.
+ * Targets (issue #16): 1-d shingle 8, 50 × 256 ≤ 1.2 MB (the Java reference); the devices
+ * forest (6 measures × shingle 4 = 24-d, shingled by the pipeline) ≤ 100 KiB.
+ * `RCF_BENCH_POINTS` (default 4,000) points are measured after 4,000 of warm-up;
+ * `RCF_BENCH_FOREST` (`K`, default 3) forests per case for the heap.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import v8 from 'node:v8';
 import { seedState, sfc32 } from '../core/index.js';
-import { RandomCutForest } from '../models/index.js';
+import { RandomCutForest, type RandomCutForestOptions } from '../models/index.js';
+
+/** The commit holding the forest as it was before the memory work. */
+export const BEFORE = '1dfe824';
+
+/** What the bench needs of either forest. */
+interface Forest {
+  process(input: ArrayLike<number>): number;
+  byteSize(): number;
+}
+type MakeForest = (o: RandomCutForestOptions) => Forest;
 
 interface Case {
   name: string;
-  dimensions: number;
-  shingleSize: number;
-  trees: number;
-  javaPointsPerSec?: number;
-  javaBytes?: number;
+  options: RandomCutForestOptions;
+  inputs: (n: number) => Float64Array[];
+  /** Target bytes per model (issue #16), if any. */
+  target?: number;
+  /** Run the before forest too. */
+  before: boolean;
 }
 
-const CASES: Case[] = [
-  {
-    name: '1-d shingle 1, 50 trees',
-    dimensions: 1,
-    shingleSize: 1,
-    trees: 50,
-    javaPointsPerSec: 35_000,
-  },
-  { name: '1-d shingle 4, 50 trees', dimensions: 1, shingleSize: 4, trees: 50 },
-  {
-    name: '1-d shingle 8, 50 trees',
-    dimensions: 1,
-    shingleSize: 8,
-    trees: 50,
-    javaPointsPerSec: 20_000,
-    javaBytes: 1.2e6,
-  },
-  { name: '1-d shingle 1, 100 trees', dimensions: 1, shingleSize: 1, trees: 100 },
-  { name: '1-d shingle 4, 100 trees', dimensions: 1, shingleSize: 4, trees: 100 },
-  { name: '1-d shingle 8, 100 trees', dimensions: 1, shingleSize: 8, trees: 100 },
-  { name: '10-d shingle 1, 50 trees', dimensions: 10, shingleSize: 1, trees: 50 },
-];
+const WARMUP = 4_000;
+const MEASURE = Number(process.env.RCF_BENCH_POINTS ?? 4_000);
+const K = Number(process.env.RCF_BENCH_FORESTS ?? 3);
 
-const WARMUP = 3_000;
-const MEASURE = Number(process.env.RCF_BENCH_POINTS ?? 20_000);
-
-function series(dimensions: number, n: number): Float64Array[] {
+/** A noisy sine with rare spikes, `dims` columns. */
+const sine = (dims: number) => (n: number) => {
   const g = sfc32(seedState(1));
   return Array.from({ length: n }, (_, i) =>
     Float64Array.from(
-      { length: dimensions },
+      { length: dims },
       (_, k) => Math.sin((i + 7 * k) / 20) * 10 + g.next() + (g.next() < 0.001 ? 20 : 0),
     ),
   );
+};
+
+/** The devices pipeline's input: 6 scaled measures, the last 4 windows concatenated (24-d). */
+const devices = (n: number) => {
+  const g = sfc32(seedState(2));
+  const walk = [0, 0, 0, 0, 0, 0];
+  const windows = Array.from({ length: n + 3 }, (_, i) => {
+    for (let m = 0; m < 6; m += 1) walk[m] = 0.98 * (walk[m] ?? 0) + (g.next() - 0.5);
+    return walk.map((v, m) => v + Math.sin(i / (30 + m)) + (g.next() < 0.003 ? 6 : 0));
+  });
+  return Array.from({ length: n }, (_, i) => Float64Array.from(windows.slice(i, i + 4).flat()));
+};
+
+const DEVICE = { dimensions: 24, outputAfter: 16, seed: 3 };
+const fractions = (c: Case, fs: number[]): Case[] =>
+  fs.map((f) => ({
+    ...c,
+    name: `${c.name}, cache ${f}`,
+    options: { ...c.options, boundingBoxCacheFraction: f },
+    before: false,
+  }));
+const shingle8: Case = {
+  name: '1-d shingle 8, 50 × 256',
+  options: { dimensions: 1, shingleSize: 8, seed: 7 },
+  inputs: sine(1),
+  target: 1.2e6,
+  before: true,
+};
+const device50x64: Case = {
+  name: 'devices 24-d, 50 × 64',
+  options: { ...DEVICE, numberOfTrees: 50, sampleSize: 64 },
+  inputs: devices,
+  target: 100 * 1024,
+  before: true,
+};
+const CASES: Case[] = [
+  {
+    name: '1-d shingle 1, 50 × 256',
+    options: { dimensions: 1, seed: 7 },
+    inputs: sine(1),
+    before: true,
+  },
+  shingle8,
+  ...fractions(shingle8, [1, 0.25, 0]),
+  {
+    name: '1-d shingle 8, 100 × 256',
+    options: { dimensions: 1, shingleSize: 8, numberOfTrees: 100, seed: 7 },
+    inputs: sine(1),
+    before: true,
+  },
+  {
+    name: '10-d shingle 1, 50 × 256',
+    options: { dimensions: 10, seed: 7 },
+    inputs: sine(10),
+    before: true,
+  },
+  device50x64,
+  ...fractions(device50x64, [1, 0.25, 0]),
+  ...[
+    [30, 64],
+    [50, 32],
+    [30, 32],
+  ].flatMap(([trees, sample]) =>
+    [0.5, 0].map((f) => ({
+      name: `devices 24-d, ${trees} × ${sample}, cache ${f}`,
+      options: { ...DEVICE, numberOfTrees: trees, sampleSize: sample, boundingBoxCacheFraction: f },
+      inputs: devices,
+      target: 100 * 1024,
+      before: false,
+    })),
+  ),
+];
+
+const gc: () => void =
+  typeof globalThis.gc === 'function'
+    ? globalThis.gc
+    : (() => {
+        v8.setFlagsFromString('--expose-gc');
+        return runInNewContext('gc') as () => void;
+      })();
+const heap = () => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** The forest of commit {@link BEFORE}, or undefined without git. */
+async function loadBefore(): Promise<{ make: MakeForest; dir: string } | undefined> {
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+  try {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rcf-before-'));
+    mkdirSync(path.join(dir, 'rcf'));
+    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+    const core = pathToFileURL(path.join(root, 'core/index.ts')).href;
+    for (const f of ['forest', 'tree', 'point-store', 'sampler']) {
+      const src = execFileSync('git', ['show', `${BEFORE}:models/rcf/${f}.ts`], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      writeFileSync(path.join(dir, 'rcf', `${f}.ts`), src.replaceAll('../../core/index.js', core));
+    }
+    const mod = (await import(pathToFileURL(path.join(dir, 'rcf', 'forest.ts')).href)) as {
+      RandomCutForest: new (o: RandomCutForestOptions) => Forest;
+    };
+    return { make: (o) => new mod.RandomCutForest(o), dir };
+  } catch {
+    return undefined;
+  }
 }
 
+interface Measured {
+  cpuUsPerPoint: number;
+  bytes: number;
+  heapBytes: number;
+  meanScore: number;
+}
+
+/** Feeds K forests, timing the measured points, and keeps them for the heap figure. */
+function measure(make: MakeForest, c: Case, data: Float64Array[]): Measured {
+  const kept: Forest[] = [];
+  const h0 = heap();
+  let cpu = 0;
+  let sum = 0;
+  for (let j = 0; j < K; j += 1) {
+    const f = make(c.options);
+    for (let i = 0; i < WARMUP; i += 1) f.process(data[i] as Float64Array);
+    const t = process.cpuUsage();
+    for (let i = WARMUP; i < data.length; i += 1) sum += f.process(data[i] as Float64Array);
+    const d = process.cpuUsage(t);
+    cpu += d.user + d.system;
+    kept.push(f);
+  }
+  const heapBytes = (heap() - h0) / K;
+  return {
+    cpuUsPerPoint: cpu / (K * MEASURE),
+    bytes: kept[0]?.byteSize() ?? 0,
+    heapBytes,
+    meanScore: sum / (K * MEASURE),
+  };
+}
+
+const kb = (b: number) => (b / 1024).toFixed(1);
+const before = await loadBefore();
+const now: MakeForest = (o) => new RandomCutForest(o);
 const rows: string[][] = [];
 for (const c of CASES) {
-  const data = series(c.dimensions, WARMUP + MEASURE);
-  const rcf = new RandomCutForest({
-    dimensions: c.dimensions,
-    shingleSize: c.shingleSize,
-    numberOfTrees: c.trees,
-    seed: 7,
-  });
-  for (let i = 0; i < WARMUP; i += 1) rcf.process(data[i] as Float64Array);
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  let sink = 0;
-  for (let i = WARMUP; i < WARMUP + MEASURE; i += 1) sink += rcf.process(data[i] as Float64Array);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const wallPps = MEASURE / seconds;
-  // Points per CPU-second: on a shared machine the wall clock also counts time the
-  // process waited for a core; CPU time is the single-threaded cost.
-  const pps = MEASURE / cpuSeconds;
+  const data = c.inputs(WARMUP + MEASURE);
+  const b = c.before && before ? measure(before.make, c, data) : undefined;
+  const a = measure(now, c, data);
+  if (b && Math.abs(b.meanScore - a.meanScore) > 1e-9) throw new Error(`${c.name}: scores differ`);
   rows.push([
     c.name,
-    wallPps.toFixed(0),
-    pps.toFixed(0),
-    c.javaPointsPerSec ? c.javaPointsPerSec.toLocaleString('en') : '—',
-    c.javaPointsPerSec ? (pps / c.javaPointsPerSec).toFixed(2) : '—',
-    (rcf.byteSize() / 1e6).toFixed(2),
-    c.javaBytes ? (rcf.byteSize() / c.javaBytes).toFixed(2) : '—',
-    (sink / MEASURE).toFixed(3),
+    b ? b.cpuUsPerPoint.toFixed(1) : '—',
+    a.cpuUsPerPoint.toFixed(1),
+    b ? (a.cpuUsPerPoint / b.cpuUsPerPoint).toFixed(2) : '—',
+    b ? kb(b.bytes) : '—',
+    kb(a.bytes),
+    b ? kb(b.heapBytes) : '—',
+    kb(a.heapBytes),
+    b ? (a.bytes / b.bytes).toFixed(2) : '—',
+    c.target ? `${kb(c.target)} → ${(a.bytes / c.target).toFixed(2)}` : '—',
+    a.meanScore.toFixed(4),
   ]);
 }
+if (before) rmSync(before.dir, { recursive: true, force: true });
 
 const header = [
-  'case',
-  'points/s (wall)',
-  'points/CPU-s',
-  'Java bar',
-  'ratio',
-  'model MB',
+  'case (trees × sample)',
+  'µs/point before',
+  'after',
+  'time ratio',
+  'KiB before',
+  'after',
+  'heap KiB before',
+  'after',
   'size ratio',
+  'target KiB → after/target',
   'mean score',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 console.log(
-  `RCF score+update, sampleSize 256, ${MEASURE} points measured after ${WARMUP} warm-up; ratio = points/CPU-s ÷ Java bar; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
+  `RCF score+update: before = commit ${BEFORE}${before ? '' : ' (not available: no git)'}, after = this tree (default cache fraction unless named); ${MEASURE} points measured after ${WARMUP}; KiB = the model's typed arrays; heap = (heap used + array buffers) per forest after GC over ${K} forests; ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
 );
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

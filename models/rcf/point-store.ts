@@ -7,7 +7,8 @@
  * once: when a point's first `dimensions − baseDimensions` values equal the last stored
  * point's last ones (the shingle moved by one input), only the new `baseDimensions` values
  * are appended and the point starts `baseDimensions` after its predecessor. Values of freed
- * points are reclaimed by compaction when the array is full.
+ * points are reclaimed by compaction when the array is full. Without shingling
+ * (`baseDimensions = dimensions`) index i simply owns the slot at i · dimensions.
  * Invariants: a point index is reused only after its reference count returned to zero;
  * compaction moves values but never changes a live point's coordinates.
  */
@@ -33,7 +34,7 @@ export class PointStore {
   /**
    * @param dimensions values per point
    * @param baseDimensions values one input adds to a shingled point (= dimensions: no sharing)
-   * @param capacity point indices to allocate up front (grows by half when full)
+   * @param capacity point indices to allocate up front (grows by a quarter when full)
    */
   constructor(
     readonly dimensions: number,
@@ -41,7 +42,7 @@ export class PointStore {
     capacity: number,
   ) {
     const n = Math.max(4, capacity);
-    this.data = new Float32Array(n * baseDimensions + dimensions);
+    this.data = new Float32Array(n * baseDimensions + dimensions - baseDimensions);
     this.loc = new Int32Array(n);
     this.refs = new Int32Array(n);
   }
@@ -54,21 +55,24 @@ export class PointStore {
   /** Stores `point` (rounded to float32) under a fresh index with reference count 0. */
   add(point: ArrayLike<number>): number {
     const dim = this.dimensions;
-    const base = this.baseDimensions;
+    if (this.baseDimensions === dim) {
+      // whole points: index i owns the slot at i · dim, reused when the index is
+      const i = this.takeIndex();
+      this.write(point, i * dim, 0);
+      this.end = Math.max(this.end, (i + 1) * dim);
+      return i;
+    }
     let shared = this.overlap(point);
     if (this.end + dim - shared > this.data.length) {
       this.compact();
       shared = this.overlap(point);
       if (this.end + dim - shared > this.data.length) this.growData(dim - shared);
     }
-    const start = shared > 0 ? this.lastLoc + base : this.end;
-    for (let k = shared; k < dim; k += 1) this.data[start + k] = at(point, k);
+    const start = shared > 0 ? this.lastLoc + this.baseDimensions : this.end;
+    this.write(point, start, shared);
     this.end = start + dim;
     this.lastLoc = start;
-    const i = this.takeIndex();
-    this.loc[i] = start;
-    this.refs[i] = 0;
-    return i;
+    return this.takeIndex(start);
   }
 
   /** Adds a reference to point `i`. */
@@ -113,15 +117,24 @@ export class PointStore {
     return shared;
   }
 
-  private takeIndex(): number {
-    if (this.freeHead >= 0) {
-      const i = this.freeHead;
+  /** Writes `point[from …]` at `data[start + from …]`. */
+  private write(point: ArrayLike<number>, start: number, from: number): void {
+    for (let k = from; k < this.dimensions; k += 1) this.data[start + k] = at(point, k);
+  }
+
+  /** A free index (or a new one) for a point at `start` (default: its own slot). */
+  private takeIndex(start?: number): number {
+    let i = this.freeHead;
+    if (i >= 0) {
       this.freeHead = -2 - i32(this.loc, i);
-      return i;
+    } else {
+      if (this.used === this.loc.length) this.growIndices();
+      i = this.used;
+      this.used += 1;
     }
-    if (this.used === this.loc.length) this.growIndices();
-    this.used += 1;
-    return this.used - 1;
+    this.loc[i] = start ?? i * this.dimensions;
+    this.refs[i] = 0;
+    return i;
   }
 
   private drop(i: number): void {
@@ -162,24 +175,26 @@ export class PointStore {
     }
     this.end = out;
     this.lastLoc = newLast;
-    // leave room for a third more values than live, so compaction stays amortized O(1)
-    if (this.data.length - out < Math.ceil(out / 3)) this.growData(Math.ceil(out / 3));
+    // leave room for a quarter more values than live, so compaction stays amortized O(1)
+    if (this.data.length - out < Math.ceil(out / 4)) this.growData(Math.ceil(out / 4));
   }
 
   private growData(extra: number): void {
-    const grown = Math.max(this.data.length + extra, Math.ceil(this.data.length * 1.5));
+    const grown = Math.max(this.data.length + extra, Math.ceil(this.data.length * 1.25));
     const data = new Float32Array(grown);
     data.set(this.data.subarray(0, this.end));
     this.data = data;
   }
 
   private growIndices(): void {
-    const n = Math.ceil(this.loc.length * 1.5);
+    const n = Math.ceil(this.loc.length * 1.25);
     const loc = new Int32Array(n);
     loc.set(this.loc);
     const refs = new Int32Array(n);
     refs.set(this.refs);
     this.loc = loc;
     this.refs = refs;
+    if (this.baseDimensions === this.dimensions)
+      this.growData(n * this.dimensions - this.data.length);
   }
 }

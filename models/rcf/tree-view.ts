@@ -73,8 +73,7 @@ export function pathBoxes(t: TreeView, depth: number, qb: number): void {
     const child = i32(path, i + 1);
     const row = i * dim;
     if (child >= t.leafBase) {
-      s.pathLo.set(t.store.data.subarray(qb, qb + dim), row);
-      s.pathHi.set(t.store.data.subarray(qb, qb + dim), row);
+      copyBox(t.store.data, t.store.data, qb, s.pathLo, s.pathHi, row, dim);
     } else if (child < t.cacheLimit) {
       copyCached(t, child, s.pathLo, s.pathHi, row);
     } else {
@@ -108,8 +107,7 @@ export function shrinkBoxes(t: TreeView, top: number, sibling: number, pb: numbe
     unionSubtree(t, other, lo, hi, 0);
     if (contains(lo, hi, data, pb, dim)) return;
     if (n < t.cacheLimit) {
-      a.boxLo.set(lo.subarray(0, dim), n * dim);
-      a.boxHi.set(hi.subarray(0, dim), n * dim);
+      copyBox(lo, hi, 0, a.boxLo, a.boxHi, n * dim, dim);
     }
     child = n;
   }
@@ -165,8 +163,7 @@ export function copyCached(
   b: number,
 ): void {
   const nb = n * t.dim;
-  lo.set(t.a.boxLo.subarray(nb, nb + t.dim), b);
-  hi.set(t.a.boxHi.subarray(nb, nb + t.dim), b);
+  copyBox(t.a.boxLo, t.a.boxHi, nb, lo, hi, b, t.dim);
 }
 
 /** True if the points `p[pb …]` and `q[qb …]` are equal in every coordinate. */
@@ -207,4 +204,20 @@ export function contains(
     if (x < f32(lo, k) || x > f32(hi, k)) return false;
   }
   return true;
+}
+
+/** Copies the box `lo/hi[from …]` to `toLo/toHi[to …]` (a loop: no subarray objects). */
+export function copyBox(
+  lo: Float32Array,
+  hi: Float32Array,
+  from: number,
+  toLo: Float32Array,
+  toHi: Float32Array,
+  to: number,
+  dim: number,
+): void {
+  for (let k = 0; k < dim; k += 1) {
+    toLo[to + k] = f32(lo, from + k);
+    toHi[to + k] = f32(hi, from + k);
+  }
 }

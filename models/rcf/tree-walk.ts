@@ -6,6 +6,7 @@
  * invariant check of a whole tree.
  */
 import {
+  copyBox,
   copyCached,
   descend,
   distance,
@@ -49,8 +50,7 @@ export function walk(t: TreeView, p: Float32Array, out: Float64Array | null): nu
   }
   const curLo = s.lo;
   const curHi = s.hi;
-  curLo.set(data.subarray(qb, qb + dim));
-  curHi.set(data.subarray(qb, qb + dim));
+  copyBox(data, data, qb, curLo, curHi, 0, dim);
   let holds = leafNode; // the node whose box curLo/curHi hold
   for (let i = depth - 1; i >= 0; i -= 1) {
     const n = i32(path, i);
