@@ -7,6 +7,7 @@
  * child processes and not counted). Bounded: each contender gets at most 60 s.
  */
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
 import {
@@ -15,10 +16,22 @@ import {
   startLocalCloud,
   waitStreamActive,
 } from '../localstack/index.js';
+import { consumerFloor } from './consumer-floor.js';
+import { profiled } from './cpu-profile.js';
 
 const SHARDS = 4;
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 8000);
 const LIMIT_MS = 60_000;
+const IDLE_MS = 2_000;
+
+/** The bench's record: one device reading as JSON (~110 bytes). */
+const payload = (i: number): string =>
+  JSON.stringify({
+    kind: 'device',
+    deviceId: `device-${i % 64}`,
+    ts: new Date(0).toISOString(),
+    readings: { iaq: 45.2, co2: 612 },
+  });
 
 interface Result {
   readonly name: string;
@@ -26,6 +39,11 @@ interface Result {
   readonly totalMs: number;
   readonly steadyMs: number;
   readonly cpuUs: number;
+  /** CPU from the first delivered batch to the last, and the records delivered after it. */
+  readonly steadyCpuUs: number;
+  readonly steadyRecords: number;
+  /** CPU µs per wall-clock ms after the last record, with nothing left to read. */
+  readonly idleUsPerMs: number;
   readonly note?: string;
 }
 
@@ -45,6 +63,10 @@ async function measure(c: Contender): Promise<Result> {
   let received = 0;
   let first = 0;
   let last = 0;
+  // steady: CPU from the first delivered batch to the last, over the records after the first batch
+  let firstBatch = 0;
+  let cpuFirst = cpu0;
+  let cpuLast = cpu0;
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => (done = r));
   let stop: (() => Promise<void>) | undefined;
@@ -52,9 +74,14 @@ async function measure(c: Contender): Promise<Result> {
   try {
     stop = await c.start((n) => {
       const now = performance.now();
-      if (received === 0) first = now;
+      if (received === 0) {
+        first = now;
+        firstBatch = n;
+        cpuFirst = process.cpuUsage();
+      }
       received += n;
       last = now;
+      cpuLast = process.cpuUsage();
       if (received >= RECORDS) done();
     });
     const limit = c.limitMs ?? LIMIT_MS;
@@ -67,6 +94,13 @@ async function measure(c: Contender): Promise<Result> {
     note = `failed: ${(error as Error).message.slice(0, 80)}`;
   }
   const cpu = process.cpuUsage(cpu0);
+  // the consumer's time-based CPU (polling empty shards, lease renewals) with nothing to read:
+  // it runs during the steady window too and does not grow with records
+  const idle0 = process.cpuUsage();
+  const w0 = performance.now();
+  if (received > 0) await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idle = process.cpuUsage(idle0);
+  const idleUsPerMs = received > 0 ? (idle.user + idle.system) / (performance.now() - w0) : 0;
   await stop?.().catch(() => undefined);
   return {
     name: c.name,
@@ -74,6 +108,9 @@ async function measure(c: Contender): Promise<Result> {
     totalMs: last - t0,
     steadyMs: last - first,
     cpuUs: cpu.user + cpu.system,
+    steadyCpuUs: cpuLast.user + cpuLast.system - cpuFirst.user - cpuFirst.system,
+    steadyRecords: received - firstBatch,
+    idleUsPerMs,
     ...(note ? { note } : {}),
   };
 }
@@ -91,14 +128,7 @@ try {
   for (let i = 0; i < RECORDS; i += 500) {
     const Records = Array.from({ length: Math.min(500, RECORDS - i) }, (_, j) => ({
       PartitionKey: `device-${(i + j) % 64}`,
-      Data: Buffer.from(
-        JSON.stringify({
-          kind: 'device',
-          deviceId: `device-${(i + j) % 64}`,
-          ts: new Date(0).toISOString(),
-          readings: { iaq: 45.2, co2: 612 },
-        }),
-      ),
+      Data: Buffer.from(payload(i + j)),
     }));
     await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records }));
   }
@@ -178,45 +208,90 @@ try {
   });
 
   const results: Result[] = [];
-  for (const c of [shardflow('polling'), shardflow('fanout'), lifion(false), lifion(true)]) {
-    const r = await measure(c);
+  const only = process.env.BENCH_ONLY;
+  const contenders = [shardflow('polling'), shardflow('fanout'), lifion(false), lifion(true)];
+  for (const c of contenders.filter((x) => !only || x.name.includes(only))) {
+    const r = await profiled(c.name, () => measure(c));
     results.push(r);
     console.log(`  ${r.name}: ${r.received} records${r.note ? ` (${r.note})` : ''}`);
   }
 
+  const floor = await consumerFloor(payload);
+  const floorOf = (prefix: string) => floor.find((f) => f.name.startsWith(prefix))?.usPerRecord;
+  const minimum = floorOf('JSON.parse + base64') ?? Number.NaN;
+  const sdk = floorOf('SDK GetRecords') ?? Number.NaN;
+  console.log('\nfloor (no I/O, CPU µs per record; 2,000 records per response)\n');
+  table(
+    ['floor', 'CPU µs/record', '÷ JSON.parse + base64'],
+    floor.map((f) => [
+      f.name,
+      f.usPerRecord.toFixed(2),
+      (f.usPerRecord / minimum).toFixed(2) + '×',
+    ]),
+  );
+
   const base = results[0] as Result;
   const rate = (r: Result) => (r.steadyMs > 0 ? (r.received / r.steadyMs) * 1000 : 0);
   const perRecord = (r: Result) => (r.received > 0 ? r.cpuUs / r.received : Number.NaN);
-  const rows = results.map((r) => [
-    r.name,
-    String(r.received),
-    r.received > 0 ? (r.totalMs / 1000).toFixed(2) : '—',
-    rate(r).toFixed(0),
-    Number.isFinite(perRecord(r)) ? perRecord(r).toFixed(1) : '—',
-    rate(base) > 0 && rate(r) > 0 ? (rate(r) / rate(base)).toFixed(2) + '×' : '—',
-    Number.isFinite(perRecord(r)) ? (perRecord(r) / perRecord(base)).toFixed(2) + '×' : '—',
-    r.note ?? '',
-  ]);
-  const header = [
-    'consumer',
-    'records',
-    'start→last s',
-    'records/s (first→last)',
-    'CPU µs/record',
-    'rate vs sf polling',
-    'CPU vs sf polling',
-    'note',
-  ];
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] as string).length)),
+  const steady = (r: Result) =>
+    r.steadyRecords > 0 ? r.steadyCpuUs / r.steadyRecords : Number.NaN;
+  // per record, net of the idle rate over the steady window (what grows with records)
+  const net = (r: Result) =>
+    r.steadyRecords > 0
+      ? Math.max(0, r.steadyCpuUs - r.idleUsPerMs * r.steadyMs) / r.steadyRecords
+      : Number.NaN;
+  const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+  const ratio = (n: number) => (Number.isFinite(n) ? n.toFixed(1) + '×' : '—');
+  console.log(
+    `\nconsumers (kinesis-local, ${SHARDS} shards, ${RECORDS} records, machine: ${machine()})\n`,
   );
-  const line = (cells: string[]) =>
-    '| ' + cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ') + ' |';
-  console.log('');
-  console.log(line(header));
-  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
-  for (const row of rows) console.log(line(row));
+  table(
+    [
+      'consumer',
+      'records',
+      'start→last s',
+      'records/s (first→last)',
+      'CPU µs/record (all)',
+      'CPU µs/record (steady)',
+      'idle CPU ms/s',
+      'steady net of idle',
+      'net ÷ SDK deser.',
+      'net ÷ JSON+base64',
+      'CPU vs sf polling',
+      'note',
+    ],
+    results.map((r) => [
+      r.name,
+      String(r.received),
+      r.received > 0 ? (r.totalMs / 1000).toFixed(2) : '—',
+      rate(r).toFixed(0),
+      fmt(perRecord(r)),
+      fmt(steady(r)),
+      fmt(r.idleUsPerMs, 1),
+      fmt(net(r)),
+      ratio(net(r) / sdk),
+      ratio(net(r) / minimum),
+      Number.isFinite(perRecord(r)) ? (perRecord(r) / perRecord(base)).toFixed(2) + '×' : '—',
+      r.note ?? '',
+    ]),
+  );
 } finally {
   await cloud.stop();
 }
 process.exit(0);
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    '| ' + cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ') + ' |';
+  console.log(line(header));
+  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
+  for (const row of rows) console.log(line(row));
+}
+
+function machine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? '?'} × ${cpu.length}, node ${process.versions.node}, load ${loadavg()[0]?.toFixed(1)}`;
+}

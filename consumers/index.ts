@@ -53,7 +53,8 @@ export {
   leaseTableProblem,
 } from './lease-table-check.js';
 export type { LeaseTableCheckInput } from './lease-table-check.js';
-export { deaggregate } from './deaggregate.js';
+export { deaggregate, toSourceRecords } from './deaggregate.js';
+export { getRecords, parseGetRecordsBody } from './get-records.js';
 export type { KinesisRecordLike, UserRecord } from './deaggregate.js';
 export { CheckpointTracker } from './checkpoint-tracker.js';
 export { sleep, startingPosition } from './shard-reader.js';

@@ -3,16 +3,17 @@
  * Polling retrieval (KCL `PollingConfig`): `GetRecords` with a record limit, an idle wait
  * when a shard has nothing new, jittered back-off on throttling and server errors, and
  * recovery from `ExpiredIteratorException` by re-opening the iterator after the last
- * delivered sequence number. Invariant: records are returned once each, in shard order.
+ * delivered sequence number. Successful responses are read by the lean reader of
+ * `get-records.ts` (the SDK's per-record deserialisation is most of a consumer's cost). Invariant: records are returned once each, in shard order.
  */
 import {
   ExpiredIteratorException,
-  GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { isRetriableAwsError } from '../adapters/index.js';
 import { ConfigError, ShardflowError, backoffDelay } from '../core/index.js';
+import { getRecords } from './get-records.js';
 import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
 
 /** Options of {@link PollingReader}. */
@@ -50,9 +51,10 @@ export class PollingReader implements ShardReader {
     for (let attempt = 0; ; attempt += 1) {
       try {
         if (this.iterator === undefined) this.iterator = await this.openIterator(signal);
-        const out = await this.o.kinesis.send(
-          new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.o.limit }),
-          { abortSignal: signal },
+        const out = await getRecords(
+          this.o.kinesis,
+          { ShardIterator: this.iterator, Limit: this.o.limit },
+          signal,
         );
         const records = out.Records ?? [];
         const last = records[records.length - 1];

@@ -1,0 +1,118 @@
+import { GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { getRecords } from './get-records.js';
+
+/** A client whose HTTP layer answers every request with `status` and `body` (no network). */
+function canned(status: number, body: string, headers: Record<string, string> = {}) {
+  let calls = 0;
+  const client = new KinesisClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async () => {
+        calls += 1;
+        return {
+          response: {
+            statusCode: status,
+            headers: { 'content-type': 'application/x-amz-json-1.1', ...headers },
+            body: new Uint8Array(Buffer.from(body)),
+          },
+        };
+      },
+    },
+  });
+  return { client, calls: () => calls };
+}
+
+const body = JSON.stringify({
+  MillisBehindLatest: 1500,
+  NextShardIterator: 'AAAA-next',
+  Records: [
+    {
+      SequenceNumber: '49650000000000000000000000000000000000000000000000000001',
+      ApproximateArrivalTimestamp: 1764400000.1236,
+      Data: Buffer.from('{"kind":"device","v":1}').toString('base64'),
+      PartitionKey: 'device-1',
+    },
+    {
+      SequenceNumber: '49650000000000000000000000000000000000000000000000000002',
+      ApproximateArrivalTimestamp: 1764400001,
+      Data: '',
+      PartitionKey: 'ü-2',
+      EncryptionType: 'KMS',
+    },
+  ],
+  ChildShards: [
+    {
+      ShardId: 'shardId-000000000002',
+      ParentShards: ['shardId-000000000000'],
+      HashKeyRange: {
+        StartingHashKey: '0',
+        EndingHashKey: '170141183460469231731687303715884105727',
+      },
+    },
+  ],
+});
+
+const strip = <T extends { $metadata?: unknown }>(o: T) => {
+  const { $metadata: _m, ...rest } = o;
+  return rest;
+};
+
+describe('getRecords (lean reader of a successful response)', () => {
+  it('returns exactly what the SDK deserialises from the same bytes', async () => {
+    const { client } = canned(200, body);
+    // what the SDK's own deserialiser produced, per call
+    const seen: { Records?: unknown }[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        seen.push(result.output as { Records?: unknown });
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const sdk = strip(await client.send(new GetRecordsCommand({ ShardIterator: 'it' })));
+    const lean = await getRecords(client, { ShardIterator: 'it', Limit: 10 });
+    expect(lean).toEqual(sdk);
+    expect(seen[0]?.Records).toHaveLength(2);
+    expect(seen[1]?.Records).toBeUndefined(); // the lean reader, not the SDK, read the records
+    expect(lean.Records?.[0]?.ApproximateArrivalTimestamp?.getTime()).toBe(1764400000124);
+    expect(Buffer.from(lean.Records?.[0]?.Data ?? []).toString()).toBe('{"kind":"device","v":1}');
+    expect(lean.Records?.[0]?.Data).toBeInstanceOf(Uint8Array);
+  });
+
+  it('an empty shard and a closed shard read the same way as through the SDK', async () => {
+    for (const b of [
+      '{"Records":[],"NextShardIterator":"x","MillisBehindLatest":0}',
+      '{"Records":[]}',
+    ]) {
+      const { client } = canned(200, b);
+      expect(await getRecords(client, { ShardIterator: 'it' })).toEqual(
+        strip(await client.send(new GetRecordsCommand({ ShardIterator: 'it' }))),
+      );
+    }
+  });
+
+  it('leaves error responses to the SDK (typed exception, as without it)', async () => {
+    const { client } = canned(
+      400,
+      JSON.stringify({ __type: 'ExpiredIteratorException', message: 'Iterator expired' }),
+    );
+    await expect(getRecords(client, { ShardIterator: 'it' })).rejects.toMatchObject({
+      name: 'ExpiredIteratorException',
+    });
+  });
+
+  it('rejects badly padded data as the SDK does', async () => {
+    const bad = JSON.stringify({
+      Records: [{ SequenceNumber: '1', Data: 'abc', PartitionKey: 'k' }],
+    });
+    const { client } = canned(200, bad);
+    await expect(client.send(new GetRecordsCommand({ ShardIterator: 'it' }))).rejects.toThrow(
+      /padding/,
+    );
+    await expect(getRecords(client, { ShardIterator: 'it' })).rejects.toThrow(/padding/);
+  });
+});
