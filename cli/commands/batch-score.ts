@@ -22,6 +22,7 @@ import {
 } from '../../lake/index.js';
 import { loadModel } from '../../model-server/index.js';
 import { batchScoreHouseholds, transformJobRequest } from '../../pipelines/index.js';
+import { progressBar, progressLine } from '../progress-line.js';
 import { positive } from './flags.js';
 
 interface BatchScoreOptions {
@@ -94,7 +95,7 @@ export function registerBatchScore(program: Command): void {
             return got.Body!.transformToString();
           }),
         );
-        const tty = process.stderr.isTTY;
+        const line = progressLine(process.stderr);
         const summary = await batchScoreHouseholds({
           files,
           model: loadModel(opts.modelDir, 'rcf'),
@@ -103,14 +104,10 @@ export function registerBatchScore(program: Command): void {
           // whole days also go into the lake beside the stream's scores (Glue table scores_batch)
           ...(wholeDays(range) ? { lakePrefix: LAKE_PREFIX } : {}),
           maxPayloadInMB: opts.maxPayloadMb,
-          onProgress: (done, total) => {
-            const width = 24;
-            const filled = total > 0 ? Math.round((done / total) * width) : width;
-            const text = `batch-score: [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} windows`;
-            process.stderr.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
-          },
+          onProgress: (done, total) =>
+            line.update(`batch-score: ${progressBar(done, total)} ${done}/${total} windows`),
         });
-        if (tty) process.stderr.write('\n');
+        line.done();
         process.stdout.write(
           `batch-score: ${summary.windows} windows in ${summary.requests} requests → ${[...summary.objects, ...summary.lakeObjects].join(', ') || 'nothing (no households in range)'}\n`,
         );

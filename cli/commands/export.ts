@@ -17,6 +17,7 @@ import {
   type ExportFormat,
   type ExportSummary,
 } from '../../lake/index.js';
+import { progressBar, progressLine } from '../progress-line.js';
 import { positive } from './flags.js';
 
 /** Options of `shardflow export`. */
@@ -70,8 +71,7 @@ export async function runExport(options: ExportCommandOptions): Promise<ExportSu
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const tty = process.stderr.isTTY;
-  let last = 0;
+  const line = progressLine(process.stderr, { minIntervalMs: 250 });
   try {
     const summary = await exportLake({
       s3: clients.s3,
@@ -81,18 +81,13 @@ export async function runExport(options: ExportCommandOptions): Promise<ExportSu
       format: options.format,
       target,
       signal: abort.signal,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (p.done < p.total && now - last < 250) return;
-        last = now;
-        const width = 24;
-        const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : 0;
-        const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-        const text = `export: ${p.phase.padEnd(7)} ${bar} ${p.done}/${p.total} · ${p.rows} rows`;
-        process.stderr.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
-      },
+      onProgress: (p) =>
+        line.update(
+          `export: ${p.phase.padEnd(7)} ${progressBar(p.done, p.total)} ${p.done}/${p.total} · ${p.rows} rows`,
+          p.done >= p.total,
+        ),
     });
-    if (tty) process.stderr.write('\n');
+    line.done();
     const r = summary.rows;
     process.stdout.write(
       `export: ${summary.aborted ? 'stopped, nothing written' : `${summary.files.length} files to ${target.location}`} · ` +

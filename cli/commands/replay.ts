@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { Shardflow } from '../../pipelines/index.js';
 import { ShardflowError, loadConfig, resourcesFor } from '../../core/index.js';
 import { parseSpeed, replayArchive, type ReplaySummary } from '../../producers/index.js';
+import { progressLine } from '../progress-line.js';
 import { requireStream } from './preflight.js';
 
 /** Options of `shardflow replay`. */
@@ -75,10 +76,8 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const line = (text: string) =>
-    process.stdout.isTTY
-      ? process.stdout.write(`\r\x1b[2K${text}`)
-      : process.stdout.write(`${text}\n`);
+  const progress = progressLine(process.stdout);
+  const listing = progressLine(process.stdout, { minIntervalMs: 1_000 });
   try {
     await requireStream(clients.kinesis, config);
     // One call in flight keeps each key's records in archive order (event-time windows
@@ -86,7 +85,6 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
     const producer = flow.producer({
       maxInFlightCalls: 1,
     });
-    let lastListing = 0;
     const summary = await replayArchive({
       s3: clients.s3,
       bucket: config.bucketName,
@@ -99,15 +97,13 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
       put: (r) => producer.put({ partitionKey: r.partitionKey, data: r.data }),
       signal: abort.signal,
       onListing: (p) => {
-        if (Date.now() - lastListing < 1_000) return;
-        lastListing = Date.now();
-        line(
+        listing.update(
           `replay: listing s3://${config.bucketName}/${prefix} · ${p.pages} pages · ${p.keys} objects` +
             (p.lastKey ? ` · at ${p.lastKey}` : ''),
         );
       },
       onProgress: (p) =>
-        line(
+        progress.update(
           `replay: objects ${p.objectsDone}/${p.objectsTotal} · records ${p.records} · ` +
             `${mib(p.bytesDone)}/${mib(p.bytesTotal)}` +
             (p.etaSeconds === undefined ? '' : ` · ETA ${Math.ceil(p.etaSeconds)} s`),
@@ -118,7 +114,7 @@ export async function replay(options: ReplayCommandOptions): Promise<ReplaySumma
         ),
     });
     await producer.close();
-    if (process.stdout.isTTY) process.stdout.write('\n');
+    progress.done();
     report(summary, { stream: config.streamName, bucket: config.bucketName, prefix, from, to });
     return summary;
   } finally {
