@@ -7,3 +7,9 @@ export { createHouseholdPipeline, householdSpec } from './household-pipeline.js'
 export type { HouseholdPipelineOptions } from './household-pipeline.js';
 export { MONTHLY_MEASURE, MONTHLY_MINUTES, monthlyForecast } from './monthly-forecast.js';
 export type { HourlyState, MonthlyForecastOptions } from './monthly-forecast.js';
+export { remoteForecast } from './remote-forecast.js';
+export type {
+  ForecastFormat,
+  RemoteForecastOptions,
+  RemoteForecastSpec,
+} from './remote-forecast.js';
