@@ -2,8 +2,8 @@
  * @module bench/rcf
  * `npm run bench:rcf`: memory and speed of the streaming Random Cut Forest, the forest
  * before the memory work of #16 side by side with today's, on the same machine in the same
- * run. The "before" is the forest's source at commit {@link BEFORE} (read with `git show`
- * into a temporary folder and imported from there; the column shows "—" without git).
+ * run. The "before" is the forest's source at commit 1dfe824 (`rcf-before.ts`: read with
+ * `git show` into a temporary folder and imported from there; "—" without git).
  *
  * Memory, two ways: the exact bytes of a model's typed arrays (its whole state), and the
  * heap: `K` forests fed the same stream are kept, and (heap used + array buffers) after a
@@ -15,18 +15,12 @@
  * `RCF_BENCH_POINTS` (default 4,000) points are measured after 4,000 of warm-up;
  * `RCF_BENCH_FOREST` (`K`, default 3) forests per case for the heap.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
 import { seedState, sfc32 } from '../core/index.js';
 import { RandomCutForest, type RandomCutForestOptions } from '../models/index.js';
-
-/** The commit holding the forest as it was before the memory work. */
-export const BEFORE = '1dfe824';
+import { BEFORE, loadBefore } from './rcf-before.js';
 
 /** What the bench needs of either forest. */
 interface Forest {
@@ -145,31 +139,6 @@ const heap = () => {
   return m.heapUsed + m.arrayBuffers;
 };
 
-/** The forest of commit {@link BEFORE}, or undefined without git. */
-async function loadBefore(): Promise<{ make: MakeForest; dir: string } | undefined> {
-  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-  try {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'rcf-before-'));
-    mkdirSync(path.join(dir, 'rcf'));
-    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
-    const core = pathToFileURL(path.join(root, 'core/index.ts')).href;
-    for (const f of ['forest', 'tree', 'point-store', 'sampler']) {
-      const src = execFileSync('git', ['show', `${BEFORE}:models/rcf/${f}.ts`], {
-        cwd: root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      writeFileSync(path.join(dir, 'rcf', `${f}.ts`), src.replaceAll('../../core/index.js', core));
-    }
-    const mod = (await import(pathToFileURL(path.join(dir, 'rcf', 'forest.ts')).href)) as {
-      RandomCutForest: new (o: RandomCutForestOptions) => Forest;
-    };
-    return { make: (o) => new mod.RandomCutForest(o), dir };
-  } catch {
-    return undefined;
-  }
-}
-
 interface Measured {
   cpuUsPerPoint: number;
   bytes: number;
@@ -202,7 +171,10 @@ function measure(make: MakeForest, c: Case, data: Float64Array[]): Measured {
 }
 
 const kb = (b: number) => (b / 1024).toFixed(1);
-const before = await loadBefore();
+const old = await loadBefore();
+const OldForest = old?.forest.RandomCutForest as
+  (new (o: RandomCutForestOptions) => Forest) | undefined;
+const before = OldForest ? { make: (o: RandomCutForestOptions) => new OldForest(o) } : undefined;
 const now: MakeForest = (o) => new RandomCutForest(o);
 const rows: string[][] = [];
 for (const c of CASES) {
@@ -224,7 +196,7 @@ for (const c of CASES) {
     a.meanScore.toFixed(4),
   ]);
 }
-if (before) rmSync(before.dir, { recursive: true, force: true });
+old?.dispose();
 
 const header = [
   'case (trees × sample)',

@@ -6,8 +6,11 @@ import {
   restoreForest,
   serializeForest,
 } from './index.js';
+import { readFileSync } from 'node:fs';
+import type { SerializedForestV1 } from './codec.js';
 import { PointStore } from './point-store.js';
 import { RandomCutTree } from './tree.js';
+import { floatBelow } from './tree-scratch.js';
 
 /** Standard normal draws from a seeded generator (Box–Muller). */
 function gaussian(seed: number): () => number {
@@ -16,43 +19,114 @@ function gaussian(seed: number): () => number {
 }
 
 describe('RandomCutTree', () => {
-  it('keeps boxes, masses and cut sides exact through inserts, duplicates and deletes', () => {
-    const dims = 3;
-    const store = new PointStore(dims, dims, 8);
-    const g = sfc32(seedState(7));
-    const tree = new RandomCutTree(64, store, g);
-    const refs: number[] = [];
-    const draw = () => [Math.round(g.next() * 5), g.next() * 10, g.next() - 0.5];
-    for (let i = 0; i < 400; i += 1) {
-      if (refs.length === 64 || (refs.length > 0 && g.next() < 0.35)) {
-        const j = Math.floor(g.next() * refs.length);
-        const [ref] = refs.splice(j, 1) as [number];
+  it.each([1, 0.5, 0])(
+    'keeps boxes, masses and cut sides exact through inserts, duplicates and deletes (cache fraction %s)',
+    (fraction) => {
+      const dims = 3;
+      const store = new PointStore(dims, dims, 8);
+      const g = sfc32(seedState(7));
+      const tree = new RandomCutTree(64, store, g, fraction);
+      expect(tree.cacheLimit).toBe(Math.floor(fraction * 63));
+      const refs: number[] = [];
+      const draw = () => [Math.round(g.next() * 5), g.next() * 10, g.next() - 0.5];
+      for (let i = 0; i < 400; i += 1) {
+        if (refs.length === 64 || (refs.length > 0 && g.next() < 0.35)) {
+          const j = Math.floor(g.next() * refs.length);
+          const [ref] = refs.splice(j, 1) as [number];
+          tree.delete(ref);
+          store.release(ref);
+        } else {
+          // every fifth point duplicates an earlier one to exercise leaf masses
+          const src = refs.length > 0 && i % 5 === 0 ? refs[0] : undefined;
+          const coords =
+            src === undefined
+              ? draw()
+              : Array.from(store.data.subarray(store.offset(src), store.offset(src) + dims));
+          const ref = store.add(coords);
+          store.retain(ref);
+          tree.insert(ref);
+          refs.push(ref);
+        }
+        expect(tree.checkInvariants()).toEqual([]);
+        expect(tree.mass()).toBe(refs.length);
+      }
+      while (refs.length > 0) {
+        const ref = refs.pop() as number;
         tree.delete(ref);
         store.release(ref);
-      } else {
-        // every fifth point duplicates an earlier one to exercise leaf masses
-        const src = refs.length > 0 && i % 5 === 0 ? refs[0] : undefined;
-        const coords =
-          src === undefined
-            ? draw()
-            : Array.from(store.data.subarray(store.offset(src), store.offset(src) + dims));
-        const ref = store.add(coords);
-        store.retain(ref);
-        tree.insert(ref);
-        refs.push(ref);
+        expect(tree.checkInvariants()).toEqual([]);
       }
-      expect(tree.checkInvariants()).toEqual([]);
-      expect(tree.mass()).toBe(refs.length);
+      expect(tree.mass()).toBe(0);
+      expect(tree.root).toBe(-1);
+      expect(store.refs.subarray(0, store.used).every((r) => r === 0)).toBe(true);
+    },
+  );
+});
+
+describe('PointStore', () => {
+  it('stores a shingled stream once: each next shingle appends one input, compaction keeps coordinates', () => {
+    const store = new PointStore(4, 1, 4);
+    const series = Array.from({ length: 400 }, (_, i) => Math.sin(i / 7) * 5 + i / 100);
+    const live = new Map<number, number[]>();
+    for (let i = 0; i + 4 <= series.length; i += 1) {
+      const point = series.slice(i, i + 4);
+      const endBefore = store.end;
+      const ref = store.add(point);
+      // the shingle moved by one: one new value (the first point, and after compaction, may take 4)
+      if (i > 0 && endBefore > 0 && store.offset(ref) > 0)
+        expect(store.end - endBefore).toBeLessThanOrEqual(1);
+      store.retain(ref);
+      live.set(ref, point.map(Math.fround));
+      // keep about 20 random earlier points alive, release the others
+      if (live.size > 20) {
+        const victim = [...live.keys()][(i * 7919) % live.size] as number;
+        store.release(victim);
+        live.delete(victim);
+      }
     }
-    while (refs.length > 0) {
-      const ref = refs.pop() as number;
-      tree.delete(ref);
-      store.release(ref);
-      expect(tree.checkInvariants()).toEqual([]);
+    for (const [ref, point] of live) {
+      const at = store.offset(ref);
+      expect(Array.from(store.data.subarray(at, at + 4))).toEqual(point);
     }
-    expect(tree.mass()).toBe(0);
-    expect(tree.root).toBe(-1);
-    expect(store.refs.subarray(0, store.used).every((r) => r === 0)).toBe(true);
+    expect(store.livePoints()).toBe(live.size);
+    // 397 shingles of 4 were added; without sharing and reuse the values alone would be 1,588
+    expect(store.data.length).toBeLessThan(200);
+  });
+
+  it('reuses the slot of a freed whole point (no shingling)', () => {
+    const store = new PointStore(3, 3, 4);
+    const a = store.add([1, 2, 3]);
+    store.retain(a);
+    const b = store.add([4, 5, 6]);
+    store.releaseIfUnused(b);
+    const c = store.add([7, 8, 9]);
+    expect(c).toBe(b);
+    expect(Array.from(store.data.subarray(store.offset(a), store.offset(a) + 3))).toEqual([
+      1, 2, 3,
+    ]);
+    expect(Array.from(store.data.subarray(store.offset(c), store.offset(c) + 3))).toEqual([
+      7, 8, 9,
+    ]);
+  });
+});
+
+describe('floatBelow', () => {
+  it('sorts every float32 as the double cut does, and is the largest float32 not above it', () => {
+    const g = sfc32(seedState(3));
+    for (let i = 0; i < 20_000; i += 1) {
+      const c = (g.next() - 0.5) * 10 ** Math.floor(g.next() * 8 - 4);
+      const f = floatBelow(c);
+      expect(Math.fround(f)).toBe(f);
+      expect(f).toBeLessThanOrEqual(c);
+      // a float32 just above f is above c; f itself and a random float32 decide as c does
+      const next = new Float32Array([f]);
+      new Int32Array(next.buffer)[0] += f >= 0 ? 1 : -1;
+      if (f !== 0) expect(next[0] as number).toBeGreaterThan(c);
+      const x = Math.fround(c + (g.next() - 0.5) * Math.abs(c) * 1e-6);
+      expect(x <= f).toBe(x <= c);
+    }
+    expect(floatBelow(-1e-50)).toBeLessThan(0);
+    expect(floatBelow(0.1)).toBeLessThan(0.1);
   });
 });
 
@@ -140,6 +214,46 @@ describe('RandomCutForest', () => {
       Number(kda.ANOMALY_EXPLANATION.x?.ATTRIBUTION_SCORE) +
       Number(kda.ANOMALY_EXPLANATION.y?.ATTRIBUTION_SCORE);
     expect(sum).toBeCloseTo(score, 4);
+  });
+
+  it('restores a version 1 model (written before #16) and scores as it did', () => {
+    const v1 = JSON.parse(
+      readFileSync(new URL('./fixtures/forest-v1.json', import.meta.url), 'utf8'),
+    ) as {
+      inputs: number[][];
+      shingle2: { model: SerializedForestV1; next: number[] };
+      whole: { model: SerializedForestV1; next: number[] };
+    };
+    for (const { model, next } of [v1.shingle2, v1.whole]) {
+      const forest = restoreForest(model);
+      forest.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
+      expect(v1.inputs.map((x) => forest.process(x))).toEqual(next);
+    }
+  });
+
+  it('stores a shingled stream once and caches a fraction of the boxes', () => {
+    const make = (boundingBoxCacheFraction: number) =>
+      new RandomCutForest({
+        dimensions: 1,
+        shingleSize: 8,
+        numberOfTrees: 10,
+        seed: 2,
+        boundingBoxCacheFraction,
+      });
+    const [full, half] = [make(1), make(0.5)];
+    for (let i = 0; i < 3000; i += 1) {
+      const v = [Math.sin(i / 10)];
+      expect(half.process(v)).toBe(full.process(v));
+    }
+    const store = half.internals.store;
+    // live points × 8 values if stored whole; shared shingles need about one value each
+    expect(store.end).toBeLessThan(store.livePoints() * 3);
+    const boxBytes = (f: RandomCutForest) =>
+      f.internals.trees.reduce((n, t) => n + t.a.boxLo.byteLength + t.a.boxHi.byteLength, 0);
+    expect(boxBytes(half)).toBe(Math.floor(255 * 0.5) * 8 * 4 * 2 * 10);
+    expect(boxBytes(full)).toBe(255 * 8 * 4 * 2 * 10);
+    half.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
+    expect(() => make(1.5)).toThrow(ConfigError);
   });
 
   it('rejects invalid options and inputs with a non-retriable ConfigError', () => {
