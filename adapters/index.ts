@@ -1,7 +1,8 @@
 /**
  * @module adapters
  * Thin I/O adapters shared by producers, consumers and pipelines: the AWS client factory,
- * the one AWS error classifier, the logger, and the one KPL aggregated-record codec. Logic lives elsewhere; these only talk to the outside world.
+ * the one AWS error classifier, the logger, the one KPL aggregated-record codec and the one
+ * reader of S3 archives (Firehose key layout, listing, gzip). Logic lives elsewhere; these only talk to the outside world.
  */
 export { createAwsClients, kinesisUsesHttp1 } from './aws-clients.js';
 export type { AwsClients, AwsClientOptions } from './aws-clients.js';
@@ -26,3 +27,13 @@ export {
 } from './kpl-codec.js';
 export type { KplUserRecord, KplUserRecordVisitor } from './kpl-codec.js';
 export type { Logger } from './logger.js';
+export { hourPrefix, keyRange, objectTime, sortByDelivery } from './archive-keys.js';
+export type { KeyRange } from './archive-keys.js';
+export { listArchive, listObjects, readArchiveObject } from './archive-reader.js';
+export type {
+  ArchiveListing,
+  ArchiveObject,
+  ListArchiveOptions,
+  ListedObject,
+  ListingProgress,
+} from './archive-reader.js';

@@ -7,7 +7,7 @@
  * archive reader of `producers/replay`.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { listArchive, readArchiveObject } from '../producers/index.js';
+import { listArchive, readArchiveObject } from '../adapters/index.js';
 
 /** Options of {@link createDeadLetterCounter}. */
 export interface DeadLetterCounterOptions {

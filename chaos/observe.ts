@@ -7,10 +7,8 @@
  * so each line's object time is close to its arrival; every object is read once).
  * Invariant: a failed look keeps the previous values; nothing here throws into the run.
  */
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { AwsClients } from '../adapters/index.js';
+import { listObjects, objectTime, readArchiveObject, type AwsClients } from '../adapters/index.js';
 import { parseMetrics } from '../api/index.js';
 import { flushFirehose } from '../localstack/index.js';
 import type { DeadLetterCopy, ScoreCopy } from './account.js';
@@ -80,14 +78,6 @@ export class ReadCounter {
   }
 }
 
-/** Arrival time encoded in a Firehose object key (`…-YYYY-MM-DD-HH-MM-SS-<uuid>`). */
-export function objectTime(key: string): number | undefined {
-  const m = /-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[0-9a-f-]+(?:\.gz)?$/.exec(key);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  return Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
-}
-
 /** Reads the lake incrementally: score lines and dead letters with their object times. */
 export class LakeReader {
   readonly scores: ScoreCopy[] = [];
@@ -104,34 +94,13 @@ export class LakeReader {
   async collect(): Promise<void> {
     if (this.firehoseEndpoint) await flushFirehose(this.firehoseEndpoint).catch(() => undefined);
     for (const prefix of ['results/', 'dead-letters/']) {
-      let token: string | undefined;
-      do {
-        const listed = await this.aws.s3.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix,
-            ContinuationToken: token,
-          }),
-        );
-        for (const o of listed.Contents ?? []) {
-          if (!o.Key || this.read.has(o.Key)) continue;
-          const got = await this.aws.s3.send(
-            new GetObjectCommand({ Bucket: this.bucket, Key: o.Key }),
-          );
-          const bytes = Buffer.from(
-            await (
-              got.Body as { transformToByteArray(): Promise<Uint8Array> }
-            ).transformToByteArray(),
-          );
-          const text = (
-            bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes
-          ).toString('utf8');
-          const at = objectTime(o.Key) ?? o.LastModified?.getTime() ?? Date.now();
-          this.read.add(o.Key);
-          for (const line of text.split('\n')) if (line.trim()) this.add(prefix, line, at);
-        }
-        token = listed.NextContinuationToken;
-      } while (token);
+      for (const o of await listObjects(this.aws.s3, { bucket: this.bucket, prefix })) {
+        if (this.read.has(o.key)) continue;
+        const text = await readArchiveObject(this.aws.s3, this.bucket, o.key);
+        const at = objectTime(o.key)?.getTime() ?? o.lastModified?.getTime() ?? Date.now();
+        this.read.add(o.key);
+        for (const line of text.split('\n')) if (line.trim()) this.add(prefix, line, at);
+      }
     }
   }
 

@@ -7,7 +7,7 @@
  * exporting the same range twice gives the same files.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { listArchive, readArchiveObject } from '../producers/index.js';
+import { listArchive, readArchiveObject } from '../adapters/index.js';
 import { encodeRows } from './encode.js';
 import {
   dayOf,

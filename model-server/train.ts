@@ -10,9 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createAwsClients } from '../adapters/index.js';
+import { createAwsClients, listObjects, readArchiveObject } from '../adapters/index.js';
 import { ConfigError, ShardflowError, loadConfig } from '../core/index.js';
 import {
   RandomCutForest,
@@ -70,27 +68,12 @@ export async function readTrainingInput(input: string): Promise<string> {
   const [, bucket, prefix] = s3url as unknown as [string, string, string];
   const clients = createAwsClients(loadConfig(process.env));
   try {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await clients.s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-      token = page.NextContinuationToken;
-    } while (token);
-    if (keys.length === 0)
+    const objects = await listObjects(clients.s3, { bucket, prefix });
+    if (objects.length === 0)
       throw new ShardflowError('INPUT_NOT_FOUND', `--input: no objects under ${input}`);
     const parts: string[] = [];
-    for (const key of keys.sort()) {
-      const out = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const bytes = Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
-      const gz =
-        out.ContentEncoding === 'gzip' ||
-        key.endsWith('.gz') ||
-        (bytes[0] === 0x1f && bytes[1] === 0x8b);
-      parts.push((gz ? gunzipSync(bytes) : bytes).toString('utf8').trim());
-    }
+    for (const { key } of objects)
+      parts.push((await readArchiveObject(clients.s3, bucket, key)).trim());
     return parts.join('\n');
   } finally {
     clients.destroy();

@@ -78,24 +78,9 @@ export type {
   MqttMessageOutcome,
   MqttPublishOptions,
 } from './sources/index.js';
-export {
-  eventTimeOf,
-  hourPrefix,
-  keyRange,
-  listArchive,
-  objectTime,
-  readArchiveObject,
-  replayArchive,
-  sortByDelivery,
-  splitRecords,
-} from './replay/index.js';
+export { eventTimeOf, replayArchive, splitRecords } from './replay/index.js';
 export type {
-  ArchiveListing,
-  ArchiveObject,
   ArchivePiece,
-  KeyRange,
-  ListArchiveOptions,
-  ListingProgress,
   ReplayOptions,
   ReplayProblem,
   ReplayProgress,

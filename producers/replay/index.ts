@@ -1,6 +1,7 @@
 /**
  * @module producers/replay
- * Replay of the S3 archive (Firehose key layout) back into a stream.
+ * Replay of the S3 archive (Firehose key layout) back into a stream; the archive itself is
+ * read by `adapters/archive-reader.ts`.
  */
 export { replayArchive } from './replay.js';
 export type {
@@ -10,15 +11,6 @@ export type {
   ReplayProblem,
   ReplayRecord,
 } from './replay.js';
-export { listArchive, readArchiveObject } from './archive-reader.js';
-export type {
-  ArchiveObject,
-  ArchiveListing,
-  ListArchiveOptions,
-  ListingProgress,
-} from './archive-reader.js';
-export { hourPrefix, keyRange, objectTime, sortByDelivery } from './archive-keys.js';
-export type { KeyRange } from './archive-keys.js';
 export { splitRecords } from './record-splitter.js';
 export type { ArchivePiece } from './record-splitter.js';
 export { eventTimeOf } from './event-time.js';

@@ -7,7 +7,7 @@
  * producer in production), as are the clock and sleep, so the loop is testable exactly.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { listArchive, readArchiveObject, type ListingProgress } from './archive-reader.js';
+import { listArchive, readArchiveObject, type ListingProgress } from '../../adapters/index.js';
 import { ConfigError, partitionKeyOf } from '../../core/index.js';
 import { Pacer, type ReplaySpeed } from '../pacing.js';
 import { eventTimeOf } from './event-time.js';

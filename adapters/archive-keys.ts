@@ -1,5 +1,5 @@
 /**
- * @module producers/replay/archive-keys
+ * @module adapters/archive-keys
  * The Firehose S3 key layout, read back: `prefix + YYYY/MM/DD/HH/ + name-version-
  * YYYY-MM-DD-HH-MM-SS-uuid[.gz]` (UTC). Pure: which key range covers a time range, and
  * the delivery time encoded in an object key, so replay can list only what it needs and

@@ -1,6 +1,8 @@
 /**
- * @module producers/replay/archive-reader
- * Reads the S3 archive Firehose wrote: lists the objects of a time range as one key range
+ * @module adapters/archive-reader
+ * The one reader of what Firehose (or anyone) archived in S3 — used by replay, the lake
+ * export, the dead-letter view, model training and the chaos observer: lists the objects
+ * under a prefix in key order ({@link listObjects}), or the objects of a time range as one key range
  * of the Firehose layout (`StartAfter` the first hour folder, stopping at the first key past
  * the last one — no delimiter, which s3rver does not honour below the first level),
  * reporting progress per page and honouring an abort signal between and
@@ -107,7 +109,47 @@ export async function listArchive(
   return { objects, unrecognized, aborted };
 }
 
-/** Fetches an archived object as UTF-8 text, gunzipping it when it is GZIP data. */
+/** An object found by {@link listObjects}. */
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified?: Date;
+}
+
+/**
+ * Every object under `prefix`, in key order (all pages); stops early, with what it has,
+ * when `signal` aborts.
+ * @example `const keys = (await listObjects(s3, { bucket, prefix: 'raw/' })).map((o) => o.key)`
+ */
+export async function listObjects(
+  s3: S3Client,
+  options: { readonly bucket: string; readonly prefix: string; readonly signal?: AbortSignal },
+): Promise<ListedObject[]> {
+  const { bucket, prefix, signal } = options;
+  const out: ListedObject[] = [];
+  let token: string | undefined;
+  do {
+    if (signal?.aborted) break;
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      signal ? { abortSignal: signal } : {},
+    );
+    for (const o of page.Contents ?? [])
+      if (o.Key)
+        out.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          ...(o.LastModified ? { lastModified: o.LastModified } : {}),
+        });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * Fetches an archived object as UTF-8 text, gunzipping it when it is GZIP data (by its
+ * magic bytes: S3 does not decompress, whatever `ContentEncoding` or the name say).
+ */
 export async function readArchiveObject(
   s3: S3Client,
   bucket: string,
