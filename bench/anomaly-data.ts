@@ -38,7 +38,11 @@ const DAY = 86_400_000;
 const MIN = 60_000;
 const START = '2026-11-23T00:00:00.000Z';
 
-/** The device simulator on `seed`: `devices` devices for `days` days, faults ≈ once a day. */
+/**
+ * The device simulator on `seed`: `devices` devices for `days` days, faults ≈ once a day from
+ * the second day on — the first day trains the models and is fault-free, as in the other sets
+ * (a fault in a key's first hours, before the baseline can judge, would become its profile).
+ */
 export function simulated(seed: number, devices = 8, days = 4): DataSet {
   const labels: AnomalyLabel[] = [];
   const sim = new DeviceSimulator({
@@ -46,6 +50,7 @@ export function simulated(seed: number, devices = 8, days = 4): DataSet {
     seed,
     start: START,
     steps: days * 1440,
+    quietSteps: 1440,
     onLabel: (l) => labels.push(l),
   });
   return {

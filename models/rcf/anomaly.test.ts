@@ -66,6 +66,40 @@ describe('Thresholder (calibrated)', () => {
   });
 });
 
+describe('Thresholder learning late (learnDelay)', () => {
+  it('a score creeping up below the threshold does not teach the tail to tolerate it', () => {
+    const run = (learnDelay: number) => {
+      const u = uniform(31);
+      const th = new Thresholder({ minScores: 100, learnDelay });
+      for (let i = 0; i < 5_000; i += 1) th.grade(1 + 0.1 * u());
+      // a slow ramp from 1.1 to 3 over 1,000 scores: the boiling frog
+      let firedAt = -1;
+      for (let i = 0; i < 1_000 && firedAt < 0; i += 1)
+        if (th.grade(1.1 + (1.9 * i) / 1_000 + 0.05 * u()).grade > 0) firedAt = i;
+      return firedAt;
+    };
+    const late = run(60);
+    const atOnce = run(0);
+    expect(late).toBeGreaterThan(0);
+    expect(late).toBeLessThan(100);
+    // learned at once, the ramp's own scores widen the tail: it never fires
+    expect(atOnce).toBe(-1);
+  });
+
+  it('stores only the non-empty range of its histogram and restores exactly', () => {
+    const u = uniform(32);
+    const th = new Thresholder({ learnDelay: 10 });
+    for (let i = 0; i < 500; i += 1) th.grade(1 + 0.2 * u());
+    const state = th.toJSON();
+    expect(state.bins.length).toBeLessThan(20);
+    expect(state.bins[0]).toBeGreaterThan(0);
+    const copy = new Thresholder({ learnDelay: 10 }, JSON.parse(JSON.stringify(state)));
+    const next = Array.from({ length: 200 }, (_, i) => (i === 150 ? 9 : 1 + 0.3 * u()));
+    expect(next.map((x) => copy.grade(x))).toEqual(next.map((x) => th.grade(x)));
+    expect(() => new Thresholder({}, { ...state, lo: 159 })).toThrow(/outside/);
+  });
+});
+
 describe('FlatLineDetector', () => {
   const noisy = (u: () => number) => [Math.round(400 + 30 * u()), 20 + Math.round(u() * 100) / 100];
 

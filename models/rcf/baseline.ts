@@ -60,6 +60,7 @@ export interface BaselineVerdict {
   readonly ewma: readonly number[];
 }
 
+const round7 = (x: number) => Number(x.toPrecision(7));
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const FLAT = 1e-9;
@@ -180,7 +181,8 @@ export class BaselineDetector {
       }
       const p = s.profile[m] as number[];
       // the hour's mean over about a week of that hour (60 windows an hour)
-      p[h] = (p[h] as number) + (v - (p[h] as number)) / ((s.seen[h] as number) + 1);
+      // 7 significant digits: the profile is most of the state, and finer is noise
+      p[h] = round7((p[h] as number) + (v - (p[h] as number)) / ((s.seen[h] as number) + 1));
     });
     s.seen[h] = Math.min((s.seen[h] as number) + 1, this.horizon / 24 - 1);
   }

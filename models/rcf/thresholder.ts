@@ -62,7 +62,10 @@ export interface ThresholderState {
   /** Weight of the next score (grows by 1/(1 − 1/horizon) per score instead of decaying all). */
   weight: number;
   total: number;
+  /** The histogram's bins from `lo` on, up to its last non-empty bin (the rest are 0). */
   bins: number[];
+  /** Index of `bins[0]` (the empty bins below are not stored); default 0. */
+  lo?: number;
   inRun: boolean;
   /** The tail start and mean excess in use, refreshed every `REFRESH` learned scores. */
   tail: { u: number; beta: number } | null;
@@ -92,6 +95,16 @@ const copyState = (s: ThresholderState): ThresholderState => ({
   tail: s.tail ? { ...s.tail } : null,
   ...(s.held ? { held: s.held.map((b) => ({ ...b, bins: [...b.bins] })) } : {}),
 });
+
+/** The full histogram of a stored state (`lo` + trimmed bins). */
+function expand(s: ThresholderState): number[] {
+  const lo = s.lo ?? 0;
+  if (!Number.isInteger(lo) || lo < 0 || lo + s.bins.length > BINS)
+    throw new ConfigError('state', `bins ${lo}..${lo + s.bins.length} outside 0..${BINS}`);
+  const out = new Array<number>(BINS).fill(0);
+  s.bins.forEach((c, i) => (out[lo + i] = c));
+  return out;
+}
 
 const binOf = (s: number) =>
   Math.min(BINS - 1, Math.max(0, Math.floor((Math.log(s) - LOG_MIN) / BIN_WIDTH)));
@@ -144,10 +157,8 @@ export class Thresholder {
     if (!Number.isInteger(learnDelay) || learnDelay < 0)
       throw new ConfigError('learnDelay', 'must be an integer ≥ 0');
     this.learnDelay = learnDelay;
-    if (state && state.bins.length !== BINS)
-      throw new ConfigError('state', `expected ${BINS} bins, got ${state.bins.length}`);
     this.s = state
-      ? copyState(state)
+      ? (({ lo: _lo, ...rest }) => ({ ...copyState(rest), bins: expand(state) }))(state)
       : {
           count: 0,
           weight: 1,
@@ -161,7 +172,13 @@ export class Thresholder {
 
   /** Plain-JSON copy of the state (restore with `new Thresholder(options, state)`). */
   toJSON(): ThresholderState {
-    return copyState(this.s);
+    // only the non-empty range of the histogram: scores of a key sit in a few of its bins
+    const bins = this.s.bins;
+    let lo = 0;
+    let hi = bins.length;
+    while (lo < hi && bins[lo] === 0) lo += 1;
+    while (hi > lo && bins[hi - 1] === 0) hi -= 1;
+    return { ...copyState(this.s), bins: bins.slice(lo, hi), lo };
   }
 
   /** The state (a copy, for codecs; same as {@link toJSON}). */
