@@ -19,6 +19,7 @@ import { type RemoteRcfOptions } from '../../operators/index.js';
 // The runtime's modules, not its index: the index also exports the worker, which knows
 // this spec (importing the index would close an import cycle).
 import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
+import type { ForecastSpec } from '../runtime/chain-forecast.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
 
 /**
@@ -32,6 +33,11 @@ export const WARM_FOREST = { numberOfTrees: 50, sampleSize: 64, outputAfter: 16 
 export interface DevicePipelineOptions {
   /** IAQ forecaster taking 60 one-minute values; default a 15-minute moving average. */
   readonly forecaster?: Forecaster;
+  /**
+   * Select per key and horizon among persistence, `forecaster` and `select.candidates`
+   * (keyed state; each prediction names its model); default off: `forecaster` alone.
+   */
+  readonly select?: ForecastSpec['select'];
   /** Minutes ahead written to the predictions table; default 5, 10, 15. */
   readonly horizons?: readonly number[];
   /** Measures the anomaly model sees; default all device measures. */
@@ -57,6 +63,7 @@ export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpe
   const {
     forecaster = movingAverage({ span: 15 }),
     horizons = [5, 10, 15],
+    select,
     features = DEVICE_MEASURES,
     shingleSize = 4,
     forest = WARM_FOREST,
@@ -78,7 +85,7 @@ export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpe
       ...(thresholder ? { thresholder } : {}),
       ...(remote ? { remote } : {}),
     },
-    forecast: { measure: 'iaq', forecaster, horizons },
+    forecast: { measure: 'iaq', forecaster, horizons, ...(select ? { select } : {}) },
     ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(retain !== undefined ? { retain } : {}),

@@ -28,7 +28,6 @@ import {
 } from '../../core/index.js';
 import {
   type AnomalyEvent,
-  type Forecaster,
   type RandomCutForestOptions,
   type ThresholderOptions,
 } from '../../models/index.js';
@@ -48,8 +47,9 @@ import {
   type RemoteRcfOptions,
   type WindowResult,
 } from '../../operators/index.js';
-import { anomalyEventRow, predictionKey, readingRowKey } from '../../sinks/index.js';
+import { anomalyEventRow, readingRowKey } from '../../sinks/index.js';
 import type { KeyedStateBackend } from '../state/index.js';
+import { chainForecast, type ChainForecast, type ForecastSpec } from './chain-forecast.js';
 import { chainModels } from './chain-models.js';
 import { lookback, ringCodec, type Looked, type Ring } from './lookback.js';
 import { openInputs } from './open-inputs.js';
@@ -88,12 +88,11 @@ export interface ReadingChainSpec {
     /** Score on a SageMaker RCF endpoint instead of in process. */
     readonly remote?: RemoteRcfOptions;
   };
-  /** Forecast of one measure; predictions for `horizons` minutes ahead. */
-  readonly forecast?: {
-    readonly measure: string;
-    readonly forecaster: Forecaster;
-    readonly horizons: readonly number[];
-  };
+  /**
+   * Forecast of one measure; predictions for `horizons` minutes ahead, each naming its model
+   * (`select`: per key and horizon among candidates, `chain-forecast.ts`).
+   */
+  readonly forecast?: ForecastSpec;
   /** Windows retained per key for model input (default: the longest model input). */
   readonly retain?: number;
   /**
@@ -152,7 +151,11 @@ export function shingleColumns(measures: readonly string[], size: number): strin
 }
 
 /** Turns a scored look-back into the window's result item (score line, anomaly, predictions). */
-function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultItem {
+function toItem(
+  spec: ReadingChainSpec,
+  scored: AnomalyScore<Looked>,
+  forecast: ChainForecast | undefined,
+): ResultItem {
   const { point, history } = scored.input;
   const windowStart = iso(point.time);
   const score = {
@@ -169,23 +172,7 @@ function toItem(spec: ReadingChainSpec, scored: AnomalyScore<Looked>): ResultIte
   };
   // anomaly EVENTS (opened, extended or closed by this window), keyed by key + event start
   const anomalies: ResultRow[] = scored.events.map((e) => anomalyEventRow(spec.name, point.key, e));
-  const predictions: ResultRow[] = [];
-  const f = spec.forecast;
-  if (f && history.length >= f.forecaster.inputLength) {
-    const input = history.slice(-f.forecaster.inputLength).map((v) => v[f.measure] as number);
-    if (input.every(Number.isFinite)) {
-      const out = f.forecaster.predict([input])[0] ?? [];
-      for (const h of f.horizons) {
-        const value = out[h - 1];
-        if (value === undefined || !Number.isFinite(value)) continue;
-        const ts = point.time + h * 60_000;
-        predictions.push({
-          key: predictionKey({ deviceId: point.key, ts, measure: f.measure, minutesAhead: h }),
-          attributes: { pipeline: spec.name, value, origin: windowStart, target: iso(ts) },
-        });
-      }
-    }
-  }
+  const predictions = forecast?.(point.key, point.time, history) ?? [];
   const readings: ResultRow[] = [
     {
       key: readingRowKey({ key: point.key, windowStart: point.time }),
@@ -222,6 +209,9 @@ export function readingChain(
     spec.retain ?? Math.max(anomaly.shingleSize, spec.forecast?.forecaster.inputLength ?? 1);
   const measures = spec.measures;
   const rings = state.register<Ring>(`${spec.name}.ring`, ringCodec());
+  const forecast = spec.forecast
+    ? chainForecast(spec.forecast, { state, name: spec.name, stepMs: windowMs })
+    : undefined;
   const open = openInputs({
     kind: spec.kind,
     pending: state.register<Reading[]>(`${spec.name}.pending`),
@@ -320,7 +310,7 @@ export function readingChain(
       flight.n -= 1;
       return isDeadLetter(element)
         ? deadLetterItem(spec.name, element)
-        : toItem(spec, element.value);
+        : toItem(spec, element.value, forecast);
     }),
   );
   return spec.then ? pipe(chain, spec.then(context)) : chain;
