@@ -7,27 +7,21 @@
  * to DynamoDB, every score to the results Firehose. The composition lives in
  * `pipelines/runtime/`; this file is the households' choice of measures, models and defaults.
  */
-import { HOUSEHOLD_MEASURES } from "../../core/index.js";
+import { HOUSEHOLD_MEASURES } from '../../core/index.js';
 import {
   movingAverage,
   type Forecaster,
   type RandomCutForestOptions,
   type ThresholderOptions,
-} from "../../models/index.js";
-import { type RemoteRcfOptions } from "../../operators/index.js";
+} from '../../models/index.js';
+import { type RemoteRcfOptions } from '../../operators/index.js';
 // The runtime's modules, not its index: the index also exports the worker, which knows
 // this spec (importing the index would close an import cycle).
-import { createPipeline, type ShardPipeline } from "../runtime/pipeline.js";
-import type { ForecastSpec } from "../runtime/chain-forecast.js";
-import type {
-  ChainContext,
-  ReadingChainSpec,
-} from "../runtime/reading-chain.js";
-import { WARM_FOREST } from "../devices/index.js";
-import {
-  monthlyForecast,
-  type MonthlyForecastOptions,
-} from "./monthly-forecast.js";
+import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
+import type { ForecastSpec } from '../runtime/chain-forecast.js';
+import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
+import { WARM_FOREST } from '../devices/index.js';
+import { monthlyForecast, type MonthlyForecastOptions } from './monthly-forecast.js';
 
 /** Options of the households pipeline; every field has a default. */
 export interface HouseholdPipelineOptions {
@@ -37,7 +31,7 @@ export interface HouseholdPipelineOptions {
    * Select per key and horizon among persistence, `forecaster` and `select.candidates`
    * (keyed state; each prediction names its model); default off: `forecaster` alone.
    */
-  readonly select?: ForecastSpec["select"];
+  readonly select?: ForecastSpec['select'];
   /** Minutes ahead written to the predictions table; default 5, 10, 15. */
   readonly horizons?: readonly number[];
   /**
@@ -48,7 +42,7 @@ export interface HouseholdPipelineOptions {
   /** Windows per shingle; default 4. */
   readonly shingleSize?: number;
   /** Forest options; default {@link WARM_FOREST}. */
-  readonly forest?: Omit<RandomCutForestOptions, "dimensions" | "shingleSize">;
+  readonly forest?: Omit<RandomCutForestOptions, 'dimensions' | 'shingleSize'>;
   readonly thresholder?: ThresholderOptions;
   readonly remote?: RemoteRcfOptions;
   readonly allowedLatenessMs?: number;
@@ -62,9 +56,7 @@ export interface HouseholdPipelineOptions {
  * The households pipeline as a {@link ReadingChainSpec}.
  * @example `createPipeline([householdSpec({ forecaster })], { state: new KeyedStateBackend() })`
  */
-export function householdSpec(
-  options: HouseholdPipelineOptions = {},
-): ReadingChainSpec {
+export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingChainSpec {
   const {
     forecaster = movingAverage({ span: 15 }),
     horizons = [5, 10, 15],
@@ -80,8 +72,8 @@ export function householdSpec(
     monthly = {},
   } = options;
   return {
-    name: "households",
-    kind: "household",
+    name: 'households',
+    kind: 'household',
     measures: HOUSEHOLD_MEASURES,
     anomaly: {
       features,
@@ -90,12 +82,7 @@ export function householdSpec(
       ...(thresholder ? { thresholder } : {}),
       ...(remote ? { remote } : {}),
     },
-    forecast: {
-      measure: "globalActivePower",
-      forecaster,
-      horizons,
-      ...(select ? { select } : {}),
-    },
+    forecast: { measure: 'globalActivePower', forecaster, horizons, ...(select ? { select } : {}) },
     ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(retain !== undefined ? { retain } : {}),
