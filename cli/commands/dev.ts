@@ -22,7 +22,7 @@ import {
 } from '../../localstack/index.js';
 import { createView, type Frame } from '../dev/live-view.js';
 import { createObserver, type Observation } from '../dev/observe.js';
-import { startDevSources } from '../dev/sources.js';
+import { DEV_WARMUP_MINUTES, startDevSources } from '../dev/sources.js';
 import { startDevWorkers } from '../dev/workers.js';
 import { startApi } from './api.js';
 import { positive } from './flags.js';
@@ -248,7 +248,7 @@ async function run(
   say(
     `summary: produced ${summary.produced} records (${summary.failedPuts} failed) in ${summary.seconds.toFixed(0)} s, ` +
       `consumed ${summary.consumed}, results durable ${summary.itemsDurable} (${summary.itemsFailed} not durable), ` +
-      `anomaly events found ${summary.anomalies} (injected ${summary.injected}, of which found ${final.matched}; ` +
+      `anomaly events found ${summary.anomalies} (injected ${summary.injected} after a ${DEV_WARMUP_MINUTES}-min warm-up, of which found ${final.matched}; ` +
       `false events ${final.falseEvents ?? 0}), ` +
       `workers drained and released their leases: ${workersClean ? 'yes' : 'no'} — ${ok ? 'OK' : 'NOT OK'}`,
   );

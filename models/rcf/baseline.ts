@@ -22,13 +22,13 @@ import { Thresholder, type ThresholderOptions, type ThresholderState } from './t
 export interface BaselineOptions {
   /** Number of measures per window. */
   readonly measures: number;
-  /** Grading of the level statistic; default warm-up 120, prior excess 1 weighing 50. */
+  /** Grading of the level statistic; default warm-up 60 scores, prior excess 1 weighing 50, learned late (blocks of 60). */
   readonly level?: ThresholderOptions;
   /** Grading of the drift statistic; same defaults. */
   readonly drift?: ThresholderOptions;
   /** Span of the drift average, windows; default 20. */
   readonly driftSpan?: number;
-  /** Real windows before either statistic is judged; default 120. */
+  /** Real windows learned before either statistic is graded; default 60 (an hour). */
   readonly warmup?: number;
   /** Memory of the profile and residual size, in windows; default 10,080 (a week of minutes). */
   readonly horizon?: number;
@@ -78,7 +78,7 @@ export class BaselineDetector {
   private readonly s: Omit<BaselineState, 'level' | 'drift'>;
 
   constructor(options: BaselineOptions, state?: BaselineState) {
-    const { measures, driftSpan = 20, warmup = 120, horizon = 10_080 } = options;
+    const { measures, driftSpan = 20, warmup = 60, horizon = 10_080 } = options;
     if (!Number.isInteger(measures) || measures < 1)
       throw new ConfigError('measures', 'must be an integer ≥ 1');
     if (!(driftSpan >= 1)) throw new ConfigError('driftSpan', 'must be ≥ 1');

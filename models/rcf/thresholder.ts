@@ -11,7 +11,7 @@
  * scores is one event). Nothing fires during the warm-up of `minScores` scores. Scores in a
  * Scores above the start threshold are not learned (also during the warm-up), so anomalies
  * never widen the tail that judges them; that truncation removes `targetRate` of normal mass.
- * With `learnDelay` L, scores are learned late, in blocks of L: a block is learned once the
+ * With `learnDelay` L, scores after the warm-up are learned late, in blocks of L: a block is learned once the
  * block after it has passed without a run, and dropped if a run started in either — so a
  * slowly growing anomaly (a drift), whose scores creep up below the start threshold before it
  * fires, cannot teach the tail to tolerate it (the boiling frog). State: two sparse blocks.
@@ -233,7 +233,8 @@ export class Thresholder {
     }
     this.s.inRun = grade > 0;
     if (learn && (this.s.total <= 0 || score <= start)) {
-      if (this.learnDelay > 0 && this.s.total > 0) this.hold(binOf(score));
+      // the warm-up's scores are learned at once (as a forest's warm-up, assumed normal)
+      if (this.learnDelay > 0 && this.s.count >= this.minScores) this.hold(binOf(score));
       else this.learn(binOf(score));
     }
     if (grade > 0) for (const b of this.s.held ?? []) b.tainted = true;
