@@ -11,7 +11,7 @@
  * checksum or protobuf is invalid is not an aggregate (the caller keeps it as one plain
  * record); {@link KplAggregate} never grows past its byte budget.
  */
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { ShardflowError } from '../core/index.js';
 
 /** A user record inside an aggregate. */
@@ -359,7 +359,7 @@ export class KplAggregate {
       if (e.explicitHashKeyIndex !== undefined) w.varint(0x10).varint(e.explicitHashKeyIndex);
       w.bytes(0x1a, e.data);
     }
-    out.set(createHash('md5').update(message).digest(), 4 + this.messageBytes);
+    out.set(oneShotHash('md5', message, 'buffer'), 4 + this.messageBytes);
     return out;
   }
 }

@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   CreateStreamCommand,
@@ -23,8 +24,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { freePort } from '../localstack/index.js';
+import { profiled } from './cpu-profile.js';
 import {
   DeviceSimulator,
+  KplAggregate,
   KinesisProducer,
   loopbackWriter,
   sdkWriter,
@@ -61,7 +64,7 @@ async function measure(
 ): Promise<Row> {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const calls = await body();
+  const calls = await profiled(name, body);
   const wallMs = performance.now() - t0;
   const used = process.cpuUsage(cpu);
   return { name, records, wallMs, cpuUs: used.user + used.system, calls, bytes };
@@ -72,6 +75,7 @@ async function viaProducer(
   data: ReturnType<typeof readings>,
   aggregate: boolean,
   unlimited = false,
+  batch = 0,
 ) {
   const producer = new KinesisProducer({
     writer,
@@ -81,9 +85,19 @@ async function viaProducer(
     // The loopback sink has no shard limits: lift the token buckets to measure pure CPU.
     ...(unlimited ? { recordsPerSecondPerShard: 1e9, bytesPerSecondPerShard: 1e12 } : {}),
   });
-  for (const r of data) {
-    await producer.writable();
-    void producer.put(r);
+  if (batch > 0) {
+    // putMany: one promise per `batch` records; it waits for room itself
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < data.length; i += batch) {
+      await producer.writable();
+      calls.push(producer.putMany(data.slice(i, i + batch)));
+    }
+    await Promise.all(calls);
+  } else {
+    for (const r of data) {
+      await producer.writable();
+      void producer.put(r);
+    }
   }
   await producer.close();
   const s = producer.stats();
@@ -172,6 +186,9 @@ async function main(): Promise<void> {
     const loop: Row[] = [];
     // The floor: what any producer pays per record — the payload's UTF-8 bytes and one MD5 of
     // the partition key (Kinesis' placement hash), in a plain loop.
+    // The floor: what any producer pays per record, each in a plain loop — the payload's
+    // UTF-8 bytes and one MD5 of the partition key (Kinesis' placement hash); then, as
+    // separate rows, the KPL protobuf encoding and the SDK's own PutRecords serialisation.
     loop.push(
       await measure('floor: UTF-8 encode + MD5 of key', LOOPBACK_N, bigBytes, async () => {
         const utf8 = new TextEncoder();
@@ -180,14 +197,70 @@ async function main(): Promise<void> {
         return sink > 0 ? 0 : -1;
       }),
     );
+    const encoded = big.map((r) => ({ partitionKey: r.partitionKey, data: Buffer.from(r.data) }));
     loop.push(
-      await measure('shardflow, no aggregation', LOOPBACK_N, bigBytes, () =>
+      await measure(
+        'floor+: KPL protobuf encoding (50 KiB aggregates)',
+        LOOPBACK_N,
+        bigBytes,
+        async () => {
+          let aggregates = 0;
+          let agg = new KplAggregate();
+          for (const r of encoded) {
+            if (agg.tryAdd(r)) continue;
+            agg.encode();
+            aggregates += 1;
+            agg = new KplAggregate();
+            agg.tryAdd(r);
+          }
+          agg.encode();
+          return aggregates + 1;
+        },
+      ),
+    );
+    loop.push(
+      await measure(
+        'floor+: SDK PutRecords serialisation (500/call)',
+        LOOPBACK_N,
+        bigBytes,
+        async () => {
+          const canned = cannedClient();
+          let calls = 0;
+          for (let i = 0; i < encoded.length; i += 500) {
+            await canned.send(
+              new PutRecordsCommand({
+                StreamName: 'bench',
+                Records: encoded
+                  .slice(i, i + 500)
+                  .map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })),
+              }),
+            );
+            calls += 1;
+          }
+          canned.destroy();
+          return calls;
+        },
+      ),
+    );
+    const sendPerRecord = loop[loop.length - 1]!.cpuUs / LOOPBACK_N;
+    loop.push(
+      await measure('shardflow, no aggregation, put', LOOPBACK_N, bigBytes, () =>
         viaProducer(loopbackWriter(SHARDS), big, false, true),
       ),
     );
     loop.push(
-      await measure('shardflow, KPL aggregation', LOOPBACK_N, bigBytes, () =>
+      await measure('shardflow, no aggregation, putMany(500)', LOOPBACK_N, bigBytes, () =>
+        viaProducer(loopbackWriter(SHARDS), big, false, true, 500),
+      ),
+    );
+    loop.push(
+      await measure('shardflow, KPL aggregation, put', LOOPBACK_N, bigBytes, () =>
         viaProducer(loopbackWriter(SHARDS), big, true, true),
+      ),
+    );
+    loop.push(
+      await measure('shardflow, KPL aggregation, putMany(500)', LOOPBACK_N, bigBytes, () =>
+        viaProducer(loopbackWriter(SHARDS), big, true, true, 500),
       ),
     );
 
@@ -199,6 +272,12 @@ async function main(): Promise<void> {
       `\nloopback sink (accepts instantly, no I/O, rate limits lifted), ${LOOPBACK_N} readings — the producer's own cost\n`,
     );
     table(loop);
+    console.log(
+      `\n(SDK PutRecords serialisation, ${sendPerRecord.toFixed(2)} µs/record with 500 entries per call, is what a real writer adds per Kinesis record; aggregated, one Kinesis record carries ~250 readings)`,
+    );
+    console.log(
+      `machine: ${cpus()[0]?.model.trim()} × ${cpus().length}, node ${process.versions.node}, load ${loadavg()[0]?.toFixed(1)}`,
+    );
   } finally {
     client.destroy();
     emulator.kill('SIGTERM');
@@ -239,6 +318,25 @@ function table(rows: readonly Row[]): void {
 }
 
 const md5 = (key: string): string => hash('md5', key, 'hex');
+
+/** A client whose HTTP layer answers every PutRecords at once (the SDK's own cost only). */
+function cannedClient(): KinesisClient {
+  const body = new TextEncoder().encode('{"FailedRecordCount":0,"Records":[]}');
+  return new KinesisClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: {
+      handle: async () => ({
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body,
+        },
+      }),
+    },
+  });
+}
 
 async function waitUp(client: KinesisClient): Promise<void> {
   const { ListStreamsCommand } = await import('@aws-sdk/client-kinesis');

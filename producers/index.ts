@@ -33,6 +33,7 @@ export type { PlannedEntry, PlanOptions, QueuedRecord, ShardBudget } from './bat
 export { sdkWriter, loopbackWriter } from './kinesis-writer.js';
 export type { KinesisWriter, WireEntry, EntryOutcome } from './kinesis-writer.js';
 export { KinesisProducer } from './producer.js';
+export type { PutManyFailure, PutManyResult } from './put-batch.js';
 export { resolveProducerOptions } from './producer-options.js';
 export type {
   KinesisProducerOptions,

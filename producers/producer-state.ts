@@ -14,6 +14,7 @@ import type { PlannedEntry, QueuedRecord, ShardBudget } from './batcher.js';
 import type { CheckedRecord } from './limits.js';
 import { MAX_RECORD_BYTES } from './limits.js';
 import type { PutResult } from './producer-options.js';
+import type { PutBatch } from './put-batch.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** A record accepted by the producer and not yet settled. */
@@ -26,8 +27,12 @@ export interface Pending extends QueuedRecord {
   readonly deadline: number;
   attempts: number;
   lastCode: string;
+  /** The caller's promise (`put`); unused when `batch` is set. */
   resolve(result: PutResult): void;
   reject(error: Error): void;
+  /** The `putMany` call this record belongs to, and its index there. */
+  readonly batch?: PutBatch;
+  readonly index?: number;
 }
 
 interface Waiter {
@@ -126,6 +131,13 @@ export class ProducerState {
     else queue.push(...items);
     this.queued += items.length;
     for (const p of items) this.queuedBytes += p.record.size;
+  }
+
+  /** Appends one record to a shard queue (the common path: no array per record). */
+  enqueueOne(shardId: string | undefined, p: Pending): void {
+    (shardId === undefined ? this.unassigned : this.queueOf(shardId)).push(p);
+    this.queued += 1;
+    this.queuedBytes += p.record.size;
   }
 
   /** Empties every queue (to re-route after a shard-map change), keeping per-queue order. */

@@ -166,4 +166,91 @@ describe('KinesisProducer on a loopback sink with virtual time', () => {
       expect.objectContaining({ code: 'CONFIG_INVALID', retriable: false }),
     );
   });
+
+  describe('putMany (one promise per call)', () => {
+    it('delivers every record and resolves once with the count, aggregated as put would', async () => {
+      const clock = new VirtualClock();
+      const writer = loopbackWriter(4);
+      const producer = new KinesisProducer({ writer, clock });
+      let resolved = 0;
+      const done = producer.putMany(Array.from({ length: 400 }, (_, i) => record(i)));
+      void done.then(() => (resolved += 1));
+      await settle();
+      expect(resolved).toBe(0); // lingering: nothing sent yet
+      await clock.advance(100);
+      expect(await done).toEqual({ delivered: 400, failed: [] });
+      expect(writer.calls).toBe(1);
+      expect(writer.records).toBe(4); // one aggregate per shard, as with 400 puts
+      expect(producer.stats()).toMatchObject({ accepted: 400, delivered: 400, buffered: 0 });
+      expect(await producer.putMany([])).toEqual({ delivered: 0, failed: [] });
+      await producer.close();
+    });
+
+    it('reports a record over the limit by its index and sends the others', async () => {
+      const clock = new VirtualClock();
+      const writer = loopbackWriter(1);
+      const producer = new KinesisProducer({ writer, clock, aggregate: false, lingerMs: 0 });
+      const done = producer.putMany([
+        record(0),
+        { partitionKey: 'k', data: new Uint8Array(1024 * 1024) },
+        record(2),
+      ]);
+      await clock.advance(0);
+      const out = await done;
+      expect(out.delivered).toBe(2);
+      expect(out.failed).toHaveLength(1);
+      expect(out.failed[0]?.index).toBe(1);
+      expect(out.failed[0]?.error).toBeInstanceOf(RecordRejectedError);
+      expect(writer.records).toBe(2);
+      await producer.close();
+    });
+
+    it('waits for room record by record when the batch is larger than the buffer', async () => {
+      const clock = new VirtualClock();
+      const writer = loopbackWriter(1);
+      const producer = new KinesisProducer({
+        writer,
+        clock,
+        aggregate: false,
+        lingerMs: 0,
+        maxBufferedRecords: 3,
+        recordsPerSecondPerShard: 2,
+      });
+      const done = producer.putMany(Array.from({ length: 7 }, (_, i) => record(i)));
+      await clock.advance(0);
+      expect(producer.stats().buffered).toBeLessThanOrEqual(3);
+      expect(writer.records).toBe(2); // the full bucket
+      await clock.advance(3_000);
+      expect(await done).toEqual({ delivered: 7, failed: [] });
+      expect(writer.records).toBe(7);
+      await producer.close();
+    });
+
+    it('reports records that outlive their time-to-live by index, and rejects once closed', async () => {
+      const clock = new VirtualClock();
+      const producer = new KinesisProducer({
+        writer: loopbackWriter(1),
+        clock,
+        aggregate: false,
+        lingerMs: 0,
+        recordsPerSecondPerShard: 1,
+        recordTtlMs: 1_500,
+      });
+      const done = producer.putMany(Array.from({ length: 4 }, (_, i) => record(i)));
+      await clock.advance(5_000);
+      const out = await done;
+      expect(out.delivered).toBeGreaterThanOrEqual(1);
+      expect(out.delivered + out.failed.length).toBe(4);
+      expect(
+        out.failed.every((f) => (f.error as { reason?: string }).reason === 'TTL_EXPIRED'),
+      ).toBe(true);
+      expect(out.failed.map((f) => f.index).sort()).toEqual(
+        [3, 2, 1].slice(0, out.failed.length).sort(),
+      );
+      await producer.close();
+      await expect(producer.putMany([record(1)])).rejects.toMatchObject({
+        code: 'PRODUCER_CLOSED',
+      });
+    });
+  });
 });

@@ -13,7 +13,13 @@ import { awsErrorCode, classifyAwsError, classifyAwsErrorCode } from '../adapter
 import { backoffDelay, retry, sleepOn } from '../core/index.js';
 import { planCall, type PlannedEntry } from './batcher.js';
 import { RecordFailedError, RecordRejectedError, type FailureReason } from './errors.js';
-import { MAX_CALL_BYTES, MAX_CALL_RECORDS, checkRecord, type UserRecord } from './limits.js';
+import {
+  MAX_CALL_BYTES,
+  MAX_CALL_RECORDS,
+  checkRecord,
+  type CheckedRecord,
+  type UserRecord,
+} from './limits.js';
 import type { ProducerListener } from './producer-events.js';
 import {
   resolveProducerOptions,
@@ -23,7 +29,10 @@ import {
   type ResolvedProducerOptions,
 } from './producer-options.js';
 import { ProducerState, type Pending } from './producer-state.js';
+import { PutBatch, type PutManyResult } from './put-batch.js';
 import { ShardMap, hashKeyOf } from './shard-map.js';
+
+const ignore = (): void => undefined;
 
 /** Queued records that trigger a call at once when aggregating (500 aggregates of ~100). */
 const FULL_AGGREGATED_RECORDS = 50_000;
@@ -95,9 +104,57 @@ export class KinesisProducer {
         resolve,
         reject,
       };
-      this.route([pending]);
-      this.pump();
+      this.submit([pending]);
     });
+  }
+
+  /**
+   * Accepts many records and resolves once every one has settled, with the number delivered
+   * and each record that was not (by index: rejected at once by the limits, or failed later) —
+   * one promise per call instead of one per record, and one routing and pump per call.
+   * Waits for room when the buffer is full (back-pressure), as {@link put} does; rejects only
+   * when the producer is closed. Per-record shard ids and sequence numbers come from `put`.
+   *
+   * @example
+   * const { delivered, failed } = await producer.putMany(readings.map(toRecord));
+   */
+  async putMany(records: readonly UserRecord[]): Promise<PutManyResult> {
+    if (this.closed) throw new RecordRejectedError('PRODUCER_CLOSED', 'the producer is closed');
+    const batch = new PutBatch(records.length);
+    let ready: Pending[] = [];
+    let now = this.o.clock.now();
+    for (let index = 0; index < records.length; index += 1) {
+      let checked: CheckedRecord;
+      try {
+        checked = checkRecord(records[index]!);
+      } catch (error) {
+        batch.fail(index, error as Error);
+        continue;
+      }
+      const id = this.s.admit();
+      if (!this.s.hasRoom(checked.size)) {
+        this.submit(ready); // what fits goes first: the wait ends as earlier records settle
+        ready = [];
+        await this.s.waitForRoom(checked.size);
+        now = this.o.clock.now();
+      }
+      ready.push({
+        id,
+        record: checked,
+        hash: hashKeyOf(checked),
+        notBefore: now,
+        enqueuedAt: now,
+        deadline: now + this.o.recordTtlMs,
+        attempts: 0,
+        lastCode: 'none',
+        resolve: ignore,
+        reject: ignore,
+        batch,
+        index,
+      });
+    }
+    this.submit(ready);
+    return batch.done;
   }
 
   /** Resolves when there is room for at least one more record (for pipelined callers). */
@@ -140,7 +197,23 @@ export class KinesisProducer {
     return this.map;
   }
 
+  /** Routes accepted records and lets the pump decide whether a call is due. */
+  private submit(items: readonly Pending[]): void {
+    if (items.length === 0) return;
+    this.route(items);
+    this.pump();
+  }
+
   private route(items: readonly Pending[], front = false): void {
+    if (!front) {
+      // appended one by one in order: no per-call grouping needed
+      for (const p of items) {
+        const shard = this.map && !this.stale ? this.map.shardFor(p.hash) : undefined;
+        if (this.map && !this.stale && shard === undefined) this.stale = true;
+        this.s.enqueueOne(shard, p);
+      }
+      return;
+    }
     const byShard = new Map<string | undefined, Pending[]>();
     for (const p of items) {
       const shard = this.map && !this.stale ? this.map.shardFor(p.hash) : undefined;
@@ -325,7 +398,7 @@ export class KinesisProducer {
       if (outside.length === 0) continue;
       this.emit({ type: 'producer.straddle', shardId: suspect.shardId, records: outside.length });
       const now = this.o.clock.now();
-      for (const p of outside) {
+      for (const { batch: _batch, index: _index, ...p } of outside) {
         copies.push({
           ...p,
           id: this.s.admitCopy(p.record.size),
@@ -354,6 +427,7 @@ export class KinesisProducer {
     e.items.forEach((p, i) => {
       this.s.settle(p);
       this.emit({ type: 'producer.delivered', shardId, latencyMs: now - p.enqueuedAt });
+      if (p.batch) return p.batch.ok();
       p.resolve({
         shardId,
         sequenceNumber,
@@ -404,6 +478,8 @@ export class KinesisProducer {
   private fail(p: Pending, reason: FailureReason, code: string): void {
     this.s.settle(p, true);
     this.emit({ type: 'producer.failed', reason, code });
-    p.reject(new RecordFailedError(reason, p.attempts, code));
+    const error = new RecordFailedError(reason, p.attempts, code);
+    if (p.batch) p.batch.fail(p.index ?? -1, error);
+    else p.reject(error);
   }
 }
