@@ -1,16 +1,19 @@
 /**
  * @module cli/commands/consume-pipeline
- * `shardflow consume --pipeline devices|households|both`: the consumer worker running the
- * devices and/or households pipeline instead of writing raw records. Results go to the
+ * `shardflow consume --pipeline devices|households|both|machines`: the consumer worker running
+ * the pipelines instead of writing raw records (`machines` reads `--mapping`; households forecast
+ * on the forecast endpoint in `--forecast-format` when given). Results go to the
  * anomalies and predictions tables and the results Firehose, dead letters to the dead-letter
  * Firehose; positions are acked by the pipeline's ack join (pipelines/README.md). Forecasters
  * are the shipped artefacts under `--models` when present, else the pipelines' baselines.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
 import type { ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
+import { parseMtMapping } from '../../operators/index.js';
 import { Shardflow, loadForecaster } from '../../pipelines/index.js';
 
 /** What the `consume` command passes on. */
@@ -21,6 +24,10 @@ export interface ConsumePipelineOptions {
   readonly remoteRcf?: boolean;
   /** Directory of shipped models; default `model-server/models`. */
   readonly models?: string;
+  /** MTConnect mapping file (JSON) for the `machines` pipeline. */
+  readonly mapping?: string;
+  /** Forecast households on `config.forecastEndpointName` in this format; default in process. */
+  readonly forecastFormat?: 'shardflow' | 'deepar';
   readonly consume: Pick<
     ConsumeOptions,
     'initialPosition' | 'retrieval' | 'maxLeasesForWorker' | 'failoverTimeMs'
@@ -34,10 +41,24 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
   // stream, lease table, worker id, sinks, snapshot store, port and drain come from the config
   const flow = new Shardflow(config);
   const household = loadForecaster(join(models, 'forecast-household-power', 'model.json'));
+  const mapping = options.mapping
+    ? parseMtMapping(JSON.parse(readFileSync(options.mapping, 'utf8')) as unknown)
+    : undefined;
   const worker = await flow.pipeline(options.pipeline, {
     ...options.consume,
+    ...(mapping ? { machines: { mapping } } : {}),
     households: {
       ...(household ? { forecaster: household } : {}),
+      ...(options.forecastFormat
+        ? {
+            remoteForecast: {
+              format: options.forecastFormat,
+              invoke: sageMakerInvoke(flow.aws.sagemakerRuntime, {
+                endpointName: config.forecastEndpointName,
+              }),
+            },
+          }
+        : {}),
       // the shipped `rcf` model scores 8-minute shingles of global active power
       ...(options.remoteRcf
         ? {

@@ -37,6 +37,8 @@ interface ConsumeFlags {
   pipeline?: string;
   models?: string;
   remoteRcf?: boolean;
+  mapping?: string;
+  forecastFormat?: string;
 }
 
 function initialPosition(flags: ConsumeFlags): InitialPosition {
@@ -75,7 +77,16 @@ export function registerConsume(program: Command): void {
     .option('--max-leases <n>', 'maxLeasesForWorker', positive(true))
     .option(
       '--pipeline <name>',
-      'run a pipeline instead of writing records: devices | households | both',
+      'run a pipeline instead of writing records: devices | households | both | machines (or a,b)',
+    )
+    .option(
+      '--mapping <file>',
+      'MTConnect mapping file for --pipeline machines',
+      'data/mtconnect/mapping.json',
+    )
+    .option(
+      '--forecast-format <format>',
+      'with --pipeline: forecast households on SHARDFLOW_FORECAST_ENDPOINT in this format: shardflow | deepar',
     )
     .option('--models <dir>', 'shipped models for --pipeline', 'model-server/models')
     .option('--remote-rcf', 'with --pipeline: score households on SHARDFLOW_RCF_ENDPOINT')
@@ -91,8 +102,12 @@ export function registerConsume(program: Command): void {
       if (flags.retrieval !== 'polling' && flags.retrieval !== 'fanout') {
         throw new ConfigError('--retrieval', 'must be polling or fanout');
       }
-      if (flags.pipeline && !['devices', 'households', 'both'].includes(flags.pipeline)) {
-        throw new ConfigError('--pipeline', 'must be devices, households or both');
+      const names = ['devices', 'households', 'both', 'machines'];
+      if (flags.pipeline && !flags.pipeline.split(',').every((n) => names.includes(n))) {
+        throw new ConfigError('--pipeline', 'must be devices, households, both or machines');
+      }
+      if (flags.forecastFormat && !['shardflow', 'deepar'].includes(flags.forecastFormat)) {
+        throw new ConfigError('--forecast-format', 'must be shardflow or deepar');
       }
       const position = initialPosition(flags);
       // fail fast with one line on a missing stream or an unreachable endpoint, and on a
@@ -129,6 +144,12 @@ export function registerConsume(program: Command): void {
           models,
           consume,
           remoteRcf: flags.remoteRcf === true,
+          ...(flags.pipeline.split(',').includes('machines')
+            ? { mapping: flags.mapping ?? 'data/mtconnect/mapping.json' }
+            : {}),
+          ...(flags.forecastFormat
+            ? { forecastFormat: flags.forecastFormat as 'shardflow' | 'deepar' }
+            : {}),
         });
       }
       const logger = createLogger(config.logLevel, 'consume');

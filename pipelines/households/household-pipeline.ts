@@ -3,10 +3,12 @@
  * The households (power) pipeline: decode → validate → 1-minute windows per household →
  * resample / impute → multivariate RCF anomaly scores over all seven measures (shingled) →
  * a forecast of global active power over the next 15 minutes, and once a day per household
- * the rest of the month hour by hour (`monthly-forecast.ts`) → anomalies and predictions
+ * the rest of the month hour by hour (`monthly-forecast.ts`); the 15-minute forecast can run
+ * on an endpoint in our format or DeepAR's (`remote-forecast.ts`) → anomalies and predictions
  * to DynamoDB, every score to the results Firehose. The composition lives in
  * `pipelines/runtime/`; this file is the households' choice of measures, models and defaults.
  */
+import type { Observable } from 'rxjs';
 import { HOUSEHOLD_MEASURES } from '../../core/index.js';
 import {
   movingAverage,
@@ -21,7 +23,9 @@ import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
 import type { ForecastSpec } from '../runtime/chain-forecast.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
 import { WARM_FOREST } from '../devices/index.js';
+import type { ResultItem } from '../runtime/result-item.js';
 import { monthlyForecast, type MonthlyForecastOptions } from './monthly-forecast.js';
+import { remoteForecast, type RemoteForecastOptions } from './remote-forecast.js';
 
 /** Options of the households pipeline; every field has a default. */
 export interface HouseholdPipelineOptions {
@@ -50,6 +54,11 @@ export interface HouseholdPipelineOptions {
   readonly retain?: number;
   /** The daily rest-of-the-month forecast; default on with its defaults, `false` turns it off. */
   readonly monthly?: MonthlyForecastOptions | false;
+  /**
+   * Forecast on a SageMaker endpoint in the format it names (`shardflow` | `deepar`), with
+   * `forecaster` as the fallback; default in process.
+   */
+  readonly remoteForecast?: RemoteForecastOptions;
 }
 
 /**
@@ -70,7 +79,15 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     idleTimeoutMs,
     retain,
     monthly = {},
+    remoteForecast: endpoint,
   } = options;
+  const measure = 'globalActivePower';
+  const stages = [
+    ...(endpoint
+      ? [remoteForecast({ name: 'households', measure, horizons, fallback: forecaster }, endpoint)]
+      : []),
+    ...(monthly ? [monthlyForecast(monthly)] : []),
+  ];
   return {
     name: 'households',
     kind: 'household',
@@ -82,11 +99,21 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
       ...(thresholder ? { thresholder } : {}),
       ...(remote ? { remote } : {}),
     },
-    forecast: { measure: 'globalActivePower', forecaster, horizons, ...(select ? { select } : {}) },
+    // forecast in the chain, or by the endpoint stage after it (the ring keeps its input)
+    ...(endpoint
+      ? {}
+      : { forecast: { measure, forecaster, horizons, ...(select ? { select } : {}) } }),
     ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
-    ...(retain !== undefined ? { retain } : {}),
-    ...(monthly ? { then: monthlyForecast(monthly) } : {}),
+    ...(retain !== undefined || endpoint
+      ? { retain: Math.max(retain ?? 0, shingleSize, forecaster.inputLength) }
+      : {}),
+    ...(stages.length > 0
+      ? {
+          then: (context: ChainContext) => (items$: Observable<ResultItem>) =>
+            stages.reduce((s$, stage) => s$.pipe(stage(context)), items$),
+        }
+      : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { record } from '../../operators/testing/fixtures.js';
 import { testClients, testConfig } from '../../test/helpers.js';
 import { createPipeline, loadForecaster, type ResultRow } from '../runtime/index.js';
 import { KeyedStateBackend } from '../state/index.js';
-import { householdSpec, remoteForecast, type ForecastFormat } from './index.js';
+import { householdSpec, type ForecastFormat } from './index.js';
 
 const fallback = loadForecaster('model-server/models/forecast-household-power/model.json')!;
 const records = Array.from({ length: 70 }, (_, m) =>
@@ -44,30 +44,14 @@ it('forecasts household power on the endpoint in DeepAR format as in ours', asyn
       return endpoint(request, signal);
     };
     const run = async (format: ForecastFormat): Promise<ResultRow[]> => {
-      // the chain without its in-process forecast, the endpoint stage after it
-      const { forecast: _embedded, ...spec } = householdSpec({ monthly: false });
+      // the pipeline setting: the households' forecast on the endpoint, in `format`
+      const spec = householdSpec({
+        monthly: false,
+        forecaster: fallback,
+        remoteForecast: { invoke, format, maxWaitMs: 5 },
+      });
       const items = await lastValueFrom(
-        from(records).pipe(
-          createPipeline(
-            [
-              {
-                ...spec,
-                retain: 60,
-                then: remoteForecast(
-                  {
-                    name: 'households',
-                    measure: 'globalActivePower',
-                    horizons: [5, 10, 15],
-                    fallback,
-                  },
-                  { invoke, format, maxWaitMs: 5 },
-                ),
-              },
-            ],
-            { state: new KeyedStateBackend() },
-          ),
-          toArray(),
-        ),
+        from(records).pipe(createPipeline([spec], { state: new KeyedStateBackend() }), toArray()),
       );
       expect(items.flatMap((i) => i.outputs.scores)).toHaveLength(70);
       return items.flatMap((i) => i.outputs.predictions);
@@ -84,7 +68,7 @@ it('forecasts household power on the endpoint in DeepAR format as in ours', asyn
     // windows 60..70 have a full 60-minute input: 11 windows × 3 horizons
     expect(deepar).toHaveLength(11 * 3);
     expect(new Set(deepar.map((p) => p.attributes.source))).toEqual(new Set(['remote']));
-    expect(deepar.map((p) => p.attributes.format)).toContain('deepar');
+    expect(new Set(deepar.map((p) => p.attributes.model))).toEqual(new Set(['endpoint (deepar)']));
     expect(deepar[0]?.key.sk).toMatch(/#globalActivePower~5$/);
     const values = (rows: ResultRow[]) => rows.map((p) => [p.key.sk, p.attributes.value]);
     expect(values(deepar)).toEqual(values(ours));

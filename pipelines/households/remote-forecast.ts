@@ -97,8 +97,9 @@ export function remoteForecast(
               value,
               origin: iso(w.time),
               target: iso(ts),
+              // the model that answered, as the chain's forecast rows name theirs
+              model: f.source === 'remote' ? `endpoint (${format})` : fallback.kind,
               source: f.source,
-              format,
             },
           },
         ];
