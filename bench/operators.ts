@@ -14,6 +14,7 @@
  * payloads in a plain loop); `floor ÷ this` says how many times the floor each prefix costs. Heap per 1,000 open windows is measured on the window engine
  * directly (heap after opening N windows minus heap before, after GC).
  */
+import { longRows } from '../operators/testing/fixtures.js';
 import { Subject, type Observable, type OperatorFunction } from 'rxjs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -35,10 +36,8 @@ import {
   pivot,
   splitDeadLetters,
   tumbling,
-  unpivot,
   validate,
   eventTimeWindow,
-  windowToWideRow,
   type Flow,
   type WindowResult,
 } from '../operators/index.js';
@@ -108,7 +107,10 @@ const stages: Stage[] = [
   {
     name: '+ pivot (full chain)',
     chain: (s) =>
-      windowed(s).pipe(mapTraced(windowToWideRow), unpivot(), pivot({ columns: DEVICE_MEASURES })),
+      windowed(s).pipe(
+        mapTraced((w) => longRows(w.key, w.start, w.value)),
+        pivot({ columns: DEVICE_MEASURES }),
+      ),
   },
 ];
 

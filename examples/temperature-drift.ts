@@ -8,7 +8,7 @@
 import { filter, from, mergeMap } from 'rxjs';
 import { Shardflow, readingKey, readingTime } from 'shardflow';
 import type { DeviceReading, Reading, Traced } from 'shardflow';
-import { decode, isDeadLetter, rollingMean, validate, type Flow } from 'shardflow/operators';
+import { decode, isDeadLetter, rollingMean, splitDeadLetters, validate } from 'shardflow/operators';
 
 const DRIFT_C = Number(process.env.DRIFT_C ?? 2);
 const flow = new Shardflow();
@@ -21,10 +21,10 @@ const subscription = consumer.batches
     mergeMap((batch) => from(batch.records)),
     decode(),
     validate(),
-    filter((e: Flow<Reading>): e is Traced<DeviceReading> => {
-      const device = !isDeadLetter(e) && e.value.kind === 'device';
-      if (!device) consumer.ack(e.positions); // broken records, households: nothing to watch
-      return device;
+    splitDeadLetters((d) => consumer.ack(d.positions)), // broken records: nothing to watch
+    filter((e: Traced<Reading>): e is Traced<DeviceReading> => {
+      if (e.value.kind !== 'device') consumer.ack(e.positions); // households: neither
+      return e.value.kind === 'device';
     }),
     rollingMean({
       size: 5,

@@ -69,16 +69,12 @@ export {
   predictionColumns,
   predictionName,
   toWideRow,
-  unpivot,
-  windowToWideRow,
 } from './pivot/index.js';
-export type { LongRow, PivotOptions, UnpivotOptions, WideRow } from './pivot/index.js';
+export type { LongRow, PivotOptions, WideRow } from './pivot/index.js';
 export { resample } from './resample/index.js';
 export type { FillMethod, ResampledPoint, ResampleOptions } from './resample/index.js';
-export { differences, rollingMean, shingle } from './features/index.js';
+export { rollingMean, shingle } from './features/index.js';
 export type {
-  Difference,
-  DifferencesOptions,
   RollingMean,
   RollingMeanOptions,
   SeriesOptions,

@@ -14,13 +14,11 @@ import {
   pivot,
   splitDeadLetters,
   tumbling,
-  unpivot,
   validate,
   eventTimeWindow,
-  windowToWideRow,
 } from './index.js';
 import { PositionSet, type DeadLetter, type SourceRecord } from '../core/lineage/index.js';
-import { device, record } from './testing/fixtures.js';
+import { device, longRows, record } from './testing/fixtures.js';
 
 function devicePipeline(records: SourceRecord[]) {
   return from(records).pipe(
@@ -34,8 +32,7 @@ function devicePipeline(records: SourceRecord[]) {
       aggregate: perMeasure<Reading>(DEVICE_MEASURES, 'mean'),
       allowedLateness: 30_000,
     }),
-    mapTraced(windowToWideRow),
-    unpivot(),
+    mapTraced((w) => longRows(w.key, w.start, w.value)),
     pivot({ columns: DEVICE_MEASURES }),
   );
 }

@@ -26,5 +26,5 @@ export type {
 export { createReadingsSink, readingRowKey, READINGS_INDEX_PARTITION } from './readings-sink.js';
 export type { KeyedRow, ReadingsSinkOptions } from './readings-sink.js';
 export { sinkMetrics } from './sink-metrics.js';
-export { writeInBatches, writeToSink } from './write-to-sink.js';
+export { writeInBatches } from './write-to-sink.js';
 export type { WriteToSinkOptions } from './write-to-sink.js';

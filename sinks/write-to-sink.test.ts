@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { PositionSet, traced, type Traced } from '../core/index.js';
 import { sinkResult, type Sink, type SinkResult } from './sink.js';
 import { sinkMetrics } from './sink-metrics.js';
-import { writeToSink } from './write-to-sink.js';
+import { writeInBatches } from './write-to-sink.js';
 
 /** An in-memory sink (our own interface, not an SDK) whose writes finish when told. */
 function recordingSink() {
@@ -22,17 +22,19 @@ function recordingSink() {
 const item = (n: number): Traced<number> => traced(n, PositionSet.single('s', n));
 const settle = () => new Promise((r) => setImmediate(r));
 
-describe('writeToSink', () => {
+describe('writeInBatches', () => {
   it('batches by count, writes one batch at a time in order, and flushes the rest on completion', async () => {
     const scheduler = new VirtualTimeScheduler();
     const { sink, batches, pending } = recordingSink();
     const input = new Subject<Traced<number>>();
     const results: SinkResult<number>[] = [];
     let completed = false;
-    input.pipe(writeToSink(sink, { maxItems: 2, maxWaitMs: 1_000, scheduler })).subscribe({
-      next: (r) => results.push(r),
-      complete: () => (completed = true),
-    });
+    input
+      .pipe(writeInBatches({ maxItems: 2, maxWaitMs: 1_000, scheduler }, (b) => sink.write(b)))
+      .subscribe({
+        next: (r) => results.push(r),
+        complete: () => (completed = true),
+      });
     [0, 1, 2, 3, 4].forEach((n) => input.next(item(n)));
     input.complete();
     await settle();
@@ -61,7 +63,7 @@ describe('writeToSink', () => {
     const { sink, batches } = recordingSink();
     const input = new Subject<Traced<number>>();
     const sub = input
-      .pipe(writeToSink(sink, { maxItems: 100, maxWaitMs: 1_000, scheduler }))
+      .pipe(writeInBatches({ maxItems: 100, maxWaitMs: 1_000, scheduler }, (b) => sink.write(b)))
       .subscribe();
     input.next(item(7));
     scheduler.flush();
@@ -76,8 +78,9 @@ describe('writeToSink', () => {
 
   it('rejects invalid options up front', () => {
     const { sink } = recordingSink();
-    expect(() => writeToSink(sink, { maxItems: 0 })).toThrow(/maxItems/);
-    expect(() => writeToSink(sink, { maxWaitMs: 0 })).toThrow(/maxWaitMs/);
+    const write = (b: Traced<number>[]) => sink.write(b);
+    expect(() => writeInBatches({ maxItems: 0 }, write)).toThrow(/maxItems/);
+    expect(() => writeInBatches({ maxWaitMs: 0 }, write)).toThrow(/maxWaitMs/);
   });
 });
 

@@ -1,19 +1,17 @@
 /**
  * @module sinks/write-to-sink
  * The RxJS end of a chain: collects traced items into batches (by count, or a time span
- * after a batch's first item on an injected scheduler) and writes each batch with a {@link Sink}, one
- * write at a time and in order, emitting every {@link SinkResult} — whose `durable`
+ * after a batch's first item on an injected scheduler) and writes each batch with a `Sink`, one
+ * write at a time and in order, emitting every `SinkResult` — whose `durable`
  * positions the pipeline hands to the checkpointer. Invariant: a batch's result is
  * emitted only after its write resolved, and batches are written in arrival order; when
  * the source completes, the last partial batch is written before completion.
  */
 import { concatMap, from, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ConfigError } from '../core/index.js';
-import type { Traced } from '../core/index.js';
 import { batchBy } from '../operators/index.js';
-import type { Sink, SinkResult } from './sink.js';
 
-/** Options of {@link writeInBatches} and {@link writeToSink}. */
+/** Options of {@link writeInBatches}. */
 export interface WriteToSinkOptions {
   /** Largest batch handed to the sink; default 500. */
   readonly maxItems?: number;
@@ -27,11 +25,11 @@ export interface WriteToSinkOptions {
  * The one batching sink stage every pipeline end uses: collects values into batches with the
  * one batching rule, `batchBy` (by count, or `maxWaitMs` after a batch's first value on the
  * scheduler), and runs `write` on one batch at a time, in
- * arrival order, emitting each batch's outcome once its write resolved. {@link writeToSink}
- * writes to one {@link Sink}; the pipeline runtime's `writeResults` writes a batch of result
+ * arrival order, emitting each batch's outcome once its write resolved: with `sink.write` it
+ * writes to one `Sink`; the pipeline runtime's `writeResults` writes a batch of result
  * items to all its sinks and retries them.
  *
- * @example `items$.pipe(writeInBatches({ maxItems: 100 }, (batch) => store(batch)))`
+ * @example `scores$.pipe(writeInBatches({ maxItems: 500 }, (batch) => lake.write(batch)))`
  */
 export function writeInBatches<T, R>(
   options: WriteToSinkOptions,
@@ -46,18 +44,4 @@ export function writeInBatches<T, R>(
       batchBy({ maxItems, maxWaitMs, ...(scheduler ? { scheduler } : {}) }),
       concatMap((batch) => from(write(batch))),
     );
-}
-
-/**
- * Writes batches of traced items to `sink`, emitting one result per batch.
- *
- * @example
- * scores$.pipe(writeToSink(lake, { maxItems: 500, maxWaitMs: 1000 }))
- *   .subscribe(({ durable }) => acks.ack(durable));
- */
-export function writeToSink<T>(
-  sink: Sink<T>,
-  options: WriteToSinkOptions = {},
-): OperatorFunction<Traced<T>, SinkResult<T>> {
-  return writeInBatches(options, (batch) => sink.write(batch));
 }

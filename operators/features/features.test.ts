@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { shingle } from './shingle.js';
-import { differences } from './differences.js';
 import { rollingMean } from './rolling-mean.js';
 import { deadLetter, PositionSet } from '../../core/lineage/index.js';
 import { isDeadLetter } from '../flow/index.js';
@@ -80,22 +79,7 @@ describe('shingle', () => {
   });
 });
 
-describe('differences and rollingMean', () => {
-  it('differences per key with a lag; null until the lag is filled', () => {
-    marbles().run(({ cold, expectObservable }) => {
-      const src = cold('abc|', {
-        a: at(p('x', 1, 10), 0),
-        b: at(p('x', 2, 15), 1),
-        c: at(p('y', 2, 7), 2),
-      });
-      expectObservable(src.pipe(differences(series))).toBe('abc|', {
-        a: at({ key: 'x', time: 1, value: 10, difference: null }, 0),
-        b: at({ key: 'x', time: 2, value: 15, difference: 5 }, 1),
-        c: at({ key: 'y', time: 2, value: 7, difference: null }, 2),
-      });
-    });
-  });
-
+describe('rollingMean', () => {
   it('rollingMean over the last N values per key', () => {
     marbles().run(({ cold, expectObservable }) => {
       const src = cold('abcd|', {
@@ -140,7 +124,6 @@ describe('differences and rollingMean', () => {
 
   it('rejects invalid sizes', () => {
     expect(() => shingle({ ...series, size: 0 })).toThrow(ConfigError);
-    expect(() => differences({ ...series, lag: 0 })).toThrow(ConfigError);
     expect(() => rollingMean({ ...series, size: 1.5 })).toThrow(ConfigError);
   });
 });

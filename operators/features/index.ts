@@ -1,11 +1,9 @@
 /**
  * @module operators/features
- * Per-key series features: shingles (lags), differences, rolling means.
+ * Per-key series features: shingles (lags) and rolling means.
  */
 export type { SeriesOptions, SeriesPoint } from './series.js';
 export { shingle } from './shingle.js';
 export type { Shingle, ShingleOptions } from './shingle.js';
-export { differences } from './differences.js';
-export type { Difference, DifferencesOptions } from './differences.js';
 export { rollingMean } from './rolling-mean.js';
 export type { RollingMean, RollingMeanOptions } from './rolling-mean.js';

@@ -16,7 +16,7 @@ export interface MapTracedOptions {
 
 /**
  * Maps every traced value with `project`, keeping its positions.
- * @example `windows$.pipe(mapTraced(windowToWideRow))`
+ * @example `windows$.pipe(mapTraced((w) => ({ key: w.key, iaq: w.value.iaq })))`
  * @example `windows$.pipe(mapTraced(toFeatures, { unscorable: 'features' }))`
  */
 export function mapTraced<T, U>(

@@ -1,20 +1,18 @@
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { pivot } from './pivot.js';
-import { unpivot } from './unpivot.js';
 import {
   parsePredictionName,
   predictionColumns,
   predictionName,
   toWideRow,
-  windowToWideRow,
   type LongRow,
   type WideRow,
 } from './rows.js';
 import { deadLetter, PositionSet } from '../../core/lineage/index.js';
 import { isDeadLetter, mapTraced, type Flow } from '../flow/index.js';
 import { ConfigError } from '../../core/index.js';
-import { at, device, marbles, unionOf } from '../testing/fixtures.js';
+import { at, device, longRows, marbles, unionOf } from '../testing/fixtures.js';
 
 const row = (
   deviceId: string,
@@ -130,33 +128,16 @@ describe('pivot', () => {
   });
 });
 
-describe('unpivot', () => {
-  it('turns a wide row into one batch of long rows with its positions, skipping nulls', () => {
-    marbles().run(({ cold, expectObservable }) => {
-      const src = cold('a|', {
-        a: at<WideRow>({ time: 5, deviceId: 'd', values: { iaq: 1, co2: null } }, 3),
-      });
-      expectObservable(src.pipe(unpivot())).toBe('a|', { a: at([row('d', 5, 'iaq', 1)], 3) });
-      expectObservable(src.pipe(unpivot({ keepNulls: true, columns: ['co2', 'iaq'] }))).toBe('a|', {
-        a: at([row('d', 5, 'co2', null), row('d', 5, 'iaq', 1)], 3),
-      });
-    });
-  });
-
+describe('wide and long rows', () => {
   it('wide-row helpers', () => {
     expect(toWideRow(device('d', 60))).toMatchObject({
       time: 60000,
       deviceId: 'd',
       values: { iaq: 50 },
     });
-    expect(windowToWideRow({ key: 'd', start: 0, value: { iaq: 1 } })).toEqual({
-      time: 0,
-      deviceId: 'd',
-      values: { iaq: 1 },
-    });
   });
 
-  it('property: unpivot then pivot restores the wide rows and their positions', async () => {
+  it('property: pivot restores wide rows from their long rows, with their positions', async () => {
     const cols = ['a', 'b', 'c'];
     const arbRows = fc.uniqueArray(
       fc.record({
@@ -170,7 +151,11 @@ describe('unpivot', () => {
       fc.asyncProperty(arbRows, async (rows) => {
         const input = rows.map((r, i) => at<WideRow>(r, i));
         const out = (await lastValueFrom(
-          from(input).pipe(unpivot(), pivot({ columns: cols }), toArray()),
+          from(input).pipe(
+            mapTraced((r) => longRows(r.deviceId, r.time, r.values)),
+            pivot({ columns: cols }),
+            toArray(),
+          ),
         )) as Flow<WideRow>[];
         expect(out).toHaveLength(rows.length);
         expect(unionOf(out).equals(unionOf(input))).toBe(true);

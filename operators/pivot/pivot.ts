@@ -39,7 +39,7 @@ interface Group {
  * series, after `idleTimeout` without rows for the series, or when the source completes —
  * missing columns are then `null`. Measure names that
  * are not declared are dropped and listed in the row's `unknown`. Inputs may be single rows
- * or batches (as `unpivot` emits); a batch must belong to one series and time.
+ * or batches (all measures of one series at one time); a batch must belong to one series and time.
  *
  * @example
  * ```ts

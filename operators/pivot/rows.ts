@@ -1,6 +1,6 @@
 /**
  * @module operators/pivot/rows
- * The long ("Timestream") and wide row shapes that `unpivot` and `pivot` convert between,
+ * The long ("Timestream") and wide row shapes that `pivot` converts between,
  * and the prediction naming convention `<measure>~<minutes ahead>` (ARCHITECTURE.md).
  * `deviceId` is the series key column for both devices and households.
  */
@@ -70,16 +70,4 @@ export function predictionColumns(
  */
 export function toWideRow(reading: Reading): WideRow {
   return { time: readingTime(reading), deviceId: readingKey(reading), values: reading.readings };
-}
-
-/**
- * A window result of per-measure values as a wide row (time = window start).
- * @example `windows$.pipe(mapTraced(windowToWideRow), unpivot())`
- */
-export function windowToWideRow(result: {
-  readonly key: string;
-  readonly start: number;
-  readonly value: Readonly<Record<string, number | null>>;
-}): WideRow {
-  return { time: result.start, deviceId: result.key, values: result.value };
 }

@@ -7,6 +7,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { PositionSet } from '../../core/index.js';
 import type { Traced, SourceRecord, DeviceReading } from '../../core/index.js';
 import type { Flow } from '../flow/flow.js';
+import type { LongRow } from '../pivot/rows.js';
 
 /** A source record on shard `s` with the given ordinal and JSON (or raw) payload. */
 export function record(ordinal: number, payload: unknown, shardId = 's'): SourceRecord {
@@ -70,4 +71,22 @@ export function normalize(x: unknown): unknown {
 /** The union of the positions of every element of a flow. */
 export function unionOf<T>(elements: readonly Flow<T>[]): PositionSet {
   return PositionSet.unionAll(elements.map((e) => e.positions));
+}
+
+/**
+ * The long rows of one series at one time, one per measure with a value (nulls skipped) —
+ * what `pivot` takes; e.g. of a window result: `longRows(w.key, w.start, w.value)`.
+ */
+export function longRows(
+  deviceId: string,
+  time: number,
+  values: Readonly<Record<string, number | null>>,
+): LongRow[] {
+  const rows: LongRow[] = [];
+  for (const measure_name in values) {
+    const v = values[measure_name];
+    if (v !== null && v !== undefined)
+      rows.push({ time, deviceId, measure_name, measure_value: v });
+  }
+  return rows;
 }
