@@ -7,7 +7,7 @@
  * Invariants: `buffered`/`bufferedBytes` count every record reserved and not yet settled;
  * `queued` counts the records in the queues (not in flight); a flush barrier resolves once
  * every record admitted before it has settled (ids are admitted in increasing order and the
- * `unsettled` set iterates in insertion order, so its first element is the oldest).
+ * `unsettled` ids know their oldest unsettled one).
  */
 import type { Clock } from '../core/index.js';
 import type { PlannedEntry, QueuedRecord, ShardBudget } from './batcher.js';
@@ -15,6 +15,7 @@ import type { CheckedRecord } from './limits.js';
 import { MAX_RECORD_BYTES } from './limits.js';
 import type { PutResult } from './producer-options.js';
 import type { PutBatch } from './put-batch.js';
+import { SettledIds } from './settled-ids.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** A record accepted by the producer and not yet settled. */
@@ -70,8 +71,7 @@ export class ProducerState {
   queuedBytes = 0;
   private unassigned: Pending[] = [];
   private bufferedBytes = 0;
-  private nextId = 0;
-  private readonly unsettled = new Set<number>();
+  private readonly unsettled = new SettledIds();
   private readonly waiters: Waiter[] = [];
   private barriers: { target: number; resolve: () => void }[] = [];
   private readonly buckets = new Map<string, { records: TokenBucket; bytes: TokenBucket }>();
@@ -82,16 +82,14 @@ export class ProducerState {
 
   /** Registers a new record (for flush barriers) and returns its id. */
   admit(): number {
-    const id = this.nextId++;
-    this.unsettled.add(id);
+    const id = this.unsettled.admit();
     this.counters.accepted += 1;
     return id;
   }
 
   /** Registers a producer-made copy, taking room without waiting (copies are few). */
   admitCopy(size: number): number {
-    const id = this.nextId++;
-    this.unsettled.add(id);
+    const id = this.unsettled.admit();
     this.counters.resent += 1;
     this.reserve(size);
     return id;
@@ -119,7 +117,7 @@ export class ProducerState {
   /** Resolves once every record admitted so far has settled. */
   flushBarrier(): Promise<void> {
     return new Promise((resolve) => {
-      this.barriers.push({ target: this.nextId, resolve });
+      this.barriers.push({ target: this.unsettled.admitted, resolve });
       this.checkBarriers();
     });
   }
@@ -221,7 +219,7 @@ export class ProducerState {
 
   /** Releases a settled record's room and wakes waiters and flush barriers. */
   settle(p: Pending, failed = false): void {
-    if (!this.unsettled.delete(p.id)) return;
+    if (!this.unsettled.settle(p.id)) return;
     this.buffered -= 1;
     this.bufferedBytes -= p.record.size;
     if (p.copy) {
@@ -283,8 +281,7 @@ export class ProducerState {
 
   private checkBarriers(): void {
     if (this.barriers.length === 0) return;
-    const oldest = this.unsettled.values().next();
-    const first = oldest.done ? Number.POSITIVE_INFINITY : oldest.value;
+    const first = this.unsettled.oldest;
     const ready = this.barriers.filter((b) => b.target <= first);
     this.barriers = this.barriers.filter((b) => b.target > first);
     for (const b of ready) b.resolve();
