@@ -6,6 +6,7 @@
  * so it is not part of any model's memory. Also {@link floatBelow}, the float32 rounding of
  * cut values.
  */
+import { f32, i32 } from './typed.js';
 
 /** Scratch arrays of tree operations (fields are replaced when a larger tree needs more). */
 export interface BoxScratch {
@@ -53,20 +54,18 @@ export function boxScratch(capacity: number, dim: number): BoxScratch {
   return s;
 }
 
-const f32 = new Float32Array(1);
-const bits = new Int32Array(f32.buffer);
+const one = new Float32Array(1);
+const bits = new Int32Array(one.buffer);
 
 /**
  * The largest float32 ≤ `c`. For any float32 x, `x ≤ c` exactly when `x ≤ floatBelow(c)`,
  * so a cut stored this way sorts every (float32) point as the drawn double cut does.
  */
 export function floatBelow(c: number): number {
-  f32[0] = c;
-  const r = f32[0] as number;
+  one[0] = c;
+  const r = f32(one, 0);
   if (r <= c) return r;
-  // rounded up: step one float32 towards −∞
-  if (r === 0)
-    bits[0] = -2147483647; // −(smallest subnormal)
-  else bits[0] = (bits[0] as number) + (r > 0 ? -1 : 1);
-  return f32[0] as number;
+  // rounded up: step one float32 towards −∞ (from ±0: to −(smallest subnormal))
+  bits[0] = r === 0 ? -2147483647 : i32(bits, 0) + (r > 0 ? -1 : 1);
+  return f32(one, 0);
 }

@@ -14,7 +14,7 @@ import {
   unionSubtree,
   type TreeView,
 } from './tree-view.js';
-import { f32, i32, u16 } from './typed.js';
+import { f32, f64, i32, u16 } from './typed.js';
 
 /**
  * Score (returned) and, with `out`, attribution of `p`: descend, then mix upwards with the
@@ -34,7 +34,7 @@ export function walk(t: TreeView, p: Float32Array, out: Float64Array | null): nu
   if (samePoint(p, 0, data, qb, dim)) {
     const m = i32(a.leafMass, leaf);
     const sd = (1 - m / (2 * total)) * (1 / (depth + Math.log2(1 + m))) * norm;
-    if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] ?? 0) + sd / (2 * dim);
+    if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = f64(out, k) + sd / (2 * dim);
     return sd;
   }
   let score = 1 / (depth + 1);
@@ -87,11 +87,11 @@ export function walk(t: TreeView, p: Float32Array, out: Float64Array | null): nu
       const q = f32(p, k);
       const high = q > h ? (q - h) / rangeU : 0;
       const low = q < l ? (l - q) / rangeU : 0;
-      v[2 * k] = high * su + (1 - prob) * (v[2 * k] ?? 0);
-      v[2 * k + 1] = low * su + (1 - prob) * (v[2 * k + 1] ?? 0);
+      v[2 * k] = high * su + (1 - prob) * f64(v, 2 * k);
+      v[2 * k + 1] = low * su + (1 - prob) * f64(v, 2 * k + 1);
     }
   }
-  if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = (out[k] ?? 0) + (v[k] ?? 0) * norm;
+  if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = f64(out, k) + f64(v, k) * norm;
   return score * norm;
 }
 
