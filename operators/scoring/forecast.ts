@@ -10,7 +10,8 @@ import { pipe, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
 import type { Forecaster } from '../../models/index.js';
 import { mapTraced, type Flow } from '../flow/index.js';
-import { invokeEndpoint, type Inferred, type InvokeEndpointOptions } from './invoke-endpoint.js';
+import type { Inferred, InvokeEndpointOptions } from './endpoint-request.js';
+import { invokeEndpoint } from './invoke-endpoint.js';
 import { decodePredictions, encodeDeepAr, encodeWindows } from './payloads.js';
 
 /** Predictions for one record. */

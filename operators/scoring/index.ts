@@ -3,7 +3,8 @@
  * Inference operators with the I/O injected: batching endpoint invocation with retries,
  * timeout, circuit breaker and fallback; anomaly scoring per key; forecasting.
  */
-export { invokeEndpoint, SAGEMAKER_MAX_PAYLOAD_BYTES } from './invoke-endpoint.js';
+export { invokeEndpoint } from './invoke-endpoint.js';
+export { SAGEMAKER_MAX_PAYLOAD_BYTES } from './endpoint-request.js';
 export type {
   Invoke,
   InferenceRequest,
@@ -11,7 +12,7 @@ export type {
   Inferred,
   InferenceEvent,
   InvokeEndpointOptions,
-} from './invoke-endpoint.js';
+} from './endpoint-request.js';
 export { CircuitBreaker } from './circuit-breaker.js';
 export type { CircuitBreakerOptions, BreakerState } from './circuit-breaker.js';
 export { InferenceTimeoutError, CircuitOpenError } from './errors.js';

@@ -34,16 +34,6 @@ import {
   type InvokeEndpointOptions,
 } from './endpoint-request.js';
 
-export { SAGEMAKER_MAX_PAYLOAD_BYTES } from './endpoint-request.js';
-export type {
-  InferenceEvent,
-  InferenceRequest,
-  InferenceResponse,
-  Inferred,
-  Invoke,
-  InvokeEndpointOptions,
-} from './endpoint-request.js';
-
 const ENVELOPE_BYTES = 16;
 
 /** A traced value with its size in a request. */

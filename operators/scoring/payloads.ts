@@ -9,7 +9,7 @@
  * returns exactly `count` results or throws a ConfigError (the batch then falls back).
  */
 import { ConfigError } from '../../core/index.js';
-import type { InferenceResponse } from './invoke-endpoint.js';
+import type { InferenceResponse } from './endpoint-request.js';
 
 /** Encodes feature vectors as a built-in RCF JSON request. */
 export function encodeRcf(rows: readonly (readonly number[])[]): {

@@ -34,7 +34,8 @@ import {
   type RandomCutForestOptions,
   type ThresholderOptions,
 } from '../../models/index.js';
-import { invokeEndpoint, type Inferred, type InvokeEndpointOptions } from './invoke-endpoint.js';
+import type { Inferred, InvokeEndpointOptions } from './endpoint-request.js';
+import { invokeEndpoint } from './invoke-endpoint.js';
 import { decodeRcf, encodeRcf } from './payloads.js';
 
 /** One scored record. */
