@@ -269,11 +269,15 @@ class Writer {
 
 const utf8Encoder = new TextEncoder();
 
-interface Entry {
-  readonly partitionKeyIndex: number;
-  readonly explicitHashKeyIndex?: number;
-  readonly data: Uint8Array;
+/** A distinct key of an aggregate's key table. */
+interface KeyEntry {
+  readonly bytes: Uint8Array;
+  readonly index: number;
 }
+
+/** Bytes of a nested `Record`: key index, optional hash-key index (-1: none), data field. */
+const innerSize = (pkIndex: number, ehkIndex: number, dataLength: number): number =>
+  1 + varintSize(pkIndex) + (ehkIndex < 0 ? 0 : 1 + varintSize(ehkIndex)) + fieldSize(dataLength);
 
 /**
  * Builds one aggregated record from user records, within a byte budget. Key tables keep
@@ -281,11 +285,13 @@ interface Entry {
  */
 export class KplAggregate {
   private readonly maxBytes: number;
-  private readonly partitionKeys = new Map<string, Uint8Array>();
-  private readonly partitionKeyIndex = new Map<string, number>();
-  private readonly hashKeys = new Map<string, Uint8Array>();
-  private readonly hashKeyIndex = new Map<string, number>();
-  private readonly entries: Entry[] = [];
+  /** Key tables: bytes and index of each distinct key, in index (insertion) order. */
+  private readonly partitionKeys = new Map<string, KeyEntry>();
+  private readonly hashKeys = new Map<string, KeyEntry>();
+  /** Per user record, in order: key index, hash-key index (-1: none), data. */
+  private readonly keyIndexes: number[] = [];
+  private readonly hashKeyIndexes: number[] = [];
+  private readonly datas: Uint8Array[] = [];
   private messageBytes = 0;
 
   constructor(maxBytes = DEFAULT_AGGREGATION_MAX_BYTES) {
@@ -294,7 +300,7 @@ export class KplAggregate {
 
   /** User records added so far. */
   get count(): number {
-    return this.entries.length;
+    return this.datas.length;
   }
 
   /** Encoded size so far, including magic and checksum. */
@@ -305,59 +311,55 @@ export class KplAggregate {
   /** Adds `record` if the encoded aggregate stays within budget; returns whether it did. */
   tryAdd(record: KplUserRecord): boolean {
     const { partitionKey, explicitHashKey, data } = record;
-    const pk = this.partitionKeys.get(partitionKey) ?? utf8Encoder.encode(partitionKey);
-    const pkIndex = this.partitionKeyIndex.get(partitionKey) ?? this.partitionKeyIndex.size;
-    let grown = this.partitionKeyIndex.has(partitionKey) ? 0 : fieldSize(pk.length);
+    const knownKey = this.partitionKeys.get(partitionKey);
+    const pkIndex = knownKey ? knownKey.index : this.partitionKeys.size;
+    const pk = knownKey ? undefined : utf8Encoder.encode(partitionKey);
+    let grown = pk ? fieldSize(pk.length) : 0;
+    let ehkIndex = -1;
     let ehk: Uint8Array | undefined;
-    let ehkIndex: number | undefined;
     if (explicitHashKey !== undefined) {
-      ehk = this.hashKeys.get(explicitHashKey) ?? utf8Encoder.encode(explicitHashKey);
-      ehkIndex = this.hashKeyIndex.get(explicitHashKey) ?? this.hashKeyIndex.size;
-      if (!this.hashKeyIndex.has(explicitHashKey)) grown += fieldSize(ehk.length);
+      const knownHash = this.hashKeys.get(explicitHashKey);
+      ehkIndex = knownHash ? knownHash.index : this.hashKeys.size;
+      if (!knownHash) {
+        ehk = utf8Encoder.encode(explicitHashKey);
+        grown += fieldSize(ehk.length);
+      }
     }
-    const inner =
-      1 +
-      varintSize(pkIndex) +
-      (ehkIndex === undefined ? 0 : 1 + varintSize(ehkIndex)) +
-      fieldSize(data.length);
-    grown += fieldSize(inner);
+    grown += fieldSize(innerSize(pkIndex, ehkIndex, data.length));
     if (this.messageBytes + grown + AGGREGATION_OVERHEAD_BYTES > this.maxBytes) return false;
     this.messageBytes += grown;
-    this.partitionKeys.set(partitionKey, pk);
-    this.partitionKeyIndex.set(partitionKey, pkIndex);
-    if (ehk && explicitHashKey !== undefined && ehkIndex !== undefined) {
-      this.hashKeys.set(explicitHashKey, ehk);
-      this.hashKeyIndex.set(explicitHashKey, ehkIndex);
-    }
-    this.entries.push(
-      ehkIndex === undefined
-        ? { partitionKeyIndex: pkIndex, data }
-        : { partitionKeyIndex: pkIndex, explicitHashKeyIndex: ehkIndex, data },
-    );
+    if (pk) this.partitionKeys.set(partitionKey, { bytes: pk, index: pkIndex });
+    if (ehk && explicitHashKey !== undefined)
+      this.hashKeys.set(explicitHashKey, { bytes: ehk, index: ehkIndex });
+    this.keyIndexes.push(pkIndex);
+    this.hashKeyIndexes.push(ehkIndex);
+    this.datas.push(data);
     return true;
   }
 
   /** The encoded aggregated record (KPL format). */
   encode(): Buffer {
-    if (this.entries.length === 0) {
+    const n = this.datas.length;
+    if (n === 0) {
       throw new ShardflowError('KPL_EMPTY', 'cannot encode an empty aggregate');
     }
     const out = Buffer.alloc(this.messageBytes + AGGREGATION_OVERHEAD_BYTES);
     out.set(KPL_MAGIC, 0);
     const message = out.subarray(4, 4 + this.messageBytes);
     const w = new Writer(message);
-    for (const pk of this.partitionKeys.values()) w.bytes(0x0a, pk);
-    for (const ehk of this.hashKeys.values()) w.bytes(0x12, ehk);
-    for (const e of this.entries) {
+    for (const pk of this.partitionKeys.values()) w.bytes(0x0a, pk.bytes);
+    for (const ehk of this.hashKeys.values()) w.bytes(0x12, ehk.bytes);
+    for (let i = 0; i < n; i += 1) {
       // The nested record is written in place (its size is known): no per-record buffer.
-      const inner =
-        1 +
-        varintSize(e.partitionKeyIndex) +
-        (e.explicitHashKeyIndex === undefined ? 0 : 1 + varintSize(e.explicitHashKeyIndex)) +
-        fieldSize(e.data.length);
-      w.varint(0x1a).varint(inner).varint(0x08).varint(e.partitionKeyIndex);
-      if (e.explicitHashKeyIndex !== undefined) w.varint(0x10).varint(e.explicitHashKeyIndex);
-      w.bytes(0x1a, e.data);
+      const pkIndex = this.keyIndexes[i] as number;
+      const ehkIndex = this.hashKeyIndexes[i] as number;
+      const data = this.datas[i] as Uint8Array;
+      w.varint(0x1a)
+        .varint(innerSize(pkIndex, ehkIndex, data.length))
+        .varint(0x08)
+        .varint(pkIndex);
+      if (ehkIndex >= 0) w.varint(0x10).varint(ehkIndex);
+      w.bytes(0x1a, data);
     }
     out.set(oneShotHash('md5', message, 'buffer'), 4 + this.messageBytes);
     return out;
