@@ -34,6 +34,7 @@ describe('batch output', () => {
   it('writes one object per day, sorted, the last of a duplicated key winning', async () => {
     const written = new Map<string, string>();
     const target = {
+      location: 'memory',
       write: (key: string, body: Uint8Array) => {
         written.set(key, Buffer.from(body).toString('utf8'));
         return Promise.resolve();

@@ -94,6 +94,7 @@ export type { LastValues, MachinePipelineOptions, MachineScore } from './machine
 export {
   BATCH_SCORES_TABLE,
   batchScoreHouseholds,
+  collectTransformOutput,
   householdWindows,
   transformJobRequest,
 } from './batch/index.js';

@@ -74,6 +74,11 @@ describe('shardflow batch-score', () => {
     expect(lake.Contents?.map((o) => o.Key)).toEqual([
       'lake/scores_batch/dt=2026-11-23/scores_batch.parquet',
     ]);
+    // --collect reads the job output in the AWS layout (here the local run's) into the lake
+    const collected = shardflow('--from', '2026-11-23', '--to', '2026-11-24', '--collect');
+    expect(collected.status).toBe(0);
+    expect(collected.stdout).toContain('13 scores from 1 output file(s) (0 unusable lines)');
+    expect(collected.stdout).toContain('lake/scores_batch/dt=2026-11-23/scores_batch.parquet');
   }, 70_000);
 
   it('--aws prints the transform job request, and needs --model-name', () => {

@@ -6,7 +6,8 @@
  * writes `scores_batch/dt=…/` beside the export (and, for whole days, Parquet into
  * `lake/scores_batch/dt=…/` beside the stream's scores). `--aws` instead prints the
  * `CreateTransformJob` request for the deployed model (start it with
- * `aws sagemaker create-transform-job --cli-input-json file://job.json`).
+ * `aws sagemaker create-transform-job --cli-input-json file://job.json`); `--collect`, once the
+ * job has finished, puts its output into the lake as `lake/scores_batch/dt=…/` Parquet.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
@@ -21,7 +22,11 @@ import {
   wholeDays,
 } from '../../lake/index.js';
 import { loadModel } from '../../model-server/index.js';
-import { batchScoreHouseholds, transformJobRequest } from '../../pipelines/index.js';
+import {
+  batchScoreHouseholds,
+  collectTransformOutput,
+  transformJobRequest,
+} from '../../pipelines/index.js';
 import { progressBar, progressLine } from '../progress-line.js';
 import { positive } from './flags.js';
 
@@ -33,6 +38,7 @@ interface BatchScoreOptions {
   readonly maxPayloadMb: number;
   readonly aws?: boolean;
   readonly modelName?: string;
+  readonly collect?: boolean;
 }
 
 /** Registers `batch-score`. */
@@ -47,6 +53,7 @@ export function registerBatchScore(program: Command): void {
     .option('--max-payload-mb <n>', 'largest request in MB (MaxPayloadInMB)', positive(), 6)
     .option('--aws', 'print the CreateTransformJob request instead of scoring locally')
     .option('--model-name <name>', 'the transform job’s SageMaker model (with --aws)')
+    .option('--collect', 'put a finished transform job’s output of the range into the lake')
     .action(async (opts: BatchScoreOptions) => {
       const config = loadConfig(process.env, {});
       const range = exportRange(
@@ -69,6 +76,23 @@ export function registerBatchScore(program: Command): void {
           maxPayloadInMB: opts.maxPayloadMb,
         });
         process.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
+        return;
+      }
+      if (opts.collect) {
+        const clients = createAwsClients(config);
+        try {
+          const collected = await collectTransformOutput({
+            s3: clients.s3,
+            bucket: config.bucketName,
+            exportPrefix: base,
+            target: s3Target(clients.s3, config.bucketName),
+          });
+          process.stdout.write(
+            `batch-score: ${collected.rows} scores from ${collected.files} output file(s) (${collected.unusable} unusable lines) → ${collected.objects.join(', ') || 'nothing'}\n`,
+          );
+        } finally {
+          clients.destroy();
+        }
         return;
       }
       const streams = resourcesFor(config).deliveryStreams;

@@ -17,6 +17,7 @@ import { exportLake, exportRange, LAKE_PREFIX, rangePrefix, s3Target } from '../
 import { loadModel } from '../../model-server/index.js';
 import { testClients, testConfig } from '../../test/helpers.js';
 import { batchScoreHouseholds } from './batch-score.js';
+import { collectTransformOutput } from './collect-output.js';
 
 const config = testConfig();
 const clients = testClients(config);
@@ -154,5 +155,49 @@ describe('batch scoring of an export', () => {
     // the joined output lines have the AWS job's shape (JoinSource=Input + OutputFilter)
     const joined = JSON.parse((await text(summary.output)).split('\n')[0]!) as object;
     expect(Object.keys(joined)).toEqual(['time', 'pipeline', 'key', 'SageMakerOutput']);
+  });
+  it('collects a transform job output (joined lines) into the lake as Parquet', async () => {
+    const exportPrefix = 'export/2026-11-20.2026-11-21/';
+    const lines = [
+      {
+        time: '2026-11-20T10:00:00.000Z',
+        pipeline: 'households',
+        key: 'h-9',
+        SageMakerOutput: { score: 1.25 },
+      },
+      {
+        time: '2026-11-20T10:01:00.000Z',
+        pipeline: 'households',
+        key: 'h-9',
+        SageMakerOutput: { score: 3.5 },
+      },
+    ].map((l) => JSON.stringify(l));
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${exportPrefix}scores_batch_output/windows.jsonl.out`,
+        Body: `${lines.join('\n')}\n{"error":"not a score"}\n`,
+      }),
+    );
+    const summary = await collectTransformOutput({
+      s3: clients.s3,
+      bucket,
+      exportPrefix,
+      target: s3Target(clients.s3, bucket),
+    });
+    expect(summary).toEqual({
+      files: 1,
+      rows: 2,
+      unusable: 1,
+      objects: ['lake/scores_batch/dt=2026-11-20/scores_batch.parquet'],
+    });
+    const got = await clients.s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: summary.objects[0] }),
+    );
+    const table = tableFromIPC(readParquet(await got.Body!.transformToByteArray()).intoIPCStream());
+    expect(table.toArray().map((r: { key: string; score: number }) => [r.key, r.score])).toEqual([
+      ['h-9', 1.25],
+      ['h-9', 3.5],
+    ]);
   });
 });
