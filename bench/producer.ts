@@ -37,6 +37,13 @@ import {
 const N = Number(process.env.BENCH_RECORDS ?? 5_000);
 const LOOPBACK_N = Number(process.env.BENCH_LOOPBACK_RECORDS ?? 50_000);
 const SHARDS = 4;
+/** `BENCH_LOOPBACK_ONLY=1`: only the loopback table (the producer's own cost), no emulator rows. */
+const LOOPBACK_ONLY = process.env.BENCH_LOOPBACK_ONLY === '1';
+/** Loopback rows are the least CPU of this many passes (the shared machine is noisy). */
+const BEST_OF = Number(process.env.BENCH_BEST_OF ?? 3);
+/** False when this bench runs against a tree from before `putMany` (before/after runs). */
+const hasPutMany =
+  typeof (KinesisProducer.prototype as { putMany?: unknown }).putMany === 'function';
 
 interface Row {
   readonly name: string;
@@ -61,13 +68,19 @@ async function measure(
   records: number,
   bytes: number,
   body: () => Promise<number>,
+  repeat = 1,
 ): Promise<Row> {
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  const calls = await profiled(name, body);
-  const wallMs = performance.now() - t0;
-  const used = process.cpuUsage(cpu);
-  return { name, records, wallMs, cpuUs: used.user + used.system, calls, bytes };
+  let best: Row | undefined;
+  for (let i = 0; i < repeat; i += 1) {
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const calls = await profiled(name, body);
+    const wallMs = performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    const row = { name, records, wallMs, cpuUs: used.user + used.system, calls, bytes };
+    if (!best || row.cpuUs < best.cpuUs) best = row;
+  }
+  return best!;
 }
 
 async function viaProducer(
@@ -134,52 +147,54 @@ async function main(): Promise<void> {
       return name;
     };
     const rows: Row[] = [];
-    let s = await fresh();
-    rows.push(
-      await measure('naive PutRecord loop', N, bytes, async () => {
-        for (const r of data) {
-          await client.send(
-            new PutRecordCommand({
-              StreamName: s,
-              PartitionKey: r.partitionKey,
-              Data: Buffer.from(r.data),
-            }),
-          );
-        }
-        return N;
-      }),
-    );
-    s = await fresh();
-    rows.push(
-      await measure('plain PutRecords(500)', N, bytes, async () => {
-        let calls = 0;
-        for (let i = 0; i < N; i += 500) {
-          const out = await client.send(
-            new PutRecordsCommand({
-              StreamName: s,
-              Records: data
-                .slice(i, i + 500)
-                .map((r) => ({ PartitionKey: r.partitionKey, Data: Buffer.from(r.data) })),
-            }),
-          );
-          calls += 1;
-          if (out.FailedRecordCount) throw new Error('unexpected failures');
-        }
-        return calls;
-      }),
-    );
-    s = await fresh();
-    rows.push(
-      await measure('shardflow, no aggregation', N, bytes, () =>
-        viaProducer(sdkWriter(client, s), data, false),
-      ),
-    );
-    s = await fresh();
-    rows.push(
-      await measure('shardflow, KPL aggregation', N, bytes, () =>
-        viaProducer(sdkWriter(client, s), data, true),
-      ),
-    );
+    if (!LOOPBACK_ONLY) {
+      let s = await fresh();
+      rows.push(
+        await measure('naive PutRecord loop', N, bytes, async () => {
+          for (const r of data) {
+            await client.send(
+              new PutRecordCommand({
+                StreamName: s,
+                PartitionKey: r.partitionKey,
+                Data: Buffer.from(r.data),
+              }),
+            );
+          }
+          return N;
+        }),
+      );
+      s = await fresh();
+      rows.push(
+        await measure('plain PutRecords(500)', N, bytes, async () => {
+          let calls = 0;
+          for (let i = 0; i < N; i += 500) {
+            const out = await client.send(
+              new PutRecordsCommand({
+                StreamName: s,
+                Records: data
+                  .slice(i, i + 500)
+                  .map((r) => ({ PartitionKey: r.partitionKey, Data: Buffer.from(r.data) })),
+              }),
+            );
+            calls += 1;
+            if (out.FailedRecordCount) throw new Error('unexpected failures');
+          }
+          return calls;
+        }),
+      );
+      s = await fresh();
+      rows.push(
+        await measure('shardflow, no aggregation', N, bytes, () =>
+          viaProducer(sdkWriter(client, s), data, false),
+        ),
+      );
+      s = await fresh();
+      rows.push(
+        await measure('shardflow, KPL aggregation', N, bytes, () =>
+          viaProducer(sdkWriter(client, s), data, true),
+        ),
+      );
+    }
 
     const big = readings(LOOPBACK_N);
     const bigBytes = big.reduce((n, r) => n + Buffer.byteLength(r.data) + r.partitionKey.length, 0);
@@ -190,12 +205,18 @@ async function main(): Promise<void> {
     // UTF-8 bytes and one MD5 of the partition key (Kinesis' placement hash); then, as
     // separate rows, the KPL protobuf encoding and the SDK's own PutRecords serialisation.
     loop.push(
-      await measure('floor: UTF-8 encode + MD5 of key', LOOPBACK_N, bigBytes, async () => {
-        const utf8 = new TextEncoder();
-        let sink = 0;
-        for (const r of big) sink += utf8.encode(r.data)[0]! + md5(r.partitionKey).length;
-        return sink > 0 ? 0 : -1;
-      }),
+      await measure(
+        'floor: UTF-8 encode + MD5 of key',
+        LOOPBACK_N,
+        bigBytes,
+        async () => {
+          const utf8 = new TextEncoder();
+          let sink = 0;
+          for (const r of big) sink += utf8.encode(r.data)[0]! + md5(r.partitionKey).length;
+          return sink > 0 ? 0 : -1;
+        },
+        BEST_OF,
+      ),
     );
     const encoded = big.map((r) => ({ partitionKey: r.partitionKey, data: Buffer.from(r.data) }));
     loop.push(
@@ -216,6 +237,7 @@ async function main(): Promise<void> {
           agg.encode();
           return aggregates + 1;
         },
+        BEST_OF,
       ),
     );
     loop.push(
@@ -240,34 +262,57 @@ async function main(): Promise<void> {
           canned.destroy();
           return calls;
         },
+        BEST_OF,
       ),
     );
     const sendPerRecord = loop[loop.length - 1]!.cpuUs / LOOPBACK_N;
     loop.push(
-      await measure('shardflow, no aggregation, put', LOOPBACK_N, bigBytes, () =>
-        viaProducer(loopbackWriter(SHARDS), big, false, true),
+      await measure(
+        'shardflow, no aggregation, put',
+        LOOPBACK_N,
+        bigBytes,
+        () => viaProducer(loopbackWriter(SHARDS), big, false, true),
+        BEST_OF,
       ),
     );
+    if (hasPutMany) {
+      loop.push(
+        await measure(
+          'shardflow, no aggregation, putMany(500)',
+          LOOPBACK_N,
+          bigBytes,
+          () => viaProducer(loopbackWriter(SHARDS), big, false, true, 500),
+          BEST_OF,
+        ),
+      );
+    }
     loop.push(
-      await measure('shardflow, no aggregation, putMany(500)', LOOPBACK_N, bigBytes, () =>
-        viaProducer(loopbackWriter(SHARDS), big, false, true, 500),
+      await measure(
+        'shardflow, KPL aggregation, put',
+        LOOPBACK_N,
+        bigBytes,
+        () => viaProducer(loopbackWriter(SHARDS), big, true, true),
+        BEST_OF,
       ),
     );
-    loop.push(
-      await measure('shardflow, KPL aggregation, put', LOOPBACK_N, bigBytes, () =>
-        viaProducer(loopbackWriter(SHARDS), big, true, true),
-      ),
-    );
-    loop.push(
-      await measure('shardflow, KPL aggregation, putMany(500)', LOOPBACK_N, bigBytes, () =>
-        viaProducer(loopbackWriter(SHARDS), big, true, true, 500),
-      ),
-    );
+    if (hasPutMany) {
+      loop.push(
+        await measure(
+          'shardflow, KPL aggregation, putMany(500)',
+          LOOPBACK_N,
+          bigBytes,
+          () => viaProducer(loopbackWriter(SHARDS), big, true, true, 500),
+          BEST_OF,
+        ),
+      );
+    }
 
-    console.log(
-      `\nkinesalite, ${SHARDS} shards, fresh stream each, ${N} device readings (≈${Math.round(bytes / N)} B each)\n`,
-    );
-    table(rows);
+    if (rows.length > 0) {
+      console.log(
+        `\nkinesalite, ${SHARDS} shards, fresh stream each, ${N} device readings (≈${Math.round(bytes / N)} B each)\n`,
+      );
+      table(rows);
+    }
     console.log(
       `\nloopback sink (accepts instantly, no I/O, rate limits lifted), ${LOOPBACK_N} readings — the producer's own cost\n`,
     );

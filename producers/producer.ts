@@ -85,11 +85,22 @@ export class KinesisProducer {
    * at once with {@link RecordRejectedError} if it can never be sent, or later with
    * {@link RecordFailedError}. Waits for room when the buffer is full (back-pressure).
    */
-  async put(record: UserRecord): Promise<PutResult> {
-    if (this.closed) throw new RecordRejectedError('PRODUCER_CLOSED', 'the producer is closed');
-    const checked = checkRecord(record);
+  put(record: UserRecord): Promise<PutResult> {
+    // not `async`: one promise per record (the caller's), not two
+    let checked: CheckedRecord;
+    try {
+      if (this.closed) throw new RecordRejectedError('PRODUCER_CLOSED', 'the producer is closed');
+      checked = checkRecord(record);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const id = this.s.admit();
-    if (!this.s.hasRoom(checked.size)) await this.s.waitForRoom(checked.size);
+    if (this.s.hasRoom(checked.size)) return this.accept(id, checked);
+    return this.s.waitForRoom(checked.size).then(() => this.accept(id, checked));
+  }
+
+  /** Queues an admitted record that has room; resolves when it is delivered. */
+  private accept(id: number, checked: CheckedRecord): Promise<PutResult> {
     const now = this.o.clock.now();
     return new Promise<PutResult>((resolve, reject) => {
       const pending: Pending = {
