@@ -18,6 +18,7 @@ import {
   synthesize,
   type CfnTemplate,
   type Synthesized,
+  workerTaskId,
 } from './test-support.js';
 
 let dev: Synthesized;
@@ -38,10 +39,7 @@ interface Container {
   ReadonlyRootFilesystem?: boolean;
 }
 const container = (json: CfnTemplate): Container =>
-  (
-    json.Resources[only(json, 'AWS::ECS::TaskDefinition')]!.Properties!
-      .ContainerDefinitions as Container[]
-  )[0]!;
+  (json.Resources[workerTaskId(json)]!.Properties!.ContainerDefinitions as Container[])[0]!;
 
 /** The argv the container's `sh -c '… exec <quoted argv>'` finally runs. */
 function execArgv(command: readonly string[]): string[] {

@@ -14,6 +14,7 @@ import {
   render,
   resourcesOf,
   synthesize,
+  workerTaskId,
 } from './test-support.js';
 
 const reader =
@@ -153,7 +154,7 @@ describe('a built-in RCF, on-demand, prebuilt-image environment', () => {
     });
     const stream = json.Resources[only(json, 'AWS::Kinesis::Stream')]!.Properties!;
     expect(stream.ShardCount).toBeUndefined();
-    const taskDef = json.Resources[only(json, 'AWS::ECS::TaskDefinition')]!.Properties!;
+    const taskDef = json.Resources[workerTaskId(json)]!.Properties!;
     const [container] = taskDef.ContainerDefinitions as { Image: unknown }[];
     expect(render(container!.Image, {})).toContain('shardflow-worker:v7');
     // The execution role may pull that repository only.

@@ -21,6 +21,7 @@ import {
   type CfnTemplate,
   type FoundStatement,
   type Synthesized,
+  workerTaskId,
 } from './test-support.js';
 
 let dev: Synthesized;
@@ -160,7 +161,7 @@ describe('the dev stack', () => {
   });
 
   it('gives the worker exactly its stream, lease table, results, delivery streams and endpoint', () => {
-    const taskDef = only(dev.json, 'AWS::ECS::TaskDefinition');
+    const taskDef = workerTaskId(dev.json);
     const roleRef = dev.json.Resources[taskDef]!.Properties!.TaskRoleArn as {
       'Fn::GetAtt': [string, string];
     };
@@ -337,7 +338,7 @@ describe('the dev stack', () => {
   });
 
   it('stops a worker no sooner than its drain deadline and health-checks /healthz', () => {
-    const taskDef = dev.json.Resources[only(dev.json, 'AWS::ECS::TaskDefinition')]!;
+    const taskDef = dev.json.Resources[workerTaskId(dev.json)]!;
     const [container] = taskDef.Properties!.ContainerDefinitions as {
       StopTimeout: number;
       HealthCheck: { Command: string[] };
@@ -358,7 +359,7 @@ describe('the dev stack', () => {
 
   it('names every resource exactly as the worker and the local cloud derive them', () => {
     // What the deployed worker will read: its container environment through loadConfig.
-    const taskDef = dev.json.Resources[only(dev.json, 'AWS::ECS::TaskDefinition')]!;
+    const taskDef = dev.json.Resources[workerTaskId(dev.json)]!;
     const [container] = taskDef.Properties!.ContainerDefinitions as {
       Environment: { Name: string; Value: string }[];
     }[];

@@ -18,6 +18,7 @@ import { IotIngest } from './iot.js';
 import { BatchTransformAccess } from './batch-transform.js';
 import { ModelRollouts } from './rollouts.js';
 import { Lake } from './lake.js';
+import { Retraining } from './retrain.js';
 import type { DeploySettings } from './settings.js';
 import { WorkerService } from './worker-service.js';
 
@@ -89,6 +90,12 @@ export class ShardflowStack extends Stack {
         })
       : undefined;
     new ModelRollouts(this, 'Rollouts', { endpoints: this.inference.endpoints });
+    new Retraining(this, 'Retraining', {
+      settings,
+      data: this.data,
+      cluster: this.worker.service.cluster,
+      image: this.worker.containerImage,
+    });
     if (this.inference.executionRole)
       new BatchTransformAccess(this, 'BatchTransform', {
         app: settings.config.app,

@@ -61,6 +61,17 @@ export function only(json: CfnTemplate, type: string): string {
   return ids[0]!;
 }
 
+/** Logical id of the workers' task definition (family `<app>-worker`; others run other tasks). */
+export function workerTaskId(json: CfnTemplate): string {
+  const ids = Object.keys(json.Resources).filter(
+    (id) =>
+      json.Resources[id]?.Type === 'AWS::ECS::TaskDefinition' &&
+      String(json.Resources[id]?.Properties?.Family ?? '').endsWith('-worker'),
+  );
+  if (ids.length !== 1) throw new Error(`expected one worker task definition, found ${ids.length}`);
+  return ids[0]!;
+}
+
 /**
  * Renders an intrinsic value as a string: `Ref AWS::Region` → `${region}`, a `GetAtt` of a
  * named resource → `<name>.Arn`, a `Join` → the concatenation. `names` maps logical ids to

@@ -84,6 +84,8 @@ export class WorkerService extends Construct {
   readonly service: ecs.FargateService;
   readonly taskRole: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The worker image (the retraining task runs its CLI too). */
+  readonly containerImage: ecs.ContainerImage;
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
@@ -145,8 +147,9 @@ export class WorkerService extends Construct {
       removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const port = config.httpPort;
+    this.containerImage = this.image(worker.image, props.contextDirectory);
     taskDefinition.addContainer('worker', {
-      image: this.image(worker.image, props.contextDirectory),
+      image: this.containerImage,
       command: workerShellCommand(workerCommand(settings)),
       environment: workerEnvironment(config, deployedEndpoints(settings)),
       // nothing in the worker writes to disk: logs go to stdout, state to S3 and DynamoDB
