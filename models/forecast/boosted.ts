@@ -54,7 +54,16 @@ export interface BoostedOptions extends GbtOptions {
   readonly horizon?: number;
   /** Use every `stride`-th window for fitting; default 1. */
   readonly stride?: number;
+  /**
+   * Share of the windows (the most recent) held out to decide, per step ahead, whether the
+   * trees beat persistence; a step where they do not is left to persistence (an empty
+   * ensemble), then the kept steps are refitted on every window. Default 0.2; 0 keeps all.
+   */
+  readonly validation?: number;
 }
+
+/** An ensemble that adds nothing: the forecast is the last value (persistence). */
+const PERSISTENCE: GbtEnsemble = { base: 0, trees: [] };
 
 const mean = (w: ArrayLike<number>, from: number, to: number): number => {
   let s = 0;
@@ -148,8 +157,11 @@ export function fitBoosted(data: BoostedData, options: BoostedOptions = {}): For
     inputLength = DEFAULT_INPUT_LENGTH,
     horizon = DEFAULT_HORIZON,
     stride = 1,
+    validation = 0.2,
     ...gbt
   } = options;
+  if (!(validation >= 0 && validation < 1))
+    throw new ConfigError('validation', 'must be in [0, 1)');
   checkSizes(inputLength, horizon);
   if (!Number.isInteger(stride) || stride < 1) throw new ConfigError('stride', 'must be ≥ 1');
   const { target } = data;
@@ -178,6 +190,25 @@ export function fitBoosted(data: BoostedData, options: BoostedOptions = {}): For
   }
   if (rows.length < 100)
     throw new ConfigError('series', `too short: ${rows.length} complete windows (need 100)`);
-  const ensembles = deltas.map((d, h) => fitGbt(rows, d, { ...gbt, seed: (gbt.seed ?? 1) + h }));
+  const fit = (h: number, to: number) =>
+    fitGbt(rows.slice(0, to), (deltas[h] as number[]).slice(0, to), {
+      ...gbt,
+      seed: (gbt.seed ?? 1) + h,
+    });
+  // held-out windows start `horizon` windows after the fitted ones (no overlapping targets)
+  const cut = Math.floor(rows.length * (1 - validation));
+  const held = rows.slice(cut + horizon);
+  const ensembles = deltas.map((d, h) => {
+    if (validation === 0 || held.length === 0) return fit(h, rows.length);
+    const trial = fit(h, cut);
+    let trees = 0;
+    let persistence = 0;
+    held.forEach((x, i) => {
+      const actual = d[cut + horizon + i] as number;
+      trees += Math.abs(actual - predictGbt(trial, x));
+      persistence += Math.abs(actual);
+    });
+    return trees < persistence ? fit(h, rows.length) : PERSISTENCE;
+  });
   return boostedTrees({ inputLength, horizon, covariates: names, ensembles });
 }

@@ -57,6 +57,22 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
     last.values.forEach((v) => expect(v).toBeCloseTo(lastValue, 6));
   });
 
+  it('leaves a horizon to persistence unless a candidate is better by more than the margin', () => {
+    // the candidate forecasts last + 0.04 where the truth is last + 2 (persistence errs by 2):
+    // 98 % of persistence's error — better, but not by the default 5 % margin
+    const close: Forecaster = {
+      ...trend(4, 1),
+      kind: 'close',
+      predict: (ws) => ws.map((w) => [(w[3] as number) + 0.04]),
+    };
+    const ramp = (t: number) => 2 * t;
+    const strict = new ForecastSelector({ candidates: [close], warmup: 5 });
+    const loose = new ForecastSelector({ candidates: [close], warmup: 5, margin: 0 });
+    expect(run(strict, ramp, 30).outs.at(-1)?.leaders).toEqual(['last-value']);
+    expect(run(loose, ramp, 30).outs.at(-1)?.leaders).toEqual(['close']);
+    expect(() => new ForecastSelector({ candidates: [close], margin: -1 })).toThrow(/margin/);
+  });
+
   it('scores a forecast only against the step it was made for (gaps skip)', () => {
     let state = selector.initialState();
     state = selector.step(state, 0, [0, 0, 0, 0]).state;
