@@ -2,13 +2,17 @@
  * @module bench/state
  * `npm run bench:state`: the cost of keyed-state checkpoints (issue 11, docs/KEYED-STATE.md).
  *
- * 1. Snapshot size and time, restore time, for 1,000 and 10,000 device keys in the state
+ * 1. Full snapshots (before) and incremental ones (after) side by side: barrier pause,
+ *    object size, gzip and restore time, for 1,000 and 10,000 device keys in the state
  *    the devices pipeline keeps (same state names and codecs): a full 60-window ring of 6
  *    measures, ~1.5 minutes of pending readings (the open window and the point resample
  *    holds, one reading every 10 s), an anomaly detector fed 60 windows. Values are random walks at full double
- *    precision, as window means are. The barrier's pause = encode every value + serialise
- *    to JSON; then gzip (in the runner: zlib's thread pool); restore = gunzip + parse +
- *    version check + decode into the backend.
+ *    precision, as window means are. Before: the barrier's pause = encode every value +
+ *    serialise to JSON. After: a barrier every 5 s sees 1/12 of the devices changed (one
+ *    reading per device-minute); its pause = encode those keys; the document is assembled
+ *    from per-key texts after the pause; every 12th object is a full one (compaction).
+ *    Then gzip (in the runner: zlib's thread pool); restore = gunzip + parse + version check
+ *    + merge the chain + decode into the backend.
  * 2. The first-point cost of a restored key: rebuilding its forest from the ring, and the
  *    size an exact forest snapshot would have instead.
  * 3. Checkpoint lag on the embedded local cloud: devices readings put at a steady pace into
@@ -32,10 +36,15 @@ import {
   type Ring,
 } from '../pipelines/runtime/index.js';
 import {
+  IncrementalSnapshots,
   KeyedStateBackend,
+  MemorySnapshotStore,
   createS3SnapshotStore,
   decodeSnapshot,
+  readSnapshotChain,
   snapshotJson,
+  type Capture,
+  type StateSnapshot,
 } from '../pipelines/state/index.js';
 import { gzipSync } from 'node:zlib';
 
@@ -97,34 +106,113 @@ function deviceState(n: number): KeyedStateBackend {
   return backend;
 }
 
-function sizes(): string[] {
-  const rows: string[] = [];
-  for (const n of [1_000, 10_000]) {
-    const backend = deviceState(n);
-    const repeat = n >= 10_000 ? 3 : 10;
-    let json = '';
-    let bytes: Uint8Array = new Uint8Array();
-    // the barrier's pause: encode every value and serialise (a copy of the state)
-    const pauseMs = time(
-      () => (json = snapshotJson('shardId-000000000000', backend.snapshot())),
-      repeat,
-    );
-    const gzipMs = time(() => (bytes = gzipSync(json)), repeat);
-    const restoreMs = time(() => {
-      const restored = new KeyedStateBackend();
-      restored.restore(decodeSnapshot(bytes).states);
-      restored.register<Ring>('devices.ring', ringCodec());
-      restored.register<Reading[]>('devices.pending');
-      restored.register(
-        'devices.detector',
-        detectorCodec({ measures: MEASURES, stepMs: 60_000, thresholder: {} }),
-      );
-    }, repeat);
-    rows.push(
-      `| ${n.toLocaleString('en')} | ${(bytes.byteLength / 1024).toFixed(0)} KiB | ${(bytes.byteLength / n).toFixed(0)} B | ${(json.length / n).toFixed(0)} B | ${pauseMs.toFixed(0)} ms | ${gzipMs.toFixed(0)} ms | ${restoreMs.toFixed(0)} ms |`,
-    );
+/**
+ * Changes `keys` the way one barrier period sees them: a device reporting once a minute,
+ * barriers every 5 s, so 1/12 of the keys per period — a new window in the ring, a new
+ * pending reading, a detector update (each read through `get`, as the chain does).
+ */
+function touch(backend: KeyedStateBackend, keys: readonly string[], minute: number): void {
+  const rings = backend.register<Ring>('devices.ring', ringCodec());
+  const pending = backend.register<Reading[]>('devices.pending');
+  const detectors = backend.register(
+    'devices.detector',
+    detectorCodec({ measures: MEASURES, stepMs: 60_000, thresholder: {} }),
+  );
+  for (const key of keys) {
+    const ring = rings.get(key) as Ring;
+    const row = Object.fromEntries(MEASURES.map((m) => [m, walk(m)]));
+    ring.values.push(row);
+    ring.values.shift();
+    ring.time += 60_000;
+    rings.set(key, ring);
+    pending.get(key)?.push({ ...(pending.get(key)?.[0] as Reading) });
+    detectors.get(key)?.update({
+      time: ring.time + minute,
+      values: MEASURES.map((m) => row[m] as number),
+      score: 0.8 + random(),
+    });
   }
-  return rows;
+}
+
+const restoreInto = (states: StateSnapshot) => {
+  const restored = new KeyedStateBackend();
+  restored.restore(states);
+  restored.register<Ring>('devices.ring', ringCodec());
+  restored.register<Reading[]>('devices.pending');
+  restored.register(
+    'devices.detector',
+    detectorCodec({ measures: MEASURES, stepMs: 60_000, thresholder: {} }),
+  );
+};
+
+/** Full snapshots (before) and incremental ones (after), side by side, for `n` keys. */
+async function sizes(n: number): Promise<string[]> {
+  const backend = deviceState(n);
+  const keys = [...backend.keysOf('devices.ring')];
+  const repeat = n >= 10_000 ? 2 : 5;
+  const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  // before: every barrier encodes and serialises every key
+  let json = '';
+  let full: Uint8Array = new Uint8Array();
+  const fullPause = time(
+    () => (json = snapshotJson('shardId-000000000000', backend.snapshot())),
+    repeat,
+  );
+  const fullGzip = time(() => (full = gzipSync(json)), repeat);
+  const fullRestore = time(() => restoreInto(decodeSnapshot(full).states), repeat);
+  // after: a barrier encodes the keys changed since the previous one
+  const store = new MemorySnapshotStore();
+  const snaps = new IncrementalSnapshots(backend, {
+    shardId: 'shardId-000000000000',
+    maxDeltas: 11,
+  });
+  const write = async (c: Capture) => {
+    const bytes = gzipSync(c.json());
+    const ref = await store.put('shardId-000000000000', bytes);
+    snaps.written(c, ref, bytes.byteLength);
+    return { ref, bytes: bytes.byteLength };
+  };
+  await write(snaps.capture()); // the base (the first barrier of a session)
+  const period = Math.ceil(n / 12);
+  const deltas: { pause: number; assemble: number; gzip: number; bytes: number }[] = [];
+  let head = '';
+  for (let b = 0; b < 11; b++) {
+    touch(backend, keys.slice(b * period, (b + 1) * period), b);
+    let c: Capture | undefined;
+    const pause = time(() => (c = snaps.capture()), 1);
+    let text = '';
+    const assemble = time(() => (text = (c as Capture).json()), 1);
+    let bytes: Uint8Array = new Uint8Array();
+    const gzip = time(() => (bytes = gzipSync(text)), 1);
+    const ref = await store.put('shardId-000000000000', bytes);
+    snaps.written(c as Capture, ref, bytes.byteLength);
+    head = ref;
+    deltas.push({ pause, assemble, gzip, bytes: bytes.byteLength });
+  }
+  const mean = (f: (d: (typeof deltas)[number]) => number) =>
+    deltas.reduce((a, d) => a + f(d), 0) / deltas.length;
+  let objects = 0;
+  let chainRestore = 0;
+  for (let r = 0; r < repeat; r++) {
+    const t = performance.now();
+    const chain = await readSnapshotChain((ref) => store.get(ref), head);
+    restoreInto(chain.states);
+    chainRestore += (performance.now() - t) / repeat;
+    objects = chain.refs.length;
+  }
+  // compaction: a full object from the per-key texts (only the changed keys encoded)
+  touch(backend, keys.slice(0, period), 99);
+  let compact: Capture | undefined;
+  const compactPause = time(() => (compact = snaps.capture(true)), 1);
+  let compactText = '';
+  const compactAssemble = time(() => (compactText = (compact as Capture).json()), 1);
+  const compactBytes = gzipSync(compactText).byteLength;
+  const k = n.toLocaleString('en');
+  return [
+    `| ${k} | full, every barrier (before) | ${fullPause.toFixed(0)} ms | — | ${kib(full.byteLength)} (${(full.byteLength / n).toFixed(0)} B/key) | ${fullGzip.toFixed(0)} ms | ${fullRestore.toFixed(0)} ms (1 object) |`,
+    `| ${k} | delta, 1/12 of keys changed (after) | ${mean((d) => d.pause).toFixed(1)} ms | ${mean((d) => d.assemble).toFixed(1)} ms | ${kib(mean((d) => d.bytes))} | ${mean((d) => d.gzip).toFixed(0)} ms | ${chainRestore.toFixed(0)} ms (${objects} objects) |`,
+    `| ${k} | compaction: full from per-key texts (after) | ${compactPause.toFixed(0)} ms | ${compactAssemble.toFixed(0)} ms | ${kib(compactBytes)} | — | — |`,
+  ];
 }
 
 function forests(): string {
@@ -221,10 +309,10 @@ async function lag(snapshotIntervalMs: number, seconds: number): Promise<string>
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 console.log(
-  '| keys | snapshot (gzip) | bytes per key (gzip) | bytes per key (JSON) | pause: encode + serialise | gzip (off the event loop) | restore |',
+  '| keys | snapshot | barrier pause (encode + serialise) | assemble (after the pause) | object (gzip) | gzip (zlib thread pool) | restore |',
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const row of sizes()) console.log(row);
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+for (const n of [1_000, 10_000]) for (const row of await sizes(n)) console.log(row);
 console.log();
 console.log("| restore of a key's model | cost | alternative |");
 console.log('| --- | ---: | --- |');

@@ -58,6 +58,8 @@ export function ringCodec(): ValueCodec<Ring> {
       }
       return { time, values: rows };
     },
+    // the event time of a key's newest point: keys idle past the state TTL expire
+    time: (ring) => ring.time,
   };
 }
 

@@ -15,7 +15,7 @@ import type { SnapshotStore } from '../state/index.js';
 import type { ShardPipeline } from './pipeline.js';
 import type { ChainContext } from './reading-chain.js';
 import type { ResultItem } from './result-item.js';
-import { ShardRunner, type RunnerEvent } from './shard-runner.js';
+import { ShardRunner, type RunnerEvent, type ShardRunnerOptions } from './shard-runner.js';
 import { writeResults, type ResultSinks, type WriteReport } from './write-results.js';
 
 /** Named events of a running pipeline. */
@@ -43,6 +43,8 @@ export interface RunPipelineOptions {
   readonly sinkBackoff?: BackoffOptions;
   /** A snapshot this version cannot read: start empty (default) or fail the shard. */
   readonly onUnreadableSnapshot?: 'start-empty' | 'fail';
+  /** Incremental snapshots (deltas, compaction, idle-key TTL); see `ShardRunnerOptions`. */
+  readonly snapshots?: ShardRunnerOptions['snapshots'];
   /** Scheduler of windows' idle timeouts and sink batching; default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   readonly onEvent?: (event: PipelineEvent) => void;
@@ -90,6 +92,7 @@ export function runPipeline(options: RunPipelineOptions): RunningPipeline {
     snapshotIntervalMs = 5_000,
     sinkBackoff,
     onUnreadableSnapshot,
+    snapshots,
     scheduler = asyncScheduler,
     onEvent = () => {},
   } = options;
@@ -140,6 +143,7 @@ export function runPipeline(options: RunPipelineOptions): RunningPipeline {
         scheduler,
         snapshotIntervalMs,
         ...(onUnreadableSnapshot ? { onUnreadableSnapshot } : {}),
+        ...(snapshots ? { snapshots } : {}),
         onEvent,
         emit: (item, from) => {
           owner.set(item, from);

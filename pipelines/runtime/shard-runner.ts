@@ -6,9 +6,10 @@
  * built on that state, and commits with aligned snapshot barriers (as Flink does):
  *
  * 1. every `snapshotIntervalMs` (and when the session ends) a barrier is cut after the last
- *    batch fed: feeding pauses until no element is inside an asynchronous stage, the state
- *    is serialised (synchronously, so it is exactly the state after that batch), feeding
- *    resumes, and the copy is compressed off the event loop;
+ *    batch fed: feeding pauses until no element is inside an asynchronous stage, the keys
+ *    changed since the previous barrier are encoded (`IncrementalSnapshots`: a delta, or a
+ *    full object every so often and at the shard's end), feeding resumes, and the object
+ *    is assembled and compressed off the hot path;
  * 2. once every item emitted before the cut is durable, the snapshot is written to the
  *    store, THEN the session commits (checkpoint at the barrier's last record + the
  *    snapshot's reference, one lease write).
@@ -22,12 +23,13 @@ import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { isSentinel, type ShardBatch, type ShardSession } from '../../consumers/index.js';
 import { retry, type SourceRecord } from '../../core/index.js';
 import {
+  IncrementalSnapshots,
   KeyedStateBackend,
   SnapshotVersionError,
   compressSnapshot,
-  decodeSnapshot,
   inRange,
-  snapshotJson,
+  readSnapshotChain,
+  type IncrementalOptions,
   type SnapshotStore,
 } from '../state/index.js';
 import type { ShardPipeline } from './pipeline.js';
@@ -49,6 +51,10 @@ export type RunnerEvent =
       readonly bytes: number;
       readonly keys: number;
       readonly final: boolean;
+      /** A full object or a delta (changed keys only, chained to a full base). */
+      readonly kind: 'full' | 'delta';
+      /** Keys expired by the idle TTL at this barrier. */
+      readonly expired: number;
       /** How long feeding was paused for this barrier (ms): waiting for in-flight elements + serialising. */
       readonly pauseMs: number;
     }
@@ -67,6 +73,8 @@ export interface ShardRunnerOptions {
   readonly snapshotIntervalMs?: number;
   /** A snapshot this version cannot read: start with empty state (default) or fail the shard. */
   readonly onUnreadableSnapshot?: 'start-empty' | 'fail';
+  /** Incremental snapshots: deltas between full objects, compaction, idle-key TTL. */
+  readonly snapshots?: Omit<IncrementalOptions, 'shardId'>;
   readonly onEvent?: (event: RunnerEvent) => void;
 }
 
@@ -89,13 +97,17 @@ export class ShardRunner {
   private waiters: { upTo: number; resolve: () => void }[] = [];
   private barriers: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
-  private ownRef: string | undefined;
+  private readonly snapshots: IncrementalSnapshots;
   /** Resolves when the session is over and its last commit (if any) is done. */
   readonly done: Promise<void>;
 
   constructor(private readonly options: ShardRunnerOptions) {
     const { session } = options;
     this.shardId = session.shardId;
+    this.snapshots = new IncrementalSnapshots(this.backend, {
+      ...options.snapshots,
+      shardId: this.shardId,
+    });
     // subscribe at once: batches delivered while the state is restored wait in the queue
     this.records = session.records.subscribe((batch) => this.accept(batch));
     this.done = this.run();
@@ -179,20 +191,20 @@ export class ShardRunner {
     if (lease.stateRef) {
       sources = [{ ref: lease.stateRef }];
       from = 'own';
-      this.ownRef = lease.stateRef;
     } else if (lease.parentShardIds.length > 0 && isSentinel(lease.checkpoint.sequenceNumber)) {
       const keep = inRange(lease.hashKeyRange);
       const parents = await session.parentLeases();
       sources = parents.flatMap((p) => (p.stateRef ? [{ ref: p.stateRef, keep }] : []));
       if (sources.length > 0) from = 'parents';
     }
+    const get = (ref: string) =>
+      retry(() => store.get(ref), { retries: 8, shouldRetry: () => this.alive });
     for (const { ref, keep } of sources) {
-      const bytes = await retry(() => store.get(ref), {
-        retries: 8,
-        shouldRetry: () => this.alive,
-      });
       try {
-        this.backend.restore(decodeSnapshot(bytes).states, keep);
+        // the object and, for a delta, the chain it builds on
+        const chain = await readSnapshotChain(get, ref);
+        this.snapshots.restore(chain.states, keep);
+        if (from === 'own') this.snapshots.adopt(chain.refs, chain.bytes);
       } catch (error) {
         if (!(error instanceof SnapshotVersionError) || onUnreadableSnapshot === 'fail')
           throw error;
@@ -241,12 +253,13 @@ export class ShardRunner {
     while (this.flight.n > 0 && this.alive) await new Promise((r) => setTimeout(r, 5));
     const upTo = this.lastFed;
     const keys = this.backend.keyCount();
-    const json = snapshotJson(this.shardId, this.backend.snapshot()); // a copy: resume at once
+    // encodes the keys changed since the last barrier (a full object at the shard's end)
+    const capture = this.snapshots.capture(final);
     const before = this.emitted;
     const pauseMs = performance.now() - pausedAt;
     this.paused = false;
     this.drain();
-    const bytes = await compressSnapshot(json);
+    const bytes = await compressSnapshot(capture.json());
     await this.durableBefore(before);
     if (!this.alive) return;
     const ref = await retry(() => this.options.store.put(this.shardId, bytes), {
@@ -254,6 +267,7 @@ export class ShardRunner {
       maxDelayMs: 5_000,
       shouldRetry: () => this.alive,
     });
+    this.snapshots.written(capture, ref, bytes.byteLength);
     if (!this.alive) return;
     const named = await this.options.session.commit({
       ...(upTo !== undefined ? { upTo } : {}),
@@ -267,12 +281,14 @@ export class ShardRunner {
       bytes: bytes.byteLength,
       keys,
       final,
+      kind: capture.kind,
+      expired: capture.expired,
       pauseMs,
     });
     if (!named) return;
-    const previous = this.ownRef;
-    this.ownRef = ref;
-    if (previous) void this.options.store.delete(previous).catch(() => undefined);
+    // objects a committed full object superseded (never the chain the lease names)
+    for (const old of this.snapshots.committed(ref))
+      void this.options.store.delete(old).catch(() => undefined);
   }
 
   /** Resolves once every item emitted before index `upTo` is durable (or the runner died). */
