@@ -120,7 +120,8 @@ describe('floatBelow', () => {
       expect(f).toBeLessThanOrEqual(c);
       // a float32 just above f is above c; f itself and a random float32 decide as c does
       const next = new Float32Array([f]);
-      new Int32Array(next.buffer)[0] += f >= 0 ? 1 : -1;
+      const bits = new Int32Array(next.buffer);
+      bits[0] = (bits[0] ?? 0) + (f >= 0 ? 1 : -1);
       if (f !== 0) expect(next[0] as number).toBeGreaterThan(c);
       const x = Math.fround(c + (g.next() - 0.5) * Math.abs(c) * 1e-6);
       expect(x <= f).toBe(x <= c);
