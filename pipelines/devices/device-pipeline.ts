@@ -23,11 +23,19 @@ import type { ForecastSpec } from '../runtime/chain-forecast.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
 
 /**
- * Default forest of both pipelines: 50 trees of 64 points, scoring after 16 — warm (with
+ * Default forest of both pipelines: 30 trees of 32 points, scoring after 16 — warm (with
  * the thresholder's 20 scores) within the 60-window look-back, so a forest rebuilt from a
- * restored ring (after failover or a reshard) is warm before it scores again.
+ * restored ring (after failover or a reshard) is warm before it scores again. No cached
+ * bounding boxes (computed when needed; scores are the same): 93 KiB of model state per
+ * device (24-d) instead of 972 KiB for 50 × 64 before #16, at the same detection quality in
+ * bench:anomaly (BENCHMARKS.md, "rcf": sizes tried, precision and recall of each).
  */
-export const WARM_FOREST = { numberOfTrees: 50, sampleSize: 64, outputAfter: 16 } as const;
+export const WARM_FOREST = {
+  numberOfTrees: 30,
+  sampleSize: 32,
+  outputAfter: 16,
+  boundingBoxCacheFraction: 0,
+} as const;
 
 /** Options of the devices pipeline; every field has a default. */
 export interface DevicePipelineOptions {
