@@ -1,14 +1,20 @@
 /**
  * The training CLI reads a Firehose-style archive (gzip NDJSON objects under an S3 prefix)
- * from the local cloud's S3 and writes a forecaster the model server can load.
+ * from the local cloud's S3 and writes a forecaster the model server can load; with
+ * `--out s3://…` it writes the versioned artefact and model.json to S3.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { forecasterFromJson } from '../models/index.js';
 import { testClients, testConfig, uniqueName } from '../test/helpers.js';
 
@@ -60,5 +66,69 @@ it('trains a forecaster from the S3 archive and writes model.json', async () => 
   } finally {
     clients.destroy();
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+it('trains multivariate boosted trees from an export and writes the versioned artefact to S3', async () => {
+  const config = testConfig();
+  const clients = testClients(config);
+  const bucket = uniqueName('models');
+  const dir = mkdtempSync(join(tmpdir(), 'sf-train-'));
+  try {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    // a wide export: the power follows the water heater's sub-metering one minute later
+    const rows = ['time,key,globalActivePower,subMetering3'];
+    for (let i = 0; i < 600; i += 1) {
+      const heater = Math.floor(i / 37) % 2 === 0 ? 17 : 0;
+      rows.push(
+        `${new Date(i * 60_000).toISOString()},h1,${(0.3 + heater / 17).toFixed(3)},${heater}`,
+      );
+    }
+    const input = join(dir, 'raw.csv');
+    writeFileSync(input, `${rows.join('\n')}\n`);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'cli/cli.ts',
+        'train',
+        'forecaster',
+        '--model',
+        'boosted-trees',
+        '--input',
+        input,
+        '--column',
+        'globalActivePower',
+        '--covariates',
+        'subMetering3',
+        '--trees',
+        '5',
+        '--out',
+        `s3://${bucket}/models/forecast-household-power`,
+      ],
+      { env: process.env, cwd: process.cwd() },
+    );
+    expect(stdout).toContain(`s3://${bucket}/models/forecast-household-power/model.json`);
+    const read = async (key: string) =>
+      (
+        await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      ).Body?.transformToString();
+    const listed = await clients.s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: 'models/forecast-household-power/versions/',
+      }),
+    );
+    expect(listed.Contents).toHaveLength(1);
+    const version = await read(listed.Contents?.[0]?.Key as string);
+    const current = await read('models/forecast-household-power/model.json');
+    expect(current).toBe(version);
+    const model = forecasterFromJson(JSON.parse(current as string));
+    expect(model.kind).toBe('boosted-trees');
+    expect(model.covariates).toEqual(['subMetering3']);
+  } finally {
+    clients.destroy();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -4,16 +4,20 @@
  * `shardflow train forecaster|rcf` command, `npm run train -- …`, calls these). Input is a
  * CSV/JSON file or the newline-delimited JSON objects of the Firehose archive under an S3
  * prefix (read in key order, gzip handled). Forecasters: `linear-ar` (`lambda`, `spans`),
- * `moving-average`, `last-value`, `seasonal-naive`. RCF: the series is shingled and streamed
+ * `boosted-trees` (`covariates`: the key's other measures, `trees`), `moving-average`,
+ * `last-value`, `seasonal-naive`. The output is a folder or `s3://bucket/prefix` (the
+ * versioned artefact, then `model.json`, each one PUT). RCF: the series is shingled and streamed
  * through a forest, serialized as is. Bad input — a missing file, a column with no numeric
  * value, an unknown model — is a `ShardflowError` with one line naming it, before any output.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createAwsClients, listObjects, readArchiveObject } from '../adapters/index.js';
 import { ConfigError, ShardflowError, loadConfig } from '../core/index.js';
 import {
   RandomCutForest,
+  fitBoosted,
   fitLinearAr,
   lastValue,
   movingAverage,
@@ -29,13 +33,14 @@ export interface TrainInput {
   readonly input: string;
   /** Column (CSV header, JSON key or reading name) holding the values. */
   readonly column: string;
-  /** Folder to write `model.json` into. */
+  /** Folder or `s3://bucket/prefix` to write `model.json` (and `versions/`) into. */
   readonly out: string;
 }
 
 /** The forecaster kinds `train forecaster --model` accepts. */
 export const FORECASTER_KINDS = [
   'linear-ar',
+  'boosted-trees',
   'moving-average',
   'last-value',
   'seasonal-naive',
@@ -47,6 +52,10 @@ export interface TrainForecasterOptions extends TrainInput {
   readonly lambda: number;
   readonly spans?: readonly number[];
   readonly period: number;
+  /** boosted-trees: other columns of the same key used as features. */
+  readonly covariates?: readonly string[];
+  /** boosted-trees: trees per step ahead (default 60). */
+  readonly trees?: number;
 }
 
 /** Options of {@link trainRcf}. */
@@ -81,8 +90,8 @@ export async function readTrainingInput(input: string): Promise<string> {
 }
 
 /** The series of `column` in the input; refuses one without a single numeric value. */
-async function series(o: TrainInput): Promise<number[]> {
-  const values = parseSeries(await readTrainingInput(o.input), { column: o.column });
+async function series(o: TrainInput, text?: string): Promise<number[]> {
+  const values = parseSeries(text ?? (await readTrainingInput(o.input)), { column: o.column });
   if (!values.some(Number.isFinite))
     throw new ShardflowError(
       'NO_VALUES',
@@ -91,15 +100,45 @@ async function series(o: TrainInput): Promise<number[]> {
   return values;
 }
 
+/** Writes `text` to `s3://bucket/prefix/<name>`; resolves with its URL. */
+async function put(out: string, name: string, text: string): Promise<string> {
+  const [, bucket, prefix] = /^s3:\/\/([^/]+)\/?(.*?)\/?$/.exec(out) as unknown as [
+    string,
+    string,
+    string,
+  ];
+  const key = prefix ? `${prefix}/${name}` : name;
+  const clients = createAwsClients(loadConfig(process.env));
+  try {
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: text,
+        ContentType: 'application/json',
+      }),
+    );
+  } finally {
+    clients.destroy();
+  }
+  return `s3://${bucket}/${key}`;
+}
+
 /**
  * Writes a model version: `versions/<time>.json` (the history, for rollback), then
  * `model.json` replaced atomically by rename, so a model server or worker reading it
  * concurrently sees the old or the new model, never half of one.
  */
-function write(out: string, json: unknown, now: Date = new Date()): string {
-  mkdirSync(join(out, 'versions'), { recursive: true });
+async function write(out: string, json: unknown, now: Date = new Date()): Promise<string> {
   const text = `${JSON.stringify(json)}\n`;
-  writeFileSync(join(out, 'versions', `${now.toISOString().replaceAll(':', '-')}.json`), text);
+  const version = `versions/${now.toISOString().replaceAll(':', '-')}.json`;
+  if (out.startsWith('s3://')) {
+    // each PUT replaces its object whole: a reader sees the old or the new model
+    await put(out, version, text);
+    return put(out, 'model.json', text);
+  }
+  mkdirSync(join(out, 'versions'), { recursive: true });
+  writeFileSync(join(out, version), text);
   const file = join(out, 'model.json');
   const tmp = join(out, `.model.json.${process.pid}.tmp`);
   writeFileSync(tmp, text);
@@ -114,9 +153,18 @@ export async function trainForecaster(o: TrainForecasterOptions): Promise<string
       '--model',
       `unknown forecaster ${o.model} (${FORECASTER_KINDS.join(', ')})`,
     );
-  const values = await series(o);
+  const text = await readTrainingInput(o.input);
+  const values = await series(o, text);
   let model: Forecaster;
-  if (o.model === 'linear-ar')
+  if (o.model === 'boosted-trees') {
+    const covariates: Record<string, number[]> = {};
+    for (const column of o.covariates ?? [])
+      covariates[column] = await series({ ...o, column }, text);
+    model = fitBoosted(
+      { target: values, covariates },
+      o.trees === undefined ? {} : { trees: o.trees },
+    );
+  } else if (o.model === 'linear-ar')
     model = fitLinearAr(values, { lambda: o.lambda, ...(o.spans ? { spans: [...o.spans] } : {}) });
   else if (o.model === 'moving-average') model = movingAverage();
   else if (o.model === 'last-value') model = lastValue();

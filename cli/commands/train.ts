@@ -1,7 +1,8 @@
 /**
  * @module cli/commands/train
  * `shardflow train forecaster|rcf --input <file | s3://bucket/prefix> --column <name> --out
- * <dir>` (`npm run train -- …`): fits a model for the model server (model-server/train).
+ * <dir | s3://bucket/prefix>` (`npm run train -- …`): fits a model for the model server
+ * (model-server/train).
  * Numeric flags are checked before anything runs; errors go through the CLI's one path.
  */
 import { InvalidArgumentError, type Command } from 'commander';
@@ -12,6 +13,12 @@ const spans = (value: string): number[] => {
   const list = value.split(',').map(Number);
   if (list.some((n) => !Number.isInteger(n) || n < 1))
     throw new InvalidArgumentError('must be positive integers separated by commas, e.g. 2,5,15');
+  return list;
+};
+const names = (value: string): string[] => {
+  const list = value.split(',').map((n) => n.trim());
+  if (list.some((n) => n === ''))
+    throw new InvalidArgumentError('must be names separated by commas');
   return list;
 };
 const integer = (value: string): number => {
@@ -25,7 +32,10 @@ const input = (cmd: Command): Command =>
   cmd
     .requiredOption('--input <file|s3url>', 'CSV/JSON file or s3://bucket/prefix of the archive')
     .requiredOption('--column <name>', 'column or reading to learn')
-    .requiredOption('--out <dir>', 'model folder to write model.json into');
+    .requiredOption(
+      '--out <dir|s3url>',
+      'model folder or s3://bucket/prefix to write model.json into',
+    );
 
 /** Registers `train` and its two models. */
 export function registerTrain(program: Command): void {
@@ -37,6 +47,12 @@ export function registerTrain(program: Command): void {
     .option('--lambda <x>', 'ridge penalty of linear-ar', nonNegative, 0.001)
     .option('--spans <list>', 'span means instead of lags for linear-ar, e.g. 2,5,15,60', spans)
     .option('--period <n>', 'seasonal-naive period (≤ 60)', positive(true), 60)
+    .option(
+      '--covariates <list>',
+      'boosted-trees: other columns of the key, e.g. voltage,subMetering3',
+      names,
+    )
+    .option('--trees <n>', 'boosted-trees: trees per step ahead', positive(true))
     .action(
       async (o: {
         input: string;
@@ -46,6 +62,8 @@ export function registerTrain(program: Command): void {
         lambda: number;
         spans?: number[];
         period: number;
+        covariates?: string[];
+        trees?: number;
       }) => say(await trainForecaster(o)),
     );
   input(train.command('rcf').description('fit a Random Cut Forest on shingles of the series'))
