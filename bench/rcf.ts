@@ -110,19 +110,23 @@ const CASES: Case[] = [
   },
   device50x64,
   ...fractions(device50x64, [1, 0.25, 0]),
-  ...[
-    [30, 64],
-    [50, 32],
-    [30, 32],
-  ].flatMap(([trees, sample]) =>
-    [0.5, 0].map((f) => ({
-      name: `devices 24-d, ${trees} × ${sample}, cache ${f}`,
-      options: { ...DEVICE, numberOfTrees: trees, sampleSize: sample, boundingBoxCacheFraction: f },
-      inputs: devices,
-      target: 100 * 1024,
-      before: false,
-    })),
-  ),
+  ...(
+    [
+      [30, 64, 0.5],
+      [30, 64, 0],
+      [50, 32, 0],
+      [30, 32, 0.5],
+      [30, 32, 0],
+      [20, 32, 0.25],
+      [20, 32, 0],
+    ] as const
+  ).map(([trees, sample, f]) => ({
+    name: `devices 24-d, ${trees} × ${sample}, cache ${f}`,
+    options: { ...DEVICE, numberOfTrees: trees, sampleSize: sample, boundingBoxCacheFraction: f },
+    inputs: devices,
+    target: 100 * 1024,
+    before: false,
+  })),
 ];
 
 const gc: () => void =
