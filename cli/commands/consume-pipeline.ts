@@ -5,7 +5,10 @@
  * on the forecast endpoint in `--forecast-format` when given). Results go to the
  * anomalies and predictions tables and the results Firehose, dead letters to the dead-letter
  * Firehose; positions are acked by the pipeline's ack join (pipelines/README.md). Forecasters
- * are the shipped artefacts under `--models` when present, else the pipelines' baselines.
+ * are the artefacts under `--models` (a folder, or `s3://bucket/prefix` where the weekly
+ * retraining writes) when present, else the pipelines' baselines; a retrained artefact is
+ * picked up without a restart, and the households' forecast is selected per household and
+ * horizon between persistence and it (each prediction names its model).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +17,12 @@ import type { Config } from '../../core/index.js';
 import type { ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
 import { parseMtMapping } from '../../operators/index.js';
-import { Shardflow, loadForecaster } from '../../pipelines/index.js';
+import {
+  Shardflow,
+  fileModelSource,
+  reloadingForecaster,
+  s3ModelSource,
+} from '../../pipelines/index.js';
 
 /** What the `consume` command passes on. */
 export interface ConsumePipelineOptions {
@@ -40,7 +48,17 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
   const logger = createLogger(config.logLevel, 'pipeline');
   // stream, lease table, worker id, sinks, snapshot store, port and drain come from the config
   const flow = new Shardflow(config);
-  const household = loadForecaster(join(models, 'forecast-household-power', 'model.json'));
+  const s3 = /^s3:\/\/([^/]+)\/?(.*?)\/?$/.exec(models);
+  const name = 'forecast-household-power/model.json';
+  const household = await reloadingForecaster(
+    s3
+      ? s3ModelSource(flow.aws.s3, s3[1] as string, s3[2] ? `${s3[2]}/${name}` : name)
+      : fileModelSource(join(models, name)),
+    {
+      onReload: (model, source) => logger.info({ source, kind: model.kind }, 'model reloaded'),
+      onError: (err, source) => logger.warn({ err, source }, 'model not reloaded'),
+    },
+  );
   const mapping = options.mapping
     ? parseMtMapping(JSON.parse(readFileSync(options.mapping, 'utf8')) as unknown)
     : undefined;
@@ -49,6 +67,7 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     ...(mapping ? { machines: { mapping } } : {}),
     households: {
       ...(household ? { forecaster: household } : {}),
+      select: {},
       ...(options.forecastFormat
         ? {
             remoteForecast: {

@@ -35,4 +35,8 @@ export type {
   RunPipelineOptions,
 } from './run-pipeline.js';
 export { loadForecaster, startPipelineWorker } from './pipeline-worker.js';
+export { fileModelSource, reloadingForecaster, s3ModelSource } from './model-reload.js';
+export type { ModelSource, ReloadOptions, ReloadingForecaster } from './model-reload.js';
+export { chainForecast } from './chain-forecast.js';
+export type { ChainForecast, ForecastSpec } from './chain-forecast.js';
 export type { PipelineWorker, PipelineWorkerOptions } from './pipeline-worker.js';
