@@ -88,7 +88,11 @@ export function registerConsume(program: Command): void {
       '--forecast-format <format>',
       'with --pipeline: forecast households on SHARDFLOW_FORECAST_ENDPOINT in this format: shardflow | deepar',
     )
-    .option('--models <dir|s3url>', 'models for --pipeline (reloaded when retrained)', 'model-server/models')
+    .option(
+      '--models <dir|s3url>',
+      'models for --pipeline (reloaded when retrained)',
+      'model-server/models',
+    )
     .option('--remote-rcf', 'with --pipeline: score households on SHARDFLOW_RCF_ENDPOINT')
     .action(async (flags: ConsumeFlags) => {
       const configFlags: ConfigFlags = {
