@@ -1,7 +1,7 @@
 /**
  * @module operators/flow/keyed-operator
  * `keyedOperator`: the one scaffold of the keyed, traced operators (windows, resampling,
- * shingles, look-backs, rolling means) — in the spirit of RxJS's `operate` and
+ * pivoting, shingles, look-backs, rolling means) — in the spirit of RxJS's `operate` and
  * `OperatorSubscriber`: the operator writes only what it does with one value of one key, and
  * the scaffold owns the rest, once:
  * - dead letters pass through untouched and in order;

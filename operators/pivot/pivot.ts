@@ -4,10 +4,10 @@
  * Invariant: every input's positions end up on exactly one output — the wide row its rows
  * joined, or a `schema` dead letter for a batch that mixes series or times.
  */
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { ConfigError, PositionSetBuilder, deadLetter } from '../../core/index.js';
-import { isDeadLetter, type Flow } from '../flow/flow.js';
-import { IdleTracker } from '../scheduling/idle-tracker.js';
+import type { Flow } from '../flow/flow.js';
+import { keyedOperator } from '../flow/keyed-operator.js';
 import type { LongRow, WideRow } from './rows.js';
 
 /** Options of {@link pivot}. */
@@ -49,22 +49,23 @@ interface Group {
 export function pivot(
   options: PivotOptions,
 ): OperatorFunction<Flow<LongRow | readonly LongRow[]>, Flow<WideRow>> {
-  const { columns, idleTimeout, scheduler = asyncScheduler } = options;
-  if (idleTimeout !== undefined && !(idleTimeout > 0)) {
-    throw new ConfigError('pivot.idleTimeout', `expected a positive number, got ${idleTimeout}`);
-  }
+  const { columns, idleTimeout, scheduler } = options;
   if (columns.length === 0) throw new ConfigError('pivot.columns', 'declare at least one column');
   if (new Set(columns).size !== columns.length)
     throw new ConfigError('pivot.columns', 'columns must be unique');
   const declared = new Set(columns);
-  return (source) =>
-    new Observable<Flow<WideRow>>((subscriber) => {
-      // Open groups per series, in arrival order of their first row.
+  const rowsOf = (value: LongRow | readonly LongRow[]): readonly LongRow[] =>
+    Array.isArray(value) ? value : [value as LongRow];
+  return keyedOperator<LongRow | readonly LongRow[], WideRow>(
+    // the series of a batch is its first row's (a batch mixing series is dead-lettered)
+    { name: 'pivot', key: (value) => rowsOf(value)[0]?.deviceId ?? '', idleTimeout, scheduler },
+    (emit) => {
+      // Open groups per series, in arrival order of their first row (re-entered once emptied).
       const open = new Map<string, Map<number, Group>>();
-      const emit = (g: Group): void => {
+      const emitGroup = (g: Group): void => {
         const values: Record<string, number | null> = {};
         for (const c of columns) values[c] = g.values[c] ?? null;
-        subscriber.next({
+        emit({
           value: { time: g.time, deviceId: g.deviceId, values, unknown: [...g.unknown].sort() },
           positions: g.positions.build(),
         });
@@ -75,46 +76,24 @@ export function pivot(
           .sort((a, b) => a.time - b.time);
         for (const g of due) {
           groups.delete(g.time);
-          emit(g);
+          emitGroup(g);
         }
         if (groups.size === 0) open.delete(deviceId);
       };
-      const idle =
-        idleTimeout === undefined
-          ? undefined
-          : new IdleTracker(idleTimeout, scheduler, (deviceId) => {
-              const groups = open.get(deviceId);
-              if (groups !== undefined) flushBefore(deviceId, groups, Infinity);
-            });
-      const subscription = source.subscribe({
+      return {
         next(element) {
-          if (isDeadLetter(element)) {
-            subscriber.next(element);
-            return;
-          }
-          const rows: readonly LongRow[] = Array.isArray(element.value)
-            ? element.value
-            : [element.value as LongRow];
+          const rows = rowsOf(element.value);
           const first = rows[0];
           if (first === undefined) {
-            subscriber.next(
-              deadLetter('schema', 'empty batch of long rows', rows, element.positions),
-            );
-            return;
+            emit(deadLetter('schema', 'empty batch of long rows', rows, element.positions));
+            return false;
           }
           if (rows.some((r) => r.deviceId !== first.deviceId || r.time !== first.time)) {
-            subscriber.next(
-              deadLetter(
-                'schema',
-                'a batch must hold one deviceId and time',
-                rows,
-                element.positions,
-              ),
-            );
-            return;
+            const why = 'a batch must hold one deviceId and time';
+            emit(deadLetter('schema', why, rows, element.positions));
+            return false;
           }
           const { deviceId, time } = first;
-          idle?.touch(deviceId);
           let groups = open.get(deviceId);
           if (groups !== undefined) flushBefore(deviceId, groups, time);
           groups = open.get(deviceId);
@@ -146,19 +125,17 @@ export function pivot(
           if (g.filled === columns.length) {
             groups.delete(time);
             if (groups.size === 0) open.delete(deviceId);
-            emit(g);
+            emitGroup(g);
           }
         },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          idle?.dispose();
-          for (const [deviceId, groups] of [...open]) flushBefore(deviceId, groups, Infinity);
-          subscriber.complete();
+        idle(deviceId) {
+          const groups = open.get(deviceId);
+          if (groups !== undefined) flushBefore(deviceId, groups, Infinity);
         },
-      });
-      return () => {
-        subscription.unsubscribe();
-        idle?.dispose();
+        complete() {
+          for (const [deviceId, groups] of [...open]) flushBefore(deviceId, groups, Infinity);
+        },
       };
-    });
+    },
+  );
 }
