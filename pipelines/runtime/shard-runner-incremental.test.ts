@@ -101,24 +101,25 @@ function worker(store: MemorySnapshotStore, ttlMs = Infinity) {
   return { sessions, running, predictions: predictions.kept, events };
 }
 
-function session(lease: Partial<Lease> = {}) {
+function session(lease: Partial<Lease> = {}, parents: Lease[] = []) {
+  const shardId = lease.leaseKey ?? 's';
   const records = new Subject<ShardBatch>();
   const commits: SessionCommit[] = [];
   let end: (r: SessionEndReason) => void = () => {};
   const s: ShardSession = {
-    shardId: 's',
+    shardId,
     lease: {
-      leaseKey: 's',
+      leaseKey: shardId,
       leaseCounter: 1,
       checkpoint: { sequenceNumber: 'TRIM_HORIZON', subSequenceNumber: 0 },
       ownerSwitchesSinceCheckpoint: 0,
-      parentShardIds: [],
+      parentShardIds: parents.map((p) => p.leaseKey),
       childShardIds: [],
       ...lease,
     },
     records,
     ended: new Promise((r) => (end = r)),
-    parentLeases: async () => [],
+    parentLeases: async () => parents,
     commit: async (c) => {
       commits.push(c);
       return !c.final;
@@ -128,7 +129,7 @@ function session(lease: Partial<Lease> = {}) {
     session: s,
     commits,
     feed: (recs: SourceRecord[]) =>
-      records.next({ shardId: 's', records: recs, positions: PositionSet.empty }),
+      records.next({ shardId, records: recs, positions: PositionSet.empty }),
     end: (reason: SessionEndReason) => {
       records.complete();
       end(reason);
@@ -233,5 +234,60 @@ describe('shard runner with incremental snapshots', () => {
       0,
     );
     expect(expired).toBe(1);
+  });
+
+  it("a merge child deletes its parents' final objects (and what they superseded) after its first commit; a split parent's object is kept for the sibling", async () => {
+    const store = new MemorySnapshotStore();
+    const ofShard = (id: string) =>
+      [...store.objects.keys()].filter((r) => r.startsWith(`memory://${id}/`));
+    /** Runs a parent over 12 minutes with a commit every 2, then ends it; its final lease. */
+    const parent = async (id: string, children: string[]): Promise<Lease> => {
+      const w = worker(store);
+      const p = session({ leaseKey: id });
+      w.sessions.next(p.session);
+      await feedWithCommits(p, series([`${id}-a`, `${id}-b`], 12), 4);
+      p.end('shardEnded');
+      await until(() => p.commits.some((c) => c.final));
+      await w.running.stop(100);
+      const final = p.commits.find((c) => c.final)?.state as string;
+      expect(decodeSnapshot(await store.get(final)).superseded?.length).toBeGreaterThan(0);
+      return {
+        leaseKey: id,
+        leaseCounter: 3,
+        checkpoint: { sequenceNumber: 'SHARD_END', subSequenceNumber: 0 },
+        ownerSwitchesSinceCheckpoint: 0,
+        parentShardIds: [],
+        childShardIds: children,
+        stateRef: final,
+      };
+    };
+    const p1 = await parent('p1', ['m']);
+    const p2 = await parent('p2', ['m']);
+    const q = await parent('q', ['c1', 'c2']);
+    expect(ofShard('p1').length).toBeGreaterThanOrEqual(2); // the final object and what it superseded
+    const child = async (id: string, parents: Lease[]) => {
+      const w = worker(store);
+      const c = session({ leaseKey: id }, parents);
+      w.sessions.next(c.session);
+      c.feed(series(['p1-a', 'p2-b', 'q-a'], 2));
+      await until(() => c.commits.length > 0);
+      await until(
+        () =>
+          !parents.some(
+            (p) => p.childShardIds.length === 1 && store.objects.has(p.stateRef as string),
+          ),
+      );
+      c.end('shutdownRequested');
+      await w.running.stop(100);
+      return w;
+    };
+    const m = await child('m', [p1, p2]);
+    expect(m.events.find((e) => e.type === 'session.started')).toMatchObject({
+      restoredFrom: 'parents',
+      keys: 4,
+    });
+    expect([...ofShard('p1'), ...ofShard('p2')]).toEqual([]);
+    await child('c1', [q]);
+    expect(store.objects.has(q.stateRef as string)).toBe(true); // c2 has not restored yet
   });
 });

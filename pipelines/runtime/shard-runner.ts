@@ -98,6 +98,8 @@ export class ShardRunner {
   private barriers: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly snapshots: IncrementalSnapshots;
+  /** Parents' final objects only this shard needed: deleted after its first own commit. */
+  private parentObjects: string[] = [];
   /** Resolves when the session is over and its last commit (if any) is done. */
   readonly done: Promise<void>;
 
@@ -186,7 +188,7 @@ export class ShardRunner {
       onEvent = () => {},
     } = this.options;
     const { lease } = session;
-    let sources: { ref: string; keep?: (key: string) => boolean }[] = [];
+    let sources: { ref: string; keep?: (key: string) => boolean; soleChild?: boolean }[] = [];
     let from: 'own' | 'parents' | 'nothing' = 'nothing';
     if (lease.stateRef) {
       sources = [{ ref: lease.stateRef }];
@@ -194,17 +196,24 @@ export class ShardRunner {
     } else if (lease.parentShardIds.length > 0 && isSentinel(lease.checkpoint.sequenceNumber)) {
       const keep = inRange(lease.hashKeyRange);
       const parents = await session.parentLeases();
-      sources = parents.flatMap((p) => (p.stateRef ? [{ ref: p.stateRef, keep }] : []));
+      // a parent whose only child is this shard (a merge, or a lone child) is needed by no
+      // one once this shard committed; a split parent's object is shared with the sibling
+      const sole = (p: { childShardIds: readonly string[] }) =>
+        p.childShardIds.length === 1 && p.childShardIds[0] === this.shardId;
+      sources = parents.flatMap((p) =>
+        p.stateRef ? [{ ref: p.stateRef, keep, soleChild: sole(p) }] : [],
+      );
       if (sources.length > 0) from = 'parents';
     }
     const get = (ref: string) =>
       retry(() => store.get(ref), { retries: 8, shouldRetry: () => this.alive });
-    for (const { ref, keep } of sources) {
+    for (const { ref, keep, soleChild } of sources) {
       try {
         // the object and, for a delta, the chain it builds on
         const chain = await readSnapshotChain(get, ref);
         this.snapshots.restore(chain.states, keep);
         if (from === 'own') this.snapshots.adopt(chain.refs, chain.bytes);
+        if (soleChild) this.parentObjects.push(...chain.refs, ...chain.superseded);
       } catch (error) {
         if (!(error instanceof SnapshotVersionError) || onUnreadableSnapshot === 'fail')
           throw error;
@@ -254,7 +263,7 @@ export class ShardRunner {
     const upTo = this.lastFed;
     const keys = this.backend.keyCount();
     // encodes the keys changed since the last barrier (a full object at the shard's end)
-    const capture = this.snapshots.capture(final);
+    const capture = this.snapshots.capture(final, final);
     const before = this.emitted;
     const pauseMs = performance.now() - pausedAt;
     this.paused = false;
@@ -287,7 +296,7 @@ export class ShardRunner {
     });
     if (!named) return;
     // objects a committed full object superseded (never the chain the lease names)
-    for (const old of this.snapshots.committed(ref))
+    for (const old of [...this.snapshots.committed(ref), ...this.parentObjects.splice(0)])
       void this.options.store.delete(old).catch(() => undefined);
   }
 

@@ -96,8 +96,11 @@ export class IncrementalSnapshots {
     this.deltaBytes = bytes.slice(1).reduce((a, b) => a + b, 0);
   }
 
-  /** Cuts the state at a barrier (synchronous: call it while feeding is paused). */
-  capture(forceFull = false): Capture {
+  /**
+   * Cuts the state at a barrier (synchronous: call it while feeding is paused). A `final`
+   * object (the shard's end) is full and names the objects it supersedes.
+   */
+  capture(forceFull = false, final = false): Capture {
     const expired = Number.isFinite(this.ttlMs) ? this.backend.expireIdle(this.ttlMs) : [];
     const changed = this.backend.takeChanged();
     const changes = new Map<string, Map<string, string>>();
@@ -122,6 +125,7 @@ export class IncrementalSnapshots {
     }
     const full =
       forceFull ||
+      final ||
       this.chain.length === 0 ||
       this.chain.length > this.maxDeltas ||
       this.deltaBytes >= this.compactRatio * this.baseBytes;
@@ -149,12 +153,13 @@ export class IncrementalSnapshots {
       all.set(name, new Map(texts));
       values += texts.size;
     }
+    const superseded = final ? [...new Set([...this.retired, ...this.chain])] : [];
     return {
       kind: 'full',
       values,
       deleted: deletedCount,
       expired: head.expired,
-      json: () => documentJson(head.shardId, 'full', [], all, new Map()),
+      json: () => documentJson(head.shardId, 'full', [], all, new Map(), superseded),
     };
   }
 
@@ -204,6 +209,7 @@ function documentJson(
   chain: readonly string[],
   states: ReadonlyMap<string, ReadonlyMap<string, string>>,
   deleted: ReadonlyMap<string, readonly string[]>,
+  superseded: readonly string[] = [],
 ): string {
   const parts: string[] = [
     `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"version":${SNAPSHOT_VERSION},"shardId":${JSON.stringify(shardId)},"kind":"${kind}","chain":${JSON.stringify(chain)},"states":{`,
@@ -219,7 +225,8 @@ function documentJson(
     }
     parts.push('}');
   }
-  parts.push(`},"deleted":${JSON.stringify(Object.fromEntries(deleted))}}`);
+  const tail = superseded.length > 0 ? `,"superseded":${JSON.stringify(superseded)}` : '';
+  parts.push(`},"deleted":${JSON.stringify(Object.fromEntries(deleted))}${tail}}`);
   return parts.join('');
 }
 

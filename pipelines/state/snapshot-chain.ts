@@ -17,6 +17,8 @@ export interface ChainState {
   readonly refs: readonly string[];
   /** Compressed bytes of each object, in `refs` order. */
   readonly bytes: readonly number[];
+  /** A final object's superseded objects (see `ShardSnapshot.superseded`). */
+  readonly superseded: readonly string[];
 }
 
 /**
@@ -43,5 +45,6 @@ export async function readSnapshotChain(
     states,
     refs: [...head.chain, ref],
     bytes: [...earlier, headBytes].map((b) => b.byteLength),
+    superseded: head.superseded ?? [],
   };
 }

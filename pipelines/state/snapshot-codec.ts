@@ -35,6 +35,11 @@ export interface ShardSnapshot {
   readonly states: StateSnapshot;
   /** Keys removed since the previous object, by state name (empty for `full`). */
   readonly deleted: Readonly<Record<string, readonly string[]>>;
+  /**
+   * A shard's final full object: the earlier objects of the shard it replaced (the lease
+   * may still name them until SHARD_END lands), deleted with it by the child that can.
+   */
+  readonly superseded?: readonly string[];
 }
 
 /** A snapshot this code cannot read (unknown format, newer or unmigratable version, corrupt). */
@@ -116,7 +121,9 @@ export function decodeSnapshot(bytes: Uint8Array): ShardSnapshot {
     !Array.isArray(doc.chain) ||
     !doc.chain.every((r) => typeof r === 'string') ||
     (doc.kind !== 'full' && doc.kind !== 'delta') ||
-    (doc.kind === 'delta' && doc.chain.length === 0)
+    (doc.kind === 'delta' && doc.chain.length === 0) ||
+    (doc.superseded !== undefined &&
+      !(Array.isArray(doc.superseded) && doc.superseded.every((r) => typeof r === 'string')))
   )
     throw new SnapshotVersionError(version, 'snapshot without shardId, kind, chain or states');
   return doc as unknown as ShardSnapshot;
