@@ -144,6 +144,7 @@ beforeAll(async () => {
     minutesAhead: number;
     value: number;
     origin: string;
+    model: string;
   }>(config.predictionsTableName, predictionKey);
   const p = [5, 10, 15].map((h) =>
     traced(
@@ -154,6 +155,7 @@ beforeAll(async () => {
         minutesAhead: h,
         value: 60 + h,
         origin: new Date(T0 + 4 * MIN).toISOString(),
+        model: h === 5 ? 'last-value' : 'boosted-trees',
       },
       PositionSet.empty,
     ),
@@ -266,15 +268,21 @@ describe('the envelope', () => {
 
   it('GET /predictions: forecasts by target time, filtered by measure~horizon', async () => {
     const all = await call(`/predictions?${range}&device=dev-a`);
-    expect(all.body.Metadata.ColumnName).toEqual(['time', 'measure', 'value', 'origin']);
-    expect(all.body.Records.map((r) => [r[1], r[2]])).toEqual([
-      ['iaq~5', 65],
-      ['iaq~10', 70],
-      ['iaq~15', 75],
+    expect(all.body.Metadata.ColumnName).toEqual(['time', 'measure', 'value', 'origin', 'model']);
+    expect(all.body.Records.map((r) => [r[1], r[2], r[4]])).toEqual([
+      ['iaq~5', 65, 'last-value'],
+      ['iaq~10', 70, 'boosted-trees'],
+      ['iaq~15', 75, 'boosted-trees'],
     ]);
     const ten = await call(`/predictions?${range}&device=dev-a&measure=iaq~10`);
     expect(ten.body.Records).toEqual([
-      [new Date(T0 + 14 * MIN).toISOString(), 'iaq~10', 70, new Date(T0 + 4 * MIN).toISOString()],
+      [
+        new Date(T0 + 14 * MIN).toISOString(),
+        'iaq~10',
+        70,
+        new Date(T0 + 4 * MIN).toISOString(),
+        'boosted-trees',
+      ],
     ]);
   });
 

@@ -141,7 +141,9 @@ export const OPENAPI_DOCUMENT = {
           ...paging,
         ],
         responses: {
-          '200': envelope('Columns `time` (target), `measure`, `value`, `origin` (Timeserie).'),
+          '200': envelope(
+            'Columns `time` (target), `measure`, `value`, `origin`, `model` (the forecaster that made it) (Timeserie).',
+          ),
           ...errors,
           '404': notFound,
         },

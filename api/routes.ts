@@ -152,13 +152,16 @@ export const predictions: Route = async (query, { store, limits, sources }) => {
   const rows = p.page.items.flatMap((item): Cell[][] => {
     const [target = '', name = ''] = String(item[SK]).split('#');
     if (measure !== undefined && name !== measure) return [];
-    return [[target, name, num(item.value), typeof item.origin === 'string' ? item.origin : null]];
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return [[target, name, num(item.value), text(item.origin), text(item.model)]];
   });
   const columns: Column[] = [
     { name: 'time', type: 'timestamp' },
     { name: 'measure', type: 'str' },
     { name: 'value', type: 'float' },
     { name: 'origin', type: 'timestamp' },
+    // the forecaster that made it (the selected one per horizon), e.g. `boosted-trees`
+    { name: 'model', type: 'str' },
   ];
   return result(rows, sources.predictions, 'Timeserie', columns, p);
 };

@@ -69,8 +69,12 @@ export function forecasts(key, readings, predictions) {
   for (const p of predictions) {
     const [measure, minutes] = p.measure.split('~');
     if (!byHorizon.has(minutes))
-      byHorizon.set(minutes, { measure, minutes: Number(minutes), points: new Map() });
-    byHorizon.get(minutes).points.set(seconds(p.time), p.value);
+      byHorizon.set(minutes, { measure, minutes: Number(minutes), points: new Map(), model: '' });
+    const h = byHorizon.get(minutes);
+    h.points.set(seconds(p.time), p.value);
+    // which forecaster made the newest prediction (the selection can change per horizon)
+    if (p.model && seconds(p.time) >= (h.modelAt ?? -Infinity))
+      Object.assign(h, { model: p.model, modelAt: seconds(p.time) });
   }
   const horizons = [...byHorizon.values()].sort((a, b) => a.minutes - b.minutes);
   const measure = horizons[0]?.measure ?? 'iaq';
@@ -105,6 +109,7 @@ export function forecasts(key, readings, predictions) {
           String(errors.length),
           fmt(mae),
           fmt(errors.at(-1)),
+          h.model || '–',
         ])
           tr.append(Object.assign(document.createElement('td'), { textContent: text }));
         return tr;

@@ -62,11 +62,11 @@ export function renderView(prev: Frame | undefined, f: Frame): string[] {
         (a.measures?.length ? `  ${a.measures.join(', ')}` : ''),
     ),
     '',
-    'forecasts  key                target time               ahead  predicted    actual',
+    'forecasts  key                target time               ahead  predicted    actual  model',
     ...o.forecasts.map(
       (p) =>
         `           ${p.key.padEnd(18)} ${p.target.padEnd(24)}  ${String(p.minutesAhead).padStart(3)}m  ` +
-        `${p.predicted.toFixed(2).padStart(9)}  ${num(p.actual, 2).padStart(8)}`,
+        `${p.predicted.toFixed(2).padStart(9)}  ${num(p.actual, 2).padStart(8)}  ${p.model ?? '-'}`,
     ),
   ];
   return lines;

@@ -43,6 +43,8 @@ export interface ForecastView {
   readonly minutesAhead: number;
   readonly predicted: number;
   readonly actual?: number;
+  /** The forecaster that made it (the selected one at this horizon). */
+  readonly model?: string;
 }
 
 /** Everything collected in one look. */
@@ -172,6 +174,7 @@ export function createObserver(options: ObserverOptions): { look(): Promise<Obse
           minutesAhead: Number(rest.split('~')[1]),
           predicted: Number(r.value),
           ...(value === undefined ? {} : { actual: value }),
+          ...(typeof r.model === 'string' ? { model: r.model } : {}),
         };
       });
       const known = views.find((v) => v.actual !== undefined);
