@@ -5,14 +5,20 @@
  * slow drift (each window is close to the one before). Per measure it keeps a robust daily
  * profile (24 hourly means, linearly interpolated between hour centres; learned over about a
  * week) and the typical size of the residual against it; a window's residual in those units
- * is `z`. Two statistics, each graded by a calibrated {@link Thresholder} of its own:
+ * is `z`. The residual size is a mean square with large residuals counted a quarter above 4
+ * sizes (a creeping fault inflates it little, an intermittent measure's bursts still count),
+ * floored at a tenth of the measure's overall deviation (a measure idle for hours must not turn
+ * its first ordinary burst into a huge z). Two statistics, each graded by a calibrated
+ * {@link Thresholder} of its own:
  * - **level** `1 + max |z|` — a departure now (a shift, for as long as it lasts);
  * - **drift** `1 + max |EWMA(z)|` over `driftSpan` windows — a small departure that persists
  *   (noise averages out, a ramp accumulates): the CUSUM idea with a leak, so the statistic
  *   falls back once the sensor is recalibrated instead of staying high for hours (a sudden
- *   return of the residual towards 0 restarts it).
- * Nothing is judged before `warmup` real windows. The profile and the residual size learn
- * only from windows the caller does not suspect (`learn`). Time comes with each window.
+ *   return of the residual to less than half the average restarts it).
+ * Nothing is judged before `warmup` real windows. The profile and the deviation learn only
+ * from windows the caller does not suspect (`learn`); once the profile knows every hour of the
+ * day, both graders start over (residuals against a day's profile are not those against the
+ * first day's running hour means). Time comes with each window.
  * Invariant: state is plain JSON and a restored baseline continues exactly.
  */
 import { ConfigError } from '../../core/index.js';
@@ -41,10 +47,14 @@ export interface BaselineState {
   seen: number[];
   /** Per measure, 24 hourly means. */
   profile: number[][];
+  /** Every hour of the day has been learned for half an hour or more (a day's profile). */
+  mature: boolean;
   /** Residual sizes learned (from hours the profile already knew). */
   nSquare: number;
-  /** Per measure: mean square residual, EWMA of z. */
+  /** Per measure: mean square residual, running mean and variance (overall), EWMA of z. */
   square: number[];
+  mean: number[];
+  variance: number[];
   ewma: number[];
   level: ThresholderState;
   drift: ThresholderState;
@@ -65,13 +75,15 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const FLAT = 1e-9;
 const CAP = 1e4;
-/** A drop of the residual by this much (its own units) towards 0 restarts the drift average. */
+/** A drop of the residual by this much (its own units) to under half the average restarts it. */
 const RESTART = 4;
 
 /** Daily-profile baseline with level and drift statistics (see module doc). */
 export class BaselineDetector {
-  private readonly levelGrader: Thresholder;
-  private readonly driftGrader: Thresholder;
+  private levelGrader: Thresholder;
+  private driftGrader: Thresholder;
+  private readonly levelOptions: ThresholderOptions;
+  private readonly driftOptions: ThresholderOptions;
   private readonly span: number;
   private readonly warmup: number;
   private readonly horizon: number;
@@ -86,8 +98,10 @@ export class BaselineDetector {
     // scores are learned late (blocks of an hour): a drift creeping up below the threshold
     // must not teach the grader to tolerate it
     const grading = { minScores: 60, priorExcess: 1, priorWeight: 50, learnDelay: 60 };
-    this.levelGrader = new Thresholder({ ...grading, ...options.level }, state?.level);
-    this.driftGrader = new Thresholder({ ...grading, ...options.drift }, state?.drift);
+    this.levelOptions = { ...grading, ...options.level };
+    this.driftOptions = { ...grading, ...options.drift };
+    this.levelGrader = new Thresholder(this.levelOptions, state?.level);
+    this.driftGrader = new Thresholder(this.driftOptions, state?.drift);
     this.span = driftSpan;
     this.warmup = warmup;
     this.horizon = horizon;
@@ -98,16 +112,22 @@ export class BaselineDetector {
           n: state.n,
           seen: state.seen,
           profile: state.profile,
+          mature: state.mature,
           nSquare: state.nSquare,
           square: state.square,
+          mean: state.mean,
+          variance: state.variance,
           ewma: state.ewma,
         })
       : {
           n: 0,
           seen: new Array<number>(24).fill(0),
           profile: Array.from({ length: measures }, () => new Array<number>(24).fill(0)),
+          mature: false,
           nSquare: 0,
           square: new Array<number>(measures).fill(0),
+          mean: new Array<number>(measures).fill(0),
+          variance: new Array<number>(measures).fill(0),
           ewma: new Array<number>(measures).fill(0),
         };
   }
@@ -142,7 +162,10 @@ export class BaselineDetector {
     const z = values.map((v, m) => {
       const e = this.expected(m, time);
       if (e === undefined || !Number.isFinite(v)) return 0;
-      const sd = Math.sqrt(s.square[m] as number);
+      const sd = Math.max(
+        Math.sqrt(s.square[m] as number),
+        0.1 * Math.sqrt(s.variance[m] as number),
+      );
       const floor = Math.max(1e-3 * Math.abs(e), FLAT);
       return Math.max(-CAP, Math.min(CAP, (v - e) / Math.max(sd, floor)));
     });
@@ -151,7 +174,7 @@ export class BaselineDetector {
       const e = s.ewma[m] as number;
       // a sudden return towards the profile (a recalibrated sensor, a shift ending) restarts
       // the average there instead of leaking for `driftSpan` windows
-      s.ewma[m] = Math.abs(x - e) > RESTART && Math.abs(x) < Math.abs(e) ? x : e + a * (x - e);
+      s.ewma[m] = Math.abs(x - e) > RESTART && Math.abs(x) < Math.abs(e) / 2 ? x : e + a * (x - e);
     });
     const ready = judge && s.n >= this.warmup;
     const level = ready ? this.levelGrader.grade(1 + Math.max(...z.map(Math.abs))).grade : 0;
@@ -159,29 +182,36 @@ export class BaselineDetector {
     return { level, drift, z, ewma: [...s.ewma] };
   }
 
-  /** Learns a window the caller does not suspect (profile of its hour, residual size). */
+  /** Learns a window the caller does not suspect (profile of its hour, overall deviation). */
   learn(time: number, values: readonly number[]): void {
     const s = this.s;
     s.n += 1;
     const h = Math.floor((((time % DAY) + DAY) % DAY) / HOUR);
-    // the residual size is learned where the profile knows the hour (half an hour of it),
-    // winsorized at 4 of its current size, so neither a young profile nor a creeping fault
-    // inflates it much
+    if (!s.mature && s.seen.every((x) => x >= 30)) {
+      s.mature = true;
+      this.levelGrader = new Thresholder(this.levelOptions);
+      this.driftGrader = new Thresholder(this.driftOptions);
+    }
+    const alpha = 1 / Math.min(s.n, this.horizon);
+    // the residual size is learned where the profile knows the hour (half an hour of it)
     const known = (s.seen[h] as number) >= 30;
     if (known) s.nSquare += 1;
-    const alpha = 1 / Math.min(s.nSquare, this.horizon);
+    const beta = 1 / Math.min(Math.max(s.nSquare, 1), this.horizon);
     values.forEach((v, m) => {
       if (!Number.isFinite(v)) return;
       const e = this.expected(m, time);
       if (known && e !== undefined) {
-        const sd = Math.sqrt(s.square[m] as number);
         const r = v - e;
-        const c = s.nSquare > 30 ? Math.min(Math.abs(r), 4 * sd) : Math.abs(r);
-        s.square[m] = (1 - alpha) * (s.square[m] as number) + alpha * c * c;
+        const k = 16 * (s.square[m] as number);
+        const r2 = s.nSquare > 30 && r * r > k ? k + (r * r - k) / 4 : r * r;
+        s.square[m] = (1 - beta) * (s.square[m] as number) + beta * r2;
       }
+      const d = v - (s.mean[m] as number);
+      s.mean[m] = (s.mean[m] as number) + alpha * d;
+      s.variance[m] = (1 - alpha) * ((s.variance[m] as number) + alpha * d * d);
       const p = s.profile[m] as number[];
-      // the hour's mean over about a week of that hour (60 windows an hour)
-      // 7 significant digits: the profile is most of the state, and finer is noise
+      // the hour's mean over about a week of that hour (60 windows an hour); 7 significant
+      // digits: the profile is most of the state, and finer is noise
       p[h] = round7((p[h] as number) + (v - (p[h] as number)) / ((s.seen[h] as number) + 1));
     });
     s.seen[h] = Math.min((s.seen[h] as number) + 1, this.horizon / 24 - 1);

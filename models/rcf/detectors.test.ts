@@ -29,8 +29,9 @@ describe('BaselineDetector', () => {
       expect(v.level + v.drift).toBe(0);
       b.learn(t, [daily(n, t)]);
     }
-    // residuals in units of their own size: a normal day stays within a few units
+    // residuals in units of their own size (≈ the noise, sd 1): the cycle (± 10) is gone
     expect(worst).toBeLessThan(6);
+    expect(Math.sqrt(b.toJSON().square[0] as number)).toBeLessThan(1.5);
     expect(b.expected(0, 3 * DAY + 6 * HOUR)).toBeCloseTo(60, 0);
   });
 
