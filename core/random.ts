@@ -40,30 +40,80 @@ export function seedState(seed: number): [number, number, number, number] {
   return [mix(), mix(), mix(), mix()];
 }
 
-/** The generator: sfc32 (small fast counting generator, period ≥ 2^32). */
-export const sfc32: PrngFactory = (state) => {
-  let a = (state[0] ?? 0) >>> 0;
-  let b = (state[1] ?? 0) >>> 0;
-  let c = (state[2] ?? 0) >>> 0;
-  let d = (state[3] ?? 1) >>> 0;
-  const word = (): number => {
+/**
+ * The generator: sfc32 (small fast counting generator, period ≥ 2^32), as a class — its
+ * state in four fields and its methods on the prototype, about 50 bytes a generator, for
+ * owners that keep many (a forest keeps one per tree, per key). Call its methods on it
+ * (`g.next()`); {@link sfc32} gives the same draws as detachable functions.
+ */
+export class Sfc32 implements Prng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(state: readonly number[]) {
+    this.a = (state[0] ?? 0) >>> 0;
+    this.b = (state[1] ?? 0) >>> 0;
+    this.c = (state[2] ?? 0) >>> 0;
+    this.d = (state[3] ?? 1) >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.word() / TWO_32;
+  }
+
+  /** Uniform in (0, 1): safe for `log(u)`. */
+  nextOpen(): number {
+    return (this.word() + 0.5) / TWO_32;
+  }
+
+  /** Standard normal (Box–Muller). */
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(this.nextOpen())) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** Integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** Uniform in [min, max). */
+  between(min: number, max: number): number {
+    return min + this.next() * (max - min);
+  }
+
+  /** The four state words, to serialize. */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  private word(): number {
+    const { a, b, c, d } = this;
     const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
+    this.d = (d + 1) >>> 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) >>> 0;
+    const rotated = (c << 21) | (c >>> 11);
+    this.c = (rotated + t) >>> 0;
     return t;
-  };
-  const next = (): number => word() / TWO_32;
-  const nextOpen = (): number => (word() + 0.5) / TWO_32;
+  }
+}
+
+/** {@link Sfc32} objects ({@link PrngFactory}). */
+export const sfc32Class: PrngFactory = (state) => new Sfc32(state);
+
+/** The generator {@link Sfc32} as detachable functions (`Array.from({ length }, g.next)`). */
+export const sfc32: PrngFactory = (state) => {
+  const g = new Sfc32(state);
   return {
-    next,
-    nextOpen,
-    normal: () => Math.sqrt(-2 * Math.log(nextOpen())) * Math.cos(2 * Math.PI * next()),
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    between: (min, max) => min + next() * (max - min),
-    state: () => [a, b, c, d],
+    next: () => g.next(),
+    nextOpen: () => g.nextOpen(),
+    normal: () => g.normal(),
+    int: (min, max) => g.int(min, max),
+    between: (min, max) => g.between(min, max),
+    state: () => g.state(),
   };
 };
 

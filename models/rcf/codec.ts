@@ -10,7 +10,7 @@
 import { ConfigError } from '../../core/index.js';
 import { RandomCutForest, resolveForestOptions } from './forest.js';
 import { PointStore } from './point-store.js';
-import { sfc32, type Prng, type PrngFactory } from '../../core/index.js';
+import { sfc32Class, type Prng, type PrngFactory } from '../../core/index.js';
 import { Sampler } from './sampler.js';
 import { RandomCutTree, type TreeArrays } from './tree.js';
 import { fromBase64, toBase64, type Typed, type TypedCtor } from './typed.js';
@@ -98,7 +98,7 @@ function restoreStore(s: SerializedStore, dims: number, baseDims: number): Point
  */
 export function restoreForest(
   serialized: SerializedForest | SerializedForestV1,
-  prng: PrngFactory = sfc32,
+  prng: PrngFactory = sfc32Class,
 ): RandomCutForest {
   if (serialized?.format !== 'shardflow-rcf' || ![1, 2].includes(serialized.version))
     throw new ConfigError('model', 'not a shardflow-rcf version 1 or 2 model');

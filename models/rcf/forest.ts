@@ -12,7 +12,7 @@
  */
 import { ConfigError } from '../../core/index.js';
 import { PointStore } from './point-store.js';
-import { seedState, sfc32, type Prng, type PrngFactory } from '../../core/index.js';
+import { seedState, sfc32Class, type Prng, type PrngFactory } from '../../core/index.js';
 import { Sampler } from './sampler.js';
 import { RandomCutTree } from './tree.js';
 import { at, f64 } from './typed.js';
@@ -39,7 +39,7 @@ export interface RandomCutForestOptions {
    * Less memory, more time; scores are identical for every value. Default 0.5.
    */
   readonly boundingBoxCacheFraction?: number;
-  /** The generator implementation (injected for tests); default sfc32. */
+  /** The generator implementation (injected for tests); default sfc32 (as `Sfc32` objects). */
   readonly prng?: PrngFactory;
 }
 
@@ -126,7 +126,7 @@ export class RandomCutForest {
     this.options = parts?.options ?? resolveForestOptions(options);
     const o = this.options;
     this.pointDimensions = o.dimensions * o.shingleSize;
-    const factory = options.prng ?? sfc32;
+    const factory = options.prng ?? sfc32Class;
     if (parts) {
       this.parts = parts;
     } else {

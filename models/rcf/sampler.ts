@@ -30,8 +30,15 @@ export class Sampler {
     refs?: Int32Array,
     size?: number,
   ) {
-    this.keys = keys ?? new Float64Array(capacity);
-    this.refs = refs ?? new Int32Array(capacity);
+    if (keys && refs) {
+      this.keys = keys;
+      this.refs = refs;
+    } else {
+      // fresh: both arrays on one buffer
+      const buffer = new ArrayBuffer(12 * capacity);
+      this.keys = new Float64Array(buffer, 0, capacity);
+      this.refs = new Int32Array(buffer, 8 * capacity, capacity);
+    }
     this.size = size ?? 0;
   }
 

@@ -66,16 +66,7 @@ export class RandomCutTree implements TreeView {
     this.leafBase = capacity - 1;
     const ni = Math.max(1, capacity - 1);
     const cached = Math.floor(cacheFraction * ni);
-    this.a = state?.arrays ?? {
-      left: Int32Array.from({ length: ni }, (_, i) => (i + 1 < ni ? i + 1 : -1)),
-      right: new Int32Array(ni),
-      cutDim: new Uint16Array(ni),
-      cutVal: new Float32Array(ni),
-      leafRef: Int32Array.from({ length: capacity }, (_, i) => (i + 1 < capacity ? i + 1 : -1)),
-      leafMass: new Int32Array(capacity),
-      boxLo: new Float32Array(cached * dim),
-      boxHi: new Float32Array(cached * dim),
-    };
+    this.a = state?.arrays ?? packedArrays(ni, capacity, cached * dim);
     this.cacheLimit = this.a.boxLo.length / dim;
     if (state) {
       this.root = state.scalars.root;
@@ -321,4 +312,35 @@ export class RandomCutTree implements TreeView {
     this.a.left[n] = this.freeInternal;
     this.freeInternal = n;
   }
+}
+
+/**
+ * Fresh node arrays of a tree as views on one buffer (one allocation, and no buffer object
+ * per array), free lists chained in order.
+ */
+function packedArrays(ni: number, capacity: number, boxValues: number): TreeArrays {
+  const buffer = new ArrayBuffer(4 * (3 * ni + 2 * capacity + 2 * boxValues) + 2 * ni);
+  let at = 0;
+  const take = <T>(
+    ctor: new (b: ArrayBuffer, o: number, n: number) => T,
+    n: number,
+    bytes: number,
+  ) => {
+    const view = new ctor(buffer, at, n);
+    at += n * bytes;
+    return view;
+  };
+  const left = take(Int32Array, ni, 4);
+  const right = take(Int32Array, ni, 4);
+  const leafRef = take(Int32Array, capacity, 4);
+  const leafMass = take(Int32Array, capacity, 4);
+  const cutVal = take(Float32Array, ni, 4);
+  const boxLo = take(Float32Array, boxValues, 4);
+  const boxHi = take(Float32Array, boxValues, 4);
+  const cutDim = take(Uint16Array, ni, 2); // last: 2-byte elements keep the others aligned
+  // the serialized key order
+  const a: TreeArrays = { left, right, cutDim, cutVal, leafRef, leafMass, boxLo, boxHi };
+  for (let i = 0; i < ni; i += 1) a.left[i] = i + 1 < ni ? i + 1 : -1;
+  for (let i = 0; i < capacity; i += 1) a.leafRef[i] = i + 1 < capacity ? i + 1 : -1;
+  return a;
 }
