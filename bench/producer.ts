@@ -12,7 +12,6 @@
  * see EMULATORS.md), a fresh 4-shard stream per scenario. Bounded well under 2 minutes.
  */
 import { spawn } from 'node:child_process';
-import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,9 +24,9 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { freePort } from '../localstack/index.js';
 import { profiled } from './cpu-profile.js';
+import { producerFloors } from './producer-floor.js';
 import {
   DeviceSimulator,
-  KplAggregate,
   KinesisProducer,
   loopbackWriter,
   sdkWriter,
@@ -199,72 +198,10 @@ async function main(): Promise<void> {
     const big = readings(LOOPBACK_N);
     const bigBytes = big.reduce((n, r) => n + Buffer.byteLength(r.data) + r.partitionKey.length, 0);
     const loop: Row[] = [];
-    // The floor: what any producer pays per record — the payload's UTF-8 bytes and one MD5 of
-    // the partition key (Kinesis' placement hash), in a plain loop.
-    // The floor: what any producer pays per record, each in a plain loop — the payload's
-    // UTF-8 bytes and one MD5 of the partition key (Kinesis' placement hash); then, as
-    // separate rows, the KPL protobuf encoding and the SDK's own PutRecords serialisation.
-    loop.push(
-      await measure(
-        'floor: UTF-8 encode + MD5 of key',
-        LOOPBACK_N,
-        bigBytes,
-        async () => {
-          const utf8 = new TextEncoder();
-          let sink = 0;
-          for (const r of big) sink += utf8.encode(r.data)[0]! + md5(r.partitionKey).length;
-          return sink > 0 ? 0 : -1;
-        },
-        BEST_OF,
-      ),
-    );
-    const encoded = big.map((r) => ({ partitionKey: r.partitionKey, data: Buffer.from(r.data) }));
-    loop.push(
-      await measure(
-        'floor+: KPL protobuf encoding (50 KiB aggregates)',
-        LOOPBACK_N,
-        bigBytes,
-        async () => {
-          let aggregates = 0;
-          let agg = new KplAggregate();
-          for (const r of encoded) {
-            if (agg.tryAdd(r)) continue;
-            agg.encode();
-            aggregates += 1;
-            agg = new KplAggregate();
-            agg.tryAdd(r);
-          }
-          agg.encode();
-          return aggregates + 1;
-        },
-        BEST_OF,
-      ),
-    );
-    loop.push(
-      await measure(
-        'floor+: SDK PutRecords serialisation (500/call)',
-        LOOPBACK_N,
-        bigBytes,
-        async () => {
-          const canned = cannedClient();
-          let calls = 0;
-          for (let i = 0; i < encoded.length; i += 500) {
-            await canned.send(
-              new PutRecordsCommand({
-                StreamName: 'bench',
-                Records: encoded
-                  .slice(i, i + 500)
-                  .map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })),
-              }),
-            );
-            calls += 1;
-          }
-          canned.destroy();
-          return calls;
-        },
-        BEST_OF,
-      ),
-    );
+    // The floor rows first (bench/producer-floor.ts), so `CPU vs 1st` reads as a ratio to it.
+    for (const floor of producerFloors(big)) {
+      loop.push(await measure(floor.name, LOOPBACK_N, bigBytes, floor.body, BEST_OF));
+    }
     const sendPerRecord = loop[loop.length - 1]!.cpuUs / LOOPBACK_N;
     loop.push(
       await measure(
@@ -360,27 +297,6 @@ function table(rows: readonly Row[]): void {
     `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
   );
   for (const l of lines) console.log(fmt(l));
-}
-
-const md5 = (key: string): string => hash('md5', key, 'hex');
-
-/** A client whose HTTP layer answers every PutRecords at once (the SDK's own cost only). */
-function cannedClient(): KinesisClient {
-  const body = new TextEncoder().encode('{"FailedRecordCount":0,"Records":[]}');
-  return new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: {
-      handle: async () => ({
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/x-amz-json-1.1' },
-          body,
-        },
-      }),
-    },
-  });
 }
 
 async function waitUp(client: KinesisClient): Promise<void> {
