@@ -58,6 +58,8 @@ describe('the worker task', () => {
       '--pipeline',
       'both',
       '--remote-rcf',
+      '--models',
+      `s3://${dev.settings.config.bucketName}/models`,
     ]);
     // the script is the compiled CLI entry point, the one `shardflow` is installed as
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -77,6 +79,8 @@ describe('the worker task', () => {
         'consume',
         '--pipeline',
         'both',
+        '--models',
+        `s3://${bare.settings.config.bucketName}/models`,
       ]);
       const names = container(bare.json).Environment.map((e) => e.Name);
       expect(names).not.toContain('SHARDFLOW_RCF_ENDPOINT');

@@ -242,6 +242,11 @@ describe('the dev stack', () => {
         ],
       },
       {
+        sid: 'ReadModels',
+        actions: ['s3:GetObject'],
+        resources: [`${config.bucketName}.Arn/models/*`],
+      },
+      {
         sid: 'StateSnapshots',
         actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
         resources: [`${config.bucketName}.Arn/state/*`],

@@ -42,10 +42,17 @@ export const WORKER_COMMAND = ['node', 'dist/cli/cli.js', 'consume', '--pipeline
 
 /**
  * The worker's command for an environment: {@link WORKER_COMMAND}, scoring households on
- * the deployed RCF endpoint (`--remote-rcf`) when there is one.
+ * the deployed RCF endpoint (`--remote-rcf`) when there is one, and forecasting with the
+ * models the weekly retraining writes to the lake bucket (`--models s3://<bucket>/models`,
+ * reloaded without a restart; the image's shipped model until the first retraining).
  */
-export function workerCommand(settings: Pick<DeploySettings, 'inference'>): string[] {
-  return [...WORKER_COMMAND, ...(deployedEndpoints(settings).rcf ? ['--remote-rcf'] : [])];
+export function workerCommand(settings: Pick<DeploySettings, 'inference' | 'config'>): string[] {
+  return [
+    ...WORKER_COMMAND,
+    ...(deployedEndpoints(settings).rcf ? ['--remote-rcf'] : []),
+    '--models',
+    `s3://${settings.config.bucketName}/models`,
+  ];
 }
 
 /** The AWS APIs the worker calls, as interface endpoints (private subnets only). */
@@ -296,6 +303,12 @@ export function workerStatements(props: WorkerServiceProps): iam.PolicyStatement
       sid: 'WriteDeliveryStreams',
       actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
       resources: props.deliveryStreamNames.map(deliveryArn),
+    }),
+    // the forecasters the weekly retraining writes (deploy/retrain.ts), reloaded when changed
+    new iam.PolicyStatement({
+      sid: 'ReadModels',
+      actions: ['s3:GetObject'],
+      resources: [data.bucket.arnForObjects('models/*')],
     }),
     // keyed-state snapshots (docs/KEYED-STATE.md): one object per shard checkpoint
     new iam.PolicyStatement({

@@ -20,9 +20,13 @@ import { parseMtMapping } from '../../operators/index.js';
 import {
   Shardflow,
   fileModelSource,
+  loadForecaster,
   reloadingForecaster,
   s3ModelSource,
 } from '../../pipelines/index.js';
+
+/** The models shipped with shardflow (and in its images). */
+const SHIPPED_MODELS = 'model-server/models';
 
 /** What the `consume` command passes on. */
 export interface ConsumePipelineOptions {
@@ -44,12 +48,14 @@ export interface ConsumePipelineOptions {
 
 /** Runs a pipeline worker until SIGTERM/SIGINT (graceful) and resolves when it stopped. */
 export async function consumePipeline(options: ConsumePipelineOptions): Promise<void> {
-  const { config, models = 'model-server/models' } = options;
+  const { config, models = SHIPPED_MODELS } = options;
   const logger = createLogger(config.logLevel, 'pipeline');
   // stream, lease table, worker id, sinks, snapshot store, port and drain come from the config
   const flow = new Shardflow(config);
   const s3 = /^s3:\/\/([^/]+)\/?(.*?)\/?$/.exec(models);
   const name = 'forecast-household-power/model.json';
+  // from S3 (where the weekly retraining writes): the shipped model until one is trained
+  const shipped = s3 ? loadForecaster(join(SHIPPED_MODELS, name)) : undefined;
   const household = await reloadingForecaster(
     s3
       ? s3ModelSource(flow.aws.s3, s3[1] as string, s3[2] ? `${s3[2]}/${name}` : name)
@@ -57,6 +63,7 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     {
       onReload: (model, source) => logger.info({ source, kind: model.kind }, 'model reloaded'),
       onError: (err, source) => logger.warn({ err, source }, 'model not reloaded'),
+      ...(shipped ? { fallback: shipped } : {}),
     },
   );
   const mapping = options.mapping

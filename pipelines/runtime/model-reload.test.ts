@@ -58,7 +58,13 @@ describe('reloadingForecaster', () => {
     expect(f?.predict([window])[0]?.[0]).toBe(59);
   });
 
-  it('is undefined while there is no artefact', async () => {
+  it('is undefined while there is no artefact, or follows it from a fallback', async () => {
     expect(await reloadingForecaster(fileModelSource(file))).toBeUndefined();
+    const f = await reloadingForecaster(fileModelSource(file), { fallback: lastValue() });
+    expect(f?.predict([window])[0]?.[0]).toBe(59);
+    publish(movingAverage({ span: 5 })); // the first retraining
+    await f?.check();
+    expect(f?.kind).toBe('moving-average');
+    expect(f?.predict([window])[0]?.[0]).toBe(57);
   });
 });

@@ -7,7 +7,8 @@
  * whether the artefact changed (file identity and time; S3 ETag) — in the background, never
  * delaying a forecast. A changed artefact that cannot be read, or that has other sizes than
  * the running model (the keyed state is sized for them), is refused and reported; the old
- * model keeps forecasting.
+ * model keeps forecasting. With a `fallback` (e.g. the model shipped in the image) a source
+ * that has no artefact yet — or cannot be reached at start — is followed from the fallback.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -46,7 +47,10 @@ export function s3ModelSource(s3: S3Client, bucket: string, key: string): ModelS
       try {
         return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
       } catch (error) {
-        if ((error as { name?: string }).name === 'NotFound') return undefined;
+        // S3 answers a missing key with 404, or 403 to a caller without s3:ListBucket
+        // (the workers may only read models/*)
+        const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+        if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 403) return undefined;
         throw error;
       }
     },
@@ -65,6 +69,8 @@ export interface ReloadOptions {
   readonly now?: () => number;
   readonly onReload?: (model: Forecaster, source: string) => void;
   readonly onError?: (error: unknown, source: string) => void;
+  /** The model to forecast with until the source has an artefact. */
+  readonly fallback?: Forecaster;
 }
 
 /** A reloading forecaster with a way to run one check now (tests, shutdown). */
@@ -75,17 +81,26 @@ export interface ReloadingForecaster extends Forecaster {
 
 /**
  * Loads the model of `source` and returns a forecaster that follows it (see module doc);
- * undefined when the source has no artefact yet.
+ * undefined when the source has no artefact yet and there is no `fallback`.
  * @example `const f = await reloadingForecaster(fileModelSource('models/x/model.json'))`
  */
 export async function reloadingForecaster(
   source: ModelSource,
   options: ReloadOptions = {},
 ): Promise<ReloadingForecaster | undefined> {
-  const { checkEveryMs = 60_000, now = Date.now, onReload, onError } = options;
-  let version = await source.version();
-  if (version === undefined) return undefined;
-  let model = forecasterFromJson(JSON.parse(await source.read()));
+  const { checkEveryMs = 60_000, now = Date.now, onReload, onError, fallback } = options;
+  let version: string | undefined;
+  try {
+    version = await source.version();
+  } catch (error) {
+    if (!fallback) throw error;
+    onError?.(error, source.name);
+  }
+  if (version === undefined && !fallback) return undefined;
+  let model =
+    version === undefined
+      ? (fallback as Forecaster)
+      : forecasterFromJson(JSON.parse(await source.read()));
   const { inputLength, horizon } = model;
   let lastCheck = now();
   let running: Promise<void> | undefined;
