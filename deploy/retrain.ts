@@ -40,7 +40,7 @@ export function retrainCommand(bucket: string): string[] {
     `${cli} export --days ${RETRAIN_DAYS} --format csv && ` +
       `${cli} train forecaster --model boosted-trees ` +
       `--input s3://${bucket}/latest/${RETRAIN_DAYS}-days/households/ ` +
-      `--column ${target} --covariates ${covariates} ` +
+      `--key household --column ${target} --covariates ${covariates} ` +
       `--out s3://${bucket}/${RETRAIN_MODEL_PREFIX}`,
   ];
 }

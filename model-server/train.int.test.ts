@@ -98,6 +98,8 @@ it('trains multivariate boosted trees from an export and writes the versioned ar
         'boosted-trees',
         '--input',
         input,
+        '--key',
+        'key',
         '--column',
         'globalActivePower',
         '--covariates',

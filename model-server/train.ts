@@ -19,6 +19,7 @@ import {
   RandomCutForest,
   fitBoosted,
   fitLinearAr,
+  groupByKey,
   lastValue,
   movingAverage,
   parseSeries,
@@ -33,6 +34,8 @@ export interface TrainInput {
   readonly input: string;
   /** Column (CSV header, JSON key or reading name) holding the values. */
   readonly column: string;
+  /** Column or field naming each row's key: rows are grouped by key (no window spans two). */
+  readonly key?: string;
   /** Folder or `s3://bucket/prefix` to write `model.json` (and `versions/`) into. */
   readonly out: string;
 }
@@ -91,7 +94,8 @@ export async function readTrainingInput(input: string): Promise<string> {
 
 /** The series of `column` in the input; refuses one without a single numeric value. */
 async function series(o: TrainInput, text?: string): Promise<number[]> {
-  const values = parseSeries(text ?? (await readTrainingInput(o.input)), { column: o.column });
+  const raw = text ?? (await readTrainingInput(o.input));
+  const values = parseSeries(o.key ? groupByKey(raw, o.key) : raw, { column: o.column });
   if (!values.some(Number.isFinite))
     throw new ShardflowError(
       'NO_VALUES',

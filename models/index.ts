@@ -53,6 +53,7 @@ export {
   fitLinearAr,
   fitSeasonalProfile,
   forecasterFromJson,
+  groupByKey,
   hoursToMonthEnd,
   ForecastSelector,
   lastValue,

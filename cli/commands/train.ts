@@ -32,6 +32,7 @@ const input = (cmd: Command): Command =>
   cmd
     .requiredOption('--input <file|s3url>', 'CSV/JSON file or s3://bucket/prefix of the archive')
     .requiredOption('--column <name>', 'column or reading to learn')
+    .option('--key <name>', 'column or field of the key (e.g. household): no window spans two keys')
     .requiredOption(
       '--out <dir|s3url>',
       'model folder or s3://bucket/prefix to write model.json into',
@@ -57,6 +58,7 @@ export function registerTrain(program: Command): void {
       async (o: {
         input: string;
         column: string;
+        key?: string;
         out: string;
         model: string;
         lambda: number;

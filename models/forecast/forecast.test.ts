@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/index.js';
 import {
   fitLinearAr,
   forecasterFromJson,
+  groupByKey,
   lastValue,
   maePerHorizon,
   movingAverage,
@@ -89,6 +90,20 @@ describe('parseSeries', () => {
       '{"kind":"device","readings":{"co2":600}}\n{"kind":"device","readings":{"co2":612}}\n';
     expect(parseSeries(ndjson, { column: 'co2' })).toEqual([600, 612]);
     expect(() => parseSeries('a,b\n1,2', { column: 'c' })).toThrow(ConfigError);
+  });
+
+  it('groups interleaved keys so no window spans two (export CSV and archive lines)', () => {
+    const csv = 'time,household,p\n1,a,1\n1,b,10\n2,a,2\n2,b,20\n3,a,3\n';
+    const p = parseSeries(groupByKey(csv, 'household'), { column: 'p' });
+    expect(p.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(p[3]).toBeNaN();
+    expect(p.slice(4)).toEqual([10, 20]);
+    const lines = ['a', 'b', 'a'].map((h, i) =>
+      JSON.stringify({ householdId: h, readings: { p: i } }),
+    );
+    const q = parseSeries(groupByKey(lines.join('\n'), 'householdId'), { column: 'p' });
+    expect(q).toEqual([0, 2, Number.NaN, 1]);
+    expect(() => groupByKey(csv, 'device')).toThrow(ConfigError);
   });
 
   it('skips windows that touch a missing value', () => {

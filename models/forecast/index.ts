@@ -16,7 +16,7 @@ export type { BoostedArtefact, BoostedData, BoostedOptions, BoostedParameters } 
 export { fitGbt, predictGbt } from './gbt.js';
 export type { GbtEnsemble, GbtOptions, GbtTree } from './gbt.js';
 export { forecasterFromJson } from './artefact.js';
-export { parseSeries, windowsOf, maePerHorizon } from './series.js';
+export { groupByKey, parseSeries, windowsOf, maePerHorizon } from './series.js';
 export type { ParseSeriesOptions } from './series.js';
 export { fitSeasonalProfile, hoursToMonthEnd, sameHourLastWeek } from './seasonal-profile.js';
 export type { HourlySeries, SeasonalProfile, SeasonalProfileOptions } from './seasonal-profile.js';

@@ -63,6 +63,40 @@ export function parseSeries(text: string, options: ParseSeriesOptions): number[]
   });
 }
 
+/**
+ * Regroups the rows of a CSV (with a header) or newline-delimited JSON text by the value of
+ * `key` (e.g. `household` in an export, `householdId` in the archive), keeping each key's
+ * rows in order, with an empty row between keys: the series of several keys, interleaved by
+ * time in an export, become one series whose windows never span two keys.
+ */
+export function groupByKey(text: string, key: string): string {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const groups = new Map<string, string[]>();
+  const add = (k: string, line: string) => {
+    const g = groups.get(k);
+    if (g) g.push(line);
+    else groups.set(k, [line]);
+  };
+  if ((lines[0] ?? '').trimStart().startsWith('{')) {
+    for (const line of lines) {
+      const o = JSON.parse(line) as Record<string, unknown>;
+      add(String(o[key] ?? ''), line);
+    }
+    return [...groups.values()].map((g) => g.join('\n')).join('\n{}\n');
+  }
+  const head = lines[0] ?? '';
+  const sep = head.includes(';') ? ';' : ',';
+  const names = head.split(sep).map(unquote);
+  const at = names.indexOf(key);
+  if (at < 0) throw new ConfigError('key', `no column ${key} in ${names.join(', ')}`);
+  for (const line of lines.slice(1)) {
+    const fields = line.split(sep);
+    add(unquote(fields[at + Math.max(0, fields.length - names.length)] ?? ''), line);
+  }
+  const gap = sep.repeat(names.length - 1);
+  return [head, [...groups.values()].map((g) => g.join('\n')).join(`\n${gap}\n`)].join('\n');
+}
+
 /** Every complete (NaN-free) window of `inputLength` inputs and `horizon` targets, by `stride`. */
 export function windowsOf(
   series: readonly number[],
