@@ -8,7 +8,8 @@
 import { filter, from, mergeMap } from 'rxjs';
 import { Shardflow, readingKey, readingTime } from 'shardflow';
 import type { DeviceReading, Reading, Traced } from 'shardflow';
-import { decode, isDeadLetter, rollingMean, splitDeadLetters, validate } from 'shardflow/operators';
+import { decode, isDeadLetter, splitDeadLetters, validate } from 'shardflow/operators';
+import { rollingMean } from './rolling-mean.js';
 
 const DRIFT_C = Number(process.env.DRIFT_C ?? 2);
 const flow = new Shardflow();

@@ -63,25 +63,10 @@ export type {
   WindowTrigger,
   WindowView,
 } from './window/index.js';
-export {
-  parsePredictionName,
-  pivot,
-  predictionColumns,
-  predictionName,
-  toWideRow,
-} from './pivot/index.js';
+export { parsePredictionName, pivot, predictionColumns, predictionName } from './pivot/index.js';
 export type { LongRow, PivotOptions, WideRow } from './pivot/index.js';
 export { resample } from './resample/index.js';
 export type { FillMethod, ResampledPoint, ResampleOptions } from './resample/index.js';
-export { rollingMean, shingle } from './features/index.js';
-export type {
-  RollingMean,
-  RollingMeanOptions,
-  SeriesOptions,
-  SeriesPoint,
-  Shingle,
-  ShingleOptions,
-} from './features/index.js';
 export {
   CircuitBreaker,
   CircuitOpenError,

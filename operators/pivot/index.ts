@@ -2,7 +2,7 @@
  * @module operators/pivot
  * Long → wide rows (`pivot`) and prediction column names.
  */
-export { parsePredictionName, predictionColumns, predictionName, toWideRow } from './rows.js';
+export { parsePredictionName, predictionColumns, predictionName } from './rows.js';
 export type { LongRow, WideRow } from './rows.js';
 export { pivot } from './pivot.js';
 export type { PivotOptions } from './pivot.js';

@@ -5,14 +5,13 @@ import {
   parsePredictionName,
   predictionColumns,
   predictionName,
-  toWideRow,
   type LongRow,
   type WideRow,
 } from './rows.js';
 import { deadLetter, PositionSet } from '../../core/lineage/index.js';
 import { isDeadLetter, mapTraced, type Flow } from '../flow/index.js';
 import { ConfigError } from '../../core/index.js';
-import { at, device, longRows, marbles, unionOf } from '../testing/fixtures.js';
+import { at, longRows, marbles, unionOf } from '../testing/fixtures.js';
 
 const row = (
   deviceId: string,
@@ -129,14 +128,6 @@ describe('pivot', () => {
 });
 
 describe('wide and long rows', () => {
-  it('wide-row helpers', () => {
-    expect(toWideRow(device('d', 60))).toMatchObject({
-      time: 60000,
-      deviceId: 'd',
-      values: { iaq: 50 },
-    });
-  });
-
   it('property: pivot restores wide rows from their long rows, with their positions', async () => {
     const cols = ['a', 'b', 'c'];
     const arbRows = fc.uniqueArray(

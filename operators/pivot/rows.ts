@@ -4,7 +4,7 @@
  * and the prediction naming convention `<measure>~<minutes ahead>` (ARCHITECTURE.md).
  * `deviceId` is the series key column for both devices and households.
  */
-import { ConfigError, readingKey, readingTime, type Reading } from '../../core/index.js';
+import { ConfigError } from '../../core/index.js';
 
 /**
  * One measure of one series at one time (epoch ms).
@@ -62,12 +62,4 @@ export function predictionColumns(
   horizons: readonly number[],
 ): string[] {
   return measures.flatMap((m) => horizons.map((h) => predictionName(m, h)));
-}
-
-/**
- * A reading as a wide row (time = its event time).
- * @example `readings$.pipe(map((t) => traced(toWideRow(t.value), t.positions)))`
- */
-export function toWideRow(reading: Reading): WideRow {
-  return { time: readingTime(reading), deviceId: readingKey(reading), values: reading.readings };
 }
