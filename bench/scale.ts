@@ -7,7 +7,9 @@
  * pipeline's own (the consumer's per-record cost is `bench:consumer`'s).
  *
  * Reports per fleet: heap and RSS per device, CPU per reading (steady minutes), the keyed-
- * state snapshot (gzip bytes per device, the barrier's pause), then how each grows with the
+ * state snapshots (a full object's gzip bytes per device, the barrier's pause, a typical
+ * 5-s delta and the once-a-minute delta in which every key's window closed, the per-key
+ * texts incremental snapshots keep), then how each grows with the
  * fleet (slope between the two largest fleets) and the largest fleet one worker holds in
  * 2 GiB of RSS: (2 GiB − the fixed part) ÷ (the RSS slope × the growth of a device's memory
  * from the run's minutes to a steady state, measured on a small fleet over hours).
@@ -66,13 +68,26 @@ for (const n of fleets) {
   console.error(`  fleet ${n}: done`);
 }
 console.log(
-  '| devices | readings | heap / device | RSS / device | typed arrays / device | CPU / reading (steady) | snapshot gzip | per device | barrier pause | pause ÷ 5 s period | wall |',
+  '| devices | readings | heap / device | RSS / device | typed arrays / device | CPU / reading (steady) | wall |',
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
   const p = per(r);
   console.log(
-    `| ${r.devices.toLocaleString('en')} | ${r.readings.toLocaleString('en')} | ${kib(p.heap)} | ${kib(p.rss)} | ${kib(p.external)} | ${p.cpuUs.toFixed(0)} µs | ${kib(r.snapshotBytes)} | ${p.snapshot.toFixed(0)} B | ${r.snapshotPauseMs.toFixed(0)} ms | ${((100 * r.snapshotPauseMs) / 5000).toFixed(1)} % | ${(r.wallMs / 1000).toFixed(0)} s |`,
+    `| ${r.devices.toLocaleString('en')} | ${r.readings.toLocaleString('en')} | ${kib(p.heap)} | ${kib(p.rss)} | ${kib(p.external)} | ${p.cpuUs.toFixed(0)} µs | ${(r.wallMs / 1000).toFixed(0)} s |`,
+  );
+}
+console.log(
+  '\nKeyed-state snapshots (incremental: a barrier takes the changed keys; they are encoded after it, between batches)',
+);
+console.log(
+  '| devices | full object (gzip) | per device | barrier pause | typical 5-s delta: values, gzip, encode | minute delta (every window closed): values, gzip, encode | per-key texts (heap) / device |',
+);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of results) {
+  const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+  console.log(
+    `| ${r.devices.toLocaleString('en')} | ${kib(r.snapshotBytes)} | ${(r.snapshotBytes / r.devices).toFixed(0)} B | ${ms(Math.max(r.snapshotPauseMs, r.deltaPauseMs, r.wide.pauseMs))} | ${r.deltaValues}, ${kib(r.deltaBytes)}, ${ms(r.deltaEncodeMs)} | ${r.wide.values}, ${kib(r.wide.bytes)}, ${ms(r.wide.encodeMs)} | ${(r.textsHeap / r.devices / 1024).toFixed(1)} KiB |`,
   );
 }
 
@@ -103,8 +118,9 @@ if (results.length >= 2) {
   const [a, b] = results.slice(-2) as [FleetResult, FleetResult];
   const dn = b.devices - a.devices;
   const slope = (f: (r: FleetResult) => number) => (f(b) - f(a)) / dn;
-  const rssSlope = slope((r) => r.rssAfter);
-  const fixed = b.rssAfter - rssSlope * b.devices;
+  // the per-key texts of incremental snapshots are heap the worker holds too
+  const rssSlope = slope((r) => r.rssAfter + r.textsHeap);
+  const fixed = b.rssAfter + b.textsHeap - rssSlope * b.devices;
   const steadySlope = rssSlope * steadyFactor;
   const fleet2g = Math.floor((2 * GIB - fixed) / steadySlope);
   const cpuA = per(a).cpuUs;
@@ -117,16 +133,21 @@ if (results.length >= 2) {
   console.log(
     `| heap | ${kib(slope((r) => r.heapAfter))} | ${(per(b).heap / per(a).heap).toFixed(2)} |`,
   );
-  console.log(`| RSS | ${kib(rssSlope)} | ${(per(b).rss / per(a).rss).toFixed(2)} |`);
+  console.log(
+    `| RSS + snapshot texts | ${kib(rssSlope)} | ${(per(b).rss / per(a).rss).toFixed(2)} |`,
+  );
   console.log(
     `| snapshot (gzip) | ${slope((r) => r.snapshotBytes).toFixed(0)} B | ${(per(b).snapshot / per(a).snapshot).toFixed(2)} |`,
   );
   console.log(
-    `| barrier pause | ${(slope((r) => r.snapshotPauseMs) * 1000).toFixed(1)} ms per 1,000 devices | ${(b.snapshotPauseMs / b.devices / (a.snapshotPauseMs / a.devices)).toFixed(2)} |`,
+    `| snapshot encode, every key changed (CPU after the barrier) | ${(slope((r) => r.wide.encodeMs) * 1000).toFixed(0)} ms per 1,000 devices | ${(b.wide.encodeMs / b.devices / (a.wide.encodeMs / a.devices)).toFixed(2)} |`,
+  );
+  console.log(
+    `| per-key texts (heap) | ${kib(slope((r) => r.textsHeap))} | ${(b.textsHeap / b.devices / (a.textsHeap / a.devices)).toFixed(2)} |`,
   );
   console.log(`| CPU per reading | — | ${(cpuB / cpuA).toFixed(2)} |`);
   console.log(
-    `\nLargest fleet in 2 GiB RSS: (2 GiB − ${(fixed / 2 ** 20).toFixed(0)} MiB fixed) ÷ (${kib(rssSlope)} per device × ${steadyFactor.toFixed(2)} growth to ${steadyMinutes} minutes) ≈ **${fleet2g.toLocaleString('en')} devices**`,
+    `\nLargest fleet in 2 GiB RSS: (2 GiB − ${(fixed / 2 ** 20).toFixed(0)} MiB fixed) ÷ (${kib(rssSlope)} per device incl. snapshot texts × ${steadyFactor.toFixed(2)} growth to ${steadyMinutes} minutes) ≈ **${fleet2g.toLocaleString('en')} devices**`,
   );
   console.log(
     `CPU: one reading per device-minute at ${cpuB.toFixed(0)} µs is ${((b.devices / 60) * cpuB * 1e-6 * 100).toFixed(1)} % of a core at ${b.devices.toLocaleString('en')} devices; one core keeps up with ≈ ${Math.floor(60 / (cpuB * 1e-6)).toLocaleString('en')} devices`,

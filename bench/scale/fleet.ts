@@ -8,9 +8,11 @@
  *
  * Measured: process CPU while the pipeline and its sink stage handle each minute (the
  * simulator's own CPU is excluded: a minute's records are generated before the clock
- * starts), heap and RSS after a full GC before and after the fleet's state exists, and one
- * snapshot barrier at the end (the runner's own `snapshot.committed` event: gzip bytes and
- * pause). Prints one JSON line on stdout.
+ * starts), heap and RSS after a full GC before and after the fleet's state exists, an
+ * incremental barrier on the pipeline's own state after 1/12 of the devices sent their next
+ * reading (what a 5-s barrier sees at one reading per device-minute), and the runner's own
+ * first barrier at the end (a full object: `snapshot.committed`, gzip bytes and pause).
+ * Prints one JSON line on stdout.
  *
  * Usage: `node --expose-gc --import tsx bench/scale/fleet.ts <devices> <minutes>`
  */
@@ -28,7 +30,12 @@ import {
   type PipelineEvent,
   type ResultSinks,
 } from '../../pipelines/runtime/index.js';
-import { MemorySnapshotStore } from '../../pipelines/state/index.js';
+import {
+  IncrementalSnapshots,
+  MemorySnapshotStore,
+  compressSnapshot,
+  type KeyedStateBackend,
+} from '../../pipelines/state/index.js';
 
 /** What one fleet run reports (one JSON line). */
 export interface FleetResult {
@@ -52,6 +59,21 @@ export interface FleetResult {
   readonly snapshotKeys: number;
   readonly snapshotPauseMs: number;
   readonly results: number;
+  /**
+   * Incremental snapshots on the pipeline's own state: a barrier after 1/12 of the devices
+   * sent their next reading (a 5-s barrier period at one reading per device-minute).
+   */
+  readonly deltaKeys: number;
+  readonly deltaPauseMs: number;
+  /** Encoding + assembling the delta after the pause (the runner: between batches). */
+  readonly deltaEncodeMs: number;
+  /** (state, key) values in the delta. */
+  readonly deltaValues: number;
+  readonly deltaBytes: number;
+  /** The barrier after the watermark passed a minute (every key's window closed). */
+  readonly wide: { pauseMs: number; encodeMs: number; values: number; bytes: number };
+  /** Heap of the per-key texts incremental snapshots keep (after a full capture). */
+  readonly textsHeap: number;
 }
 
 setFlagsFromString('--expose-gc');
@@ -98,15 +120,20 @@ export async function runFleet(
     now: () => now,
     schedule: asyncScheduler.schedule.bind(asyncScheduler),
   };
-  const simulator = new DeviceSimulator({ devices, steps: minutes, start: new Date(start) });
+  // one extra minute: 1/12 of it is fed for the incremental barrier
+  const simulator = new DeviceSimulator({ devices, steps: minutes + 1, start: new Date(start) });
   const readings = simulator.readings();
   const encoder = new TextEncoder();
   const { sinks, count } = acceptingSinks();
   const events: PipelineEvent[] = [];
+  let state: KeyedStateBackend | undefined;
   const sessions = new Subject<ShardSession>();
   const running = runPipeline({
     consumer: { sessions, shutdown: async () => sessions.complete() },
-    pipeline: (context) => createPipeline([deviceSpec()], context),
+    pipeline: (context) => {
+      state = context.state;
+      return createPipeline([deviceSpec()], context);
+    },
     sinks,
     store: new MemorySnapshotStore(),
     maxWaitMs: 5,
@@ -146,8 +173,7 @@ export async function runFleet(
   // once every ring holds 60 windows (or over the last half of a shorter run)
   const steadyFrom = minutes > 70 ? 62 : Math.floor(minutes / 2);
   let next = readings.next();
-  for (let m = 0; m < minutes; m++) {
-    const t = start + m * 60_000;
+  const minute = (t: number) => {
     const batch: SourceRecord[] = [];
     while (!next.done && Date.parse(next.value.ts) === t) {
       const r = next.value;
@@ -165,6 +191,11 @@ export async function runFleet(
       ordinal += 1;
       next = readings.next();
     }
+    return batch;
+  };
+  for (let m = 0; m < minutes; m++) {
+    const t = start + m * 60_000;
+    const batch = minute(t);
     now = t + 1_000;
     const c0 = cpuMs();
     channel.deliver({ shardId: lease.leaseKey, records: batch, positions: PositionSet.empty });
@@ -182,6 +213,47 @@ export async function runFleet(
   fullGc();
   const after = process.memoryUsage();
   afterFeed();
+  // incremental snapshots on this state (the runner's own barrier below is a full one: a
+  // session's first): a full capture fills the per-key texts, then 1/12 of the devices
+  // send their next reading and a barrier encodes only what changed
+  const backend = state as KeyedStateBackend;
+  // (no compaction here: the all-keys delta would make the next object a full one)
+  const snaps = new IncrementalSnapshots(backend, {
+    shardId: lease.leaseKey,
+    ttlMs: Infinity,
+    compactRatio: 100,
+  });
+  const base = snaps.capture();
+  snaps.written(base, 'base', base.json().length);
+  fullGc();
+  const textsHeap = process.memoryUsage().heapUsed - after.heapUsed;
+  const t = start + minutes * 60_000;
+  now = t + 1_000;
+  const next12 = minute(t);
+  const period = Math.ceil(devices / 12);
+  // the first twelfth moves the watermark past minute t − 1: every key's window closes (a
+  // barrier once a minute sees every key changed) — measured, then a typical barrier
+  const first = next12.slice(0, period);
+  channel.deliver({ shardId: lease.leaseKey, records: first, positions: PositionSet.empty });
+  await settle(() => running.stats().pendingItems === 0);
+  const w0 = performance.now();
+  const wide = snaps.capture();
+  const widePauseMs = performance.now() - w0;
+  const wideText = wide.json();
+  const wideEncodeMs = performance.now() - w0 - widePauseMs;
+  const wideValues = wide.values;
+  const wideBytes = (await compressSnapshot(wideText)).byteLength;
+  snaps.written(wide, 'wide', wideBytes);
+  const twelfth = next12.slice(period, 2 * period);
+  channel.deliver({ shardId: lease.leaseKey, records: twelfth, positions: PositionSet.empty });
+  await settle(() => running.stats().pendingItems === 0);
+  const d0 = performance.now();
+  const delta = snaps.capture();
+  const deltaPauseMs = performance.now() - d0;
+  const text = delta.json(); // encoded after the pause, between batches in the runner
+  const deltaEncodeMs = performance.now() - d0 - deltaPauseMs;
+  const deltaValues = delta.values;
+  const deltaBytes = (await compressSnapshot(text)).byteLength;
   // one barrier: the session hands over (shutdownRequested) → snapshot → commit
   channel.end('shutdownRequested');
   await settle(() => events.some((e) => e.type === 'snapshot.committed'));
@@ -206,6 +278,13 @@ export async function runFleet(
     snapshotKeys: snap.keys,
     snapshotPauseMs: snap.pauseMs,
     results: count(),
+    deltaKeys: twelfth.length,
+    wide: { pauseMs: widePauseMs, encodeMs: wideEncodeMs, values: wideValues, bytes: wideBytes },
+    deltaPauseMs,
+    deltaEncodeMs,
+    deltaValues,
+    deltaBytes,
+    textsHeap,
   };
 }
 
@@ -213,5 +292,6 @@ if (process.argv[1]?.endsWith('fleet.ts')) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [devices = '1000', minutes = '30'] = process.argv.slice(2);
   const result = await runFleet(Number(devices), Number(minutes));
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // exit at once: timers armed by the pipeline's silence watcher can outlive it by minutes
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }

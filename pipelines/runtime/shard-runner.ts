@@ -261,13 +261,15 @@ export class ShardRunner {
     const pausedAt = performance.now();
     while (this.flight.n > 0 && this.alive) await new Promise((r) => setTimeout(r, 5));
     const upTo = this.lastFed;
-    const keys = this.backend.keyCount();
-    // encodes the keys changed since the last barrier (a full object at the shard's end)
+    // takes the keys changed since the last barrier (a full object at the shard's end)
     const capture = this.snapshots.capture(final, final);
     const before = this.emitted;
     const pauseMs = performance.now() - pausedAt;
     this.paused = false;
     this.drain();
+    // encoded between batches, copy-on-write (a key fed meanwhile is encoded first)
+    while (!capture.encodeSome(200)) await new Promise((r) => setImmediate(r));
+    const keys = this.backend.keyCount();
     const bytes = await compressSnapshot(capture.json());
     await this.durableBefore(before);
     if (!this.alive) return;

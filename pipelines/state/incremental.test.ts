@@ -59,9 +59,10 @@ describe('incremental snapshots', () => {
     rings.delete('k3');
     const delta = snaps.capture();
     expect(delta.kind).toBe('delta');
+    expect(counter.encodes).toBe(0); // encoded after the barrier
+    const deltaRef = await write(store, snaps, delta);
     expect(counter.encodes).toBe(2);
     expect([delta.values, delta.deleted]).toEqual([2, 1]);
-    const deltaRef = await write(store, snaps, delta);
     const doc = decodeSnapshot(await store.get(deltaRef));
     expect(doc.chain).toEqual([baseRef]);
     expect(Object.keys(doc.states.ring ?? {}).sort()).toEqual(['k1', 'k2']);
@@ -192,8 +193,8 @@ describe('incremental snapshots', () => {
     const nextRings = next.register('ring', ringCodec(counter));
     nextRings.set('k5', { time: 60, values: [5, 6] });
     const c = snaps.capture();
-    expect([c.kind, c.values, counter.encodes]).toEqual(['delta', 1, 1]);
     const ref = await write(store, snaps, c);
+    expect([c.kind, c.values, counter.encodes]).toEqual(['delta', 1, 1]);
     const got = await read(store, ref);
     expect(got.refs.slice(0, 2)).toEqual(chain.refs);
     expect(got.states).toEqual(next.snapshot());
@@ -201,8 +202,31 @@ describe('incremental snapshots', () => {
     // a forced full object (e.g. at the shard's end) needs no encoding of unchanged keys
     counter.encodes = 0;
     const full = snaps.capture(true);
+    const text = full.json();
     expect([full.kind, full.values, counter.encodes]).toEqual(['full', 21, 0]);
-    expect(JSON.parse(full.json()).states).toEqual(next.snapshot());
+    expect(JSON.parse(text).states).toEqual(next.snapshot());
+  });
+
+  it('copy-on-write: values written after the barrier but before they were encoded reach the next object, not this one', async () => {
+    const backend = new KeyedStateBackend();
+    const rings = backend.register('ring', ringCodec());
+    for (let k = 0; k < 10; k++) rings.set(`k${k}`, { time: 0, values: [k] });
+    const snaps = new IncrementalSnapshots(backend, { shardId: SHARD, ttlMs: Infinity });
+    const store = new MemorySnapshotStore();
+    await write(store, snaps, snaps.capture());
+    for (let k = 0; k < 10; k++) rings.get(`k${k}`)?.values.push(100 + k);
+    const atBarrier = backend.snapshot();
+    const c = snaps.capture();
+    expect(c.encodeSome(3)).toBe(false); // 3 of 10 encoded, feeding resumes
+    rings.get('k9')?.values.push(999); // in place, after a get
+    rings.set('k8', { time: 5, values: [8] });
+    rings.delete('k7');
+    rings.set('new', { time: 5, values: [1] });
+    const ref = await write(store, snaps, c);
+    expect((await read(store, ref)).states).toEqual(atBarrier);
+    const next = await write(store, snaps, snaps.capture());
+    expect((await read(store, next)).states).toEqual(backend.snapshot());
+    expect(backend.snapshot()).not.toEqual(atBarrier);
   });
 
   it('a chain that does not start with a full object, or mixes shards, is unreadable', async () => {

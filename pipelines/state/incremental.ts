@@ -1,9 +1,10 @@
 /**
  * @module pipelines/state/incremental
  * Incremental snapshots of a {@link KeyedStateBackend} (pure, no I/O). Each key's encoded
- * value is kept as JSON text from the barrier that last saw it change, so a barrier pauses
- * only to encode the keys changed since the previous one; the document is assembled from
- * those texts after feeding resumes. Objects form a chain: a `full` object (every key) and
+ * value is kept as JSON text from the barrier that last saw it change. A barrier only takes
+ * the set of keys changed since the previous one; they are encoded after feeding resumed,
+ * copy-on-write (a key the chain reads or writes before it is encoded is encoded first, as
+ * of the barrier), and the document is assembled from the texts. Objects form a chain: a `full` object (every key) and
  * `delta` objects (changed and removed keys) after it; a full object is written again
  * (compaction) after `maxDeltas` deltas or once the deltas add up to the base's size, so a
  * restore reads at most `1 + maxDeltas` objects. Idle keys (no newer event time for
@@ -29,16 +30,22 @@ export interface IncrementalOptions {
   readonly ttlMs?: number;
 }
 
-/** What a barrier captured: assemble the document with `json()` once feeding resumed. */
+/**
+ * What a barrier captured. Values are encoded after the barrier (copy-on-write: a key the
+ * chain touches before it is encoded is encoded first, as of the barrier): call
+ * `encodeSome` between batches until it returns true, or `json()` to finish at once.
+ */
 export interface Capture {
   readonly kind: 'full' | 'delta';
-  /** (state, key) values in the object. */
+  /** (state, key) values in the object (once encoded). */
   readonly values: number;
   /** Keys removed since the previous object (expired or deleted), over all states. */
   readonly deleted: number;
   /** Keys expired by the TTL at this barrier. */
   readonly expired: number;
-  /** The document's JSON text (built from texts captured at the barrier). */
+  /** Encodes up to `max` of the values still to encode; true once none are left. */
+  encodeSome(max: number): boolean;
+  /** The document's JSON text (encodes what is left first). */
   json(): string;
 }
 
@@ -97,70 +104,37 @@ export class IncrementalSnapshots {
   }
 
   /**
-   * Cuts the state at a barrier (synchronous: call it while feeding is paused). A `final`
-   * object (the shard's end) is full and names the objects it supersedes.
+   * Cuts the state at a barrier (synchronous: call it while feeding is paused); only the
+   * set of changed keys is taken here. A `final` object (the shard's end) is full and names
+   * the objects it supersedes.
    */
   capture(forceFull = false, final = false): Capture {
     const expired = Number.isFinite(this.ttlMs) ? this.backend.expireIdle(this.ttlMs) : [];
     const changed = this.backend.takeChanged();
-    const changes = new Map<string, Map<string, string>>();
-    const deleted = new Map<string, string[]>();
-    const names = this.backend.names();
-    for (const name of names) {
-      const texts = this.textsOf(name);
-      const keys = new Set(changed.get(name) ?? []);
-      for (const key of expired) if (texts.has(key)) keys.add(key);
-      for (const key of keys) {
-        const encoded = this.backend.encoded(name, key);
-        if (encoded === undefined) {
-          if (texts.delete(key)) deleted.set(name, [...(deleted.get(name) ?? []), key]);
-          continue;
-        }
-        const text = JSON.stringify(encoded);
-        texts.set(key, text);
-        let c = changes.get(name);
-        if (!c) changes.set(name, (c = new Map()));
-        c.set(key, text);
-      }
-    }
     const full =
       forceFull ||
       final ||
       this.chain.length === 0 ||
       this.chain.length > this.maxDeltas ||
       this.deltaBytes >= this.compactRatio * this.baseBytes;
-    const deletedCount = [...deleted.values()].reduce((n, d) => n + d.length, 0);
-    const head = { shardId: this.options.shardId, expired: expired.length };
-    if (!full) {
-      const chain = [...this.chain];
-      const values = [...changes.values()].reduce((n, c) => n + c.size, 0);
-      return {
-        kind: 'delta',
-        values,
-        deleted: deletedCount,
-        expired: head.expired,
-        json: () => documentJson(head.shardId, 'delta', chain, changes, deleted),
-      };
-    }
-    // every key's text (a key never seen changing was restored: its text is known; a
-    // value set outside a barrier's view is encoded now), copied so assembly can wait
-    const all = new Map<string, Map<string, string>>();
-    let values = 0;
-    for (const name of names) {
+    const pending = new Map<string, Set<string>>();
+    for (const name of this.backend.names()) {
       const texts = this.textsOf(name);
-      for (const key of this.backend.keysOf(name))
-        if (!texts.has(key)) texts.set(key, JSON.stringify(this.backend.encoded(name, key)));
-      all.set(name, new Map(texts));
-      values += texts.size;
+      const keys = changed.get(name) ?? new Set<string>();
+      for (const key of expired) if (texts.has(key)) keys.add(key);
+      // a full object needs every key's text: one never seen is encoded too
+      if (full) for (const key of this.backend.keysOf(name)) if (!texts.has(key)) keys.add(key);
+      if (keys.size > 0) pending.set(name, keys);
     }
     const superseded = final ? [...new Set([...this.retired, ...this.chain])] : [];
-    return {
-      kind: 'full',
-      values,
-      deleted: deletedCount,
-      expired: head.expired,
-      json: () => documentJson(head.shardId, 'full', [], all, new Map(), superseded),
-    };
+    const chain = full ? [] : [...this.chain];
+    return new PendingCapture(
+      this.backend,
+      (name) => this.textsOf(name),
+      { shardId: this.options.shardId, kind: full ? 'full' : 'delta', chain, superseded },
+      pending,
+      expired.length,
+    );
   }
 
   /** A captured object was written as `ref` (`bytes` long): later deltas build on it. */
@@ -199,6 +173,90 @@ export class IncrementalSnapshots {
     let texts = this.texts.get(name);
     if (!texts) this.texts.set(name, (texts = new Map()));
     return texts;
+  }
+}
+
+/** A capture whose values are encoded after the barrier (see {@link Capture}). */
+class PendingCapture implements Capture {
+  private readonly changes = new Map<string, Map<string, string>>();
+  private readonly removed = new Map<string, string[]>();
+  private left: number;
+
+  constructor(
+    private readonly backend: KeyedStateBackend,
+    private readonly textsOf: (name: string) => Map<string, string>,
+    private readonly head: {
+      shardId: string;
+      kind: 'full' | 'delta';
+      chain: readonly string[];
+      superseded: readonly string[];
+    },
+    private readonly pending: Map<string, Set<string>>,
+    readonly expired: number,
+  ) {
+    this.left = [...pending.values()].reduce((n, k) => n + k.size, 0);
+    // copy-on-write: a key touched before it is encoded is encoded first
+    if (this.left > 0) backend.beforeTouch((name, key) => this.encode(name, key));
+  }
+
+  get kind(): 'full' | 'delta' {
+    return this.head.kind;
+  }
+
+  get values(): number {
+    if (this.head.kind === 'delta')
+      return [...this.changes.values()].reduce((n, c) => n + c.size, 0);
+    let n = 0;
+    for (const name of this.backend.names()) n += this.textsOf(name).size;
+    return n;
+  }
+
+  get deleted(): number {
+    return [...this.removed.values()].reduce((n, d) => n + d.length, 0);
+  }
+
+  encodeSome(max: number): boolean {
+    let done = 0;
+    for (const [name, keys] of this.pending) {
+      for (const key of keys) {
+        if (done >= max) return false;
+        this.encode(name, key);
+        done += 1;
+      }
+    }
+    return this.left === 0;
+  }
+
+  json(): string {
+    this.encodeSome(Number.POSITIVE_INFINITY);
+    const { shardId, kind, chain, superseded } = this.head;
+    if (kind === 'delta') return documentJson(shardId, kind, chain, this.changes, this.removed);
+    const all = new Map<string, Map<string, string>>();
+    for (const name of this.backend.names()) all.set(name, this.textsOf(name));
+    return documentJson(shardId, kind, [], all, new Map(), superseded);
+  }
+
+  /** Encodes `key` of state `name` as of the barrier, if it is still to be encoded. */
+  private encode(name: string, key: string): void {
+    const keys = this.pending.get(name);
+    if (!keys?.delete(key)) return;
+    this.left -= 1;
+    if (this.left === 0) this.backend.beforeTouch(undefined);
+    const texts = this.textsOf(name);
+    const encoded = this.backend.encoded(name, key);
+    if (encoded === undefined) {
+      if (!texts.delete(key)) return;
+      let r = this.removed.get(name);
+      if (!r) this.removed.set(name, (r = []));
+      r.push(key);
+      return;
+    }
+    const text = JSON.stringify(encoded);
+    texts.set(key, text);
+    if (this.head.kind === 'full') return;
+    let c = this.changes.get(name);
+    if (!c) this.changes.set(name, (c = new Map()));
+    c.set(key, text);
   }
 }
 

@@ -37,9 +37,15 @@ export type StateSnapshot = Readonly<Record<string, Readonly<Record<string, unkn
 export class KeyedState<V> {
   private readonly values = new Map<string, V>();
   private changed = new Set<string>();
+  /**
+   * Called with a key before it is read or written (copy-on-write: a snapshot still
+   * encoding the key's value as of its barrier encodes it first); see `incremental.ts`.
+   */
+  beforeTouch: ((key: string) => void) | undefined;
 
   /** The value of `key`, if any (the key counts as changed: the caller may mutate it). */
   get(key: string): V | undefined {
+    this.beforeTouch?.(key);
     const value = this.values.get(key);
     if (value !== undefined) this.changed.add(key);
     return value;
@@ -47,12 +53,14 @@ export class KeyedState<V> {
 
   /** Sets the value of `key`. */
   set(key: string, value: V): void {
+    this.beforeTouch?.(key);
     this.values.set(key, value);
     this.changed.add(key);
   }
 
   /** Removes `key`. */
   delete(key: string): void {
+    this.beforeTouch?.(key);
     if (this.values.delete(key)) this.changed.add(key);
   }
 
@@ -106,6 +114,7 @@ export class KeyedStateBackend {
   private readonly states = new Map<string, Registered>();
   /** Restored values of states not registered yet, by name. */
   private readonly raw = new Map<string, Map<string, unknown>>();
+  private touchHook: ((name: string, key: string) => void) | undefined;
 
   /**
    * The state `name` (created on first call; later calls return the same state). Values
@@ -125,7 +134,19 @@ export class KeyedStateBackend {
       state: state as KeyedState<unknown>,
       codec: codec as ValueCodec<unknown>,
     });
+    const hook = this.touchHook;
+    if (hook) state.beforeTouch = (key) => hook(name, key);
     return state;
+  }
+
+  /**
+   * Calls `hook(name, key)` before any key of a registered state is read or written (or
+   * stops with `undefined`): copy-on-write for snapshots encoded after their barrier.
+   */
+  beforeTouch(hook: ((name: string, key: string) => void) | undefined): void {
+    for (const [name, { state }] of this.states)
+      state.beforeTouch = hook ? (key) => hook(name, key) : undefined;
+    this.touchHook = hook;
   }
 
   /** Encodes every value of every state (registered or carried through). */
