@@ -63,6 +63,25 @@ describe('watchSilence', () => {
     sub.unsubscribe();
   });
 
+  it('keeps one processing-time timer however many keys go silent, and none after unsubscription', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const { source, calls, sub } = harness(scheduler);
+    const pending = () => scheduler.actions.filter((a) => !a.closed).length;
+    for (let m = 0; m <= 3; m += 1)
+      for (const key of ['a', 'b', 'c']) source.next({ key, time: m * MIN });
+    for (let m = 4; m <= 12; m += 1) source.next({ key: 'c', time: m * MIN });
+    // a and b were judged at 8 and are watched again: still one timer
+    expect(calls.map(([k, t]) => [k, t / MIN])).toEqual([
+      ['a', 8],
+      ['b', 8],
+    ]);
+    expect(pending()).toBe(1);
+    sub.unsubscribe();
+    expect(pending()).toBe(0);
+    scheduler.flush();
+    expect(calls).toHaveLength(2);
+  });
+
   it('stops watching a key after forgetAfter and calls nothing after unsubscription', () => {
     const { source, calls, sub } = harness();
     source.next({ key: 'a', time: 0 });

@@ -52,7 +52,17 @@ class EventClock implements SchedulerLike {
   #floor = Number.NEGATIVE_INFINITY;
   readonly #due = new Set<Due>();
 
-  constructor(private readonly base?: SchedulerLike) {}
+  constructor(
+    private readonly base?: SchedulerLike,
+    /** Called after each run of due actions (e.g. to re-arm what they asked for). */
+    private readonly ran: () => void = () => {},
+  ) {}
+
+  /** Drops every pending action and its processing-time timer. */
+  dispose(): void {
+    for (const due of this.#due) due.timer?.unsubscribe();
+    this.#due.clear();
+  }
 
   now(): number {
     const t = this.base ? this.#mark + (this.base.now() - this.#markedAt) : this.#mark;
@@ -105,6 +115,7 @@ class EventClock implements SchedulerLike {
       due.timer?.unsubscribe();
       due.work();
     }
+    this.ran();
   }
 }
 
@@ -121,12 +132,17 @@ export function watchSilence<T, R>(options: WatchSilenceOptions<T, R>): Operator
     throw new ConfigError('after', `must be a positive number, got ${after}`);
   return (source) =>
     new Observable<T | R>((subscriber) => {
-      const clock = new EventClock(scheduler);
       const lastSeen = new Map<string, number>();
+      // keys still silent are watched again, once the tracker's round is over (touching a
+      // key inside its callback would arm a second timer)
+      const again: string[] = [];
+      const clock = new EventClock(scheduler, () => {
+        for (const key of again.splice(0)) tracker.touch(key);
+      });
       const tracker = new IdleTracker(after, clock, (key) => {
         const now = clock.now();
         for (const r of onSilent(key, now)) subscriber.next(r);
-        if (now - (lastSeen.get(key) ?? now) < forgetAfter) tracker.touch(key);
+        if (now - (lastSeen.get(key) ?? now) < forgetAfter) again.push(key);
         else lastSeen.delete(key);
       });
       const sub = source.subscribe({
@@ -143,6 +159,7 @@ export function watchSilence<T, R>(options: WatchSilenceOptions<T, R>): Operator
       });
       return () => {
         tracker.dispose();
+        clock.dispose();
         sub.unsubscribe();
       };
     });
