@@ -105,6 +105,22 @@ describe('getRecords (lean reader of a successful response)', () => {
     });
   });
 
+  it('leaves a body that does not say it is JSON to the SDK', async () => {
+    const { client } = canned(200, body, { 'content-type': 'application/cbor' });
+    const seen: { Records?: unknown }[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        seen.push(result.output as { Records?: unknown });
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const out = await getRecords(client, { ShardIterator: 'it' });
+    expect(seen[0]?.Records).toHaveLength(2); // the SDK, not the lean reader, read the records
+    expect(out.Records).toHaveLength(2);
+  });
+
   it('rejects badly padded data as the SDK does', async () => {
     const bad = JSON.stringify({
       Records: [{ SequenceNumber: '1', Data: 'abc', PartitionKey: 'k' }],

@@ -72,6 +72,15 @@ function base64(input: string): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** Whether a response says it is JSON (awsJson1_1: `application/x-amz-json-1.1`). */
+function isJson(headers: Record<string, string> | undefined): boolean {
+  if (headers === undefined) return false;
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === 'content-type') return /json/i.test(headers[name] ?? '');
+  }
+  return false;
+}
+
 async function collect(body: unknown): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   const chunks: Uint8Array[] = [];
@@ -94,8 +103,13 @@ export async function getRecords(
     (next) => async (args) => {
       lean = undefined;
       const result = await next(args);
-      const response = result.response as { statusCode?: number; body?: unknown };
-      if (response.statusCode === 200 && response.body != null) {
+      const response = result.response as {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        body?: unknown;
+      };
+      // only the awsJson1_1 body this reader knows; any other protocol stays with the SDK
+      if (response.statusCode === 200 && response.body != null && isJson(response.headers)) {
         lean = parseGetRecordsBody(await collect(response.body));
         response.body = EMPTY_OBJECT; // the SDK finishes on an empty object
       }
