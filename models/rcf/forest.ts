@@ -14,7 +14,7 @@ import { ConfigError } from '../../core/index.js';
 import { PointStore } from './point-store.js';
 import { seedState, sfc32Class, type Prng, type PrngFactory } from '../../core/index.js';
 import { Sampler } from './sampler.js';
-import { RandomCutTree } from './tree.js';
+import { RandomCutTree, treeBytes } from './tree.js';
 import { at, f64 } from './typed.js';
 
 /** Options of {@link RandomCutForest}. */
@@ -135,11 +135,24 @@ export class RandomCutForest {
       const prngs: Prng[] = [];
       const trees: RandomCutTree[] = [];
       const samplers: Sampler[] = [];
-      for (let t = 0; t < o.numberOfTrees; t += 1) {
+      // every tree's and sampler's arrays on one buffer (a buffer object costs ~90 bytes of
+      // heap, and each its own allocation): samplers' float64 keys first, so all stay aligned
+      const n = o.numberOfTrees;
+      const cap = o.sampleSize;
+      const perTree = treeBytes(cap, o.boundingBoxCacheFraction, this.pointDimensions);
+      const buffer = new ArrayBuffer(n * (12 * cap + perTree));
+      const refsAt = 8 * n * cap;
+      const treesAt = refsAt + 4 * n * cap;
+      for (let t = 0; t < n; t += 1) {
         const prng = factory(seedState((o.seed * 1000003 + t * 7919) | 0));
         prngs.push(prng);
-        trees.push(new RandomCutTree(o.sampleSize, store, prng, o.boundingBoxCacheFraction));
-        samplers.push(new Sampler(o.sampleSize, o.timeDecay, prng));
+        const memory = { buffer, at: treesAt + t * perTree };
+        trees.push(
+          new RandomCutTree(cap, store, prng, o.boundingBoxCacheFraction, undefined, memory),
+        );
+        const keys = new Float64Array(buffer, 8 * t * cap, cap);
+        const refs = new Int32Array(buffer, refsAt + 4 * t * cap, cap);
+        samplers.push(new Sampler(cap, o.timeDecay, prng, keys, refs));
       }
       this.parts = {
         options: o,

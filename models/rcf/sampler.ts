@@ -15,12 +15,14 @@ export interface Offer {
   evicted: number;
 }
 
+/** The result of every offer (one object per process, not per sampler: offers never nest). */
+const RESULT: Offer = { accepted: false, evicted: -1 };
+
 /** A weighted reservoir of point references. */
 export class Sampler {
   readonly keys: Float64Array;
   readonly refs: Int32Array;
   size = 0;
-  private readonly result: Offer = { accepted: false, evicted: -1 };
 
   constructor(
     readonly capacity: number,
@@ -43,12 +45,12 @@ export class Sampler {
   }
 
   /**
-   * Offers point `ref` arriving at `sequence`. The returned object is reused between
-   * calls: read it before offering again.
+   * Offers point `ref` arriving at `sequence`. The returned object is shared by all
+   * samplers and reused between calls: read it before offering again.
    */
   offer(ref: number, sequence: number): Offer {
     const key = Math.log(-Math.log(this.random.nextOpen())) - this.timeDecay * sequence;
-    const out = this.result;
+    const out = RESULT;
     if (this.size < this.capacity) {
       this.siftUp(this.size, key, ref);
       this.size += 1;

@@ -34,6 +34,22 @@ import { checkInvariants, walk } from './tree-walk.js';
 
 export type { TreeArrays, TreeScalars } from './tree-view.js';
 
+/** Where a fresh tree puts its node arrays: `treeBytes(…)` bytes of `buffer` from `at`. */
+export interface TreeMemory {
+  readonly buffer: ArrayBuffer;
+  readonly at: number;
+}
+
+/**
+ * Bytes of the node arrays of a fresh tree (a multiple of 8), so that a forest can put all
+ * its trees on one buffer: one buffer object instead of one per tree.
+ */
+export function treeBytes(capacity: number, cacheFraction: number, dim: number): number {
+  const ni = Math.max(1, capacity - 1);
+  const boxValues = Math.floor(cacheFraction * ni) * dim;
+  return Math.ceil((4 * (3 * ni + 2 * capacity + 2 * boxValues) + 2 * ni) / 8) * 8;
+}
+
 /** A random cut tree with exact insert/delete and AWS-style scoring. */
 export class RandomCutTree implements TreeView {
   readonly a: TreeArrays;
@@ -60,13 +76,14 @@ export class RandomCutTree implements TreeView {
     private readonly random: Prng,
     cacheFraction = 1,
     state?: { arrays: TreeArrays; scalars: TreeScalars },
+    memory?: TreeMemory,
   ) {
     const dim = store.dimensions;
     this.dim = dim;
     this.leafBase = capacity - 1;
     const ni = Math.max(1, capacity - 1);
     const cached = Math.floor(cacheFraction * ni);
-    this.a = state?.arrays ?? packedArrays(ni, capacity, cached * dim);
+    this.a = state?.arrays ?? packedArrays(ni, capacity, cached * dim, memory);
     this.cacheLimit = this.a.boxLo.length / dim;
     if (state) {
       this.root = state.scalars.root;
@@ -314,13 +331,22 @@ export class RandomCutTree implements TreeView {
   }
 }
 
+/** The box arrays of trees that cache no box (empty: never written). */
+const NO_BOXES = new Float32Array(0);
+
 /**
  * Fresh node arrays of a tree as views on one buffer (one allocation, and no buffer object
- * per array), free lists chained in order.
+ * per array; the forest's, when given), free lists chained in order.
  */
-function packedArrays(ni: number, capacity: number, boxValues: number): TreeArrays {
-  const buffer = new ArrayBuffer(4 * (3 * ni + 2 * capacity + 2 * boxValues) + 2 * ni);
-  let at = 0;
+function packedArrays(
+  ni: number,
+  capacity: number,
+  boxValues: number,
+  memory?: TreeMemory,
+): TreeArrays {
+  const buffer =
+    memory?.buffer ?? new ArrayBuffer(4 * (3 * ni + 2 * capacity + 2 * boxValues) + 2 * ni);
+  let at = memory?.at ?? 0;
   const take = <T>(
     ctor: new (b: ArrayBuffer, o: number, n: number) => T,
     n: number,
@@ -335,8 +361,9 @@ function packedArrays(ni: number, capacity: number, boxValues: number): TreeArra
   const leafRef = take(Int32Array, capacity, 4);
   const leafMass = take(Int32Array, capacity, 4);
   const cutVal = take(Float32Array, ni, 4);
-  const boxLo = take(Float32Array, boxValues, 4);
-  const boxHi = take(Float32Array, boxValues, 4);
+  // no cached box: the one shared empty array (a view costs ~96 bytes of heap)
+  const boxLo = boxValues > 0 ? take(Float32Array, boxValues, 4) : NO_BOXES;
+  const boxHi = boxValues > 0 ? take(Float32Array, boxValues, 4) : NO_BOXES;
   const cutDim = take(Uint16Array, ni, 2); // last: 2-byte elements keep the others aligned
   // the serialized key order
   const a: TreeArrays = { left, right, cutDim, cutVal, leafRef, leafMass, boxLo, boxHi };
