@@ -78,7 +78,7 @@ for (const r of results) {
   );
 }
 console.log(
-  '\nKeyed-state snapshots (incremental: a barrier takes the changed keys; they are encoded after it, between batches)',
+  '\nKeyed-state snapshots (incremental: a barrier takes the changed keys; they are encoded after it, between batches)\n',
 );
 console.log(
   '| devices | full object (gzip) | per device | barrier pause | typical 5-s delta: values, gzip, encode | minute delta (every window closed): values, gzip, encode | per-key texts (heap) / device |',
@@ -99,7 +99,7 @@ if (steadyMinutes > 0) {
   const l = per(long);
   steadyFactor = Math.max(1, l.rss / s.rss);
   console.log(
-    `\nA device's memory with time (${steadyDevices} devices): after ${minutes} and ${steadyMinutes} simulated minutes`,
+    `\nA device's memory with time (${steadyDevices} devices): after ${minutes} and ${steadyMinutes} simulated minutes\n`,
   );
   console.log(
     '| minutes | heap / device | RSS / device | typed arrays / device | CPU / reading | snapshot / device |',
@@ -126,7 +126,7 @@ if (results.length >= 2) {
   const cpuA = per(a).cpuUs;
   const cpuB = per(b).cpuUs;
   console.log(
-    `\nGrowth with devices (slope between ${a.devices.toLocaleString('en')} and ${b.devices.toLocaleString('en')} devices)`,
+    `\nGrowth with devices (slope between ${a.devices.toLocaleString('en')} and ${b.devices.toLocaleString('en')} devices)\n`,
   );
   console.log('| cost | per added device | ratio per-device cost (large ÷ small fleet) |');
   console.log('| --- | ---: | ---: |');
