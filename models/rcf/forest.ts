@@ -143,6 +143,9 @@ export class RandomCutForest {
       const buffer = new ArrayBuffer(n * (12 * cap + perTree));
       const refsAt = 8 * n * cap;
       const treesAt = refsAt + 4 * n * cap;
+      // one keys and one refs array for all samplers, each at its offset: no views per sampler
+      const keys = new Float64Array(buffer, 0, n * cap);
+      const refs = new Int32Array(buffer, refsAt, n * cap);
       for (let t = 0; t < n; t += 1) {
         const prng = factory(seedState((o.seed * 1000003 + t * 7919) | 0));
         prngs.push(prng);
@@ -150,9 +153,7 @@ export class RandomCutForest {
         trees.push(
           new RandomCutTree(cap, store, prng, o.boundingBoxCacheFraction, undefined, memory),
         );
-        const keys = new Float64Array(buffer, 8 * t * cap, cap);
-        const refs = new Int32Array(buffer, refsAt + 4 * t * cap, cap);
-        samplers.push(new Sampler(cap, o.timeDecay, prng, keys, refs));
+        samplers.push(new Sampler(cap, o.timeDecay, prng, keys, refs, 0, t * cap));
       }
       this.parts = {
         options: o,

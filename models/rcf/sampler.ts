@@ -20,8 +20,9 @@ const RESULT: Offer = { accepted: false, evicted: -1 };
 
 /** A weighted reservoir of point references. */
 export class Sampler {
-  readonly keys: Float64Array;
-  readonly refs: Int32Array;
+  /** Keys and refs of `[base, base + capacity)` (a forest's samplers share two arrays). */
+  private readonly k: Float64Array;
+  private readonly r: Int32Array;
   size = 0;
 
   constructor(
@@ -31,17 +32,28 @@ export class Sampler {
     keys?: Float64Array,
     refs?: Int32Array,
     size?: number,
+    private readonly base = 0,
   ) {
     if (keys && refs) {
-      this.keys = keys;
-      this.refs = refs;
+      this.k = keys;
+      this.r = refs;
     } else {
       // fresh: both arrays on one buffer
       const buffer = new ArrayBuffer(12 * capacity);
-      this.keys = new Float64Array(buffer, 0, capacity);
-      this.refs = new Int32Array(buffer, 8 * capacity, capacity);
+      this.k = new Float64Array(buffer, 0, capacity);
+      this.r = new Int32Array(buffer, 8 * capacity, capacity);
     }
     this.size = size ?? 0;
+  }
+
+  /** The heap keys (a new view: for serialization, not hot paths). */
+  get keys(): Float64Array {
+    return this.k.subarray(this.base, this.base + this.capacity);
+  }
+
+  /** The point references of the heap entries (a new view, as {@link keys}). */
+  get refs(): Int32Array {
+    return this.r.subarray(this.base, this.base + this.capacity);
   }
 
   /**
@@ -58,53 +70,55 @@ export class Sampler {
       out.evicted = -1;
       return out;
     }
-    if (key >= f64(this.keys, 0)) {
+    if (key >= f64(this.k, this.base)) {
       out.accepted = false;
       out.evicted = -1;
       return out;
     }
     out.accepted = true;
-    out.evicted = i32(this.refs, 0);
+    out.evicted = i32(this.r, this.base);
     this.siftDown(0, key, ref);
     return out;
   }
 
   /** Bytes held by the typed arrays. */
   byteSize(): number {
-    return this.keys.byteLength + this.refs.byteLength;
+    return 12 * this.capacity;
   }
 
   private siftUp(start: number, key: number, ref: number): void {
-    const keys = this.keys;
-    const refs = this.refs;
+    const keys = this.k;
+    const refs = this.r;
+    const o = this.base;
     let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (f64(keys, parent) >= key) break;
-      keys[i] = f64(keys, parent);
-      refs[i] = i32(refs, parent);
+      if (f64(keys, o + parent) >= key) break;
+      keys[o + i] = f64(keys, o + parent);
+      refs[o + i] = i32(refs, o + parent);
       i = parent;
     }
-    keys[i] = key;
-    refs[i] = ref;
+    keys[o + i] = key;
+    refs[o + i] = ref;
   }
 
   private siftDown(start: number, key: number, ref: number): void {
-    const keys = this.keys;
-    const refs = this.refs;
+    const keys = this.k;
+    const refs = this.r;
+    const o = this.base;
     const n = this.size;
     let i = start;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && f64(keys, r) > f64(keys, l) ? r : l;
-      if (f64(keys, c) <= key) break;
-      keys[i] = f64(keys, c);
-      refs[i] = i32(refs, c);
+      const c = r < n && f64(keys, o + r) > f64(keys, o + l) ? r : l;
+      if (f64(keys, o + c) <= key) break;
+      keys[o + i] = f64(keys, o + c);
+      refs[o + i] = i32(refs, o + c);
       i = c;
     }
-    keys[i] = key;
-    refs[i] = ref;
+    keys[o + i] = key;
+    refs[o + i] = ref;
   }
 }
