@@ -103,20 +103,34 @@ export class KinesisProducer {
   private accept(id: number, checked: CheckedRecord): Promise<PutResult> {
     const now = this.o.clock.now();
     return new Promise<PutResult>((resolve, reject) => {
-      const pending: Pending = {
-        id,
-        record: checked,
-        hash: hashKeyOf(checked),
-        notBefore: now,
-        enqueuedAt: now,
-        deadline: now + this.o.recordTtlMs,
-        attempts: 0,
-        lastCode: 'none',
-        resolve,
-        reject,
-      };
-      this.submit([pending]);
+      this.submit([this.fresh(id, checked, now, resolve, reject)]);
     });
+  }
+
+  /** A newly accepted record, due now; settled through `resolve`/`reject` or its `batch`. */
+  private fresh(
+    id: number,
+    record: CheckedRecord,
+    now: number,
+    resolve: Pending['resolve'],
+    reject: Pending['reject'],
+    batch?: PutBatch,
+    index?: number,
+  ): Pending {
+    return {
+      id,
+      record,
+      hash: hashKeyOf(record),
+      notBefore: now,
+      enqueuedAt: now,
+      deadline: now + this.o.recordTtlMs,
+      attempts: 0,
+      lastCode: 'none',
+      resolve,
+      reject,
+      batch,
+      index,
+    };
   }
 
   /**
@@ -149,20 +163,7 @@ export class KinesisProducer {
         await this.s.waitForRoom(checked.size);
         now = this.o.clock.now();
       }
-      ready.push({
-        id,
-        record: checked,
-        hash: hashKeyOf(checked),
-        notBefore: now,
-        enqueuedAt: now,
-        deadline: now + this.o.recordTtlMs,
-        attempts: 0,
-        lastCode: 'none',
-        resolve: ignore,
-        reject: ignore,
-        batch,
-        index,
-      });
+      ready.push(this.fresh(id, checked, now, ignore, ignore, batch, index));
     }
     this.submit(ready);
     return batch.done;
