@@ -9,6 +9,7 @@
 import { GetRecordsCommand, KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import { KplAggregate, decodeKplAggregate } from '../adapters/index.js';
 import * as consumers from '../consumers/index.js';
+import { cannedKinesis } from './canned-kinesis.js';
 
 /** Present from issue 16 on; absent when this bench runs against an older tree (before/after). */
 const lean = consumers as Partial<{
@@ -55,20 +56,7 @@ export async function consumerFloor(
     })),
   });
   const bytes = Buffer.from(wire);
-  const client = new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: {
-      handle: async () => ({
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/x-amz-json-1.1' },
-          body: new Uint8Array(bytes),
-        },
-      }),
-    },
-  });
+  const client = cannedKinesis(bytes);
   const reps = 20;
   const rows: FloorRow[] = [];
   const row = async (name: string, n: number, r: number, body: () => unknown) =>

@@ -7,8 +7,9 @@
  * serialisation, 500 entries per call, on a client whose HTTP layer answers at once.
  */
 import { hash } from 'node:crypto';
-import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { KplAggregate } from '../producers/index.js';
+import { cannedKinesis } from './canned-kinesis.js';
 
 /** One floor row: its name and a body returning its call count. */
 export interface FloorBody {
@@ -50,7 +51,9 @@ export function producerFloors(
     {
       name: 'floor+: SDK PutRecords serialisation (500/call)',
       async body() {
-        const canned = cannedClient();
+        const canned = cannedKinesis(
+          new TextEncoder().encode('{"FailedRecordCount":0,"Records":[]}'),
+        );
         let calls = 0;
         for (let i = 0; i < encoded.length; i += 500) {
           const Records = encoded
@@ -67,22 +70,3 @@ export function producerFloors(
 }
 
 const md5 = (key: string): string => hash('md5', key, 'hex');
-
-/** A client whose HTTP layer answers every PutRecords at once (the SDK's own cost only). */
-function cannedClient(): KinesisClient {
-  const body = new TextEncoder().encode('{"FailedRecordCount":0,"Records":[]}');
-  return new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: {
-      handle: async () => ({
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/x-amz-json-1.1' },
-          body,
-        },
-      }),
-    },
-  });
-}

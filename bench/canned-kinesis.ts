@@ -1,0 +1,25 @@
+/**
+ * @module bench/canned-kinesis
+ * A Kinesis client whose HTTP layer answers every call at once with the same 200 JSON body
+ * (a fresh copy each time, as a socket would give): the SDK's own cost with no I/O, for the
+ * floor rows of the producer and consumer benches.
+ */
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+
+/** A client answering every request with `body` (awsJson1_1, HTTP 200), no network. */
+export function cannedKinesis(body: Uint8Array): KinesisClient {
+  return new KinesisClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: {
+      handle: async () => ({
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: new Uint8Array(body),
+        },
+      }),
+    },
+  });
+}
