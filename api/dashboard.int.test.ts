@@ -15,7 +15,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser } from 'playwright-core';
 import { resourcesFor } from '../core/index.js';
-import { bootstrapResources, flushFirehose } from '../localstack/index.js';
+import { bootstrapResources, withoutRawArchive, flushFirehose } from '../localstack/index.js';
 import {
   createResultSinks,
   deviceSpec,
@@ -76,11 +76,7 @@ const reading = (deviceId: string, minute: number, humidity?: number) => {
 
 beforeAll(async () => {
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
   const records = [];
   for (let m = 0; m < 77; m++)
     for (const d of DEVICES)

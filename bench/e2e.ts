@@ -15,7 +15,12 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients } from '../adapters/index.js';
 import { consume } from '../consumers/index.js';
 import { loadConfig, resourcesFor } from '../core/index.js';
-import { bootstrapResources, LOCAL_CREDENTIALS, startLocalCloud } from '../localstack/index.js';
+import {
+  bootstrapResources,
+  withoutRawArchive,
+  LOCAL_CREDENTIALS,
+  startLocalCloud,
+} from '../localstack/index.js';
 import { deviceSpec } from '../pipelines/devices/index.js';
 import { householdSpec } from '../pipelines/households/index.js';
 import { createPipeline, createResultSinks, runPipeline } from '../pipelines/runtime/index.js';
@@ -91,11 +96,7 @@ async function run(
   );
   const aws = createAwsClients(config);
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
   const durableAt = new Map<string, number>();
   // `workers` in-process workers share the lease table and balance the shards between them
   const running = Array.from({ length: workers }, (_, i) =>

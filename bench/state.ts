@@ -25,7 +25,12 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../adapters/index.js';
 import { consume, type ConsumerEvent } from '../consumers/index.js';
 import { loadConfig, resourcesFor, type Reading } from '../core/index.js';
-import { bootstrapResources, LOCAL_CREDENTIALS, startLocalCloud } from '../localstack/index.js';
+import {
+  bootstrapResources,
+  withoutRawArchive,
+  LOCAL_CREDENTIALS,
+  startLocalCloud,
+} from '../localstack/index.js';
 import { AnomalyDetector, RandomCutForest, serializeForest } from '../models/index.js';
 import { deviceSpec, WARM_FOREST } from '../pipelines/devices/index.js';
 import {
@@ -248,11 +253,7 @@ async function lag(snapshotIntervalMs: number, seconds: number): Promise<string>
   });
   const aws = createAwsClients(config);
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
   // records in put order (one shard: sequence numbers increase) with their put time
   const puts: { seq: bigint; at: number }[] = [];
   let next = 0;

@@ -12,6 +12,7 @@ import { createAwsClients, type AwsClients } from '../adapters/index.js';
 import { ENDPOINT_ENV_VARS, loadConfig, resourcesFor, type Config } from '../core/index.js';
 import {
   bootstrapResources,
+  withoutRawArchive,
   LOCAL_CREDENTIALS,
   startLocalCloud,
   type LocalCloud,
@@ -74,11 +75,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     };
     aws = createAwsClients(config, { credentials });
     const resources = resourcesFor(config);
-    await bootstrapResources(
-      aws,
-      { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-      { deliveryStreams: true },
-    );
+    await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
     faults = await startFaults(cloud.endpoints as Record<Service, string>);
     if (o.scenarios.includes('throttle')) faults.throttle(0.1);
     const proxied: Record<string, string> = {};

@@ -83,6 +83,18 @@ export async function bootstrapResources(
   return report;
 }
 
+/**
+ * `resources` without the raw archive's delivery stream — the Firehose that reads every shard
+ * of the application stream as one more consumer — as the local pipeline runs (dev, tests,
+ * benches, chaos) create them.
+ */
+export function withoutRawArchive(resources: Resources): Resources {
+  return {
+    ...resources,
+    deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw'),
+  };
+}
+
 /** Waits until a stream is ACTIVE. */
 export async function waitStreamActive(
   clients: AwsClients,

@@ -5,7 +5,7 @@
  */
 export { startLocalCloud, exportLines } from './local-cloud.js';
 export type { LocalCloud, LocalCloudOptions } from './local-cloud.js';
-export { bootstrapResources, waitStreamActive } from './bootstrap.js';
+export { bootstrapResources, waitStreamActive, withoutRawArchive } from './bootstrap.js';
 export type { BootstrapReport, BootstrapOptions } from './bootstrap.js';
 export { PortInUseError, freePort, isListening } from './ports.js';
 export { DEFAULT_EMULATORS, LOCAL_CREDENTIALS } from './emulators.js';

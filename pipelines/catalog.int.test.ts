@@ -8,7 +8,7 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor } from '../core/index.js';
-import { bootstrapResources } from '../localstack/index.js';
+import { bootstrapResources, withoutRawArchive } from '../localstack/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 import { Shardflow, shippedCatalog, type PipelineWorker, type ReadingChainSpec } from './index.js';
 
@@ -23,11 +23,7 @@ afterAll(async () => {
 
 it('runs a custom spec registered in the catalog through Shardflow.pipeline', async () => {
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
   const lab = (measure: string): ReadingChainSpec => ({
     name: 'lab',
     kind: 'device',

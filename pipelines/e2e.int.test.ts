@@ -16,7 +16,7 @@ import { DeleteDeliveryStreamCommand } from '@aws-sdk/client-firehose';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor, type Config } from '../core/index.js';
-import { bootstrapResources, freePort } from '../localstack/index.js';
+import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 import type { AwsClients } from '../adapters/index.js';
 
@@ -194,11 +194,7 @@ beforeAll(async () => {
   config = testConfig({ shardCount: 2 });
   aws = testClients(config);
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
 });
 
 afterAll(async () => {

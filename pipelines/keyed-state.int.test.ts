@@ -18,7 +18,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/index.js';
 import { consume } from '../consumers/index.js';
 import { resourcesFor, type Config } from '../core/index.js';
-import { bootstrapResources } from '../localstack/index.js';
+import { bootstrapResources, withoutRawArchive } from '../localstack/index.js';
 import { movingAverage } from '../models/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 import { deviceSpec } from './devices/index.js';
@@ -47,11 +47,7 @@ beforeAll(async () => {
   config = testConfig({ shardCount: 1 });
   aws = testClients(config);
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
 });
 afterAll(() => aws?.destroy());
 

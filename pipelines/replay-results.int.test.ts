@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor, type Config } from '../core/index.js';
-import { bootstrapResources, firehoseStats, flushFirehose, freePort } from '../localstack/index.js';
+import {
+  bootstrapResources,
+  withoutRawArchive,
+  firehoseStats,
+  flushFirehose,
+  freePort,
+} from '../localstack/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,11 +105,7 @@ async function computeResults(config: Config, expected: number) {
 beforeAll(async () => {
   await bootstrapResources(aws, resourcesFor(a), { deliveryStreams: true }); // incl. the raw archive
   const rb = resourcesFor(b);
-  await bootstrapResources(
-    aws,
-    { ...rb, deliveryStreams: rb.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(rb), { deliveryStreams: true });
 });
 
 afterAll(() => {

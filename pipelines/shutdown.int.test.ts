@@ -16,7 +16,7 @@ import {
 import type { AwsClients } from '../adapters/index.js';
 import { LeaseRefresher } from '../consumers/index.js';
 import { resourcesFor, type Config } from '../core/index.js';
-import { bootstrapResources, freePort } from '../localstack/index.js';
+import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,11 +30,7 @@ beforeAll(async () => {
   config = testConfig({ shardCount: 1 });
   aws = testClients(config);
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
 });
 afterAll(() => aws?.destroy());
 

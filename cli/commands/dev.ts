@@ -16,6 +16,7 @@ import { createAwsClients, type AwsClients } from '../../adapters/index.js';
 import { loadConfig, resourcesFor, type Config } from '../../core/index.js';
 import {
   bootstrapResources,
+  withoutRawArchive,
   LOCAL_CREDENTIALS,
   startLocalCloud,
   type LocalCloud,
@@ -102,11 +103,9 @@ export async function dev(options: DevOptions): Promise<DevSummary> {
       );
     }
     const resources = resourcesFor(config);
-    const report = await bootstrapResources(
-      aws,
-      { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-      { deliveryStreams: true },
-    );
+    const report = await bootstrapResources(aws, withoutRawArchive(resources), {
+      deliveryStreams: true,
+    });
     say(
       `resources: ${report.created.length} created, ${report.existing.length} existing ` +
         `(stream ${config.streamName}, ${config.shardCount} shards)`,

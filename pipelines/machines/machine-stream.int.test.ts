@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor } from '../../core/index.js';
-import { bootstrapResources } from '../../localstack/index.js';
+import { bootstrapResources, withoutRawArchive } from '../../localstack/index.js';
 import { parseMtMapping } from '../../operators/index.js';
 import { testClients, testConfig, waitFor } from '../../test/helpers.js';
 import {
@@ -35,11 +35,7 @@ afterAll(async () => {
 
 it('scores MTConnect documents put to the stream into the readings table', async () => {
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
   const reading = (m: number) => ({
     kind: 'device',
     deviceId: 'dev-m',

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor } from '../../core/index.js';
-import { bootstrapResources, freePort } from '../../localstack/index.js';
+import { bootstrapResources, withoutRawArchive, freePort } from '../../localstack/index.js';
 import { testClients, testConfig, uniqueName, waitFor } from '../../test/helpers.js';
 import { sdkWriter } from '../kinesis-writer.js';
 import { KinesisProducer } from '../producer.js';
@@ -25,11 +25,7 @@ let worker: ChildProcess | undefined;
 
 beforeAll(async () => {
   const resources = resourcesFor(config);
-  await bootstrapResources(
-    aws,
-    { ...resources, deliveryStreams: resources.deliveryStreams.filter((d) => d.role !== 'raw') },
-    { deliveryStreams: true },
-  );
+  await bootstrapResources(aws, withoutRawArchive(resources), { deliveryStreams: true });
 });
 afterAll(() => {
   if (worker && worker.exitCode === null) worker.kill('SIGKILL');
