@@ -10,7 +10,7 @@
  * is deterministic for a seed, and `predictTrees` of the JSON equals the training-time
  * predictions (leaf values and thresholds are rounded before they are used).
  */
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, prng } from '../../core/index.js';
 
 /** One tree: per node the feature index (−1: leaf), the threshold and the leaf value. */
 export interface GbtTree {
@@ -92,15 +92,6 @@ function binOf(edges: readonly number[], v: number): number {
   return lo;
 }
 
-/** A small deterministic PRNG (LCG) for the row sampling. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /**
  * Fits an ensemble to `rows` (one feature vector each) and `targets` by absolute error.
  *
@@ -137,7 +128,7 @@ export function fitGbt(
   const y = Float64Array.from(targets);
   const base = round6(median(y));
   const pred = new Float64Array(n).fill(base);
-  const random = lcg(seed);
+  const random = prng(seed); // the row sampling
   const grad = new Float64Array(n);
   const sums = new Float64Array(BINS);
   const counts = new Uint32Array(BINS);
@@ -145,7 +136,7 @@ export function fitGbt(
   const out: GbtTree[] = [];
   for (let t = 0; t < trees; t += 1) {
     const sample: number[] = [];
-    for (let i = 0; i < n; i += 1) if (random() < subsample) sample.push(i);
+    for (let i = 0; i < n; i += 1) if (random.next() < subsample) sample.push(i);
     for (const i of sample) grad[i] = Math.sign((y[i] as number) - (pred[i] as number));
     const tree: GbtTree = {
       feature: new Array<number>(nodes).fill(-1),
