@@ -9,13 +9,14 @@
 import os from 'node:os';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Compression, Table, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { prng } from '../core/index.js';
 import { DEVICES_TABLE, toCsv, toParquet, type Cell } from '../lake/index.js';
 
 const DEVICES = 140;
 const MINUTES = 1440;
 const rows: Cell[][] = [];
-let seed = 7;
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const rng = prng(7);
+const rand = () => rng.next();
 for (let d = 0; d < DEVICES; d += 1) {
   for (let m = 0; m < MINUTES; m += 1) {
     rows.push([

@@ -8,6 +8,7 @@
  * Invariant: at most one record per key and minute, so a non-imputed score line of a window
  * proves that window's one record was processed.
  */
+import { prng } from '../core/index.js';
 
 /** How a record is malformed, named as the dead-letter reason it must produce. */
 export type Malformation = 'invalid-json' | 'schema' | 'out-of-range';
@@ -60,16 +61,10 @@ export function workloadKeys(devices: number, households: number): WorkloadKey[]
   ];
 }
 
-/** A small seeded PRNG (mulberry32), so a run's malformed records are reproducible. */
+/** Uniform draws in [0, 1) from the project's seeded PRNG, so a run's malformed records are reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const rng = prng(seed);
+  return () => rng.next();
 }
 
 /** A plausible reading of `key` at `minute` (smooth, different per key). */
