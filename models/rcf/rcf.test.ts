@@ -7,7 +7,7 @@ import {
   serializeForest,
 } from './index.js';
 import { readFileSync } from 'node:fs';
-import type { SerializedForestV1 } from './codec.js';
+import type { SerializedForest, SerializedForestV1 } from './codec.js';
 import { PointStore } from './point-store.js';
 import { RandomCutTree } from './tree.js';
 import { floatBelow } from './tree-scratch.js';
@@ -229,6 +229,30 @@ describe('RandomCutForest', () => {
       const forest = restoreForest(model);
       forest.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
       expect(v1.inputs.map((x) => forest.process(x))).toEqual(next);
+    }
+  });
+
+  it('restores version 2 snapshots written before the forest-level arrays: same scores, same state', () => {
+    const v2 = JSON.parse(
+      readFileSync(new URL('./fixtures/forest-v2.json', import.meta.url), 'utf8'),
+    ) as Record<
+      string,
+      { model: SerializedForest; inputs: number[][]; scores: number[]; after: SerializedForest }
+    >;
+    // generator words as uint32 (the old Sfc32 kept one of them as a signed int32)
+    const words = (f: SerializedForest) => f.trees.map((t) => t.prng.map((w) => w >>> 0));
+    const rest = (f: SerializedForest) => ({
+      ...f,
+      trees: f.trees.map((t) => ({ ...t, prng: [] })),
+    });
+    expect(Object.keys(v2)).toHaveLength(3);
+    for (const { model, inputs, scores, after } of Object.values(v2)) {
+      const forest = restoreForest(model);
+      forest.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
+      expect(inputs.map((x) => forest.process(x))).toEqual(scores);
+      const now = serializeForest(forest);
+      expect(words(now)).toEqual(words(after));
+      expect(rest(now)).toEqual(rest(after));
     }
   });
 
