@@ -7,8 +7,11 @@
  * Firehose; positions are acked by the pipeline's ack join (pipelines/README.md). Forecasters
  * are the artefacts under `--models` (a folder, or `s3://bucket/prefix` where the weekly
  * retraining writes) when present, else the pipelines' baselines; a retrained artefact is
- * picked up without a restart, and the households' forecast is selected per household and
- * horizon between persistence and it (each prediction names its model).
+ * picked up without a restart. The devices' IAQ forecaster is the shipped indoor shape model
+ * (`forecast-indoor-temperature`: level-free, so it carries over to other smooth indoor
+ * series). Both pipelines select their forecast per key and horizon among persistence, their
+ * forecaster and the 5- and 15-minute moving averages (the pipelines' default,
+ * `forecastSelection`; each prediction names its model).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +30,8 @@ import {
 
 /** The models shipped with shardflow (and in its images). */
 const SHIPPED_MODELS = 'model-server/models';
+/** The devices' IAQ forecaster among them (see {@link consumePipeline}). */
+const INDOOR_MODEL = 'forecast-indoor-temperature/model.json';
 
 /** What the `consume` command passes on. */
 export interface ConsumePipelineOptions {
@@ -66,15 +71,18 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
       ...(shipped ? { fallback: shipped } : {}),
     },
   );
+  // level-free linear AR of indoor temperature: a shape model, no unit (its intercept is
+  // ≤ 0.0006), so a candidate for IAQ too; the retraining writes household models only
+  const indoor = loadForecaster(join(s3 ? SHIPPED_MODELS : models, INDOOR_MODEL));
   const mapping = options.mapping
     ? parseMtMapping(JSON.parse(readFileSync(options.mapping, 'utf8')) as unknown)
     : undefined;
   const worker = await flow.pipeline(options.pipeline, {
     ...options.consume,
     ...(mapping ? { machines: { mapping } } : {}),
+    ...(indoor ? { devices: { forecaster: indoor } } : {}),
     households: {
       ...(household ? { forecaster: household } : {}),
-      select: {},
       ...(options.forecastFormat
         ? {
             remoteForecast: {

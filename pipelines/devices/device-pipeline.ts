@@ -10,7 +10,6 @@
  */
 import { DEVICE_MEASURES } from '../../core/index.js';
 import {
-  movingAverage,
   type Forecaster,
   type RandomCutForestOptions,
   type ThresholderOptions,
@@ -19,8 +18,8 @@ import { type RemoteRcfOptions } from '../../operators/index.js';
 // The runtime's modules, not its index: the index also exports the worker, which knows
 // this spec (importing the index would close an import cycle).
 import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
-import type { ForecastSpec } from '../runtime/chain-forecast.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
+import { forecastSelection, spanAverage, type SelectOption } from './forecast-selection.js';
 
 /**
  * Default forest of both pipelines: 30 trees of 32 points, scoring after 16 — warm (with
@@ -43,9 +42,11 @@ export interface DevicePipelineOptions {
   readonly forecaster?: Forecaster;
   /**
    * Select per key and horizon among persistence, `forecaster` and `select.candidates`
-   * (keyed state; each prediction names its model); default off: `forecaster` alone.
+   * (keyed state `devices.selector`; each prediction names its model). Default on, with the
+   * 5- and 15-minute moving averages as candidates (`forecastSelection`); `false`:
+   * `forecaster` alone.
    */
-  readonly select?: ForecastSpec['select'];
+  readonly select?: SelectOption;
   /** Minutes ahead written to the predictions table; default 5, 10, 15. */
   readonly horizons?: readonly number[];
   /** Measures the anomaly model sees; default all device measures. */
@@ -69,7 +70,7 @@ export interface DevicePipelineOptions {
  */
 export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpec {
   const {
-    forecaster = movingAverage({ span: 15 }),
+    forecaster = spanAverage(15),
     horizons = [5, 10, 15],
     select,
     features = DEVICE_MEASURES,
@@ -93,7 +94,7 @@ export function deviceSpec(options: DevicePipelineOptions = {}): ReadingChainSpe
       ...(thresholder ? { thresholder } : {}),
       ...(remote ? { remote } : {}),
     },
-    forecast: { measure: 'iaq', forecaster, horizons, ...(select ? { select } : {}) },
+    forecast: { measure: 'iaq', forecaster, horizons, ...forecastSelection(select, forecaster) },
     ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(retain !== undefined ? { retain } : {}),

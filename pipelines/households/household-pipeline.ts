@@ -11,7 +11,6 @@
 import type { Observable } from 'rxjs';
 import { HOUSEHOLD_MEASURES } from '../../core/index.js';
 import {
-  movingAverage,
   type Forecaster,
   type RandomCutForestOptions,
   type ThresholderOptions,
@@ -20,22 +19,28 @@ import { type RemoteRcfOptions } from '../../operators/index.js';
 // The runtime's modules, not its index: the index also exports the worker, which knows
 // this spec (importing the index would close an import cycle).
 import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
-import type { ForecastSpec } from '../runtime/chain-forecast.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
-import { WARM_FOREST } from '../devices/index.js';
+import {
+  WARM_FOREST,
+  forecastSelection,
+  spanAverage,
+  type SelectOption,
+} from '../devices/index.js';
 import type { ResultItem } from '../runtime/result-item.js';
 import { monthlyForecast, type MonthlyForecastOptions } from './monthly-forecast.js';
 import { remoteForecast, type RemoteForecastOptions } from './remote-forecast.js';
 
 /** Options of the households pipeline; every field has a default. */
 export interface HouseholdPipelineOptions {
-  /** Global-active-power forecaster taking 60 one-minute values; default a moving average. */
+  /** Global-active-power forecaster taking 60 one-minute values; default a 15-minute moving average. */
   readonly forecaster?: Forecaster;
   /**
    * Select per key and horizon among persistence, `forecaster` and `select.candidates`
-   * (keyed state; each prediction names its model); default off: `forecaster` alone.
+   * (keyed state `households.selector`; each prediction names its model). Default on, with
+   * the 5- and 15-minute moving averages as candidates (`forecastSelection`); `false`:
+   * `forecaster` alone. Not used when `remoteForecast` forecasts on an endpoint.
    */
-  readonly select?: ForecastSpec['select'];
+  readonly select?: SelectOption;
   /** Minutes ahead written to the predictions table; default 5, 10, 15. */
   readonly horizons?: readonly number[];
   /**
@@ -67,7 +72,7 @@ export interface HouseholdPipelineOptions {
  */
 export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingChainSpec {
   const {
-    forecaster = movingAverage({ span: 15 }),
+    forecaster = spanAverage(15),
     horizons = [5, 10, 15],
     select,
     features = HOUSEHOLD_MEASURES,
@@ -102,7 +107,7 @@ export function householdSpec(options: HouseholdPipelineOptions = {}): ReadingCh
     // forecast in the chain, or by the endpoint stage after it (the ring keeps its input)
     ...(endpoint
       ? {}
-      : { forecast: { measure, forecaster, horizons, ...(select ? { select } : {}) } }),
+      : { forecast: { measure, forecaster, horizons, ...forecastSelection(select, forecaster) } }),
     ...(allowedLatenessMs !== undefined ? { allowedLatenessMs } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(retain !== undefined || endpoint

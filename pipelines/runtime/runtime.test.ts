@@ -130,10 +130,10 @@ describe('devices pipeline (composition)', () => {
     const predictions = items.flatMap((i) => i.outputs.predictions);
     expect(predictions).toHaveLength(21 * 3);
     expect(predictions[0]?.key).toEqual({ pk: 'd1', sk: '1970-01-01T00:14:00.000Z#iaq~5' });
-    // each row names the forecaster that made it
-    expect(new Set(predictions.map((p) => p.attributes.model))).toEqual(
-      new Set(['moving-average']),
-    );
+    // each row names the forecaster that made it: the default selection forecasts by
+    // persistence until 60 actuals per horizon are scored (30 windows here)
+    expect(new Set(predictions.map((p) => p.attributes.model))).toEqual(new Set(['last-value']));
+    expect(new Set(predictions.map((p) => p.attributes.weight))).toEqual(new Set([1]));
     // the planted spike is graded anomalous, and only windows are anomalies
     const anomalies = items.flatMap((i) => i.outputs.anomalies);
     expect(anomalies.map((a) => a.key.sk)).toContain(new Date(25 * MIN * 1000).toISOString());

@@ -1,0 +1,74 @@
+import { prng } from '../../core/index.js';
+import { movingAverage } from '../../models/index.js';
+import { householdSpec } from '../households/index.js';
+import { chainForecast } from '../runtime/chain-forecast.js';
+import { KeyedStateBackend } from '../state/index.js';
+import { deviceSpec } from './device-pipeline.js';
+import { forecastSelection, spanAverage } from './forecast-selection.js';
+
+const MINUTE = 60_000;
+const kinds = (spec: ReturnType<typeof deviceSpec>) => ({
+  forecaster: spec.forecast?.forecaster.kind,
+  candidates: spec.forecast?.select?.candidates?.map((c) => c.kind),
+});
+
+describe('the pipelines’ default forecaster selection', () => {
+  it('is on in both pipelines: persistence, the 15-minute average (forecaster) and the 5-minute one', () => {
+    for (const spec of [deviceSpec(), householdSpec({ monthly: false })])
+      expect(kinds(spec)).toEqual({
+        forecaster: 'moving-average-15',
+        candidates: ['moving-average-5'],
+      });
+  });
+
+  it('adds both averages to another forecaster, sized like it; `false` turns selection off', () => {
+    const forecaster = movingAverage({ inputLength: 20, horizon: 15, span: 20 });
+    expect(kinds(deviceSpec({ forecaster }))).toEqual({
+      forecaster: 'moving-average',
+      candidates: ['moving-average-5', 'moving-average-15'],
+    });
+    // an input of 10 leaves out the 15-minute average; candidates share the forecaster's sizes
+    const short = movingAverage({ inputLength: 10, span: 10 });
+    const select = forecastSelection(undefined, short).select;
+    expect(select?.candidates?.map((c) => [c.kind, c.inputLength])).toEqual([
+      ['moving-average-5', 10],
+    ]);
+    expect(deviceSpec({ select: false }).forecast?.select).toBeUndefined();
+    expect(householdSpec({ select: false }).forecast?.select).toBeUndefined();
+  });
+
+  it('keeps the options and candidates given', () => {
+    const candidates = [spanAverage(30)];
+    expect(forecastSelection({ warmup: 5, candidates }, spanAverage(15))).toEqual({
+      select: { warmup: 5, candidates },
+    });
+    expect(forecastSelection({ warmup: 5 }, spanAverage(15)).select?.warmup).toBe(5);
+  });
+
+  it('writes devices rows naming the model and weight; a device’s selector state stays small', () => {
+    const spec = deviceSpec();
+    const forecast = spec.forecast;
+    if (!forecast) throw new Error('no forecast');
+    const state = new KeyedStateBackend();
+    const run = chainForecast(forecast, { state, name: 'devices', stepMs: MINUTE });
+    // an IAQ-like random walk (index 0–500), one device, 4 hours of minutes
+    const random = prng(7);
+    const iaq: number[] = [50];
+    for (let t = 1; t < 240; t += 1)
+      iaq.push(Math.max(0, (iaq[t - 1] as number) + (random.next() - 0.5) * 4));
+    let rows: ReturnType<typeof run> = [];
+    for (let t = 60; t < 240; t += 1) {
+      const history = iaq.slice(t - 59, t + 1).map((v) => ({ iaq: v, co2: 600 }));
+      rows = run('d1', t * MINUTE, history);
+    }
+    expect(rows.map((r) => r.key.sk.split('#')[1])).toEqual(['iaq~5', 'iaq~10', 'iaq~15']);
+    for (const r of rows) {
+      expect(['last-value', 'moving-average-5', 'moving-average-15']).toContain(r.attributes.model);
+      expect(r.attributes.weight).toBeGreaterThan(0);
+      expect(r.attributes.weight).toBeLessThanOrEqual(1);
+    }
+    // 15 pending forecasts × 3 candidates × 15 steps + 15 × 3 errors: a few KB of JSON
+    const json = JSON.stringify(state.encoded('devices.selector', 'd1'));
+    expect(json.length).toBeLessThan(16_384);
+  });
+});

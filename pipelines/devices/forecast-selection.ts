@@ -1,0 +1,51 @@
+/**
+ * @module pipelines/devices/forecast-selection
+ * The pipelines' default forecaster selection: per key and horizon among persistence (always
+ * the selector's first candidate), the pipeline's forecaster and the cheap moving averages of
+ * the last 5 and 15 minutes. On by default in both shipped pipelines, because a forecaster
+ * alone can lose to persistence by a lot (moving averages by 25–95 % on the bench:forecast
+ * series) while the selection stays within ~1 % of it where nothing beats it
+ * (BENCHMARKS.md, "Online forecaster selection"); `select: false` turns it off.
+ */
+import { movingAverage, type Forecaster } from '../../models/index.js';
+import type { ForecastSpec } from '../runtime/chain-forecast.js';
+
+/** Spans (minutes) of the moving averages the default selection adds. */
+export const SELECTION_SPANS = [5, 15] as const;
+
+/** The `select` option of a pipeline: selection options, or `false` for the forecaster alone. */
+export type SelectOption = ForecastSpec['select'] | false;
+
+/**
+ * The moving average of the last `span` values named by its span (`moving-average-15`), so
+ * prediction rows tell the averages apart; sizes default to the pipelines' (60 → 15).
+ * @example `spanAverage(15)` — the default forecaster of both pipelines
+ */
+export function spanAverage(span: number, like?: Forecaster): Forecaster {
+  const sizes = like ? { inputLength: like.inputLength, horizon: like.horizon } : {};
+  const model = movingAverage({ ...sizes, span });
+  return { ...model, kind: `moving-average-${span}` };
+}
+
+const sameModel = (a: Forecaster, b: Forecaster): boolean =>
+  JSON.stringify(a.toJSON()) === JSON.stringify(b.toJSON());
+
+/**
+ * The `select` field of a pipeline's forecast spec: none (off) for `false`; else the given
+ * options, with the moving averages of {@link SELECTION_SPANS} as candidates unless
+ * `candidates` is given (those longer than the forecaster's input, or equal to the
+ * forecaster, are left out).
+ * @example `forecastSelection(undefined, spanAverage(15)).select?.candidates` — the 5-minute average
+ */
+export function forecastSelection(
+  select: SelectOption | undefined,
+  forecaster: Forecaster,
+): Pick<ForecastSpec, 'select'> {
+  if (select === false) return {};
+  const options = select ?? {};
+  if (options.candidates) return { select: options };
+  const candidates = SELECTION_SPANS.filter((span) => span <= forecaster.inputLength)
+    .map((span) => spanAverage(span, forecaster))
+    .filter((c) => !sameModel(c, forecaster));
+  return { select: { ...options, candidates } };
+}
