@@ -21,6 +21,7 @@ import v8 from 'node:v8';
 import { seedState, sfc32 } from '../core/index.js';
 import { RandomCutForest, type RandomCutForestOptions } from '../models/index.js';
 import { BEFORE, loadBefore } from './rcf-before.js';
+import { devicesInput } from './rcf-inputs.js';
 
 /** What the bench needs of either forest. */
 interface Forest {
@@ -55,15 +56,7 @@ const sine = (dims: number) => (n: number) => {
 };
 
 /** The devices pipeline's input: 6 scaled measures, the last 4 windows concatenated (24-d). */
-const devices = (n: number) => {
-  const g = sfc32(seedState(2));
-  const walk = [0, 0, 0, 0, 0, 0];
-  const windows = Array.from({ length: n + 3 }, (_, i) => {
-    for (let m = 0; m < 6; m += 1) walk[m] = 0.98 * (walk[m] ?? 0) + (g.next() - 0.5);
-    return walk.map((v, m) => v + Math.sin(i / (30 + m)) + (g.next() < 0.003 ? 6 : 0));
-  });
-  return Array.from({ length: n }, (_, i) => Float64Array.from(windows.slice(i, i + 4).flat()));
-};
+const devices = devicesInput;
 
 const DEVICE = { dimensions: 24, outputAfter: 16, seed: 3 };
 const fractions = (c: Case, fs: number[]): Case[] =>
