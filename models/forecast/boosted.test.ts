@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, prng } from '../../core/index.js';
 import {
   fitBoosted,
   fitGbt,
@@ -10,15 +10,10 @@ import {
   type Forecaster,
 } from './index.js';
 
-/** A deterministic uniform [0, 1) source. */
-const uniform = (seed: number) => () => {
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  return seed / 2 ** 32;
-};
-
 /** A level that jumps now and then, with one-minute spikes that revert (the household shape). */
 function spiky(n: number, seed: number): number[] {
-  const r = uniform(seed);
+  const source = prng(seed);
+  const r = () => source.next();
   let level = 1;
   return Array.from({ length: n }, () => {
     if (r() < 0.02) level = 0.5 + 3 * r();
@@ -66,7 +61,8 @@ describe('boosted-trees forecaster', () => {
 
   it('reads the other measures of the key (a covariate that announces the change)', () => {
     // the covariate announces the target's next change (a switch and the load it turns on)
-    const r = uniform(3);
+    const source = prng(3);
+    const r = () => source.next();
     const lead = Array.from({ length: 4500 }, () => (r() < 0.2 ? 4 * (r() - 0.5) : 0));
     const target: number[] = [];
     lead.forEach((_, t) => target.push((target[t - 1] ?? 0) + (lead[t - 1] ?? 0)));

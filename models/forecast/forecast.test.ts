@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, prng } from '../../core/index.js';
 import {
   fitLinearAr,
   forecasterFromJson,
@@ -42,11 +42,8 @@ describe('linear AR forecaster', () => {
   });
 
   it('beats persistence and the moving average on a noisy seasonal series out of sample', () => {
-    let seed = 12345;
-    const noise = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32 - 0.5;
-    };
+    const source = prng(12345);
+    const noise = () => source.next() - 0.5;
     const series = Array.from({ length: 4000 }, (_, i) => 10 * Math.sin(i / 8) + noise());
     const model = fitLinearAr(series.slice(0, 3000), { lambda: 1e-3 });
     const { inputs, targets } = windowsOf(series.slice(3000), 60, 15);

@@ -73,6 +73,31 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
     expect(() => new ForecastSelector({ candidates: [close], margin: -1 })).toThrow(/margin/);
   });
 
+  it('with gate, gives no weight at all to a candidate that does not beat persistence', () => {
+    // same 98 % candidate: without the gate it keeps a small weight in the mix, with it none
+    const close: Forecaster = {
+      ...trend(4, 1),
+      kind: 'close',
+      predict: (ws) => ws.map((w) => [(w[3] as number) + 0.04]),
+    };
+    const ramp = (t: number) => 2 * t;
+    const soft = run(
+      new ForecastSelector({ candidates: [close], warmup: 5, temperature: 1 }),
+      ramp,
+      30,
+    );
+    const gated = new ForecastSelector({
+      candidates: [close],
+      warmup: 5,
+      temperature: 1,
+      gate: true,
+    });
+    const hard = run(gated, ramp, 30).outs.at(-1);
+    expect(soft.outs.at(-1)?.values[0]).toBeGreaterThan(2 * 39 + 0.001);
+    expect(hard?.values).toEqual([2 * 39]);
+    expect(hard?.weights).toEqual([1]);
+  });
+
   it('scores a forecast only against the step it was made for (gaps skip)', () => {
     let state = selector.initialState();
     state = selector.step(state, 0, [0, 0, 0, 0]).state;

@@ -32,6 +32,12 @@ export interface SelectorOptions {
    * take a horizon from persistence (one minute ahead, none is); default 0.05.
    */
   readonly margin?: number;
+  /**
+   * When true, a candidate whose handicapped error is not below persistence's gets no weight
+   * at all (rather than a small one), so a horizon no candidate clearly wins is forecast by
+   * persistence exactly; default false.
+   */
+  readonly gate?: boolean;
 }
 
 /** The per-key state of a selector (plain JSON). */
@@ -61,6 +67,7 @@ export class ForecastSelector {
   private readonly temperature: number;
   private readonly warmup: number;
   private readonly margin: number;
+  private readonly gate: boolean;
 
   constructor(options: SelectorOptions) {
     const first = options.candidates[0];
@@ -75,6 +82,7 @@ export class ForecastSelector {
     this.temperature = options.temperature ?? 0.02;
     this.warmup = options.warmup ?? 60;
     this.margin = options.margin ?? 0.05;
+    this.gate = options.gate ?? false;
     if (!(this.margin >= 0)) throw new ConfigError('margin', 'must be ≥ 0');
     if (!(this.discount > 0 && this.discount <= 1))
       throw new ConfigError('discount', 'must be in (0, 1]');
@@ -139,7 +147,9 @@ export class ForecastSelector {
       const scale = this.temperature * (row[0] as number) + 1e-9;
       const handicapped = row.map((e, m) => (m === 0 ? e : e * (1 + this.margin)));
       const best = Math.min(...handicapped);
-      const w = handicapped.map((e) => Math.exp(-(e - best) / scale));
+      const w = handicapped.map((e, m) =>
+        this.gate && m > 0 && e >= (row[0] as number) ? 0 : Math.exp(-(e - best) / scale),
+      );
       const sum = w.reduce((a, b) => a + b, 0);
       let y = 0;
       let lead = 0;
