@@ -20,12 +20,12 @@ export {
   AGGREGATION_OVERHEAD_BYTES,
   DEFAULT_AGGREGATION_MAX_BYTES,
   KPL_MAGIC,
-  KplAggregate,
-  decodeKplAggregate,
   isKplAggregate,
-  visitKplAggregate,
-} from './kpl-codec.js';
-export type { KplUserRecord, KplUserRecordVisitor } from './kpl-codec.js';
+} from './kpl-format.js';
+export type { KplUserRecord } from './kpl-format.js';
+export { KplAggregate } from './kpl-encoder.js';
+export { decodeKplAggregate, visitKplAggregate } from './kpl-decoder.js';
+export type { KplUserRecordVisitor } from './kpl-decoder.js';
 export type { Logger } from './logger.js';
 export { hourPrefix, keyRange, objectTime, sortByDelivery } from './archive-keys.js';
 export type { KeyRange } from './archive-keys.js';

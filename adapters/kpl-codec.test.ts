@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import {
-  KplAggregate,
-  decodeKplAggregate,
-  isKplAggregate,
-  type KplUserRecord,
-} from './kpl-codec.js';
+import { decodeKplAggregate } from './kpl-decoder.js';
+import { KplAggregate } from './kpl-encoder.js';
+import { isKplAggregate, type KplUserRecord } from './kpl-format.js';
 
 /** The reference deaggregator, as an independent reader of what we encode. */
 const reference = createRequire(import.meta.url)('aws-kinesis-agg') as {

@@ -1,7 +1,7 @@
 /**
  * @module consumers/deaggregate
  * Turns one Kinesis record into its user records through the one KPL codec
- * (`adapters/kpl-codec.ts`), keeping the sub-sequence number so a checkpoint can point
+ * (`adapters/kpl-decoder.ts`), keeping the sub-sequence number so a checkpoint can point
  * inside a KPL aggregated record. As the KCL's `AggregatorUtil`: a user record has an
  * explicit hash key only when it carries its own, and a record that is not a valid
  * aggregate (no magic, bad checksum, malformed) passes through whole with sub-sequence 0,

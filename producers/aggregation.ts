@@ -1,8 +1,9 @@
 /**
  * @module producers/aggregation
  * The producer's view of the KPL aggregated-record format: the aggregate builder and the
- * reader are the one codec in `adapters/kpl-codec.ts`; this module only names them for the
- * producer and reads a Kinesis record back into user records (tests, stream readers).
+ * reader are the one codec in `adapters/kpl-encoder.ts` and `adapters/kpl-decoder.ts`; this
+ * module only names them for the producer and reads a Kinesis record back into user records
+ * (tests, stream readers).
  * Invariant: a user record read back has an explicit hash key only if it was written with
  * one (as the KCL's `AggregatorUtil` reads it).
  */

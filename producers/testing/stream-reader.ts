@@ -2,7 +2,7 @@
  * @module producers/testing/stream-reader
  * Test and benchmark support: creates a fresh stream on the local cloud and reads every
  * record of every shard (open and closed) back from TRIM_HORIZON, deaggregating with the
- * KPL codec (`adapters/kpl-codec.ts`, itself checked against `aws-kinesis-agg`), so tests
+ * KPL codec (`adapters/kpl-decoder.ts`, itself checked against `aws-kinesis-agg`), so tests
  * can prove that nothing was lost or duplicated.
  */
 import {
