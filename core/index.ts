@@ -16,7 +16,17 @@ export type { ShardflowErrorOptions } from './errors.js';
 export { backoffDelay, realSleep, retry } from './retry.js';
 export type { BackoffOptions, RetryOptions } from './retry.js';
 export { realClock, sleepOn, settle, VirtualClock } from './clock.js';
-export { prng, seedOf, seedState, sfc32, sfc32Class, Sfc32 } from './random.js';
+export {
+  prng,
+  seedOf,
+  seedState,
+  sfc32,
+  sfc32Class,
+  Sfc32,
+  sfc32Word,
+  sfc32Next,
+  sfc32NextOpen,
+} from './random.js';
 export type { Prng, PrngFactory } from './random.js';
 export type { Clock } from './clock.js';
 export {

@@ -1,4 +1,13 @@
-import { prng, seedOf, seedState, sfc32 } from './random.js';
+import {
+  prng,
+  seedOf,
+  seedState,
+  sfc32,
+  Sfc32,
+  sfc32Next,
+  sfc32NextOpen,
+  sfc32Word,
+} from './random.js';
 
 describe('the one PRNG', () => {
   it('repeats a sequence for a seed and differs across seeds', () => {
@@ -30,5 +39,21 @@ describe('the one PRNG', () => {
       expect(x >= -2 && x < 2).toBe(true);
       expect(Number.isFinite(rng.normal())).toBe(true);
     }
+  });
+
+  it('draws from a shared array of generator states as from one generator each', () => {
+    const seeds = [3, 4, 5];
+    const words = new Uint32Array(seeds.flatMap((seed) => seedState(seed)));
+    const own = seeds.map((seed) => new Sfc32(seedState(seed)));
+    for (let i = 0; i < 1_000; i += 1) {
+      const g = i % 3;
+      const mine = own[g] as Sfc32;
+      const open = i % 2 === 0;
+      const want = open ? mine.nextOpen() : mine.next();
+      expect(open ? sfc32NextOpen(words, 4 * g) : sfc32Next(words, 4 * g)).toBe(want);
+    }
+    own.forEach((g, i) => expect(Array.from(words.subarray(4 * i, 4 * i + 4))).toEqual(g.state()));
+    // a known draw of the algorithm (sfc32 seeded through splitmix32 with 42)
+    expect(sfc32Word(Uint32Array.from(seedState(42)), 0)).toBe(3_910_993_901); // as the field-based class drew it
   });
 });

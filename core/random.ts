@@ -40,33 +40,58 @@ export function seedState(seed: number): [number, number, number, number] {
   return [mix(), mix(), mix(), mix()];
 }
 
+const u32 = (s: Uint32Array, i: number): number => s[i] as number;
+
 /**
- * The generator: sfc32 (small fast counting generator, period ≥ 2^32), as a class — its
- * state in four fields and its methods on the prototype, about 50 bytes a generator, for
- * owners that keep many (a forest keeps one per tree, per key). Call its methods on it
- * (`g.next()`); {@link sfc32} gives the same draws as detachable functions.
+ * One step of sfc32 (small fast counting generator, period ≥ 2^32) on the four state words
+ * `s[o … o+3]`: advances them and returns the output word (uint32). The one implementation
+ * of the algorithm: {@link Sfc32} runs it on its own four words, an owner of many generators
+ * (a forest: one per tree, per key) on one array holding all their states — no object per
+ * generator. Stores into the `Uint32Array` wrap modulo 2^32.
+ */
+export function sfc32Word(s: Uint32Array, o: number): number {
+  const a = u32(s, o);
+  const b = u32(s, o + 1);
+  const c = u32(s, o + 2);
+  const d = u32(s, o + 3);
+  const t = (a + b + d) >>> 0;
+  s[o + 3] = d + 1;
+  s[o] = b ^ (b >>> 9);
+  s[o + 1] = c + (c << 3);
+  s[o + 2] = ((c << 21) | (c >>> 11)) + t;
+  return t;
+}
+
+/** Uniform in [0, 1) from the generator whose state words are `s[o … o+3]`. */
+export const sfc32Next = (s: Uint32Array, o: number): number => sfc32Word(s, o) / TWO_32;
+
+/** Uniform in (0, 1) from the generator at `s[o … o+3]`: safe for `log(u)`. */
+export const sfc32NextOpen = (s: Uint32Array, o: number): number =>
+  (sfc32Word(s, o) + 0.5) / TWO_32;
+
+/**
+ * The generator {@link sfc32Word} as a class — its state in four words and its methods on
+ * the prototype. Call its methods on it (`g.next()`); {@link sfc32} gives the same draws as
+ * detachable functions.
  */
 export class Sfc32 implements Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly s = new Uint32Array(4);
 
   constructor(state: readonly number[]) {
-    this.a = (state[0] ?? 0) >>> 0;
-    this.b = (state[1] ?? 0) >>> 0;
-    this.c = (state[2] ?? 0) >>> 0;
-    this.d = (state[3] ?? 1) >>> 0;
+    this.s[0] = state[0] ?? 0;
+    this.s[1] = state[1] ?? 0;
+    this.s[2] = state[2] ?? 0;
+    this.s[3] = state[3] ?? 1;
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    return this.word() / TWO_32;
+    return sfc32Next(this.s, 0);
   }
 
   /** Uniform in (0, 1): safe for `log(u)`. */
   nextOpen(): number {
-    return (this.word() + 0.5) / TWO_32;
+    return sfc32NextOpen(this.s, 0);
   }
 
   /** Standard normal (Box–Muller). */
@@ -84,20 +109,10 @@ export class Sfc32 implements Prng {
     return min + this.next() * (max - min);
   }
 
-  /** The four state words, to serialize. */
+  /** The four state words (uint32), to serialize. */
   state(): [number, number, number, number] {
-    return [this.a, this.b, this.c, this.d];
-  }
-
-  private word(): number {
-    const { a, b, c, d } = this;
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    this.d = (d + 1) >>> 0;
-    this.a = b ^ (b >>> 9);
-    this.b = (c + (c << 3)) >>> 0;
-    const rotated = (c << 21) | (c >>> 11);
-    this.c = (rotated + t) >>> 0;
-    return t;
+    const s = this.s;
+    return [u32(s, 0), u32(s, 1), u32(s, 2), u32(s, 3)];
   }
 }
 
