@@ -3,16 +3,19 @@
  * The KPL-grade producer: accepts user records, predicts their shard, collects them into
  * `PutRecords` calls (optionally KPL-aggregated), paces each shard to its write limits,
  * retries only the failed entries with jittered back-off, and settles every record exactly
- * once — delivered (shard id and sequence number) or failed (with the reason).
+ * once — delivered (shard id and sequence number) or failed (with the reason). This module
+ * is its public face (admission, back-pressure, flush, close) and the pump that decides when
+ * a call is due; the shard map lives in `shard-prediction.ts`, a call and the settlement of
+ * its records in `call-sender.ts`, the book-keeping in `producer-state.ts`, the packing of a
+ * call in `batcher.ts`.
  *
  * Invariants: a record is held in exactly one place (waiting for room, a shard queue, or
  * one in-flight call) until it settles; nothing accepted is dropped by `close()`; the
  * buffer never holds more than `maxBufferedRecords` records or `maxBufferedBytes` bytes.
  */
-import { awsErrorCode, classifyAwsError, classifyAwsErrorCode } from '../adapters/index.js';
-import { backoffDelay, retry, sleepOn } from '../core/index.js';
-import { planCall, type PlannedEntry } from './batcher.js';
-import { RecordFailedError, RecordRejectedError, type FailureReason } from './errors.js';
+import { planCall } from './batcher.js';
+import { CallSender } from './call-sender.js';
+import { RecordRejectedError } from './errors.js';
 import {
   MAX_CALL_BYTES,
   MAX_CALL_RECORDS,
@@ -20,7 +23,6 @@ import {
   type CheckedRecord,
   type UserRecord,
 } from './limits.js';
-import type { ProducerListener } from './producer-events.js';
 import {
   resolveProducerOptions,
   type KinesisProducerOptions,
@@ -31,6 +33,7 @@ import {
 import { ProducerState, type Pending } from './producer-state.js';
 import { PutBatch, type PutManyResult } from './put-batch.js';
 import { ShardMap, hashKeyOf } from './shard-map.js';
+import { ShardPredictor } from './shard-prediction.js';
 
 const ignore = (): void => undefined;
 
@@ -47,18 +50,11 @@ const FULL_AGGREGATED_RECORDS = 50_000;
  */
 export class KinesisProducer {
   private readonly o: ResolvedProducerOptions;
-  private readonly emit: ProducerListener;
   private readonly s: ProducerState;
-  private map: ShardMap | undefined;
-  private mapLoadedAt = 0;
-  private stale = true;
-  private refreshing = false;
-  private refreshNotBefore = 0;
+  private readonly predictor: ShardPredictor;
+  private readonly sender: CallSender;
   private closed = false;
   private rr = 0;
-  private readonly lastSequence = new Map<string, string>();
-  /** Aggregates that landed on an unexpected shard, checked against the next map. */
-  private suspects: { shardId: string; items: readonly Pending[] }[] = [];
 
   constructor(options: KinesisProducerOptions) {
     this.o = resolveProducerOptions(options);
@@ -68,9 +64,7 @@ export class KinesisProducer {
       bytesPerSecondPerShard,
       maxBufferedRecords,
       maxBufferedBytes,
-      onEvent,
     } = this.o;
-    this.emit = onEvent;
     this.s = new ProducerState({
       clock,
       recordsPerSecond: recordsPerSecondPerShard,
@@ -78,6 +72,13 @@ export class KinesisProducer {
       maxBufferedRecords,
       maxBufferedBytes,
     });
+    this.predictor = new ShardPredictor({
+      options: this.o,
+      state: this.s,
+      fail: (p, reason, code) => this.sender.fail(p, reason, code),
+      pump: () => this.pump(),
+    });
+    this.sender = new CallSender(this.o, this.s, this.predictor);
   }
 
   /**
@@ -185,16 +186,9 @@ export class KinesisProducer {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
-    if (this.suspects.length > 0) {
-      // Settle the straddle report with the shards as they are now.
-      const shards = await this.o.writer.listShards().catch(() => undefined);
-      if (shards && this.checkStraddles(ShardMap.fromShards(shards)) > 0) {
-        this.map = ShardMap.fromShards(shards);
-        this.stale = false;
-        this.mapLoadedAt = this.o.clock.now();
-        this.route(this.s.takeAllQueued());
-        await this.flush();
-      }
+    // Settle the straddle report with the shards as they are now.
+    if (this.predictor.hasSuspects && (await this.predictor.settleStraddles())) {
+      await this.flush();
     }
     this.s.cancelTimer();
   }
@@ -206,49 +200,27 @@ export class KinesisProducer {
 
   /** The current shard map (undefined before the first `ListShards`). */
   shardMap(): ShardMap | undefined {
-    return this.map;
+    return this.predictor.current;
   }
 
   /** Routes accepted records and lets the pump decide whether a call is due. */
   private submit(items: readonly Pending[]): void {
     if (items.length === 0) return;
-    this.route(items);
+    this.predictor.route(items);
     this.pump();
   }
 
-  private route(items: readonly Pending[], front = false): void {
-    if (!front) {
-      // appended one by one in order: no per-call grouping needed
-      for (const p of items) {
-        const shard = this.map && !this.stale ? this.map.shardFor(p.hash) : undefined;
-        if (this.map && !this.stale && shard === undefined) this.stale = true;
-        this.s.enqueueOne(shard, p);
-      }
-      return;
-    }
-    const byShard = new Map<string | undefined, Pending[]>();
-    for (const p of items) {
-      const shard = this.map && !this.stale ? this.map.shardFor(p.hash) : undefined;
-      if (this.map && !this.stale && shard === undefined) this.stale = true;
-      const list = byShard.get(shard) ?? [];
-      list.push(p);
-      byShard.set(shard, list);
-    }
-    for (const [shard, list] of byShard) this.s.enqueue(shard, list, front);
-  }
-
+  /**
+   * Decides what is due now: expires records past their TTL, waits for a fresh shard map,
+   * and starts calls while fewer than `maxInFlightCalls` are in flight and a call is full,
+   * forced (flush, close) or its oldest record has lingered long enough; otherwise sets the
+   * one timer for the next moment something can be sent.
+   */
   private pump(): void {
     const now = this.o.clock.now();
-    this.s.sweepExpired(now, (p) => this.fail(p, 'TTL_EXPIRED', p.lastCode));
+    this.s.sweepExpired(now, (p) => this.sender.fail(p, 'TTL_EXPIRED', p.lastCode));
     if (this.s.queued === 0) return; // nothing to send: no calls, no refresh, no timers
-    if (this.map && now - this.mapLoadedAt > this.o.shardMapTtlMs) this.stale = true;
-    if (this.stale || !this.map) {
-      if (!this.refreshing) {
-        if (now >= this.refreshNotBefore) this.refresh();
-        else this.s.wakeAt(this.refreshNotBefore, () => this.pump());
-      }
-      return;
-    }
+    if (!this.predictor.ready(now)) return;
     while (this.s.inFlight < this.o.maxInFlightCalls && this.s.queued > 0) {
       // A full call is ready: 500 records, or (aggregating) 5 MiB, which packs many more.
       const full = this.o.aggregate
@@ -280,218 +252,10 @@ export class KinesisProducer {
         return;
       }
       this.s.dispatch(planned, now);
-      void this.send(planned, ordered).finally(() => {
+      void this.sender.send(planned, ordered).finally(() => {
         this.s.complete(planned);
         this.pump();
       });
     }
-  }
-
-  private refresh(): void {
-    this.refreshing = true;
-    const { clock } = this.o;
-    retry(() => this.o.writer.listShards(), {
-      retries: 3,
-      initialDelayMs: 100,
-      maxDelayMs: 1_000,
-      random: this.o.random,
-      sleep: (ms) => sleepOn(clock, ms),
-      shouldRetry: (error) => classifyAwsError(error, 'retriable') !== 'fatal',
-    })
-      .then((shards) => {
-        const map = ShardMap.fromShards(shards);
-        if (map.shards.length === 0) throw new Error('the stream has no open shards');
-        this.map = map;
-        this.mapLoadedAt = clock.now();
-        this.stale = false;
-        this.emit({ type: 'producer.shard-map', openShards: map.shards.length });
-        this.route(this.s.takeAllQueued());
-        this.checkStraddles(map);
-      })
-      .catch((error: unknown) => {
-        this.refreshNotBefore = clock.now() + 1_000;
-        // A missing stream or denied access will not heal: fail what waits, do not let it expire.
-        const code = awsErrorCode(error);
-        if (classifyAwsError(error, 'retriable') === 'fatal') {
-          for (const p of this.s.takeAllQueued()) this.fail(p, 'NON_RETRIABLE', code);
-        }
-      })
-      .finally(() => {
-        this.refreshing = false;
-        this.pump();
-      });
-  }
-
-  private async send(planned: PlannedEntry<Pending>[], ordered: boolean): Promise<void> {
-    for (const e of planned) for (const p of e.items) p.attempts += 1;
-    const started = this.o.clock.now();
-    const records = planned.reduce((n, e) => n + e.items.length, 0);
-    const bytes = planned.reduce((n, e) => n + e.size, 0);
-    if (ordered) {
-      for (let i = 0; i < planned.length; i += 1) {
-        const e = planned[i]!;
-        try {
-          const out = await this.o.writer.putRecord(e.entry, this.lastSequence.get(e.shardId));
-          this.lastSequence.set(e.shardId, out.sequenceNumber);
-          this.deliver(e, out.shardId, out.sequenceNumber);
-        } catch (error) {
-          this.emit({
-            type: 'producer.call-failed',
-            code: awsErrorCode(error),
-            entries: planned.length - i,
-          });
-          // The untried entries go back first, then the failed one in front of them.
-          const untried = planned.slice(i + 1).flatMap((r) => r.items);
-          for (const p of untried) p.attempts -= 1;
-          this.route(untried, true);
-          this.retryEntries([e], awsErrorCode(error), classifyAwsError(error, 'retriable'));
-          return;
-        }
-      }
-      this.emit({
-        type: 'producer.call',
-        api: 'PutRecord',
-        entries: planned.length,
-        records,
-        bytes,
-        failedEntries: 0,
-        durationMs: this.o.clock.now() - started,
-      });
-      return;
-    }
-    let outcomes;
-    try {
-      outcomes = await this.o.writer.putRecords(planned.map((e) => e.entry));
-    } catch (error) {
-      this.emit({
-        type: 'producer.call-failed',
-        code: awsErrorCode(error),
-        entries: planned.length,
-      });
-      this.retryEntries(planned, awsErrorCode(error), classifyAwsError(error, 'retriable'));
-      return;
-    }
-    const failed = new Map<string, PlannedEntry<Pending>[]>();
-    outcomes.forEach((outcome, i) => {
-      const e = planned[i]!;
-      if (outcome.ok) this.deliver(e, outcome.shardId, outcome.sequenceNumber);
-      else failed.set(outcome.errorCode, [...(failed.get(outcome.errorCode) ?? []), e]);
-    });
-    const failedEntries = [...failed.values()].reduce((n, l) => n + l.length, 0);
-    this.emit({
-      type: 'producer.call',
-      api: 'PutRecords',
-      entries: planned.length,
-      records,
-      bytes,
-      failedEntries,
-      durationMs: this.o.clock.now() - started,
-    });
-    for (const [code, entries] of failed) this.retryEntries(entries, code);
-  }
-
-  /**
-   * Aggregates that landed on an unexpected shard (sent in the window before a resharding
-   * was noticed) may hold user records whose hash key lies outside that shard: the Java KCL
-   * drops those. They are reported and sent again on their own, so every reader sees each
-   * record at least once (readers that do not filter see it twice: at-least-once). Checked
-   * once the new map knows the shard they landed on.
-   */
-  private checkStraddles(map: ShardMap): number {
-    const known = new Set(map.shards.map((s) => s.shardId));
-    const later: typeof this.suspects = [];
-    const copies: Pending[] = [];
-    for (const suspect of this.suspects) {
-      if (!known.has(suspect.shardId)) {
-        later.push(suspect);
-        continue;
-      }
-      const outside = suspect.items.filter((p) => map.shardFor(p.hash) !== suspect.shardId);
-      if (outside.length === 0) continue;
-      this.emit({ type: 'producer.straddle', shardId: suspect.shardId, records: outside.length });
-      const now = this.o.clock.now();
-      for (const { batch: _batch, index: _index, ...p } of outside) {
-        copies.push({
-          ...p,
-          id: this.s.admitCopy(p.record.size),
-          copy: true,
-          notBefore: now,
-          enqueuedAt: now,
-          deadline: now + this.o.recordTtlMs,
-          attempts: 0,
-          resolve: () => undefined,
-          reject: () => undefined,
-        });
-      }
-    }
-    this.suspects = later.slice(-1_000);
-    if (copies.length > 0) this.route(copies);
-    return copies.length;
-  }
-
-  private deliver(e: PlannedEntry<Pending>, shardId: string, sequenceNumber: string): void {
-    if (shardId !== e.shardId) {
-      this.stale = true;
-      if (e.aggregated) this.suspects.push({ shardId, items: e.items });
-      this.emit({ type: 'producer.misprediction', predicted: e.shardId, actual: shardId });
-    }
-    const now = this.o.clock.now();
-    e.items.forEach((p, i) => {
-      this.s.settle(p);
-      this.emit({ type: 'producer.delivered', shardId, latencyMs: now - p.enqueuedAt });
-      if (p.batch) return p.batch.ok();
-      p.resolve({
-        shardId,
-        sequenceNumber,
-        attempts: p.attempts,
-        ...(e.aggregated ? { subSequenceNumber: i } : {}),
-      });
-    });
-  }
-
-  private retryEntries(
-    entries: readonly PlannedEntry<Pending>[],
-    code: string,
-    kind = classifyAwsErrorCode(code, 'retriable'),
-  ): void {
-    const now = this.o.clock.now();
-    const again: Pending[] = [];
-    for (const e of entries) {
-      if (kind === 'throttle') {
-        this.s.penalize(e.shardId, now);
-        this.emit({ type: 'producer.throttled', shardId: e.shardId });
-      }
-      for (const p of e.items) {
-        p.lastCode = code;
-        if (kind === 'fatal') this.fail(p, 'NON_RETRIABLE', code);
-        else if (p.attempts > this.o.retries) this.fail(p, 'RETRIES_EXHAUSTED', code);
-        else {
-          const delay = backoffDelay(p.attempts - 1, this.o.random(), this.o.backoff);
-          if (now + delay > p.deadline) this.fail(p, 'TTL_EXPIRED', code);
-          else {
-            p.notBefore = now + delay;
-            this.s.counters.retries += 1;
-            this.emit({
-              type: 'producer.retry',
-              shardId: e.shardId,
-              code,
-              attempt: p.attempts,
-              delayMs: delay,
-            });
-            again.push(p);
-          }
-        }
-      }
-    }
-    // Keep per-shard order: the failed records go back in front of later ones.
-    if (again.length > 0) this.route(again, true);
-  }
-
-  private fail(p: Pending, reason: FailureReason, code: string): void {
-    this.s.settle(p, true);
-    this.emit({ type: 'producer.failed', reason, code });
-    const error = new RecordFailedError(reason, p.attempts, code);
-    if (p.batch) p.batch.fail(p.index ?? -1, error);
-    else p.reject(error);
   }
 }
