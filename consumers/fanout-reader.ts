@@ -11,7 +11,6 @@ import {
   DescribeStreamSummaryCommand,
   RegisterStreamConsumerCommand,
   ResourceInUseException,
-  SubscribeToShardCommand,
   type KinesisClient,
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
@@ -19,6 +18,7 @@ import {
 import { isRetriableAwsError } from '../adapters/index.js';
 import { ShardflowError, backoffDelay } from '../core/index.js';
 import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
+import { subscribeToShard } from './subscribe-to-shard.js';
 
 /** Registers `consumerName` on the stream (idempotent) and waits until ACTIVE; returns its ARN. */
 export async function ensureStreamConsumer(
@@ -68,6 +68,8 @@ export interface FanOutReaderOptions {
 export class FanOutReader implements ShardReader {
   private stream: AsyncIterator<SubscribeToShardEventStream> | undefined;
   private controller: AbortController | undefined;
+  /** Detaches the current subscription's abort from the caller's signal. */
+  private detach: (() => void) | undefined;
   private subscribedAt = 0;
   private continuation: string | undefined;
   private readonly o: Required<Omit<FanOutReaderOptions, 'onRetry'>> &
@@ -133,21 +135,31 @@ export class FanOutReader implements ShardReader {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    const out = await this.o.kinesis.send(
-      new SubscribeToShardCommand({
-        ConsumerARN: this.o.consumerArn,
-        ShardId: this.o.shardId,
-        StartingPosition: {
-          Type: position.type,
-          ...(position.sequenceNumber ? { SequenceNumber: position.sequenceNumber } : {}),
-          ...(position.timestamp ? { Timestamp: position.timestamp } : {}),
+    const detach = () => signal.removeEventListener('abort', onAbort);
+    let out;
+    try {
+      // the SDK's call with a lean reader of the event stream (subscribe-to-shard.ts)
+      out = await subscribeToShard(
+        this.o.kinesis,
+        {
+          ConsumerARN: this.o.consumerArn,
+          ShardId: this.o.shardId,
+          StartingPosition: {
+            Type: position.type,
+            ...(position.sequenceNumber ? { SequenceNumber: position.sequenceNumber } : {}),
+            ...(position.timestamp ? { Timestamp: position.timestamp } : {}),
+          },
         },
-      }),
-      { abortSignal: controller.signal },
-    );
+        controller.signal,
+      );
+    } catch (error) {
+      detach();
+      throw error;
+    }
+    this.controller = controller;
+    this.detach = detach;
     if (!out.EventStream)
       throw new ShardflowError('NO_EVENT_STREAM', 'SubscribeToShard returned no stream');
-    this.controller = controller;
     this.stream = out.EventStream[Symbol.asyncIterator]();
     this.subscribedAt = this.o.now();
     this.subscriptions += 1;
@@ -166,7 +178,9 @@ export class FanOutReader implements ShardReader {
   }
 
   private unsubscribe(): void {
-    this.controller?.abort();
+    this.controller?.abort(); // closes the HTTP stream
+    this.detach?.();
+    this.detach = undefined;
     this.controller = undefined;
     this.stream = undefined;
   }

@@ -19,8 +19,8 @@ import {
 
 const EMPTY_OBJECT = new TextEncoder().encode('{}');
 
-/** The JSON shape of a `GetRecords` record (awsJson1_1). */
-interface WireRecord {
+/** The JSON shape of a Kinesis record (awsJson1_1; `GetRecords` and `SubscribeToShard` events). */
+export interface WireRecord {
   SequenceNumber?: string;
   ApproximateArrivalTimestamp?: number | string;
   Data?: string;
@@ -45,7 +45,8 @@ export function parseGetRecordsBody(body: Uint8Array): Omit<GetRecordsCommandOut
   return out;
 }
 
-function toRecord(w: WireRecord): _Record {
+/** One wire record as the SDK deserialises it (base64 `Data` to bytes, epoch seconds to a Date). */
+export function toRecord(w: WireRecord): _Record {
   const r: _Record = {} as _Record;
   if (w.SequenceNumber != null) r.SequenceNumber = w.SequenceNumber;
   if (w.ApproximateArrivalTimestamp != null)
