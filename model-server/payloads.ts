@@ -3,25 +3,21 @@
  * Request and response bodies of the model server, as SageMaker's built-in algorithms
  * define them: RCF takes `text/csv` rows or `application/json`
  * `{"instances":[{"features":[…]}]}` and answers `{"scores":[{"score":x}]}`; forecasters
- * take `{"instances":[[60 values]]}` (or CSV rows) and answer `{"predictions":[[15]]}`.
+ * take `{"instances":[[60 values]]}` (or CSV rows) and answer `{"predictions":[[15]]}`; an
+ * instance object may carry the key's other measures for a multivariate model
+ * (`{"features":[…], "covariates":{…}}`, see `covariates.ts`).
  * Pure: bytes in, bytes out. A body is parsed and scored a slice of rows at a time, and the
  * caller may yield between slices ({@link invokeModelAsync}), so a 6 MB request never holds
  * the server's event loop (its health check) for more than one slice. Invariant: a malformed
  * body yields a {@link PayloadError} with a reason (a 4xx), never a 5xx and never a partial
  * answer.
  */
-import { ShardflowError } from '../core/index.js';
 import type { Forecaster, RandomCutForest } from '../models/index.js';
+import { requireCovariates } from './covariates.js';
+import { checkDeepArConfiguration, instanceRow, isDeepAr, type Row } from './instances.js';
+import { PayloadError } from './payload-error.js';
 
-/** A client error in an invocation payload: maps to an HTTP 4xx with `reason`. */
-export class PayloadError extends ShardflowError {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-  ) {
-    super('BAD_PAYLOAD', reason);
-  }
-}
+export { PayloadError };
 
 /** A loaded model. */
 export type Model =
@@ -79,34 +75,6 @@ function jsonInstances(text: string): unknown[] {
   return body.instances;
 }
 
-/** A DeepAR instance (`{"start", "target": […]}`): its last `width` target values. */
-function deepArRow(inst: { target?: unknown }, i: number, width: number): unknown {
-  if (!Array.isArray(inst.target)) return undefined;
-  if (inst.target.length < width)
-    throw new PayloadError(400, `instance ${i}: target needs at least ${width} values`);
-  return inst.target.slice(inst.target.length - width);
-}
-
-const isDeepAr = (inst: unknown): boolean =>
-  inst !== null && typeof inst === 'object' && 'target' in inst;
-
-function numericRow(inst: unknown, i: number, width: number, what: string): number[] {
-  const row =
-    inst && typeof inst === 'object' && !Array.isArray(inst)
-      ? isDeepAr(inst)
-        ? deepArRow(inst as { target?: unknown }, i, width)
-        : (inst as { features?: unknown }).features
-      : inst;
-  if (!Array.isArray(row)) throw new PayloadError(400, `instance ${i}: ${what} must be an array`);
-  if (row.length !== width)
-    throw new PayloadError(400, `instance ${i}: expected ${width} values, got ${row.length}`);
-  return row.map((v: unknown, k) => {
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new PayloadError(400, `instance ${i}: value ${k} is not a finite number`);
-    return v;
-  });
-}
-
 const mediaType = (contentType: string | undefined): string =>
   (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
 
@@ -116,7 +84,7 @@ interface RowSource {
   /** A DeepAR request (instances with `target`): answer in DeepAR's format. */
   readonly deepAr?: boolean;
   /** Parses and checks rows `[from, to)`; throws {@link PayloadError} for a bad one. */
-  rows(from: number, to: number): number[][];
+  rows(from: number, to: number): Row[];
 }
 
 function rowSource(
@@ -124,6 +92,7 @@ function rowSource(
   contentType: string | undefined,
   width: number,
   what: string,
+  covariates = false,
 ): RowSource {
   const type = mediaType(contentType);
   if (type === 'text/csv') {
@@ -138,7 +107,7 @@ function rowSource(
               400,
               `CSV row ${from + k + 1}: expected ${width} values, got ${row.length}`,
             );
-          return row;
+          return { values: row };
         }),
     };
   }
@@ -149,7 +118,9 @@ function rowSource(
     return {
       count: lines.length,
       rows: (from, to) =>
-        lines.slice(from, to).map((line, k) => numericRow(parseJson(line), from + k, width, what)),
+        lines
+          .slice(from, to)
+          .map((line, k) => instanceRow(parseJson(line), from + k, width, what, covariates)),
     };
   }
   if (type === 'application/json' || type === '*/*') {
@@ -160,25 +131,15 @@ function rowSource(
       deepAr,
       count: instances.length,
       rows: (from, to) =>
-        instances.slice(from, to).map((inst, k) => numericRow(inst, from + k, width, what)),
+        instances
+          .slice(from, to)
+          .map((inst, k) => instanceRow(inst, from + k, width, what, covariates)),
     };
   }
   throw new PayloadError(
     415,
     `unsupported content type ${contentType}; use text/csv or application/json`,
   );
-}
-
-/** DeepAR's `configuration`: only the mean can be answered (our forecasters give points). */
-function checkDeepArConfiguration(text: string): void {
-  const config = (JSON.parse(text) as { configuration?: { output_types?: unknown } }).configuration;
-  const types = config?.output_types;
-  if (types === undefined) return;
-  if (!Array.isArray(types) || types.some((t) => t !== 'mean'))
-    throw new PayloadError(
-      400,
-      'configuration.output_types: this model gives point forecasts; ask for ["mean"] only',
-    );
 }
 
 /** Reads the rows of a request body according to its content type. */
@@ -189,7 +150,7 @@ export function requestRows(
   what: string,
 ): number[][] {
   const source = rowSource(body, contentType, width, what);
-  return source.rows(0, source.count);
+  return source.rows(0, source.count).map((r) => r.values);
 }
 
 /** Limits of one invocation. */
@@ -225,7 +186,7 @@ function* invocation(
   const source =
     model.kind === 'rcf'
       ? rowSource(body, contentType, model.forest.pointDimensions, 'features')
-      : rowSource(body, contentType, model.forecaster.inputLength, 'a window');
+      : rowSource(body, contentType, model.forecaster.inputLength, 'a window', true);
   if (source.count > maxRows)
     throw new PayloadError(
       413,
@@ -236,8 +197,8 @@ function* invocation(
     if (from > 0) yield;
     const rows = source.rows(from, Math.min(source.count, from + rowsPerSlice));
     if (model.kind === 'rcf')
-      for (const r of rows) results.push({ score: model.forest.scorePoint(r) });
-    else for (const p of model.forecaster.predict(rows)) results.push(p);
+      for (const r of rows) results.push({ score: model.forest.scorePoint(r.values) });
+    else results.push(...forecastRows(model, rows, from));
   }
   // JSON lines (batch transform, AssembleWith=Line): one result per input line, in order
   if (lines)
@@ -250,6 +211,21 @@ function* invocation(
       ? { scores: results }
       : { predictions: source.deepAr ? results.map((mean) => ({ mean })) : results };
   return { contentType: 'application/json', body: JSON.stringify(answer) };
+}
+
+/** Forecasts rows (the first is instance `from`), each with the covariates it carries. */
+function forecastRows(
+  model: Extract<Model, { kind: 'forecaster' }>,
+  rows: readonly Row[],
+  from: number,
+): number[][] {
+  const { forecaster, name } = model;
+  const names = forecaster.covariates ?? [];
+  rows.forEach((r, k) => requireCovariates(names, name, r.covariates, from + k));
+  return forecaster.predict(
+    rows.map((r) => r.values),
+    rows.map((r) => (r.covariates ? { covariates: r.covariates } : undefined)),
+  );
 }
 
 /** Runs `model` on a request body at once. Throws {@link PayloadError} for a bad payload. */

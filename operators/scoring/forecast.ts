@@ -8,7 +8,7 @@
  */
 import { pipe, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../../core/index.js';
-import type { Forecaster } from '../../models/index.js';
+import type { ForecastContext, Forecaster } from '../../models/index.js';
 import { mapTraced, type Flow } from '../flow/index.js';
 import type { Inferred, InvokeEndpointOptions } from './endpoint-request.js';
 import { invokeEndpoint } from './invoke-endpoint.js';
@@ -40,6 +40,13 @@ export interface ForecastOptions<T> {
    * (`{"instances":[{"start","target"}]}`; answers in either format are read).
    */
   readonly remoteFormat?: 'shardflow' | 'deepar';
+  /**
+   * The record's other measures over the window's minutes (a multivariate model's
+   * covariates): passed to the embedded forecaster and the fallback, and sent to the endpoint
+   * in our format as `{"features": window, "covariates": {…}}` (not in DeepAR's, whose
+   * `dynamic_feat` must cover the horizon too).
+   */
+  readonly context?: (value: T) => ForecastContext | undefined;
   /** The time (epoch ms) of a window's first value, for DeepAR's `start`. */
   readonly windowStart?: (value: T) => number;
   /** Forecast with a remote endpoint. */
@@ -53,6 +60,7 @@ interface Carried<T> {
   readonly value: T;
   readonly measure: string;
   readonly window: readonly number[];
+  readonly context?: ForecastContext;
 }
 
 /**
@@ -79,7 +87,8 @@ export function forecast<T>(
       const w = window(value);
       if (w.length !== inputLength || w.some((v) => !Number.isFinite(v)))
         throw new ConfigError('window', `needs ${inputLength} finite values, got ${w.length}`);
-      return { value, measure: measure(value), window: w };
+      const context = options.context?.(value);
+      return { value, measure: measure(value), window: w, ...(context ? { context } : {}) };
     },
     { unscorable: 'forecast' },
   );
@@ -91,7 +100,7 @@ export function forecast<T>(
       mapTraced((c: Carried<T>): Forecast<T> => ({
         input: c.value,
         measure: c.measure,
-        predictions: named(c.measure, model.predict([c.window])[0] as number[]),
+        predictions: named(c.measure, model.predict([c.window], [c.context])[0] as number[]),
         source: 'embedded',
       })),
     );
@@ -106,12 +115,18 @@ export function forecast<T>(
               batch.map((c) => c.window),
               batch.map((c) => options.windowStart?.(c.value)),
             )
-          : encodeWindows(batch.map((c) => c.window)),
+          : encodeWindows(
+              batch.map((c) => c.window),
+              batch.map((c) => c.context?.covariates),
+            ),
       decode: decodePredictions,
       ...(forecaster
         ? {
             fallback: (batch: readonly Carried<T>[]) =>
-              forecaster.predict(batch.map((c) => c.window)),
+              forecaster.predict(
+                batch.map((c) => c.window),
+                batch.map((c) => c.context),
+              ),
           }
         : {}),
     }),

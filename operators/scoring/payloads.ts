@@ -34,12 +34,20 @@ export function decodeRcf(response: InferenceResponse, count: number): number[] 
   });
 }
 
-/** Encodes windows as a forecaster request. */
-export function encodeWindows(rows: readonly (readonly number[])[]): {
-  body: string;
-  contentType: string;
-} {
-  return { body: JSON.stringify({ instances: rows }), contentType: 'application/json' };
+/**
+ * Encodes windows as a forecaster request: `[…]` per window, or `{"features": […],
+ * "covariates": {name: […]}}` for a window with covariates (the key's other measures over
+ * the same minutes; a non-finite value is sent as `null`, a missing value).
+ */
+export function encodeWindows(
+  rows: readonly (readonly number[])[],
+  covariates: readonly (Readonly<Record<string, readonly number[]>> | undefined)[] = [],
+): { body: string; contentType: string } {
+  const instances = rows.map((features, i) => {
+    const c = covariates[i];
+    return c && Object.keys(c).length > 0 ? { features, covariates: c } : features;
+  });
+  return { body: JSON.stringify({ instances }), contentType: 'application/json' };
 }
 
 /** A DeepAR series start as DeepAR writes timestamps: `YYYY-MM-DD HH:MM:SS` (UTC). */

@@ -61,7 +61,7 @@ describe('the pipelines’ default forecaster selection', () => {
       const history = iaq.slice(t - 59, t + 1).map((v) => ({ iaq: v, co2: 600 }));
       rows = run('d1', t * MINUTE, history);
     }
-    expect(rows.map((r) => r.key.sk.split('#')[1])).toEqual(['iaq~5', 'iaq~10', 'iaq~15']);
+    expect(rows.map((r) => String(r.key.sk).split('#')[1])).toEqual(['iaq~5', 'iaq~10', 'iaq~15']);
     for (const r of rows) {
       expect(['last-value', 'moving-average-5', 'moving-average-15']).toContain(r.attributes.model);
       expect(r.attributes.weight).toBeGreaterThan(0);

@@ -5,7 +5,10 @@
  * (`{"instances":[{"start","target"}],"configuration":{…}}`, so a DeepAR forecaster endpoint
  * can replace ours). A stage after the chain's items: a window's input is the last
  * `inputLength` values of the measure in the key's look-back ring (keyed state
- * `<name>.ring`, read at the item's minute), sent through `forecast` → `invokeEndpoint`
+ * `<name>.ring`, read at the item's minute) with the key's other measures over the same
+ * minutes (the covariates of a multivariate model such as the shipped boosted trees: sent as
+ * `{"features", "covariates"}` in our format; DeepAR's request carries none, its
+ * `dynamic_feat` must cover the horizon), sent through `forecast` → `invokeEndpoint`
  * (batched, retried, behind the breaker; the embedded forecaster answers when the endpoint
  * cannot), and the answer becomes the item's prediction rows, as embedded forecasting
  * writes them. Items without a full window pass unchanged. Requests in flight are counted
@@ -13,7 +16,7 @@
  */
 import { connect, filter, map, merge, tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { PositionSet, traced, type Traced } from '../../core/index.js';
-import type { Forecaster } from '../../models/index.js';
+import type { ForecastContext, Forecaster } from '../../models/index.js';
 import { forecast, isDeadLetter, type Forecast, type Invoke } from '../../operators/index.js';
 import { predictionKey } from '../../sinks/index.js';
 import { ringCodec, type Ring } from '../runtime/lookback.js';
@@ -48,6 +51,8 @@ interface Windowed {
   readonly key: string;
   readonly time: number;
   readonly window: number[];
+  /** The other measures of the key over the window's minutes. */
+  readonly context: ForecastContext;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -81,8 +86,14 @@ export function remoteForecast(
       if (!ring || typeof key !== 'string' || !Number.isFinite(time)) return undefined;
       const end = ring.values.length - (ring.time - time) / stepMs;
       if (!Number.isInteger(end) || end < length || end > ring.values.length) return undefined;
-      const window = ring.values.slice(end - length, end).map((v) => v[measure] as number);
-      return window.every(Number.isFinite) ? { item, key, time, window } : undefined;
+      const recent = ring.values.slice(end - length, end);
+      const window = recent.map((v) => v[measure] as number);
+      if (!window.every(Number.isFinite)) return undefined;
+      const covariates: Record<string, number[]> = {};
+      for (const m in recent[recent.length - 1]) {
+        if (m !== measure) covariates[m] = recent.map((v) => v[m] ?? Number.NaN);
+      }
+      return { item, key, time, window, context: { time, covariates } };
     };
     const rows = (w: Windowed, f: Forecast<Windowed>): ResultRow[] =>
       horizons.flatMap((h) => {
@@ -119,6 +130,7 @@ export function remoteForecast(
               map((x): Traced<Windowed> => traced(x.w, PositionSet.empty)),
               forecast<Windowed>({
                 window: (w) => w.window,
+                context: (w) => w.context,
                 measure: () => measure,
                 stepMinutes: stepMs / 60_000,
                 forecaster: fallback,
