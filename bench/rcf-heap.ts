@@ -6,7 +6,7 @@
  * forests fed the same windows are held by one object; the figure is what that object
  * retains (the nodes of the snapshot reachable only through it: JS objects, heap numbers,
  * typed arrays' bytes), divided by K. What several forests share (classes, code, the trees'
- * scratch arrays) is not counted. Unlike "heap used after GC" (bench:rcf's heap column,
+ * scratch arrays) is not counted: one more forest of the kind is kept outside the holder. Unlike "heap used after GC" (bench:rcf's heap column,
  * ±15 KiB between runs at this size) it counts objects, not pages, and does not move with load.
  * `npx tsx bench/rcf-heap.ts [commit …]` (default: cb446c3, the forest before the
  * forest-level tree arrays); `RCF_HEAP_FORESTS` (K, default 5), `RCF_HEAP_WINDOWS` (1,000).
@@ -108,22 +108,33 @@ function retained(): Map<string, number> {
   return out;
 }
 
+/**
+ * One more forest of each kind, kept outside the holder, so that what forests share
+ * (hidden classes, allocation sites) is reachable without the holder and not counted.
+ */
+const witnesses: Forest[] = [];
+
 /** K forests fed the inputs, held by one object (no other reference left on the stack). */
 function feed(make: (o: RandomCutForestOptions) => Forest): {
   holder: RcfHeapHolder;
   score: number;
+  us: number;
 } {
-  const forests = Array.from({ length: K }, () => make(OPTIONS));
+  const forests = Array.from({ length: K + 1 }, () => make(OPTIONS));
+  const cpu = process.cpuUsage();
   const score = forests.reduce((s, f) => s + inputs.reduce((t, x) => t + f.process(x), 0), 0);
-  return { holder: new RcfHeapHolder(forests), score: score / K };
+  const used = process.cpuUsage(cpu);
+  const us = (used.user + used.system) / ((K + 1) * inputs.length);
+  witnesses.push(forests.pop() as Forest);
+  return { holder: new RcfHeapHolder(forests), score: score / (K + 1), us };
 }
 
 /** Bytes per forest retained, by class, and the forest's state bytes and mean score. */
 function measure(make: (o: RandomCutForestOptions) => Forest) {
-  const { holder, score } = feed(make);
+  const { holder, score, us } = feed(make);
   const parts = retained();
   const perForest = [...parts.values()].reduce((a, b) => a + b, 0) / K;
-  return { perForest, parts, state: holder.forests[0]?.byteSize() ?? 0, score };
+  return { perForest, parts, state: holder.forests[0]?.byteSize() ?? 0, score, us };
 }
 
 const kib = (b: number) => (b / 1024).toFixed(1);
@@ -142,9 +153,9 @@ console.log(
   `devices forest 24-d 30 × 32, cache 0, fed ${WINDOWS} windows; retained heap per forest (snapshot, ${K} forests); ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
 );
 console.log(
-  '| forest | state KiB | heap KiB | heap ratio | array buffers KiB | largest other parts (bytes per forest) |',
+  '| forest | state KiB | heap KiB | heap ratio | array buffers KiB | µs/window (score + update, CPU) | largest other parts (bytes per forest) |',
 );
-console.log('|---|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---|');
 for (const [c, r] of results) {
   if (now && r.score !== now.score) throw new Error(`${c}: mean score ${r.score} ≠ ${now.score}`);
   const buffers = r.parts.get('system / JSArrayBufferData') ?? 0;
@@ -156,6 +167,6 @@ for (const [c, r] of results) {
     .join(', ');
   const ratio = now ? (r.perForest / now.perForest).toFixed(2) : '—';
   console.log(
-    `| ${c} | ${kib(r.state)} | ${kib(r.perForest)} | ${ratio} | ${kib(buffers / K)} | ${others} |`,
+    `| ${c} | ${kib(r.state)} | ${kib(r.perForest)} | ${ratio} | ${kib(buffers / K)} | ${r.us.toFixed(1)} | ${others} |`,
   );
 }

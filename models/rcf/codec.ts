@@ -8,11 +8,9 @@
  * `f`, so it produces identical scores and identical future updates.
  */
 import { ConfigError } from '../../core/index.js';
-import { RandomCutForest, resolveForestOptions } from './forest.js';
+import { forestParts, RandomCutForest, resolveForestOptions } from './forest.js';
 import { PointStore } from './point-store.js';
-import { sfc32Class, type Prng, type PrngFactory } from '../../core/index.js';
-import { Sampler } from './sampler.js';
-import { RandomCutTree, type TreeArrays } from './tree.js';
+import type { TreeArrays } from './tree.js';
 import { fromBase64, toBase64, type Typed, type TypedCtor } from './typed.js';
 import { migrateV1 } from './codec-v1.js';
 import type { SerializedForest, SerializedForestV1, SerializedStore } from './serialized.js';
@@ -58,19 +56,18 @@ export function serializeForest(forest: RandomCutForest): SerializedForest {
       end: s.end,
       lastLoc: s.lastLoc,
     },
-    trees: p.trees.map((tree, t) => {
-      const sampler = p.samplers[t] as Sampler;
+    trees: Array.from({ length: p.trees.count }, (_, t) => {
       const arrays = Object.fromEntries(
-        Object.entries(tree.a).map(([k, v]) => [k, toBase64(v as Typed)]),
+        Object.entries(p.trees.arraysOf(t)).map(([k, v]) => [k, toBase64(v as Typed)]),
       ) as Record<keyof TreeArrays, string>;
       return {
-        prng: (p.prngs[t] as Prng).state(),
-        ...tree.scalars(),
+        prng: Array.from(p.words.subarray(4 * t, 4 * t + 4)),
+        ...p.trees.scalars(t),
         arrays,
         sampler: {
-          keys: toBase64(sampler.keys),
-          refs: toBase64(sampler.refs),
-          size: sampler.size,
+          keys: toBase64(p.reservoirs.keysOf(t)),
+          refs: toBase64(p.reservoirs.refsOf(t)),
+          size: p.reservoirs.size(t),
         },
       };
     }),
@@ -96,10 +93,7 @@ function restoreStore(s: SerializedStore, dims: number, baseDims: number): Point
  * Restores a forest from {@link serializeForest} output, or from a version 1 model
  * (throws ConfigError if malformed).
  */
-export function restoreForest(
-  serialized: SerializedForest | SerializedForestV1,
-  prng: PrngFactory = sfc32Class,
-): RandomCutForest {
+export function restoreForest(serialized: SerializedForest | SerializedForestV1): RandomCutForest {
   if (serialized?.format !== 'shardflow-rcf' || ![1, 2].includes(serialized.version))
     throw new ConfigError('model', 'not a shardflow-rcf version 1 or 2 model');
   const data = serialized.version === 1 ? migrateV1(serialized) : serialized;
@@ -107,13 +101,11 @@ export function restoreForest(
   const dims = options.dimensions * options.shingleSize;
   if (data.trees.length !== options.numberOfTrees)
     throw new ConfigError('model', 'tree count does not match numberOfTrees');
-  const store = restoreStore(data.store, dims, options.dimensions);
-  const prngs: Prng[] = [];
-  const trees: RandomCutTree[] = [];
-  const samplers: Sampler[] = [];
-  for (const t of data.trees) {
-    const g = prng(t.prng);
-    prngs.push(g);
+  const parts = forestParts(options, restoreStore(data.store, dims, options.dimensions));
+  data.trees.forEach((t, i) => {
+    if (!Array.isArray(t.prng) || t.prng.length !== 4)
+      throw new ConfigError('model', 'corrupt generator state in serialized forest');
+    parts.words.set(t.prng, 4 * i);
     const arrays = Object.fromEntries(
       Object.entries(TREE_ARRAY_TYPES).map(([k, ctor]) => [
         k,
@@ -121,29 +113,16 @@ export function restoreForest(
       ]),
     ) as unknown as TreeArrays;
     const { root, freeInternal, freeLeaf, mass } = t;
-    trees.push(
-      new RandomCutTree(options.sampleSize, store, g, options.boundingBoxCacheFraction, {
-        arrays,
-        scalars: { root, freeInternal, freeLeaf, mass },
-      }),
-    );
-    samplers.push(
-      new Sampler(
-        options.sampleSize,
-        options.timeDecay,
-        g,
-        decode(t.sampler.keys, Float64Array),
-        decode(t.sampler.refs, Int32Array),
-        t.sampler.size,
-      ),
-    );
-  }
+    const keys = decode(t.sampler.keys, Float64Array);
+    const refs = decode(t.sampler.refs, Int32Array);
+    if (
+      !parts.trees.load(i, arrays, { root, freeInternal, freeLeaf, mass }) ||
+      !parts.reservoirs.load(i, keys, refs, t.sampler.size)
+    )
+      throw new ConfigError('model', 'serialized tree does not fit the forest options');
+  });
   return new RandomCutForest(options, {
-    options,
-    store,
-    trees,
-    samplers,
-    prngs,
+    ...parts,
     sequence: data.sequence,
     shingle: Float64Array.from(data.shingle),
     shingleCount: data.shingleCount,

@@ -8,13 +8,15 @@
  * `outputAfter` points have been added (and, with shingling, until the shingle is full).
  * Invariant: deterministic given `seed` — the same inputs give the same scores, also
  * across serialize/restore (`codec.ts`), because every draw comes from a per-tree seeded
- * generator whose state is part of the model.
+ * generator whose state is part of the model. The trees, their reservoirs and their
+ * generators' states live in forest-level typed arrays (`tree.ts`, `sampler.ts`): a forest
+ * is a handful of JS objects whatever its number of trees.
  */
 import { ConfigError } from '../../core/index.js';
 import { PointStore } from './point-store.js';
-import { seedState, sfc32Class, type Prng, type PrngFactory } from '../../core/index.js';
-import { Sampler } from './sampler.js';
-import { RandomCutTree, treeBytes } from './tree.js';
+import { seedState } from '../../core/index.js';
+import { REJECTED, Reservoirs } from './sampler.js';
+import { RandomCutTrees } from './tree.js';
 import { at, f64 } from './typed.js';
 
 /** Options of {@link RandomCutForest}. */
@@ -39,12 +41,10 @@ export interface RandomCutForestOptions {
    * Less memory, more time; scores are identical for every value. Default 0.5.
    */
   readonly boundingBoxCacheFraction?: number;
-  /** The generator implementation (injected for tests); default sfc32 (as `Sfc32` objects). */
-  readonly prng?: PrngFactory;
 }
 
 /** The resolved options of a forest (every default applied). */
-export type ResolvedForestOptions = Required<Omit<RandomCutForestOptions, 'prng'>>;
+export type ResolvedForestOptions = Required<RandomCutForestOptions>;
 
 /** Per-dimension attribution of a score: `high[k] + low[k]` summed over k equals the score. */
 export interface DiVector {
@@ -56,9 +56,10 @@ export interface DiVector {
 export interface ForestParts {
   readonly options: ResolvedForestOptions;
   readonly store: PointStore;
-  readonly trees: RandomCutTree[];
-  readonly samplers: Sampler[];
-  readonly prngs: Prng[];
+  readonly trees: RandomCutTrees;
+  readonly reservoirs: Reservoirs;
+  /** The trees' sfc32 generator states, four words per tree (core/random `sfc32Word`). */
+  readonly words: Uint32Array;
   sequence: number;
   shingle: Float64Array;
   shingleCount: number;
@@ -126,41 +127,16 @@ export class RandomCutForest {
     this.options = parts?.options ?? resolveForestOptions(options);
     const o = this.options;
     this.pointDimensions = o.dimensions * o.shingleSize;
-    const factory = options.prng ?? sfc32Class;
     if (parts) {
       this.parts = parts;
     } else {
       // internal shingling: each new point shares all but one input with the last one
       const store = new PointStore(this.pointDimensions, o.dimensions, o.sampleSize * 2);
-      const prngs: Prng[] = [];
-      const trees: RandomCutTree[] = [];
-      const samplers: Sampler[] = [];
-      // every tree's and sampler's arrays on one buffer (a buffer object costs ~90 bytes of
-      // heap, and each its own allocation): samplers' float64 keys first, so all stay aligned
-      const n = o.numberOfTrees;
-      const cap = o.sampleSize;
-      const perTree = treeBytes(cap, o.boundingBoxCacheFraction, this.pointDimensions);
-      const buffer = new ArrayBuffer(n * (12 * cap + perTree));
-      const refsAt = 8 * n * cap;
-      const treesAt = refsAt + 4 * n * cap;
-      // one keys and one refs array for all samplers, each at its offset: no views per sampler
-      const keys = new Float64Array(buffer, 0, n * cap);
-      const refs = new Int32Array(buffer, refsAt, n * cap);
-      for (let t = 0; t < n; t += 1) {
-        const prng = factory(seedState((o.seed * 1000003 + t * 7919) | 0));
-        prngs.push(prng);
-        const memory = { buffer, at: treesAt + t * perTree };
-        trees.push(
-          new RandomCutTree(cap, store, prng, o.boundingBoxCacheFraction, undefined, memory),
-        );
-        samplers.push(new Sampler(cap, o.timeDecay, prng, keys, refs, 0, t * cap));
-      }
+      const fresh = forestParts(o, store);
+      for (let t = 0; t < o.numberOfTrees; t += 1)
+        fresh.words.set(seedState((o.seed * 1000003 + t * 7919) | 0), 4 * t);
       this.parts = {
-        options: o,
-        store,
-        trees,
-        samplers,
-        prngs,
+        ...fresh,
         sequence: 0,
         shingle: new Float64Array(this.pointDimensions),
         shingleCount: 0,
@@ -217,8 +193,8 @@ export class RandomCutForest {
     this.toQuery(point);
     const trees = this.parts.trees;
     let sum = 0;
-    for (const tree of trees) sum += tree.score(this.query);
-    return sum / trees.length;
+    for (let t = 0; t < trees.count; t += 1) sum += trees.score(t, this.query);
+    return sum / trees.count;
   }
 
   /** Attribution of the score of a full point (zeros before `outputAfter`). */
@@ -227,8 +203,9 @@ export class RandomCutForest {
     this.toQuery(point);
     const dim = this.pointDimensions;
     const out = new Float64Array(2 * dim);
-    for (const tree of this.parts.trees) tree.attribution(this.query, out);
-    const n = this.parts.trees.length;
+    const trees = this.parts.trees;
+    for (let t = 0; t < trees.count; t += 1) trees.attribution(t, this.query, out);
+    const n = trees.count;
     const high: number[] = [];
     const low: number[] = [];
     for (let k = 0; k < dim; k += 1) {
@@ -252,29 +229,25 @@ export class RandomCutForest {
     }
     const sequence = parts.sequence;
     parts.sequence += 1;
-    const store = parts.store;
+    const { store, trees, reservoirs } = parts;
     const ref = store.add(point);
-    for (let t = 0; t < parts.trees.length; t += 1) {
-      const offer = (parts.samplers[t] as Sampler).offer(ref, sequence);
-      if (!offer.accepted) continue;
-      const evicted = offer.evicted;
+    for (let t = 0; t < trees.count; t += 1) {
+      const evicted = reservoirs.offer(t, ref, sequence);
+      if (evicted === REJECTED) continue;
       store.retain(ref);
-      const tree = parts.trees[t] as RandomCutTree;
       if (evicted >= 0) {
-        tree.delete(evicted);
+        trees.delete(t, evicted);
         store.release(evicted);
       }
-      tree.insert(ref);
+      trees.insert(t, ref);
     }
     store.releaseIfUnused(ref);
   }
 
   /** Approximate bytes held by the model's typed arrays. */
   byteSize(): number {
-    let n = this.parts.store.byteSize();
-    for (const t of this.parts.trees) n += t.byteSize();
-    for (const s of this.parts.samplers) n += s.byteSize();
-    return n;
+    const { store, trees, reservoirs, words } = this.parts;
+    return store.byteSize() + trees.byteSize() + reservoirs.byteSize() + words.byteLength;
   }
 
   private zeroVector(): DiVector {
@@ -313,4 +286,19 @@ export class RandomCutForest {
     this.point.set(buf);
     return this.point;
   }
+}
+
+/**
+ * A forest's trees, reservoirs and generator words over `store`, sized by `o` (empty trees,
+ * generator words zero: the forest seeds them, the codec restores them).
+ */
+export function forestParts(
+  o: ResolvedForestOptions,
+  store: PointStore,
+): Pick<ForestParts, 'store' | 'trees' | 'reservoirs' | 'words' | 'options'> {
+  const n = o.numberOfTrees;
+  const words = new Uint32Array(4 * n);
+  const trees = new RandomCutTrees(n, o.sampleSize, store, words, o.boundingBoxCacheFraction);
+  const reservoirs = new Reservoirs(n, o.sampleSize, o.timeDecay, words);
+  return { options: o, store, trees, reservoirs, words };
 }

@@ -9,8 +9,14 @@ import {
 import { readFileSync } from 'node:fs';
 import type { SerializedForest, SerializedForestV1 } from './codec.js';
 import { PointStore } from './point-store.js';
-import { RandomCutTree } from './tree.js';
+import { RandomCutTrees } from './tree.js';
 import { floatBelow } from './tree-scratch.js';
+
+/** Invariant problems of every tree of a forest (none expected). */
+const problems = (f: RandomCutForest): string[] => {
+  const trees = f.internals.trees;
+  return Array.from({ length: trees.count }, (_, t) => trees.checkInvariants(t)).flat();
+};
 
 /** Standard normal draws from a seeded generator (Box–Muller). */
 function gaussian(seed: number): () => number {
@@ -25,8 +31,16 @@ describe('RandomCutTree', () => {
       const dims = 3;
       const store = new PointStore(dims, dims, 8);
       const g = sfc32(seedState(7));
-      const tree = new RandomCutTree(64, store, g, fraction);
-      expect(tree.cacheLimit).toBe(Math.floor(fraction * 63));
+      // two trees at their offsets in the same arrays: tree 1 is exercised, tree 0 stays empty
+      const words = new Uint32Array([...seedState(1), ...seedState(2)]);
+      const trees = new RandomCutTrees(2, 64, store, words, fraction);
+      const tree = {
+        insert: (ref: number) => trees.insert(1, ref),
+        delete: (ref: number) => trees.delete(1, ref),
+        checkInvariants: () => [...trees.checkInvariants(1), ...trees.checkInvariants(0)],
+        mass: () => trees.mass(1),
+      };
+      expect(trees.cacheLimit).toBe(Math.floor(fraction * 63));
       const refs: number[] = [];
       const draw = () => [Math.round(g.next() * 5), g.next() * 10, g.next() - 0.5];
       for (let i = 0; i < 400; i += 1) {
@@ -57,7 +71,8 @@ describe('RandomCutTree', () => {
         expect(tree.checkInvariants()).toEqual([]);
       }
       expect(tree.mass()).toBe(0);
-      expect(tree.root).toBe(-1);
+      expect(trees.scalars(1).root).toBe(-1);
+      expect(trees.scalars(0)).toEqual({ root: -1, freeInternal: 0, freeLeaf: 0, mass: 0 });
       expect(store.refs.subarray(0, store.used).every((r) => r === 0)).toBe(true);
     },
   );
@@ -140,11 +155,10 @@ describe('RandomCutForest', () => {
   it('keeps every tree valid and each tree mass equal to its reservoir size', () => {
     const rcf = new RandomCutForest({ dimensions: 2, numberOfTrees: 5, sampleSize: 32, seed: 3 });
     for (const p of cluster(500, 1)) rcf.process(p);
-    const { trees, samplers } = rcf.internals;
-    trees.forEach((t, i) => {
-      expect(t.checkInvariants()).toEqual([]);
-      expect(t.mass()).toBe(samplers[i]?.size);
-    });
+    const { trees, reservoirs } = rcf.internals;
+    expect(problems(rcf)).toEqual([]);
+    for (let t = 0; t < 5; t += 1) expect(trees.mass(t)).toBe(reservoirs.size(t));
+    expect(trees.mass(0)).toBe(32);
   });
 
   it('scores typical points about 1 and an isolated point far above 1, near log2(sampleSize+1)', () => {
@@ -227,7 +241,7 @@ describe('RandomCutForest', () => {
     };
     for (const { model, next } of [v1.shingle2, v1.whole]) {
       const forest = restoreForest(model);
-      forest.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
+      expect(problems(forest)).toEqual([]);
       expect(v1.inputs.map((x) => forest.process(x))).toEqual(next);
     }
   });
@@ -248,7 +262,7 @@ describe('RandomCutForest', () => {
     expect(Object.keys(v2)).toHaveLength(3);
     for (const { model, inputs, scores, after } of Object.values(v2)) {
       const forest = restoreForest(model);
-      forest.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
+      expect(problems(forest)).toEqual([]);
       expect(inputs.map((x) => forest.process(x))).toEqual(scores);
       const now = serializeForest(forest);
       expect(words(now)).toEqual(words(after));
@@ -274,10 +288,10 @@ describe('RandomCutForest', () => {
     // live points × 8 values if stored whole; shared shingles need about one value each
     expect(store.end).toBeLessThan(store.livePoints() * 3);
     const boxBytes = (f: RandomCutForest) =>
-      f.internals.trees.reduce((n, t) => n + t.a.boxLo.byteLength + t.a.boxHi.byteLength, 0);
+      f.internals.trees.a.boxLo.byteLength + f.internals.trees.a.boxHi.byteLength;
     expect(boxBytes(half)).toBe(Math.floor(255 * 0.5) * 8 * 4 * 2 * 10);
     expect(boxBytes(full)).toBe(255 * 8 * 4 * 2 * 10);
-    half.internals.trees.forEach((t) => expect(t.checkInvariants()).toEqual([]));
+    expect(problems(half)).toEqual([]);
     expect(() => make(1.5)).toThrow(ConfigError);
   });
 

@@ -1,95 +1,97 @@
 /**
  * @module models/rcf/sampler
- * The time-decayed weighted reservoir of one tree: each arriving point gets the key
- * `log(-log u) - timeDecay · sequence` and the reservoir keeps the `capacity` smallest
- * keys (exponentially time-biased sampling, as in AWS's randomcutforest samplers). A
- * max-heap on the key makes "accept and evict the largest" O(log capacity).
- * Invariant: `size ≤ capacity` and the heap property holds over `keys[0 … size)`.
+ * The time-decayed weighted reservoirs of a forest's trees, one per tree: each arriving
+ * point gets the key `log(-log u) - timeDecay · sequence` (u from the tree's generator) and
+ * a reservoir keeps the `capacity` smallest keys (exponentially time-biased sampling, as in
+ * AWS's randomcutforest samplers). A max-heap on the key makes "accept and evict the
+ * largest" O(log capacity). All reservoirs live in three forest-level arrays, reservoir t
+ * at `t · capacity` (no object per tree).
+ * Invariant: `size(t) ≤ capacity` and the heap property holds over reservoir t's first
+ * `size(t)` entries.
  */
-import type { Prng } from '../../core/index.js';
+import { sfc32NextOpen } from '../../core/index.js';
 import { f64, i32 } from './typed.js';
 
-/** Result of offering a point: whether it was accepted and which point it evicted (-1: none). */
-export interface Offer {
-  accepted: boolean;
-  evicted: number;
-}
+/** What {@link Reservoirs.offer} returns for a point the reservoir did not take. */
+export const REJECTED = -2;
 
-/** The result of every offer (one object per process, not per sampler: offers never nest). */
-const RESULT: Offer = { accepted: false, evicted: -1 };
+/** The weighted reservoirs of point references of a forest's trees. */
+export class Reservoirs {
+  /** Heap keys and point references, reservoir t at `t · capacity`. */
+  readonly keys: Float64Array;
+  readonly refs: Int32Array;
+  /** Entries per reservoir. */
+  readonly sizes: Int32Array;
 
-/** A weighted reservoir of point references. */
-export class Sampler {
-  /** Keys and refs of `[base, base + capacity)` (a forest's samplers share two arrays). */
-  private readonly k: Float64Array;
-  private readonly r: Int32Array;
-  size = 0;
-
+  /**
+   * @param count reservoirs (trees)
+   * @param words the trees' generator states, four words per tree (reservoir t draws from t's)
+   */
   constructor(
+    readonly count: number,
     readonly capacity: number,
     readonly timeDecay: number,
-    private readonly random: Prng,
-    keys?: Float64Array,
-    refs?: Int32Array,
-    size?: number,
-    private readonly base = 0,
+    private readonly words: Uint32Array,
   ) {
-    if (keys && refs) {
-      this.k = keys;
-      this.r = refs;
-    } else {
-      // fresh: both arrays on one buffer
-      const buffer = new ArrayBuffer(12 * capacity);
-      this.k = new Float64Array(buffer, 0, capacity);
-      this.r = new Int32Array(buffer, 8 * capacity, capacity);
-    }
-    this.size = size ?? 0;
+    const n = count * capacity;
+    const buffer = new ArrayBuffer(12 * n + 4 * count);
+    this.keys = new Float64Array(buffer, 0, n);
+    this.refs = new Int32Array(buffer, 8 * n, n);
+    this.sizes = new Int32Array(buffer, 12 * n, count);
   }
 
-  /** The heap keys (a new view: for serialization, not hot paths). */
-  get keys(): Float64Array {
-    return this.k.subarray(this.base, this.base + this.capacity);
+  /** Entries in reservoir t. */
+  size(t: number): number {
+    return i32(this.sizes, t);
   }
 
-  /** The point references of the heap entries (a new view, as {@link keys}). */
-  get refs(): Int32Array {
-    return this.r.subarray(this.base, this.base + this.capacity);
+  /** Reservoir t's keys (a view: for serialization, not hot paths). */
+  keysOf(t: number): Float64Array {
+    return this.keys.subarray(t * this.capacity, (t + 1) * this.capacity);
+  }
+
+  /** Reservoir t's point references (a view, as {@link keysOf}). */
+  refsOf(t: number): Int32Array {
+    return this.refs.subarray(t * this.capacity, (t + 1) * this.capacity);
+  }
+
+  /** Sets reservoir t to serialized state; false (nothing changed) if it does not fit. */
+  load(t: number, keys: Float64Array, refs: Int32Array, size: number): boolean {
+    const c = this.capacity;
+    if (keys.length !== c || refs.length !== c || !(size >= 0 && size <= c)) return false;
+    this.keysOf(t).set(keys);
+    this.refsOf(t).set(refs);
+    this.sizes[t] = size;
+    return true;
   }
 
   /**
-   * Offers point `ref` arriving at `sequence`. The returned object is shared by all
-   * samplers and reused between calls: read it before offering again.
+   * Offers point `ref` arriving at `sequence` to reservoir t: {@link REJECTED}, −1 when
+   * taken without eviction, else the evicted point's reference.
    */
-  offer(ref: number, sequence: number): Offer {
-    const key = Math.log(-Math.log(this.random.nextOpen())) - this.timeDecay * sequence;
-    const out = RESULT;
-    if (this.size < this.capacity) {
-      this.siftUp(this.size, key, ref);
-      this.size += 1;
-      out.accepted = true;
-      out.evicted = -1;
-      return out;
+  offer(t: number, ref: number, sequence: number): number {
+    const u = sfc32NextOpen(this.words, 4 * t);
+    const key = Math.log(-Math.log(u)) - this.timeDecay * sequence;
+    const o = t * this.capacity;
+    const size = i32(this.sizes, t);
+    if (size < this.capacity) {
+      this.siftUp(o, size, key, ref);
+      this.sizes[t] = size + 1;
+      return -1;
     }
-    if (key >= f64(this.k, this.base)) {
-      out.accepted = false;
-      out.evicted = -1;
-      return out;
-    }
-    out.accepted = true;
-    out.evicted = i32(this.r, this.base);
-    this.siftDown(0, key, ref);
-    return out;
+    if (key >= f64(this.keys, o)) return REJECTED;
+    const evicted = i32(this.refs, o);
+    this.siftDown(o, size, key, ref);
+    return evicted;
   }
 
   /** Bytes held by the typed arrays. */
   byteSize(): number {
-    return 12 * this.capacity;
+    return this.keys.buffer.byteLength;
   }
 
-  private siftUp(start: number, key: number, ref: number): void {
-    const keys = this.k;
-    const refs = this.r;
-    const o = this.base;
+  private siftUp(o: number, start: number, key: number, ref: number): void {
+    const { keys, refs } = this;
     let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -102,12 +104,9 @@ export class Sampler {
     refs[o + i] = ref;
   }
 
-  private siftDown(start: number, key: number, ref: number): void {
-    const keys = this.k;
-    const refs = this.r;
-    const o = this.base;
-    const n = this.size;
-    let i = start;
+  private siftDown(o: number, n: number, key: number, ref: number): void {
+    const { keys, refs } = this;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;

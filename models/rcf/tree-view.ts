@@ -1,15 +1,20 @@
 /**
  * @module models/rcf/tree-view
- * The node arrays of a random cut tree and what works on them besides insertion: the one
- * descent (shared by insert, delete, score and attribution) and the bounding boxes — cached
- * for internal nodes below `cacheLimit`, otherwise the union of the cached boxes and leaves
- * below, computed when needed (exact: unions of float32 values).
+ * The node arrays of a forest's random cut trees and what works on them besides insertion:
+ * the one descent (shared by insert, delete, score and attribution) and the bounding boxes —
+ * cached for internal nodes below `cacheLimit`, otherwise the union of the cached boxes and
+ * leaves below, computed when needed (exact: unions of float32 values). Every tree's nodes
+ * live in forest-level arrays at the tree's offsets (`ib`, `lb`, `bb`); node ids are the
+ * tree's own (internal `0 … leafBase-1`, leaves from `leafBase`), as serialized.
  */
 import type { PointStore } from './point-store.js';
 import type { BoxScratch } from './tree-scratch.js';
 import { f32, i32, u16 } from './typed.js';
 
-/** The typed arrays of a tree, as serialized. Free nodes are chained through `left`/`leafRef`. */
+/**
+ * The typed arrays of trees, as serialized per tree (a forest's hold all its trees, tree t
+ * at its offsets). Free nodes are chained through `left`/`leafRef`.
+ */
 export interface TreeArrays {
   left: Int32Array;
   right: Int32Array;
@@ -32,16 +37,21 @@ export interface TreeScalars {
   mass: number;
 }
 
-/** What the functions of this module read of a tree (internal nodes are ids `< leafBase`). */
+/** What the functions of this module read: the forest's trees with one tree selected. */
 export interface TreeView {
   readonly a: TreeArrays;
   readonly store: PointStore;
-  readonly root: number;
-  readonly total: number;
   readonly leafBase: number;
   readonly cacheLimit: number;
   readonly dim: number;
   readonly s: BoxScratch;
+  /** The selected tree: its root and mass … */
+  readonly root: number;
+  readonly total: number;
+  /** … and where its internal nodes, leaves and cached boxes start in the arrays. */
+  readonly ib: number;
+  readonly lb: number;
+  readonly bb: number;
 }
 
 /**
@@ -52,12 +62,14 @@ export interface TreeView {
 export function descend(t: TreeView, p: Float32Array, pb: number): number {
   const { left, right, cutDim, cutVal } = t.a;
   const path = t.s.path;
+  const ib = t.ib;
   let depth = 0;
   let node = t.root;
   while (node < t.leafBase) {
     path[depth] = node;
     depth += 1;
-    node = f32(p, pb + u16(cutDim, node)) <= f32(cutVal, node) ? i32(left, node) : i32(right, node);
+    const x = ib + node;
+    node = f32(p, pb + u16(cutDim, x)) <= f32(cutVal, x) ? i32(left, x) : i32(right, x);
   }
   path[depth] = node;
   return depth;
@@ -65,7 +77,7 @@ export function descend(t: TreeView, p: Float32Array, pb: number): number {
 
 /** Boxes of the uncached internal nodes of `path[0 … depth)` into the scratch rows, bottom-up. */
 export function pathBoxes(t: TreeView, depth: number, qb: number): void {
-  const { a, dim, s } = t;
+  const { dim, s } = t;
   const path = s.path;
   for (let i = depth - 1; i >= 0; i -= 1) {
     const n = i32(path, i);
@@ -80,17 +92,17 @@ export function pathBoxes(t: TreeView, depth: number, qb: number): void {
       s.pathLo.copyWithin(row, row + dim, row + 2 * dim);
       s.pathHi.copyWithin(row, row + dim, row + 2 * dim);
     }
-    const sib = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
+    const sib = sibling(t, n, child);
     unionSubtree(t, sib, s.pathLo, s.pathHi, row);
   }
 }
 
 /**
  * After a leaf and its parent left, shrinks the cached boxes of `path[top …0]` that held
- * the deleted point (at `store.data[pb …]`), from the box of `sibling` (which took the
- * parent's place) upwards; stops once an ancestor's box still contains the point.
+ * the deleted point (at `store.data[pb …]`), from the box of `sib` (the sibling, which took
+ * the parent's place) upwards; stops once an ancestor's box still contains the point.
  */
-export function shrinkBoxes(t: TreeView, top: number, sibling: number, pb: number): void {
+export function shrinkBoxes(t: TreeView, top: number, sib: number, pb: number): void {
   if (top < 0) return;
   const { a, dim, s } = t;
   const data = t.store.data;
@@ -98,16 +110,15 @@ export function shrinkBoxes(t: TreeView, top: number, sibling: number, pb: numbe
   const hi = s.hi;
   lo.fill(Infinity, 0, dim);
   hi.fill(-Infinity, 0, dim);
-  unionSubtree(t, sibling, lo, hi, 0);
-  let child = sibling;
+  unionSubtree(t, sib, lo, hi, 0);
+  let child = sib;
   for (let i = top; i >= 0; i -= 1) {
     if (contains(lo, hi, data, pb, dim)) return;
     const n = i32(s.path, i);
-    const other = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
-    unionSubtree(t, other, lo, hi, 0);
+    unionSubtree(t, sibling(t, n, child), lo, hi, 0);
     if (contains(lo, hi, data, pb, dim)) return;
     if (n < t.cacheLimit) {
-      copyBox(lo, hi, 0, a.boxLo, a.boxHi, n * dim, dim);
+      copyBox(lo, hi, 0, a.boxLo, a.boxHi, t.bb + n * dim, dim);
     }
     child = n;
   }
@@ -134,14 +145,14 @@ export function unionSubtree(
     let sb: number;
     if (x >= t.leafBase) {
       src = srcHi = data;
-      sb = t.store.offset(i32(a.leafRef, x - t.leafBase));
+      sb = t.store.offset(i32(a.leafRef, t.lb + x - t.leafBase));
     } else if (x < t.cacheLimit) {
       src = a.boxLo;
       srcHi = a.boxHi;
-      sb = x * dim;
+      sb = t.bb + x * dim;
     } else {
-      stack[sp] = i32(a.left, x);
-      stack[sp + 1] = i32(a.right, x);
+      stack[sp] = i32(a.left, t.ib + x);
+      stack[sp + 1] = i32(a.right, t.ib + x);
       sp += 2;
       continue;
     }
@@ -162,9 +173,20 @@ export function copyCached(
   hi: Float32Array,
   b: number,
 ): void {
-  const nb = n * t.dim;
+  const nb = t.bb + n * t.dim;
   copyBox(t.a.boxLo, t.a.boxHi, nb, lo, hi, b, t.dim);
 }
+
+/** The other child of internal node `n` than `child`. */
+export function sibling(t: TreeView, n: number, child: number): number {
+  const x = t.ib + n;
+  const l = i32(t.a.left, x);
+  return l === child ? i32(t.a.right, x) : l;
+}
+
+/** The leaf's point reference and mass (`leaf` = node id − leafBase). */
+export const leafRef = (t: TreeView, leaf: number): number => i32(t.a.leafRef, t.lb + leaf);
+export const leafMass = (t: TreeView, leaf: number): number => i32(t.a.leafMass, t.lb + leaf);
 
 /** True if the points `p[pb …]` and `q[qb …]` are equal in every coordinate. */
 export function samePoint(

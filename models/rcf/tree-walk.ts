@@ -10,7 +10,10 @@ import {
   copyCached,
   descend,
   distance,
+  leafMass,
+  leafRef,
   samePoint,
+  sibling,
   unionSubtree,
   type TreeView,
 } from './tree-view.js';
@@ -28,11 +31,11 @@ export function walk(t: TreeView, p: Float32Array, out: Float64Array | null): nu
   const path = s.path;
   const leafNode = i32(path, depth);
   const leaf = leafNode - t.leafBase;
-  const qb = t.store.offset(i32(a.leafRef, leaf));
+  const qb = t.store.offset(leafRef(t, leaf));
   const total = t.total;
   const norm = Math.log2(1 + total);
   if (samePoint(p, 0, data, qb, dim)) {
-    const m = i32(a.leafMass, leaf);
+    const m = leafMass(t, leaf);
     const sd = (1 - m / (2 * total)) * (1 / (depth + Math.log2(1 + m))) * norm;
     if (out) for (let k = 0; k < 2 * dim; k += 1) out[k] = f64(out, k) + sd / (2 * dim);
     return sd;
@@ -56,12 +59,11 @@ export function walk(t: TreeView, p: Float32Array, out: Float64Array | null): nu
     const n = i32(path, i);
     let lo = a.boxLo;
     let hi = a.boxHi;
-    let nb = n * dim;
+    let nb = t.bb + n * dim;
     if (n >= t.cacheLimit) {
       const child = i32(path, i + 1);
       if (holds !== child) copyCached(t, child, curLo, curHi, 0);
-      const sib = i32(a.left, n) === child ? i32(a.right, n) : i32(a.left, n);
-      unionSubtree(t, sib, curLo, curHi, 0);
+      unionSubtree(t, sibling(t, n, child), curLo, curHi, 0);
       holds = n;
       lo = curLo;
       hi = curHi;
@@ -107,23 +109,25 @@ export function checkInvariants(t: TreeView): string[] {
   const visit = (node: number): { mass: number; lo: number[]; hi: number[] } => {
     if (node >= t.leafBase) {
       const leaf = node - t.leafBase;
-      const qb = t.store.offset(i32(a.leafRef, leaf));
+      const qb = t.store.offset(leafRef(t, leaf));
       const pt = Array.from(data.subarray(qb, qb + dim));
-      const mass = i32(a.leafMass, leaf);
+      const mass = leafMass(t, leaf);
       if (mass < 1) problems.push(`leaf ${leaf} has mass < 1`);
       return { mass, lo: pt, hi: [...pt] };
     }
-    const l = visit(i32(a.left, node));
-    const r = visit(i32(a.right, node));
-    const d = u16(a.cutDim, node);
-    const c = f32(a.cutVal, node);
+    const x = t.ib + node;
+    const l = visit(i32(a.left, x));
+    const r = visit(i32(a.right, x));
+    const d = u16(a.cutDim, x);
+    const c = f32(a.cutVal, x);
     if (!((l.hi[d] ?? NaN) <= c)) problems.push(`node ${node}: left side exceeds cut`);
     if (!((r.lo[d] ?? NaN) > c)) problems.push(`node ${node}: right side below cut`);
     const lo = l.lo.map((v, k) => Math.min(v, r.lo[k] ?? NaN));
     const hi = l.hi.map((v, k) => Math.max(v, r.hi[k] ?? NaN));
     if (node < t.cacheLimit) {
       for (let k = 0; k < dim; k += 1) {
-        if (a.boxLo[node * dim + k] !== lo[k] || a.boxHi[node * dim + k] !== hi[k])
+        const b = t.bb + node * dim + k;
+        if (a.boxLo[b] !== lo[k] || a.boxHi[b] !== hi[k])
           problems.push(`node ${node}: box differs from union of children in dim ${k}`);
       }
     }

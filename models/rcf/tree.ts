@@ -1,11 +1,15 @@
 /**
  * @module models/rcf/tree
- * One random cut tree over a sample of points (Guha et al., ICML 2016) in typed arrays:
- * internal nodes `0 … capacity-2` with children and a cut (dimension, value), leaves
- * `capacity-1 … 2·capacity-2` with a point reference and a mass (> 1 for duplicates).
- * Insertion draws range-weighted random cuts top-down, so the tree is distributed as if
- * built from scratch on the sample; deletion is exact. Scoring is the expected-inverse-depth
- * score of AWS's randomcutforest (not CoDisp).
+ * The random cut trees of a forest (Guha et al., ICML 2016) in forest-level typed arrays:
+ * per tree, internal nodes `0 … capacity-2` with children and a cut (dimension, value),
+ * leaves `capacity-1 … 2·capacity-2` with a point reference and a mass (> 1 for
+ * duplicates), each tree's nodes at its offset in arrays shared by all the forest's trees —
+ * one typed array per kind for the whole forest, not per tree: at the pipelines' small
+ * trees the objects around many small arrays cost more than the nodes. Insertion draws
+ * range-weighted random cuts top-down, so a tree is distributed as if built from scratch
+ * on its sample; deletion is exact. Scoring is the expected-inverse-depth score of AWS's
+ * randomcutforest (not CoDisp). Each tree draws from its own sfc32 generator, whose state
+ * words are the tree's four in the forest's `words`.
  *
  * Bounding boxes are cached only for internal nodes below `cacheLimit` (a fraction of the
  * nodes, as AWS's `boundingBoxCacheFraction`); any other box is the union of its children's,
@@ -13,11 +17,11 @@
  * coordinates are exact, so a computed box equals the cached one bit for bit: the cache
  * fraction changes memory and speed, never a score. Cut values are stored as float32
  * rounded down, which for float32 coordinates decides every `x ≤ cut` as the drawn cut did.
- * Invariants (`checkInvariants`): cached boxes are the union of their children's, the tree's
+ * Invariants (`checkInvariants`): cached boxes are the union of their children's, a tree's
  * mass is the sum of its leaves', and points left of a cut are ≤ it, right of it >.
  */
 import type { PointStore } from './point-store.js';
-import type { Prng } from '../../core/index.js';
+import { sfc32Next } from '../../core/index.js';
 import { f32, i32 } from './typed.js';
 import { boxScratch, floatBelow, type BoxScratch } from './tree-scratch.js';
 import {
@@ -26,6 +30,7 @@ import {
   pathBoxes,
   samePoint,
   shrinkBoxes,
+  sibling,
   type TreeArrays,
   type TreeScalars,
   type TreeView,
@@ -34,82 +39,147 @@ import { checkInvariants, walk } from './tree-walk.js';
 
 export type { TreeArrays, TreeScalars } from './tree-view.js';
 
-/** Where a fresh tree puts its node arrays: `treeBytes(…)` bytes of `buffer` from `at`. */
-export interface TreeMemory {
-  readonly buffer: ArrayBuffer;
-  readonly at: number;
-}
-
 /**
- * Bytes of the node arrays of a fresh tree (a multiple of 8), so that a forest can put all
- * its trees on one buffer: one buffer object instead of one per tree.
+ * The random cut trees of one forest, with exact insert/delete and AWS-style scoring;
+ * every operation names its tree (`0 … count-1`).
  */
-export function treeBytes(capacity: number, cacheFraction: number, dim: number): number {
-  const ni = Math.max(1, capacity - 1);
-  const boxValues = Math.floor(cacheFraction * ni) * dim;
-  return Math.ceil((4 * (3 * ni + 2 * capacity + 2 * boxValues) + 2 * ni) / 8) * 8;
-}
-
-/** A random cut tree with exact insert/delete and AWS-style scoring. */
-export class RandomCutTree implements TreeView {
+export class RandomCutTrees implements TreeView {
+  /** Every tree's node arrays, tree t's at its offsets. */
   readonly a: TreeArrays;
-  root = -1;
+  /** Per tree: root, free internal head, free leaf head, mass. */
+  private readonly sc: Int32Array;
   /** Internal nodes with an id below this cache their bounding box. */
   readonly cacheLimit: number;
-  /** Points in the tree, with multiplicity. */
-  total = 0;
   /** Id of the first leaf (ids below are internal nodes). */
   readonly leafBase: number;
   readonly dim: number;
-  /** Working memory shared by all trees (tree-scratch.ts). */
+  /** Working memory shared by all trees of the process (tree-scratch.ts). */
   readonly s: BoxScratch;
+  // the selected tree (select/save): scalars and offsets of its nodes, boxes and generator
+  root = -1;
+  total = 0;
+  ib = 0;
+  lb = 0;
+  bb = 0;
+  private t = 0;
+  private g = 0;
   private freeInternal = 0;
   private freeLeaf = 0;
 
   /**
+   * @param count trees
+   * @param capacity leaves per tree (the sample size)
+   * @param words the trees' generator states, four words per tree
    * @param cacheFraction share of internal nodes whose box is cached (0 … 1)
-   * @param state arrays and scalars of a serialized tree (then `cacheFraction` is theirs)
    */
   constructor(
+    readonly count: number,
     readonly capacity: number,
     readonly store: PointStore,
-    private readonly random: Prng,
+    private readonly words: Uint32Array,
     cacheFraction = 1,
-    state?: { arrays: TreeArrays; scalars: TreeScalars },
-    memory?: TreeMemory,
   ) {
     const dim = store.dimensions;
     this.dim = dim;
     this.leafBase = capacity - 1;
     const ni = Math.max(1, capacity - 1);
-    const cached = Math.floor(cacheFraction * ni);
-    this.a = state?.arrays ?? packedArrays(ni, capacity, cached * dim, memory);
-    this.cacheLimit = this.a.boxLo.length / dim;
-    if (state) {
-      this.root = state.scalars.root;
-      this.freeInternal = state.scalars.freeInternal;
-      this.freeLeaf = state.scalars.freeLeaf;
-      this.total = state.scalars.mass;
+    this.cacheLimit = Math.floor(cacheFraction * ni);
+    const boxes = count * this.cacheLimit * dim;
+    const n = count * ni;
+    const m = count * capacity;
+    // one buffer; 2-byte cut dimensions last keep the 4-byte arrays aligned
+    const buffer = new ArrayBuffer(4 * (3 * n + 2 * m + 2 * boxes + 4 * count) + 2 * n);
+    let at = 0;
+    const take = <T>(
+      ctor: new (b: ArrayBuffer, o: number, k: number) => T,
+      k: number,
+      bytes: number,
+    ) => {
+      const view = new ctor(buffer, at, k);
+      at += k * bytes;
+      return view;
+    };
+    const left = take(Int32Array, n, 4);
+    const right = take(Int32Array, n, 4);
+    const leafRef = take(Int32Array, m, 4);
+    const leafMass = take(Int32Array, m, 4);
+    const cutVal = take(Float32Array, n, 4);
+    const boxLo = take(Float32Array, boxes, 4);
+    const boxHi = take(Float32Array, boxes, 4);
+    this.sc = take(Int32Array, 4 * count, 4);
+    const cutDim = take(Uint16Array, n, 2);
+    // the serialized key order
+    this.a = { left, right, cutDim, cutVal, leafRef, leafMass, boxLo, boxHi };
+    for (let t = 0; t < count; t += 1) {
+      // empty trees, free lists chained in order
+      for (let i = 0; i < ni; i += 1) left[t * ni + i] = i + 1 < ni ? i + 1 : -1;
+      for (let i = 0; i < capacity; i += 1)
+        leafRef[t * capacity + i] = i + 1 < capacity ? i + 1 : -1;
+      this.sc[4 * t] = -1;
     }
     this.s = boxScratch(capacity, dim);
   }
 
-  /** Scalar state for serialization. */
-  scalars(): TreeScalars {
-    const { root, freeInternal, freeLeaf, total } = this;
-    return { root, freeInternal, freeLeaf, mass: total };
+  /** Internal nodes per tree. */
+  get internalNodes(): number {
+    return Math.max(1, this.capacity - 1);
   }
 
-  /** Number of points (with multiplicity) in the tree. */
-  mass(): number {
-    return this.total;
+  /** Tree t's node arrays (views, for serialization: not hot paths). */
+  arraysOf(t: number): TreeArrays {
+    const { a, capacity, cacheLimit, dim } = this;
+    const ni = this.internalNodes;
+    const at = <T extends Int32Array | Float32Array | Uint16Array>(v: T, per: number): T =>
+      v.subarray(t * per, (t + 1) * per) as T;
+    return {
+      left: at(a.left, ni),
+      right: at(a.right, ni),
+      cutDim: at(a.cutDim, ni),
+      cutVal: at(a.cutVal, ni),
+      leafRef: at(a.leafRef, capacity),
+      leafMass: at(a.leafMass, capacity),
+      boxLo: at(a.boxLo, cacheLimit * dim),
+      boxHi: at(a.boxHi, cacheLimit * dim),
+    };
   }
 
-  /** Bytes held by the tree's typed arrays (the shared scratch is per process, not counted). */
+  /** Scalar state of tree t, for serialization. */
+  scalars(t: number): TreeScalars {
+    const o = 4 * t;
+    const sc = this.sc;
+    return {
+      root: i32(sc, o),
+      freeInternal: i32(sc, o + 1),
+      freeLeaf: i32(sc, o + 2),
+      mass: i32(sc, o + 3),
+    };
+  }
+
+  /**
+   * Sets tree t to serialized state; false (nothing changed) if an array's length does not
+   * fit the forest's trees.
+   */
+  load(t: number, arrays: TreeArrays, scalars: TreeScalars): boolean {
+    const mine = this.arraysOf(t);
+    const keys = Object.keys(mine) as (keyof TreeArrays)[];
+    if (keys.some((k) => arrays[k].length !== mine[k].length)) return false;
+    for (const k of keys) mine[k].set(arrays[k]);
+    const o = 4 * t;
+    this.sc[o] = scalars.root;
+    this.sc[o + 1] = scalars.freeInternal;
+    this.sc[o + 2] = scalars.freeLeaf;
+    this.sc[o + 3] = scalars.mass;
+    return true;
+  }
+
+  /** Number of points (with multiplicity) in tree t. */
+  mass(t: number): number {
+    return i32(this.sc, 4 * t + 3);
+  }
+
+  /** Bytes held by the typed arrays (the shared scratch is per process, not counted). */
   byteSize(): number {
-    let n = 0;
-    for (const v of Object.values(this.a) as ArrayBufferView[]) n += v.byteLength;
-    return n;
+    return this.a.left.buffer.byteLength;
   }
 
   /** True if `id` is a leaf. */
@@ -117,8 +187,68 @@ export class RandomCutTree implements TreeView {
     return id >= this.leafBase;
   }
 
-  /** Inserts the stored point `ref` (the tree retains it if it makes a new leaf). */
-  insert(ref: number): void {
+  /** Inserts the stored point `ref` into tree t (the tree retains it if it makes a new leaf). */
+  insert(t: number, ref: number): void {
+    this.select(t);
+    this.insertSelected(ref);
+    this.save();
+  }
+
+  /** Removes one copy of the stored point `ref` (which must be in tree t). */
+  delete(t: number, ref: number): void {
+    this.select(t);
+    this.deleteSelected(ref);
+    this.save();
+  }
+
+  /** The normalized expected-inverse-depth score of `p` (float32 coordinates) in tree t. */
+  score(t: number, p: Float32Array): number {
+    this.select(t);
+    return walk(this, p, null);
+  }
+
+  /**
+   * Adds tree t's per-dimension attribution of the score of `p` to `out`
+   * (`out[2k]` = contribution of p[k] being high, `out[2k+1]` = being low); the entries
+   * added sum to {@link score}.
+   */
+  attribution(t: number, p: Float32Array, out: Float64Array): void {
+    this.select(t);
+    walk(this, p, out);
+  }
+
+  /** Verifies cached boxes, masses and cut sides of tree t; returns the problems found. */
+  checkInvariants(t: number): string[] {
+    this.select(t);
+    return checkInvariants(this);
+  }
+
+  /** Makes tree t the one the node functions work on. */
+  private select(t: number): void {
+    const o = 4 * t;
+    const sc = this.sc;
+    this.t = t;
+    this.g = o;
+    this.ib = t * Math.max(1, this.capacity - 1);
+    this.lb = t * this.capacity;
+    this.bb = t * this.cacheLimit * this.dim;
+    this.root = i32(sc, o);
+    this.freeInternal = i32(sc, o + 1);
+    this.freeLeaf = i32(sc, o + 2);
+    this.total = i32(sc, o + 3);
+  }
+
+  /** Writes the selected tree's scalars back. */
+  private save(): void {
+    const o = 4 * this.t;
+    const sc = this.sc;
+    sc[o] = this.root;
+    sc[o + 1] = this.freeInternal;
+    sc[o + 2] = this.freeLeaf;
+    sc[o + 3] = this.total;
+  }
+
+  private insertSelected(ref: number): void {
     const { a, dim, s } = this;
     const data = this.store.data;
     const pb = this.store.offset(ref);
@@ -131,9 +261,10 @@ export class RandomCutTree implements TreeView {
     const path = s.path;
     const leafNode = i32(path, depth);
     const leaf = leafNode - this.leafBase;
-    const qb = this.store.offset(i32(a.leafRef, leaf));
+    const lx = this.lb + leaf;
+    const qb = this.store.offset(i32(a.leafRef, lx));
     if (samePoint(data, pb, data, qb, dim)) {
-      a.leafMass[leaf] = i32(a.leafMass, leaf) + 1;
+      a.leafMass[lx] = i32(a.leafMass, lx) + 1;
       return;
     }
     pathBoxes(this, depth, qb);
@@ -142,7 +273,7 @@ export class RandomCutTree implements TreeView {
       const cached = node < this.cacheLimit;
       const lo = cached ? a.boxLo : s.pathLo;
       const hi = cached ? a.boxHi : s.pathHi;
-      const nb = (cached ? node : i) * dim;
+      const nb = cached ? this.bb + node * dim : i * dim;
       let rangeB = 0;
       let rangeU = 0;
       for (let k = 0; k < dim; k += 1) {
@@ -175,8 +306,7 @@ export class RandomCutTree implements TreeView {
     this.split(depth > 0 ? i32(path, depth - 1) : -1, leafNode, ref, d, c, data, data, qb);
   }
 
-  /** Removes one copy of the stored point `ref` (which must be in the tree). */
-  delete(ref: number): void {
+  private deleteSelected(ref: number): void {
     if (this.root < 0) throw new Error('rcf: delete from an empty tree');
     const { a, dim, s } = this;
     const data = this.store.data;
@@ -184,44 +314,25 @@ export class RandomCutTree implements TreeView {
     const depth = descend(this, data, pb);
     const path = s.path;
     const node = i32(path, depth);
-    const leaf = node - this.leafBase;
-    if (!samePoint(data, pb, data, this.store.offset(i32(a.leafRef, leaf)), dim))
+    const lx = this.lb + node - this.leafBase;
+    if (!samePoint(data, pb, data, this.store.offset(i32(a.leafRef, lx)), dim))
       throw new Error('rcf: deleted point is not in the tree');
     this.total -= 1;
-    const left = i32(a.leafMass, leaf) - 1;
-    a.leafMass[leaf] = left;
+    const left = i32(a.leafMass, lx) - 1;
+    a.leafMass[lx] = left;
     if (left > 0) return;
-    this.store.release(i32(a.leafRef, leaf));
+    this.store.release(i32(a.leafRef, lx));
     this.freeLeafNode(node);
     if (depth === 0) {
       this.root = -1;
       return;
     }
     const parent = i32(path, depth - 1);
-    const sibling = i32(a.left, parent) === node ? i32(a.right, parent) : i32(a.left, parent);
-    this.replaceChild(depth >= 2 ? i32(path, depth - 2) : -1, parent, sibling);
+    const sib = sibling(this, parent, node);
+    this.replaceChild(depth >= 2 ? i32(path, depth - 2) : -1, parent, sib);
     this.freeInternalNode(parent);
     // The deleted point's values stay in the store until its next add (compaction).
-    shrinkBoxes(this, depth - 2, sibling, pb);
-  }
-
-  /** The normalized expected-inverse-depth score of `p` (float32 coordinates). */
-  score(p: Float32Array): number {
-    return walk(this, p, null);
-  }
-
-  /**
-   * Adds this tree's per-dimension attribution of the score of `p` to `out`
-   * (`out[2k]` = contribution of p[k] being high, `out[2k+1]` = being low); the entries
-   * added sum to {@link score}.
-   */
-  attribution(p: Float32Array, out: Float64Array): void {
-    walk(this, p, out);
-  }
-
-  /** Verifies cached boxes, masses and cut sides of the whole tree; returns the problems found. */
-  checkInvariants(): string[] {
-    return checkInvariants(this);
+    shrinkBoxes(this, depth - 2, sib, pb);
   }
 
   /**
@@ -238,7 +349,7 @@ export class RandomCutTree implements TreeView {
     hb: number,
   ): { d: number; c: number } {
     const cut = this.s.cut;
-    let r = this.random.next() * range;
+    let r = sfc32Next(this.words, this.g) * range;
     cut.d = -1;
     cut.c = 0;
     for (let k = 0; k < this.dim; k += 1) {
@@ -279,7 +390,7 @@ export class RandomCutTree implements TreeView {
     const pb = this.store.offset(ref);
     const n = this.newInternal();
     if (n < this.cacheLimit) {
-      const nb = n * dim;
+      const nb = this.bb + n * dim;
       for (let k = 0; k < dim; k += 1) {
         const q = f32(data, pb + k);
         const l = f32(lo, b + k);
@@ -288,86 +399,48 @@ export class RandomCutTree implements TreeView {
         a.boxHi[nb + k] = q > h ? q : h;
       }
     }
-    a.cutDim[n] = d;
-    a.cutVal[n] = floatBelow(c);
+    const x = this.ib + n;
+    a.cutDim[x] = d;
+    a.cutVal[x] = floatBelow(c);
     const fresh = this.newLeaf(ref);
     const left = f32(data, pb + d) <= c;
-    a.left[n] = left ? fresh : node;
-    a.right[n] = left ? node : fresh;
+    a.left[x] = left ? fresh : node;
+    a.right[x] = left ? node : fresh;
     this.replaceChild(parent, node, n);
   }
 
   private replaceChild(parent: number, old: number, fresh: number): void {
+    const x = this.ib + parent;
     if (parent < 0) this.root = fresh;
-    else if (this.a.left[parent] === old) this.a.left[parent] = fresh;
-    else this.a.right[parent] = fresh;
+    else if (this.a.left[x] === old) this.a.left[x] = fresh;
+    else this.a.right[x] = fresh;
   }
 
   private newLeaf(ref: number): number {
     const leaf = this.freeLeaf;
-    this.freeLeaf = i32(this.a.leafRef, leaf);
-    this.a.leafRef[leaf] = ref;
-    this.a.leafMass[leaf] = 1;
+    const x = this.lb + leaf;
+    this.freeLeaf = i32(this.a.leafRef, x);
+    this.a.leafRef[x] = ref;
+    this.a.leafMass[x] = 1;
     this.store.retain(ref);
     return leaf + this.leafBase;
   }
 
   private freeLeafNode(id: number): void {
     const leaf = id - this.leafBase;
-    this.a.leafRef[leaf] = this.freeLeaf;
-    this.a.leafMass[leaf] = 0;
+    this.a.leafRef[this.lb + leaf] = this.freeLeaf;
+    this.a.leafMass[this.lb + leaf] = 0;
     this.freeLeaf = leaf;
   }
 
   private newInternal(): number {
     const n = this.freeInternal;
-    this.freeInternal = i32(this.a.left, n);
+    this.freeInternal = i32(this.a.left, this.ib + n);
     return n;
   }
 
   private freeInternalNode(n: number): void {
-    this.a.left[n] = this.freeInternal;
+    this.a.left[this.ib + n] = this.freeInternal;
     this.freeInternal = n;
   }
-}
-
-/** The box arrays of trees that cache no box (empty: never written). */
-const NO_BOXES = new Float32Array(0);
-
-/**
- * Fresh node arrays of a tree as views on one buffer (one allocation, and no buffer object
- * per array; the forest's, when given), free lists chained in order.
- */
-function packedArrays(
-  ni: number,
-  capacity: number,
-  boxValues: number,
-  memory?: TreeMemory,
-): TreeArrays {
-  const buffer =
-    memory?.buffer ?? new ArrayBuffer(4 * (3 * ni + 2 * capacity + 2 * boxValues) + 2 * ni);
-  let at = memory?.at ?? 0;
-  const take = <T>(
-    ctor: new (b: ArrayBuffer, o: number, n: number) => T,
-    n: number,
-    bytes: number,
-  ) => {
-    const view = new ctor(buffer, at, n);
-    at += n * bytes;
-    return view;
-  };
-  const left = take(Int32Array, ni, 4);
-  const right = take(Int32Array, ni, 4);
-  const leafRef = take(Int32Array, capacity, 4);
-  const leafMass = take(Int32Array, capacity, 4);
-  const cutVal = take(Float32Array, ni, 4);
-  // no cached box: the one shared empty array (a view costs ~96 bytes of heap)
-  const boxLo = boxValues > 0 ? take(Float32Array, boxValues, 4) : NO_BOXES;
-  const boxHi = boxValues > 0 ? take(Float32Array, boxValues, 4) : NO_BOXES;
-  const cutDim = take(Uint16Array, ni, 2); // last: 2-byte elements keep the others aligned
-  // the serialized key order
-  const a: TreeArrays = { left, right, cutDim, cutVal, leafRef, leafMass, boxLo, boxHi };
-  for (let i = 0; i < ni; i += 1) a.left[i] = i + 1 < ni ? i + 1 : -1;
-  for (let i = 0; i < capacity; i += 1) a.leafRef[i] = i + 1 < capacity ? i + 1 : -1;
-  return a;
 }
