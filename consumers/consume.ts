@@ -13,7 +13,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Observable, Subject } from 'rxjs';
-import { ConfigError } from '../core/index.js';
+import { isRetriableAwsError } from '../adapters/index.js';
+import { ConfigError, retry } from '../core/index.js';
 import type { PositionSet } from '../core/index.js';
 import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
 import type { ExtendedSequenceNumber, Lease } from './lease.js';
@@ -141,6 +142,9 @@ export function consume(options: ConsumeOptions): Consumer {
   }
   const refresher = new LeaseRefresher({ dynamodb, tableName: leaseTableName });
   const syncer = new ShardSyncer({ kinesis, streamName, refresher, initialPosition });
+  // a shard session's start reads its parents' leases: a throttle or 5xx is retried
+  const getLease = (key: string) =>
+    retry(() => refresher.getLease(key), { shouldRetry: isRetriableAwsError });
   const subject = new Subject<ShardBatch>();
   const sessionSubject = new Subject<ShardSession>();
   let sessionCommits = false;
@@ -189,7 +193,7 @@ export function consume(options: ConsumeOptions): Consumer {
         makeReader: (start) => makeReader(key, start),
         parentsDone: async () => {
           if (lease.parentShardIds.length === 0) return true;
-          const parents = await Promise.all(lease.parentShardIds.map((p) => refresher.getLease(p)));
+          const parents = await Promise.all(lease.parentShardIds.map(getLease));
           return parentsDone(
             lease,
             parents.filter((p): p is Lease => p !== undefined),
@@ -197,7 +201,7 @@ export function consume(options: ConsumeOptions): Consumer {
         },
         checkpoint: (cp, children, state) => coordinator.checkpoint(key, cp, children, state),
         parentLeases: async () =>
-          (await Promise.all(lease.parentShardIds.map((p) => refresher.getLease(p)))).filter(
+          (await Promise.all(lease.parentShardIds.map(getLease))).filter(
             (p): p is Lease => p !== undefined,
           ),
         sessionStarted: (session) => sessionSubject.next(session),

@@ -19,9 +19,14 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { isRetriableAwsError } from '../adapters/index.js';
+import { retry } from '../core/index.js';
 import { SENTINEL, isSentinel, isShardEnd, sentinel, type Lease } from './lease.js';
 import type { LeaseRefresher } from './lease-refresher.js';
 import { checkLeaseTable } from './lease-table-check.js';
+
+/** Shard discovery is on a worker's start-up path: a throttle or 5xx is retried, never its end. */
+const again = { shouldRetry: isRetriableAwsError };
 
 /** Where a worker starts on a shard that has no checkpoint yet. */
 export type InitialPosition =
@@ -156,9 +161,12 @@ export async function verifyLeaseTable(
   streamName: string,
   initialPosition: InitialPosition,
 ): Promise<string> {
-  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const summary = await retry(
+    () => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName })),
+    again,
+  );
   const streamArn = summary.StreamDescriptionSummary?.StreamARN ?? `stream/${streamName}`;
-  const scan = await refresher.scanTable().catch((error: unknown) => {
+  const scan = await retry(() => refresher.scanTable(), again).catch((error: unknown) => {
     if ((error as { name?: unknown }).name === 'ResourceNotFoundException') {
       return { leases: [], others: [] };
     }
@@ -187,9 +195,8 @@ export class ShardSyncer {
     const shards: Shard[] = [];
     let token: string | undefined;
     do {
-      const page = await kinesis.send(
-        new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }),
-      );
+      const request = token ? { NextToken: token } : { StreamName: streamName };
+      const page = await retry(() => kinesis.send(new ListShardsCommand(request)), again);
       shards.push(...(page.Shards ?? []));
       token = page.NextToken;
     } while (token);
@@ -205,14 +212,23 @@ export class ShardSyncer {
     refresher.bindStream(await verifyLeaseTable(kinesis, refresher, streamName, initialPosition));
   }
 
-  /** One sync: creates missing leases, removes leases of vanished shards, cleans up finished ones. */
+  /**
+   * One sync: creates missing leases, removes leases of vanished shards, cleans up finished
+   * ones. Each call is retried on a throttle or 5xx (a worker's first sync must not wait a
+   * sync period for its leases); the writes are conditional, so a repeated one is harmless.
+   */
   async sync(): Promise<ShardSyncPlan> {
     const { refresher } = this.options;
-    const [shards, leases] = await Promise.all([this.listShards(), refresher.listLeases()]);
+    const [shards, leases] = await Promise.all([
+      this.listShards(),
+      retry(() => refresher.listLeases(), again),
+    ]);
     const plan = planShardSync(shards, leases, this.options.initialPosition);
-    for (const lease of plan.create) await refresher.createLeaseIfNotExists(lease);
-    for (const key of plan.remove) await refresher.deleteLease(key);
-    for (const key of plan.finished) await refresher.deleteLease(key, { finishedOnly: true });
+    for (const lease of plan.create)
+      await retry(() => refresher.createLeaseIfNotExists(lease), again);
+    for (const key of plan.remove) await retry(() => refresher.deleteLease(key), again);
+    for (const key of plan.finished)
+      await retry(() => refresher.deleteLease(key, { finishedOnly: true }), again);
     return plan;
   }
 
@@ -220,17 +236,16 @@ export class ShardSyncer {
   async createChildLeases(children: readonly ChildShard[]): Promise<void> {
     for (const child of children) {
       const [p1, p2] = [...(child.ParentShards ?? [])].sort();
-      await this.options.refresher.createLeaseIfNotExists(
-        newLease(
-          {
-            ShardId: child.ShardId,
-            ParentShardId: p1,
-            AdjacentParentShardId: p2,
-            HashKeyRange: child.HashKeyRange,
-          },
-          sentinel(SENTINEL.TRIM_HORIZON),
-        ),
+      const lease = newLease(
+        {
+          ShardId: child.ShardId,
+          ParentShardId: p1,
+          AdjacentParentShardId: p2,
+          HashKeyRange: child.HashKeyRange,
+        },
+        sentinel(SENTINEL.TRIM_HORIZON),
       );
+      await retry(() => this.options.refresher.createLeaseIfNotExists(lease), again);
     }
   }
 }

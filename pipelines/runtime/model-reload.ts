@@ -12,6 +12,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isRetriableAwsError } from '../../adapters/index.js';
+import { retry } from '../../core/index.js';
 import { forecasterFromJson, type Forecaster } from '../../models/index.js';
 
 /** Where a model artefact lives: its current version tag and its text. */
@@ -39,13 +41,15 @@ export function fileModelSource(file: string): ModelSource {
   };
 }
 
-/** An S3 object (version: its ETag). */
+/** An S3 object (version: its ETag); a throttle or 5xx is retried (it is read at start-up). */
 export function s3ModelSource(s3: S3Client, bucket: string, key: string): ModelSource {
+  const again = { shouldRetry: isRetriableAwsError };
   return {
     name: `s3://${bucket}/${key}`,
     version: async () => {
       try {
-        return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
+        const head = () => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return (await retry(head, again)).ETag;
       } catch (error) {
         // S3 answers a missing key with 404, or 403 to a caller without s3:ListBucket
         // (the workers may only read models/*)
@@ -55,8 +59,11 @@ export function s3ModelSource(s3: S3Client, bucket: string, key: string): ModelS
       }
     },
     read: async () => {
-      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return (await out.Body?.transformToString()) ?? '';
+      const read = async () => {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return (await out.Body?.transformToString()) ?? '';
+      };
+      return retry(read, again);
     },
   };
 }
