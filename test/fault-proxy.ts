@@ -76,6 +76,14 @@ export interface FaultProxy {
   failNext(n: number, fault?: RequestFault, operations?: readonly string[]): void;
   /** Fails each request with probability `fraction` until reset. */
   failFraction(fraction: number, fault?: RequestFault, operations?: readonly string[]): void;
+  /**
+   * Fails the first `attempts` requests of each of the first `calls` calls of every
+   * operation (a call: the requests up to one that is forwarded; counted per operation, a
+   * REST call by its `x-id` or HTTP method).
+   * With `attempts` = the SDK's attempts per call, any of those calls made without a retry
+   * of its own fails, deterministically.
+   */
+  failEachCall(limits: { attempts: number; calls: number }, fault?: RequestFault): void;
   /** Partially fails `PutRecords` calls. */
   failPutRecordEntries(fault: EntryFault): void;
   /** Delays every forwarded request by `ms` (latency injection). */
@@ -90,6 +98,12 @@ interface RequestRule {
   fraction: number;
   fault: RequestFault;
   operations?: readonly string[];
+  /** Per-operation budget ({@link FaultProxy.failEachCall}): calls passed, requests failed in a row. */
+  perCall?: {
+    readonly attempts: number;
+    readonly calls: number;
+    readonly seen: Map<string, { calls: number; failed: number }>;
+  };
 }
 
 /** Starts a fault-injecting proxy in front of `target`. */
@@ -110,6 +124,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const matchRule = (operation: string): RequestFault | undefined => {
     for (const rule of rules) {
       if (rule.operations && !rule.operations.includes(operation)) continue;
+      if (rule.perCall) {
+        const { attempts, calls, seen } = rule.perCall;
+        // REST calls (S3) by their operation, not their URL: a retry may name a new object
+        const name = /[?&]x-id=([^&]+)/.exec(operation)?.[1] ?? operation.split(' ')[0] ?? '';
+        const op = seen.get(name) ?? { calls: 0, failed: 0 };
+        seen.set(name, op);
+        if (op.calls >= calls) continue;
+        if (op.failed < attempts) {
+          op.failed += 1;
+          return rule.fault;
+        }
+        op.calls += 1; // this request is forwarded: the call is over
+        op.failed = 0;
+        continue;
+      }
       if (rule.remaining > 0) {
         rule.remaining -= 1;
         return rule.fault;
@@ -200,6 +229,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     failFraction(fraction, fault = {}, operations) {
       rules.push({ remaining: 0, fraction, fault, operations });
+    },
+    failEachCall({ attempts, calls }, fault = {}) {
+      rules.push({
+        remaining: 0,
+        fraction: 0,
+        fault,
+        perCall: { attempts, calls, seen: new Map() },
+      });
     },
     failPutRecordEntries(fault) {
       entryFault = { ...fault, left: fault.calls ?? Number.POSITIVE_INFINITY };
