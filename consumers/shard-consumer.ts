@@ -12,21 +12,18 @@
  * every record's ack — so open windows travel in the final snapshot. Invariant: after
  * `lease-lost` it writes nothing; a checkpoint never passes an unacknowledged record, and
  * names the state reference committed with that record.
+ *
+ * This module is the state machine; the reading is `shard-read-loop.ts`, the checkpoint
+ * writing `shard-checkpointer.ts`, the vocabulary `shard-types.ts`.
  */
 import { PositionSet } from '../core/index.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
-import { toSourceRecords } from './deaggregate.js';
-import {
-  SENTINEL,
-  isSentinel,
-  isShardEnd,
-  sentinel,
-  type ExtendedSequenceNumber,
-} from './lease.js';
+import { isShardEnd, type ExtendedSequenceNumber } from './lease.js';
+import { ShardCheckpointer } from './shard-checkpointer.js';
+import { readShard } from './shard-read-loop.js';
 import { startingPosition, sleep } from './shard-reader.js';
 import type {
   SessionCommit,
-  ShardBatch,
   ShardConsumerDeps,
   ShardConsumerOptions,
   ShardOutcome,
@@ -53,15 +50,12 @@ export class ShardConsumer {
   private readonly abort = new AbortController();
   private tracker: CheckpointTracker | undefined;
   private waiters: (() => void)[] = [];
-  private sinceCheckpoint = 0;
-  private checkpointing: Promise<void> = Promise.resolve();
   private drainDeadline = Number.POSITIVE_INFINITY;
   private channel: SessionChannel | undefined;
-  /** The state reference going with the acked prefix (committed, or the lease's). */
-  private stateRef: string | undefined;
+  private readonly checkpoints: ShardCheckpointer;
   private finalCommitted = false;
-  /** The state reference of the last checkpoint written. */
-  private writtenState: string | undefined;
+  private childShardIds: string[] = [];
+  private readonly never = new AbortController().signal;
   private stats: Omit<ShardStatus, 'shardId' | 'state' | 'outcome' | 'unacked'> = { delivered: 0 };
 
   constructor(
@@ -69,8 +63,16 @@ export class ShardConsumer {
     private readonly options: ShardConsumerOptions,
   ) {
     this.shardId = deps.lease.leaseKey;
-    // without sessions nothing commits state: a checkpoint then names no snapshot
-    this.stateRef = options.sessionCommits ? deps.lease.stateRef : undefined;
+    this.checkpoints = new ShardCheckpointer({
+      shardId: this.shardId,
+      deps,
+      options,
+      tracker: () => this.tracker,
+      leaseLost: () => this.outcomeValue === 'lease-lost',
+      written: () => {
+        this.stats = { ...this.stats, lastCheckpointAt: this.options.now() };
+      },
+    });
   }
 
   /** Current state. */
@@ -123,8 +125,7 @@ export class ShardConsumer {
     const moved = this.tracker.ack(positions);
     if (moved === 0) return;
     this.stats = { ...this.stats, lastAckAt: this.options.now() };
-    this.sinceCheckpoint += moved;
-    if (this.sinceCheckpoint >= this.options.checkpointEvery) void this.checkpointNow();
+    this.checkpoints.acked(moved);
     this.wake();
   }
 
@@ -135,13 +136,13 @@ export class ShardConsumer {
    * the lease is lost or the session over.
    */
   async commit(commit: SessionCommit): Promise<boolean> {
-    if (this.outcomeValue === 'lease-lost' || this.finalWritten || !this.tracker)
+    if (this.outcomeValue === 'lease-lost' || this.checkpoints.finalWritten || !this.tracker)
       throw new Error(`shard ${this.shardId}: commit after the session ended`);
     if (commit.upTo !== undefined) {
       const moved = this.tracker.ack(PositionSet.range(this.shardId, 0, commit.upTo));
       if (moved > 0) this.stats = { ...this.stats, lastAckAt: this.options.now() };
     }
-    if (commit.state !== undefined) this.stateRef = commit.state;
+    if (commit.state !== undefined) this.checkpoints.stateRef = commit.state;
     if (commit.final) {
       this.finalCommitted = true;
       this.wake();
@@ -149,7 +150,7 @@ export class ShardConsumer {
     }
     this.wake();
     await this.checkpointNow();
-    return commit.state !== undefined && this.writtenState === commit.state;
+    return commit.state !== undefined && this.checkpoints.names(commit.state);
   }
 
   /** The lease is gone: stop at once, checkpoint nothing. */
@@ -185,7 +186,8 @@ export class ShardConsumer {
     if (signal.aborted) return;
     this.set('initializing');
     const { lease } = this.deps;
-    this.tracker = new CheckpointTracker(this.shardId, this.deps.peekOrdinal());
+    const tracker = new CheckpointTracker(this.shardId, this.deps.peekOrdinal());
+    this.tracker = tracker;
     if (isShardEnd(lease)) {
       this.outcomeValue = 'shard-ended';
       this.finalCommitted = true; // nothing left to process: keep the final state as it is
@@ -201,68 +203,28 @@ export class ShardConsumer {
       startingPosition(lease.checkpoint, this.options.atTimestamp),
     );
     this.set('processing');
-    // user records at or before a real checkpoint are skipped (a restart inside an aggregate)
-    let after = isSentinel(lease.checkpoint.sequenceNumber) ? undefined : lease.checkpoint;
-    try {
-      while (!signal.aborted) {
-        while (this.tracker.unacked >= this.options.maxUnacked && !signal.aborted)
-          await this.changed();
-        if (signal.aborted) return;
-        const result = await reader.read(signal);
-        const now = this.options.now();
-        this.stats = {
-          ...this.stats,
-          lastReadAt: now,
-          ...(result.millisBehindLatest !== undefined
-            ? { millisBehindLatest: result.millisBehindLatest }
-            : {}),
-        };
-        // one object per user record (and its position); ordinals taken once per read
-        const first = this.deps.peekOrdinal();
-        const records = toSourceRecords(this.shardId, result.records, first, after);
-        if (records.length > 0) {
-          after = undefined; // shard order: everything from here on is past the checkpoint
-          if (this.deps.takeOrdinals(records.length) !== first)
-            throw new RangeError(`shard ${this.shardId}: ordinals taken concurrently`);
-          this.tracker.deliveredAll(records);
-          this.stats = {
-            ...this.stats,
-            lastRecordAt: now,
-            delivered: (this.stats.delivered ?? 0) + records.length,
-          };
-          const batch: ShardBatch = {
-            shardId: this.shardId,
-            records,
-            positions: PositionSet.range(this.shardId, first, first + records.length - 1),
-            ...(result.millisBehindLatest !== undefined
-              ? { millisBehindLatest: result.millisBehindLatest }
-              : {}),
-          };
-          this.deps.emit(batch);
-          this.channel?.deliver(batch);
-          this.deps.onEvent({
-            type: 'shard.delivered',
-            shardId: this.shardId,
-            count: records.length,
-            ...(result.millisBehindLatest !== undefined
-              ? { millisBehindLatest: result.millisBehindLatest }
-              : {}),
-          });
-        }
-        if (result.shardEnd) {
-          if (result.childShards?.length) await this.deps.createChildLeases(result.childShards);
-          this.childShardIds = (result.childShards ?? []).map((c) => c.ShardId as string);
+    const { shardId, deps, options, channel } = this;
+    await readShard(
+      {
+        shardId,
+        deps,
+        options,
+        tracker,
+        channel,
+        signal,
+        changed: () => this.changed(),
+        progress: (progress) => {
+          this.stats = { ...this.stats, ...progress };
+        },
+        ended: (childShardIds) => {
+          this.childShardIds = childShardIds;
           this.outcomeValue = 'shard-ended';
-          return;
-        }
-      }
-    } finally {
-      reader.close();
-    }
+        },
+      },
+      reader,
+      lease.checkpoint,
+    );
   }
-
-  private childShardIds: string[] = [];
-  private finalWritten = false;
 
   private async shutDown(): Promise<void> {
     if (this.outcomeValue === 'lease-lost') return this.set('done');
@@ -282,9 +244,7 @@ export class ShardConsumer {
       if ((this.outcomeValue as ShardOutcome) !== 'shard-ended') return this.shutDown();
       if (!ready()) return this.relinquish();
       try {
-        this.finalWritten = true;
-        await this.checkpointing; // no earlier checkpoint may land after SHARD_END
-        await this.writeCheckpoint(sentinel(SENTINEL.SHARD_END), this.childShardIds);
+        await this.checkpoints.writeShardEnd(this.childShardIds);
         this.deps.finished();
       } catch {
         this.outcomeValue = 'lease-lost';
@@ -314,33 +274,9 @@ export class ShardConsumer {
     this.set('done');
   }
 
-  private readonly never = new AbortController().signal;
-
   /** Writes the contiguous acked prefix if it moved; serialized. */
   checkpointNow(): Promise<void> {
-    this.checkpointing = this.checkpointing.then(async () => {
-      const cp = this.tracker?.checkpointable();
-      if (!cp || this.outcomeValue === 'lease-lost' || this.finalWritten) return;
-      try {
-        await this.writeCheckpoint(cp, [], this.stateRef);
-        this.tracker?.markCheckpointed(cp);
-        this.sinceCheckpoint = 0;
-      } catch (error) {
-        this.deps.onEvent({ type: 'shard.error', shardId: this.shardId, error });
-      }
-    });
-    return this.checkpointing;
-  }
-
-  private async writeCheckpoint(
-    cp: ExtendedSequenceNumber,
-    children: readonly string[] = [],
-    stateRef = this.stateRef,
-  ): Promise<void> {
-    await this.deps.checkpoint(cp, children, stateRef);
-    this.writtenState = stateRef;
-    this.stats = { ...this.stats, lastCheckpointAt: this.options.now() };
-    this.deps.onEvent({ type: 'shard.checkpointed', shardId: this.shardId, checkpoint: cp });
+    return this.checkpoints.checkpointNow();
   }
 
   private set(state: ShardState): void {
