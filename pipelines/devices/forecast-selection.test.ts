@@ -45,6 +45,39 @@ describe('the pipelines’ default forecaster selection', () => {
     expect(forecastSelection({ warmup: 5 }, spanAverage(15)).select?.warmup).toBe(5);
   });
 
+  it('restores a device’s selection from a snapshot (JSON) and forecasts as if uninterrupted', () => {
+    const random = prng(11);
+    const iaq: number[] = [80];
+    // noise around a slowly moving level: the averages beat persistence
+    for (let t = 1; t < 240; t += 1) iaq.push(80 + t / 20 + (random.next() - 0.5) * 20);
+    const spec = deviceSpec({ select: { warmup: 5 } }).forecast;
+    if (!spec) throw new Error('no forecast');
+    const run = (state: KeyedStateBackend, from: number, to: number) => {
+      const forecast = chainForecast(spec, { state, name: 'devices', stepMs: MINUTE });
+      const out = [];
+      for (let t = from; t < to; t += 1)
+        out.push(
+          forecast(
+            'd1',
+            t * MINUTE,
+            iaq.slice(t - 59, t + 1).map((v) => ({ iaq: v })),
+          ),
+        );
+      return out;
+    };
+    const uninterrupted = run(new KeyedStateBackend(), 60, 240);
+    const before = new KeyedStateBackend();
+    run(before, 60, 150);
+    const after = new KeyedStateBackend();
+    after.restore(
+      JSON.parse(JSON.stringify(before.snapshot())) as ReturnType<typeof before.snapshot>,
+    );
+    expect(run(after, 150, 240)).toEqual(uninterrupted.slice(90));
+    // the selection is at work: not every row is persistence's
+    const models = new Set(uninterrupted.flat().map((r) => r.attributes.model));
+    expect(models.size).toBeGreaterThan(1);
+  });
+
   it('writes devices rows naming the model and weight; a device’s selector state stays small', () => {
     const spec = deviceSpec();
     const forecast = spec.forecast;
