@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { prng } from '../core/index.js';
 import { SENTINEL, sentinel, type Lease } from './lease.js';
 import { decideAssignment, type AssignmentOptions, type LeaseView } from './lease-assignment.js';
 
@@ -128,10 +129,14 @@ describe('decideAssignment', () => {
         const held = new Set(
           views.filter((v) => v.lease.leaseOwner === 'w0').map((v) => v.lease.leaseKey),
         );
-        const rng = mulberry(w.seed);
+        const rng = prng(w.seed);
         const d = decideAssignment(
           { workerId: 'w0', now, leases: views, held },
-          opts({ maxStealsPerCycle: w.maxSteals, maxLeasesForWorker: w.maxLeases, random: rng }),
+          opts({
+            maxStealsPerCycle: w.maxSteals,
+            maxLeasesForWorker: w.maxLeases,
+            random: () => rng.next(),
+          }),
         );
         const isExpired = (v: LeaseView) =>
           !held.has(v.lease.leaseKey) &&
@@ -161,7 +166,7 @@ describe('decideAssignment', () => {
         fc.integer({ min: 1, max: 24 }),
         fc.integer(),
         (workers, count, seed) => {
-          const rng = mulberry(seed);
+          const rng = prng(seed);
           const owner = new Map<string, string | undefined>();
           for (let i = 0; i < count; i += 1) owner.set(lease(i).leaseKey, undefined);
           const names = Array.from({ length: workers }, (_, i) => `w${i}`);
@@ -173,7 +178,7 @@ describe('decideAssignment', () => {
               const held = new Set([...owner].filter(([, o]) => o === me).map(([k]) => k));
               const d = decideAssignment(
                 { workerId: me, now: 2000, leases: views, held },
-                opts({ random: rng }),
+                opts({ random: () => rng.next() }),
               );
               for (const l of [...d.take, ...d.steal]) owner.set(l.leaseKey, me);
             }
@@ -187,14 +192,3 @@ describe('decideAssignment', () => {
     );
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
