@@ -143,8 +143,8 @@ export function consume(options: ConsumeOptions): Consumer {
   const refresher = new LeaseRefresher({ dynamodb, tableName: leaseTableName });
   const syncer = new ShardSyncer({ kinesis, streamName, refresher, initialPosition });
   // a shard session's start reads its parents' leases: a throttle or 5xx is retried
-  const getLease = (key: string) =>
-    retry(() => refresher.getLease(key), { shouldRetry: isRetriableAwsError });
+  const again = { shouldRetry: isRetriableAwsError };
+  const getLease = (key: string) => retry(() => refresher.getLease(key), again);
   const subject = new Subject<ShardBatch>();
   const sessionSubject = new Subject<ShardSession>();
   let sessionCommits = false;
@@ -169,13 +169,21 @@ export function consume(options: ConsumeOptions): Consumer {
         ...pick(retrieval, ['limit', 'idleTimeMs']),
       });
     }
-    consumerArn ??= ensureStreamConsumer(kinesis, streamName, retrieval.consumerName);
+    // registered once per worker; a throttle or 5xx is retried, and a failure is not kept
+    const arn = (): Promise<string> => {
+      if (consumerArn) return consumerArn;
+      const name = retrieval.consumerName;
+      const registered = retry(() => ensureStreamConsumer(kinesis, streamName, name), again);
+      registered.catch(() => (consumerArn = undefined));
+      return (consumerArn = registered);
+    };
+    void arn().catch(() => undefined); // starts registering now; read() reports a failure
     let inner: FanOutReader | undefined;
     return {
       async read(signal) {
         inner ??= new FanOutReader({
           kinesis,
-          consumerArn: await (consumerArn as Promise<string>),
+          consumerArn: await arn(),
           shardId,
           start,
         });
