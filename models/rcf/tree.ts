@@ -36,6 +36,7 @@ import {
   type TreeView,
 } from './tree-view.js';
 import { checkInvariants, walk } from './tree-walk.js';
+import { allocateTrees, loadTree, scalarsOf, treeSlice, type TreeShape } from './tree-arrays.js';
 
 export type { TreeArrays, TreeScalars } from './tree-view.js';
 
@@ -55,6 +56,8 @@ export class RandomCutTrees implements TreeView {
   readonly dim: number;
   /** Working memory shared by all trees of the process (tree-scratch.ts). */
   readonly s: BoxScratch;
+  /** Sizes of one tree's parts. */
+  readonly shape: TreeShape;
   // the selected tree (select/save): scalars and offsets of its nodes, boxes and generator
   root = -1;
   total = 0;
@@ -82,94 +85,28 @@ export class RandomCutTrees implements TreeView {
     const dim = store.dimensions;
     this.dim = dim;
     this.leafBase = capacity - 1;
-    const ni = Math.max(1, capacity - 1);
-    this.cacheLimit = Math.floor(cacheFraction * ni);
-    const boxes = count * this.cacheLimit * dim;
-    const n = count * ni;
-    const m = count * capacity;
-    // one buffer; 2-byte cut dimensions last keep the 4-byte arrays aligned
-    const buffer = new ArrayBuffer(4 * (3 * n + 2 * m + 2 * boxes + 4 * count) + 2 * n);
-    let at = 0;
-    const take = <T>(
-      ctor: new (b: ArrayBuffer, o: number, k: number) => T,
-      k: number,
-      bytes: number,
-    ) => {
-      const view = new ctor(buffer, at, k);
-      at += k * bytes;
-      return view;
-    };
-    const left = take(Int32Array, n, 4);
-    const right = take(Int32Array, n, 4);
-    const leafRef = take(Int32Array, m, 4);
-    const leafMass = take(Int32Array, m, 4);
-    const cutVal = take(Float32Array, n, 4);
-    const boxLo = take(Float32Array, boxes, 4);
-    const boxHi = take(Float32Array, boxes, 4);
-    this.sc = take(Int32Array, 4 * count, 4);
-    const cutDim = take(Uint16Array, n, 2);
-    // the serialized key order
-    this.a = { left, right, cutDim, cutVal, leafRef, leafMass, boxLo, boxHi };
-    for (let t = 0; t < count; t += 1) {
-      // empty trees, free lists chained in order
-      for (let i = 0; i < ni; i += 1) left[t * ni + i] = i + 1 < ni ? i + 1 : -1;
-      for (let i = 0; i < capacity; i += 1)
-        leafRef[t * capacity + i] = i + 1 < capacity ? i + 1 : -1;
-      this.sc[4 * t] = -1;
-    }
+    const internal = Math.max(1, capacity - 1);
+    this.cacheLimit = Math.floor(cacheFraction * internal);
+    this.shape = { internal, capacity, boxValues: this.cacheLimit * dim };
+    const { a, scalars } = allocateTrees(count, this.shape);
+    this.a = a;
+    this.sc = scalars;
     this.s = boxScratch(capacity, dim);
-  }
-
-  /** Internal nodes per tree. */
-  get internalNodes(): number {
-    return Math.max(1, this.capacity - 1);
   }
 
   /** Tree t's node arrays (views, for serialization: not hot paths). */
   arraysOf(t: number): TreeArrays {
-    const { a, capacity, cacheLimit, dim } = this;
-    const ni = this.internalNodes;
-    const at = <T extends Int32Array | Float32Array | Uint16Array>(v: T, per: number): T =>
-      v.subarray(t * per, (t + 1) * per) as T;
-    return {
-      left: at(a.left, ni),
-      right: at(a.right, ni),
-      cutDim: at(a.cutDim, ni),
-      cutVal: at(a.cutVal, ni),
-      leafRef: at(a.leafRef, capacity),
-      leafMass: at(a.leafMass, capacity),
-      boxLo: at(a.boxLo, cacheLimit * dim),
-      boxHi: at(a.boxHi, cacheLimit * dim),
-    };
+    return treeSlice(this.a, this.shape, t);
   }
 
   /** Scalar state of tree t, for serialization. */
   scalars(t: number): TreeScalars {
-    const o = 4 * t;
-    const sc = this.sc;
-    return {
-      root: i32(sc, o),
-      freeInternal: i32(sc, o + 1),
-      freeLeaf: i32(sc, o + 2),
-      mass: i32(sc, o + 3),
-    };
+    return scalarsOf(this.sc, t);
   }
 
-  /**
-   * Sets tree t to serialized state; false (nothing changed) if an array's length does not
-   * fit the forest's trees.
-   */
+  /** Sets tree t to serialized state; false (nothing changed) if its arrays do not fit. */
   load(t: number, arrays: TreeArrays, scalars: TreeScalars): boolean {
-    const mine = this.arraysOf(t);
-    const keys = Object.keys(mine) as (keyof TreeArrays)[];
-    if (keys.some((k) => arrays[k].length !== mine[k].length)) return false;
-    for (const k of keys) mine[k].set(arrays[k]);
-    const o = 4 * t;
-    this.sc[o] = scalars.root;
-    this.sc[o + 1] = scalars.freeInternal;
-    this.sc[o + 2] = scalars.freeLeaf;
-    this.sc[o + 3] = scalars.mass;
-    return true;
+    return loadTree(this.a, this.sc, this.shape, t, { arrays, scalars });
   }
 
   /** Number of points (with multiplicity) in tree t. */
@@ -180,11 +117,6 @@ export class RandomCutTrees implements TreeView {
   /** Bytes held by the typed arrays (the shared scratch is per process, not counted). */
   byteSize(): number {
     return this.a.left.buffer.byteLength;
-  }
-
-  /** True if `id` is a leaf. */
-  isLeaf(id: number): boolean {
-    return id >= this.leafBase;
   }
 
   /** Inserts the stored point `ref` into tree t (the tree retains it if it makes a new leaf). */
@@ -229,9 +161,9 @@ export class RandomCutTrees implements TreeView {
     const sc = this.sc;
     this.t = t;
     this.g = o;
-    this.ib = t * Math.max(1, this.capacity - 1);
+    this.ib = t * this.shape.internal;
     this.lb = t * this.capacity;
-    this.bb = t * this.cacheLimit * this.dim;
+    this.bb = t * this.shape.boxValues;
     this.root = i32(sc, o);
     this.freeInternal = i32(sc, o + 1);
     this.freeLeaf = i32(sc, o + 2);

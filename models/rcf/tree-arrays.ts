@@ -1,0 +1,108 @@
+/**
+ * @module models/rcf/tree-arrays
+ * The memory layout of a forest's trees: one typed array per kind for all trees (tree t's
+ * internal nodes at `t · internal`, leaves at `t · capacity`, cached boxes at
+ * `t · cacheLimit · dim`), all views on one buffer, plus four scalars per tree (root, free
+ * heads, mass). A typed-array view costs about 96 bytes of heap and a buffer about 90: per
+ * tree they were a quarter of a small forest's memory. Also each tree's slice as the codec
+ * writes and reads it (the serialized form is per tree, unchanged).
+ */
+import { i32 } from './typed.js';
+import type { TreeArrays, TreeScalars } from './tree-view.js';
+
+/** The sizes of one tree's parts, in elements. */
+export interface TreeShape {
+  /** Internal nodes (capacity − 1, at least 1). */
+  readonly internal: number;
+  /** Leaves (the sample size). */
+  readonly capacity: number;
+  /** Values of the cached boxes (cached nodes × dimensions), each of lo and hi. */
+  readonly boxValues: number;
+}
+
+/** The node arrays of `count` empty trees (free lists chained in order) and their scalars. */
+export function allocateTrees(
+  count: number,
+  shape: TreeShape,
+): { a: TreeArrays; scalars: Int32Array } {
+  const n = count * shape.internal;
+  const m = count * shape.capacity;
+  const boxes = count * shape.boxValues;
+  // one buffer; the 2-byte cut dimensions last keep the 4-byte arrays aligned
+  const buffer = new ArrayBuffer(4 * (3 * n + 2 * m + 2 * boxes + 4 * count) + 2 * n);
+  let at = 0;
+  const take = <T>(
+    ctor: new (b: ArrayBuffer, o: number, k: number) => T,
+    k: number,
+    size: number,
+  ) => {
+    const view = new ctor(buffer, at, k);
+    at += k * size;
+    return view;
+  };
+  const left = take(Int32Array, n, 4);
+  const right = take(Int32Array, n, 4);
+  const leafRef = take(Int32Array, m, 4);
+  const leafMass = take(Int32Array, m, 4);
+  const cutVal = take(Float32Array, n, 4);
+  const boxLo = take(Float32Array, boxes, 4);
+  const boxHi = take(Float32Array, boxes, 4);
+  const scalars = take(Int32Array, 4 * count, 4);
+  const cutDim = take(Uint16Array, n, 2);
+  const { internal: ni, capacity } = shape;
+  for (let t = 0; t < count; t += 1) {
+    for (let i = 0; i < ni; i += 1) left[t * ni + i] = i + 1 < ni ? i + 1 : -1;
+    for (let i = 0; i < capacity; i += 1) leafRef[t * capacity + i] = i + 1 < capacity ? i + 1 : -1;
+    scalars[4 * t] = -1; // no root; free heads 0, mass 0
+  }
+  // the serialized key order
+  return { a: { left, right, cutDim, cutVal, leafRef, leafMass, boxLo, boxHi }, scalars };
+}
+
+/** Tree t's node arrays (views on the forest's: for serialization, not hot paths). */
+export function treeSlice(a: TreeArrays, shape: TreeShape, t: number): TreeArrays {
+  const at = <T extends Int32Array | Float32Array | Uint16Array>(v: T, per: number): T =>
+    v.subarray(t * per, (t + 1) * per) as T;
+  const { internal: ni, capacity, boxValues } = shape;
+  return {
+    left: at(a.left, ni),
+    right: at(a.right, ni),
+    cutDim: at(a.cutDim, ni),
+    cutVal: at(a.cutVal, ni),
+    leafRef: at(a.leafRef, capacity),
+    leafMass: at(a.leafMass, capacity),
+    boxLo: at(a.boxLo, boxValues),
+    boxHi: at(a.boxHi, boxValues),
+  };
+}
+
+/** Tree t's scalars. */
+export function scalarsOf(scalars: Int32Array, t: number): TreeScalars {
+  const o = 4 * t;
+  return {
+    root: i32(scalars, o),
+    freeInternal: i32(scalars, o + 1),
+    freeLeaf: i32(scalars, o + 2),
+    mass: i32(scalars, o + 3),
+  };
+}
+
+/**
+ * Sets tree t to serialized arrays and scalars; false (nothing changed) if an array's
+ * length does not fit the shape.
+ */
+export function loadTree(
+  a: TreeArrays,
+  scalars: Int32Array,
+  shape: TreeShape,
+  t: number,
+  from: { arrays: TreeArrays; scalars: TreeScalars },
+): boolean {
+  const mine = treeSlice(a, shape, t);
+  const keys = Object.keys(mine) as (keyof TreeArrays)[];
+  if (keys.some((k) => from.arrays[k].length !== mine[k].length)) return false;
+  for (const k of keys) mine[k].set(from.arrays[k]);
+  const s = from.scalars;
+  scalars.set([s.root, s.freeInternal, s.freeLeaf, s.mass], 4 * t);
+  return true;
+}
