@@ -1,8 +1,8 @@
 /**
  * @module bench/canned-kinesis
  * A Kinesis client whose HTTP layer answers every call at once with the same 200 JSON body
- * (a fresh copy each time, as a socket would give): the SDK's own cost with no I/O, for the
- * floor rows of the producer and consumer benches.
+ * or event stream (a fresh copy each time, as a socket would give): the SDK's own cost with no
+ * I/O, for the floor rows of the producer and consumer benches.
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 
@@ -18,6 +18,34 @@ export function cannedKinesis(body: Uint8Array): KinesisClient {
           statusCode: 200,
           headers: { 'content-type': 'application/x-amz-json-1.1' },
           body: new Uint8Array(body),
+        },
+      }),
+    },
+  });
+}
+
+/**
+ * A client answering every request with `messages` as an HTTP 200 event stream
+ * (`SubscribeToShard`), delivered in `chunkBytes` pieces (fresh copies, as a socket would give;
+ * 16 KiB is HTTP/2's default frame size), no network.
+ */
+export function cannedEventStream(messages: Uint8Array, chunkBytes = 16_384): KinesisClient {
+  return new KinesisClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: {
+      handle: async () => ({
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/vnd.amazon.eventstream' },
+          body: {
+            async *[Symbol.asyncIterator]() {
+              for (let at = 0; at < messages.byteLength; at += chunkBytes) {
+                yield messages.slice(at, at + chunkBytes);
+              }
+            },
+          },
         },
       }),
     },

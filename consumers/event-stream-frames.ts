@@ -2,11 +2,11 @@
  * @module consumers/event-stream-frames
  * Splits an `application/vnd.amazon.eventstream` body into messages and checks them, as the
  * SDK's event-stream codec does (`@smithy/core/event-streams`: total length, prelude CRC32,
- * message CRC32, then the headers parsed by its own `HeaderMarshaller`) but with the CRC32 of
- * `node:zlib` (native) instead of a JavaScript table, and with each message a view into the
- * received chunk (a copy only when a message spans chunks). Why: the SDK's checksums and copies
- * are a per-byte cost of every `SubscribeToShard` event. Invariant: a message is yielded only
- * if both checksums match; a corrupt or truncated body throws the SDK's error messages.
+ * message CRC32 with `node:zlib`, as the SDK on Node; then the headers parsed by its own
+ * `HeaderMarshaller`), but each message is a view into the received chunk (a copy only when a
+ * message spans chunks) where the SDK copies every chunk into a new message and then runs a
+ * generic unmarshaller per message. Invariant: a message is yielded only if both checksums
+ * match; a corrupt or truncated body throws the SDK's error messages.
  */
 import { crc32 } from 'node:zlib';
 import { HeaderMarshaller } from '@smithy/core/event-streams';

