@@ -191,6 +191,9 @@ async function fanOutFloor(wire: Buffer, perCall: number, perEvent = 100): Promi
     for (const m of messages) n ^= crc32(m);
     return n;
   });
+  await row('SDK SubscribeToShard event-stream decoding (send + drain, canned)', async () =>
+    drain(await client.send(new SubscribeToShardCommand(SUBSCRIBE_INPUT))),
+  );
   // the call's own cost (signing, middleware, event-stream set-up), whatever reads the events
   const empty = cannedEventStream(messages[0] as Uint8Array);
   await row('SubscribeToShard call alone (initial response only), per record of a call', async () =>
