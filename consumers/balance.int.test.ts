@@ -7,7 +7,8 @@
 import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { waitStreamActive } from '../localstack/index.js';
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
-import { consume, type Consumer, type ConsumerEvent } from './consume.js';
+import { consume } from './consume.js';
+import type { Consumer, ConsumerEvent } from './consume-types.js';
 
 const FAILOVER = 2_000;
 const aws = testClients(testConfig());

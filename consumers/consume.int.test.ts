@@ -10,7 +10,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 import { PositionSet, type SourceRecord } from '../core/index.js';
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
-import { consume, type ConsumeOptions, type ConsumerEvent } from './consume.js';
+import { consume } from './consume.js';
+import type { ConsumeOptions, ConsumerEvent } from './consume-types.js';
 import { LeaseRefresher } from './lease-refresher.js';
 import { toItem } from './lease-serializer.js';
 

@@ -8,102 +8,22 @@
  * unsubscribing) stops taking leases, stops reading, waits for acks until a deadline,
  * checkpoints and releases every lease. Invariant: ordinals are dense per shard and never
  * restart in this process; acks reach every session of their shard, each ignoring
- * ordinals that are not its own.
+ * ordinals that are not its own. Its options, events and handle are in consume-types.ts,
+ * the readers of a retrieval in retrieval-readers.ts, stall warnings in stall-watch.ts.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Observable, Subject } from 'rxjs';
 import { isRetriableAwsError } from '../adapters/index.js';
 import { ConfigError, retry } from '../core/index.js';
-import type { PositionSet } from '../core/index.js';
-import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
-import type { ExtendedSequenceNumber, Lease } from './lease.js';
-import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
+import type { ConsumeOptions, Consumer } from './consume-types.js';
+import type { Lease } from './lease.js';
+import { LeaseCoordinator } from './lease-coordinator.js';
 import { LeaseRefresher } from './lease-refresher.js';
-import { PollingReader } from './polling-reader.js';
-import {
-  ShardConsumer,
-  type ShardBatch,
-  type ShardEvent,
-  type ShardStatus,
-} from './shard-consumer.js';
-import type { ShardReader, StartingPosition } from './shard-reader.js';
+import { pickDefined } from './pick-defined.js';
+import { readerFactory } from './retrieval-readers.js';
+import { ShardConsumer, type ShardBatch } from './shard-consumer.js';
 import type { ShardSession } from './shard-session.js';
-import { ShardSyncer, parentsDone, type InitialPosition } from './shard-sync.js';
-
-/** How records are retrieved. */
-export type Retrieval =
-  | { readonly type: 'polling'; readonly limit?: number; readonly idleTimeMs?: number }
-  | { readonly type: 'fanout'; readonly consumerName: string };
-
-/** Named telemetry events of a consumer. */
-export type ConsumerEvent =
-  | ShardEvent
-  | { readonly type: 'coordinator'; readonly event: CoordinatorEvent }
-  | {
-      readonly type: 'shard.stalled';
-      readonly shardId: string;
-      readonly reason: 'no-reads' | 'no-acks';
-      readonly sinceMs: number;
-    }
-  | { readonly type: 'sync.failed'; readonly error: unknown };
-
-/** Options of {@link consume}. */
-export interface ConsumeOptions {
-  readonly kinesis: KinesisClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly streamName: string;
-  readonly leaseTableName: string;
-  readonly workerId: string;
-  /** KCL failoverTimeMillis; default 10 s. */
-  readonly failoverTimeMs?: number;
-  readonly initialPosition?: InitialPosition;
-  readonly retrieval?: Retrieval;
-  /** A shard stops fetching while this many records are unacknowledged; default 10,000. */
-  readonly maxUnackedPerShard?: number;
-  /** Checkpoint after this many newly acked records; default 1,000. */
-  readonly checkpointEvery?: number;
-  /** Checkpoint at least this often when acks moved; default 5 s. */
-  readonly checkpointIntervalMs?: number;
-  /** ListShards sync period; default 30 s. */
-  readonly shardSyncIntervalMs?: number;
-  /** Take cycle period; default failoverTimeMs. */
-  readonly takeIntervalMs?: number;
-  readonly handoffTimeoutMs?: number;
-  readonly maxLeasesForWorker?: number;
-  readonly maxStealsPerCycle?: number;
-  /** Warn when a processing shard had no successful read, or no ack progress, for this long; default 60 s. */
-  readonly stallAfterMs?: number;
-  /** Creates the lease table if missing; default true. */
-  readonly createLeaseTable?: boolean;
-  readonly onEvent?: (event: ConsumerEvent) => void;
-  readonly now?: () => number;
-}
-
-/** A running (once subscribed) consumer worker. */
-export interface Consumer {
-  /** Per-shard batches; subscribe once. Completes after {@link Consumer.shutdown}. */
-  readonly batches: Observable<ShardBatch>;
-  /**
-   * One {@link ShardSession} per lease, for processors that commit state with their
-   * checkpoints (then SHARD_END waits for the session's final commit, not for every ack).
-   * Subscribe once, instead of relying on {@link Consumer.ack}. Completes after shutdown.
-   */
-  readonly sessions: Observable<ShardSession>;
-  /** Acknowledges positions (any shards, any order): their results are durable. */
-  ack(positions: PositionSet): void;
-  /** Graceful stop: drain until `deadlineMs` from now, checkpoint, release leases. */
-  shutdown(deadlineMs?: number): Promise<void>;
-  /** Status of every shard session of this worker. */
-  shards(): ShardStatus[];
-  /** Lease keys held now. */
-  heldLeases(): string[];
-  /**
-   * The Kinesis position (sequence and sub-sequence number) of a delivered, not yet
-   * checkpointed record, by its ordinal — to name a dead letter's source record.
-   */
-  positionOf(shardId: string, ordinal: number): ExtendedSequenceNumber | undefined;
-}
+import { ShardSyncer, parentsDone } from './shard-sync.js';
+import { StallWatch } from './stall-watch.js';
 
 /**
  * Creates a consumer worker for a stream.
@@ -151,47 +71,13 @@ export function consume(options: ConsumeOptions): Consumer {
   const sessions = new Map<string, ShardConsumer[]>();
   const handoff = new Set<string>();
   const ordinals = new Map<string, number>();
-  const stalled = new Set<string>();
   const timers: NodeJS.Timeout[] = [];
-  let consumerArn: Promise<string> | undefined;
   let started = false;
   let stopping: Promise<void> | undefined;
   const atTimestamp =
     initialPosition.type === 'AT_TIMESTAMP' ? initialPosition.timestamp : undefined;
 
-  const makeReader = (shardId: string, start: StartingPosition): ShardReader => {
-    if (retrieval.type === 'polling') {
-      return new PollingReader({
-        kinesis,
-        streamName,
-        shardId,
-        start,
-        ...pick(retrieval, ['limit', 'idleTimeMs']),
-      });
-    }
-    // registered once per worker; a throttle or 5xx is retried, and a failure is not kept
-    const arn = (): Promise<string> => {
-      if (consumerArn) return consumerArn;
-      const name = retrieval.consumerName;
-      const registered = retry(() => ensureStreamConsumer(kinesis, streamName, name), again);
-      registered.catch(() => (consumerArn = undefined));
-      return (consumerArn = registered);
-    };
-    void arn().catch(() => undefined); // starts registering now; read() reports a failure
-    let inner: FanOutReader | undefined;
-    return {
-      async read(signal) {
-        inner ??= new FanOutReader({
-          kinesis,
-          consumerArn: await arn(),
-          shardId,
-          start,
-        });
-        return inner.read(signal);
-      },
-      close: () => inner?.close(),
-    };
-  };
+  const makeReader = readerFactory({ kinesis, streamName, retrieval });
 
   const startShard = (lease: Lease) => {
     const key = lease.leaseKey;
@@ -250,7 +136,7 @@ export function consume(options: ConsumeOptions): Consumer {
     refresher,
     workerId,
     failoverTimeMs,
-    ...pick(options, [
+    ...pickDefined(options, [
       'takeIntervalMs',
       'handoffTimeoutMs',
       'maxLeasesForWorker',
@@ -276,27 +162,8 @@ export function consume(options: ConsumeOptions): Consumer {
       () => undefined,
       (error: unknown) => onEvent({ type: 'sync.failed', error }),
     );
-  const checkStalls = () => {
-    const t = now();
-    for (const shards of sessions.values()) {
-      for (const s of shards) {
-        const st = s.status();
-        if (st.state !== 'processing') continue;
-        const noReads = t - (st.lastReadAt ?? t) > stallAfterMs;
-        const noAcks =
-          st.unacked > 0 && t - Math.max(st.lastAckAt ?? 0, st.lastRecordAt ?? 0) > stallAfterMs;
-        if ((noReads || noAcks) && !stalled.has(s.shardId)) {
-          stalled.add(s.shardId);
-          onEvent({
-            type: 'shard.stalled',
-            shardId: s.shardId,
-            reason: noReads ? 'no-reads' : 'no-acks',
-            sinceMs: stallAfterMs,
-          });
-        } else if (!noReads && !noAcks) stalled.delete(s.shardId);
-      }
-    }
-  };
+  const stalls = new StallWatch({ stallAfterMs, now, onStalled: onEvent });
+  const checkStalls = () => stalls.check([...sessions.values()].flat().map((s) => s.status()));
 
   const start = async () => {
     if (createLeaseTable) await refresher.createTableIfNotExists();
@@ -305,7 +172,7 @@ export function consume(options: ConsumeOptions): Consumer {
     if (stopping) return;
     coordinator.start();
     timers.push(setInterval(() => void sync(), shardSyncIntervalMs));
-    timers.push(setInterval(checkStalls, Math.max(100, Math.min(stallAfterMs / 4, 5_000))));
+    timers.push(setInterval(checkStalls, stalls.periodMs));
   };
 
   const shutdown = (deadlineMs = 30_000): Promise<void> => {
@@ -379,10 +246,4 @@ export function consume(options: ConsumeOptions): Consumer {
 
 async function waitDone(shard: ShardConsumer): Promise<void> {
   while (shard.state !== 'done') await new Promise((r) => setTimeout(r, 20));
-}
-
-function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }

@@ -77,7 +77,7 @@ export type {
 export { endReason, SessionChannel } from './shard-session.js';
 export type { SessionCommit, SessionEndReason, ShardSession } from './shard-session.js';
 export { consume } from './consume.js';
-export type { ConsumeOptions, Consumer, ConsumerEvent, Retrieval } from './consume.js';
+export type { ConsumeOptions, Consumer, ConsumerEvent, Retrieval } from './consume-types.js';
 export { ConsumerMetrics } from './metrics.js';
 export { startWorker } from './worker.js';
 export type { Worker, WorkerOptions } from './worker.js';

@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { SourceRecord } from '../core/index.js';
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
-import { consume, type ConsumeOptions } from './consume.js';
+import { consume } from './consume.js';
+import type { ConsumeOptions } from './consume-types.js';
 import { SENTINEL, sentinel } from './lease.js';
 import { LeaseRefresher } from './lease-refresher.js';
 import { toItem } from './lease-serializer.js';

@@ -5,7 +5,7 @@
  * per-shard gauges describe live sessions; series of shards no longer held are removed.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { ConsumerEvent } from './consume.js';
+import type { ConsumerEvent } from './consume-types.js';
 import type { ShardStatus } from './shard-consumer.js';
 
 /** The metric set of one worker, in its own registry. */

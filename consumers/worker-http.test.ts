@@ -1,4 +1,4 @@
-import type { ConsumerEvent } from './consume.js';
+import type { ConsumerEvent } from './consume-types.js';
 import { WorkerHealth } from './worker-http.js';
 
 const syncFailed = { type: 'sync.failed', error: new Error('x') } as ConsumerEvent;

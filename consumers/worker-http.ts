@@ -7,7 +7,7 @@
  * (shard sync or lease-coordinator cycle) with no delivery or checkpoint in between.
  */
 import { createServer } from 'node:http';
-import type { Consumer, ConsumerEvent } from './consume.js';
+import type { Consumer, ConsumerEvent } from './consume-types.js';
 import type { ConsumerMetrics } from './metrics.js';
 
 /** Consecutive failures after which `/healthz` answers 503. */

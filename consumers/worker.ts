@@ -7,7 +7,8 @@
  * deadline. Invariant: a batch is acked only after its handler resolved.
  */
 import { mergeMap, type Subscription } from 'rxjs';
-import { consume, type ConsumeOptions, type Consumer, type ConsumerEvent } from './consume.js';
+import type { ConsumeOptions, Consumer, ConsumerEvent } from './consume-types.js';
+import { consume } from './consume.js';
 import { ConsumerMetrics } from './metrics.js';
 import type { ShardBatch } from './shard-consumer.js';
 import { WorkerHealth, startWorkerHttp } from './worker-http.js';
