@@ -90,6 +90,18 @@ describe('subscribeToShard against kinesis-local', () => {
     expect(out?.EventStream).not.toBe(outputs.at(-1)?.EventStream);
     const lean = await firstRecords(out?.EventStream);
     leanAbort.abort();
+    // aborting releases the lean reader's subscription: the service accepts a new one
+    const again = new AbortController();
+    await waitFor(async () =>
+      subscribeToShard(aws.kinesis, input, again.signal).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof ResourceInUseException) return false;
+          throw e;
+        },
+      ),
+    );
+    again.abort();
     expect(sdk.Records).toHaveLength(12);
     expect(lean.Records).toEqual(sdk.Records);
     expect(lean.ContinuationSequenceNumber).toBe(sdk.ContinuationSequenceNumber);
