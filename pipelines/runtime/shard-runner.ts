@@ -2,8 +2,9 @@
  * @module pipelines/runtime/shard-runner
  * Runs the pipeline of one {@link ShardSession}: restores the shard's keyed state (its own
  * snapshot named by the lease, or — for a child shard not yet started — its parents' final
- * snapshots filtered to its hash key range), feeds the session's batches through a chain
- * built on that state, and commits with aligned snapshot barriers (as Flink does):
+ * snapshots filtered to its hash key range; restore-state.ts), feeds the session's batches
+ * through a chain built on that state, and commits with aligned snapshot barriers (as Flink
+ * does):
  *
  * 1. every `snapshotIntervalMs` (and when the session ends) a barrier is cut after the last
  *    batch fed: feeding pauses until no element is inside an asynchronous stage, the keys
@@ -20,20 +21,18 @@
  * `shardEnded` always writes a final snapshot (open windows travel in it to the children).
  */
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { isSentinel, type ShardBatch, type ShardSession } from '../../consumers/index.js';
+import type { ShardBatch, ShardSession } from '../../consumers/index.js';
 import { retry, type SourceRecord } from '../../core/index.js';
 import {
   IncrementalSnapshots,
   KeyedStateBackend,
-  SnapshotVersionError,
   compressSnapshot,
-  inRange,
-  readSnapshotChain,
   type IncrementalOptions,
   type SnapshotStore,
 } from '../state/index.js';
 import type { ShardPipeline } from './pipeline.js';
 import type { ChainContext, InFlight } from './reading-chain.js';
+import { restoreShardState, type RestoredFrom } from './restore-state.js';
 import type { ResultItem } from './result-item.js';
 
 /** Named events of a shard runner. */
@@ -41,7 +40,7 @@ export type RunnerEvent =
   | {
       readonly type: 'session.started';
       readonly shardId: string;
-      readonly restoredFrom: 'own' | 'parents' | 'nothing';
+      readonly restoredFrom: RestoredFrom;
       readonly keys: number;
     }
   | { readonly type: 'session.ended'; readonly shardId: string; readonly reason: string }
@@ -187,39 +186,15 @@ export class ShardRunner {
       onUnreadableSnapshot = 'start-empty',
       onEvent = () => {},
     } = this.options;
-    const { lease } = session;
-    let sources: { ref: string; keep?: (key: string) => boolean; soleChild?: boolean }[] = [];
-    let from: 'own' | 'parents' | 'nothing' = 'nothing';
-    if (lease.stateRef) {
-      sources = [{ ref: lease.stateRef }];
-      from = 'own';
-    } else if (lease.parentShardIds.length > 0 && isSentinel(lease.checkpoint.sequenceNumber)) {
-      const keep = inRange(lease.hashKeyRange);
-      const parents = await session.parentLeases();
-      // a parent whose only child is this shard (a merge, or a lone child) is needed by no
-      // one once this shard committed; a split parent's object is shared with the sibling
-      const sole = (p: { childShardIds: readonly string[] }) =>
-        p.childShardIds.length === 1 && p.childShardIds[0] === this.shardId;
-      sources = parents.flatMap((p) =>
-        p.stateRef ? [{ ref: p.stateRef, keep, soleChild: sole(p) }] : [],
-      );
-      if (sources.length > 0) from = 'parents';
-    }
-    const get = (ref: string) =>
-      retry(() => store.get(ref), { retries: 8, shouldRetry: () => this.alive });
-    for (const { ref, keep, soleChild } of sources) {
-      try {
-        // the object and, for a delta, the chain it builds on
-        const chain = await readSnapshotChain(get, ref);
-        this.snapshots.restore(chain.states, keep);
-        if (from === 'own') this.snapshots.adopt(chain.refs, chain.bytes);
-        if (soleChild) this.parentObjects.push(...chain.refs, ...chain.superseded);
-      } catch (error) {
-        if (!(error instanceof SnapshotVersionError) || onUnreadableSnapshot === 'fail')
-          throw error;
-        onEvent({ type: 'snapshot.discarded', shardId: this.shardId, error });
-      }
-    }
+    const { from, parentObjects } = await restoreShardState({
+      session,
+      store,
+      snapshots: this.snapshots,
+      onUnreadableSnapshot,
+      alive: () => this.alive,
+      onDiscarded: (error) => onEvent({ type: 'snapshot.discarded', shardId: this.shardId, error }),
+    });
+    this.parentObjects.push(...parentObjects);
     onEvent({
       type: 'session.started',
       shardId: this.shardId,
