@@ -25,7 +25,9 @@ import { SENTINEL, isMultiStreamKey, type ExtendedSequenceNumber, type Lease } f
 import {
   LEASE_ENTITY_TYPE,
   fromItem,
+  numberAttr as n,
   readLeaseItem,
+  stringAttr as s,
   toItem,
   type LeaseItem,
 } from './lease-serializer.js';
@@ -316,6 +318,3 @@ export class LeaseRefresher {
     }
   }
 }
-
-const s = (v: string): AttributeValue => ({ S: v });
-const n = (v: number): AttributeValue => ({ N: String(v) });

@@ -45,8 +45,12 @@ export const LEASE_ENTITY_TYPE = 'LEASE';
 /** A DynamoDB item in the low-level attribute-value form. */
 export type LeaseItem = Record<string, AttributeValue>;
 
-const s = (v: string): AttributeValue => ({ S: v });
-const n = (v: number): AttributeValue => ({ N: String(v) });
+/** A DynamoDB string attribute value (the lease table adapter writes with it too). */
+export const stringAttr = (v: string): AttributeValue => ({ S: v });
+/** A DynamoDB number attribute value. */
+export const numberAttr = (v: number): AttributeValue => ({ N: String(v) });
+const s = stringAttr;
+const n = numberAttr;
 
 /** Serializes a lease to a DynamoDB item (KCL `DynamoDBLeaseSerializer.toDynamoRecord`). */
 export function toItem(lease: Lease): LeaseItem {
