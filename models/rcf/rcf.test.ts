@@ -302,6 +302,23 @@ describe('RandomCutForest', () => {
     expect(() => rcf.process([1])).toThrow(ConfigError);
     expect(() => rcf.process([1, Number.NaN])).toThrow(ConfigError);
     expect(() => restoreForest({} as never)).toThrow(ConfigError);
+    // a tree or reservoir that does not fit the forest's options is rejected, not truncated
+    const small = new RandomCutForest({ dimensions: 2, numberOfTrees: 2, sampleSize: 8 });
+    for (let i = 0; i < 20; i += 1) small.process([i, -i]);
+    const model = serializeForest(small);
+    const withTree = (patch: (t: SerializedForest['trees'][number]) => object) => ({
+      ...model,
+      trees: model.trees.map((t, i) => (i === 1 ? { ...t, ...patch(t) } : t)),
+    });
+    const short = Buffer.alloc(4 * 6).toString('base64'); // 6 internal nodes, not 7
+    expect(() =>
+      restoreForest(withTree((t) => ({ arrays: { ...t.arrays, left: short } }))),
+    ).toThrow(ConfigError);
+    expect(() => restoreForest(withTree((t) => ({ sampler: { ...t.sampler, size: 9 } })))).toThrow(
+      ConfigError,
+    );
+    expect(() => restoreForest(withTree(() => ({ prng: [1, 2, 3] })))).toThrow(ConfigError);
+    expect(restoreForest(withTree(() => ({}))).process([1, 1])).toBe(small.process([1, 1]));
   });
 });
 
