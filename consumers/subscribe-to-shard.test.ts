@@ -1,35 +1,11 @@
-import {
-  KinesisClient,
-  SubscribeToShardCommand,
-  type SubscribeToShardEventStream,
-} from '@aws-sdk/client-kinesis';
-import { EventStreamCodec } from '@smithy/core/event-streams';
+import { SubscribeToShardCommand, type SubscribeToShardEventStream } from '@aws-sdk/client-kinesis';
 import { subscribeToShard } from './subscribe-to-shard.js';
-
-const codec = new EventStreamCodec(
-  (b) => Buffer.from(b).toString('utf8'),
-  (s) => new Uint8Array(Buffer.from(s, 'utf8')),
-);
-
-const str = (value: string) => ({ type: 'string' as const, value });
-
-/** One event-stream message, encoded by the SDK's own codec. */
-function frame(headers: Record<string, string>, body: unknown): Uint8Array {
-  const h: Record<string, { type: 'string'; value: string }> = {};
-  for (const [k, v] of Object.entries(headers)) h[k] = str(v);
-  const bytes = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-  return codec.encode({ headers: h, body: new Uint8Array(Buffer.from(bytes, 'utf8')) });
-}
-const event = (type: string, body: unknown) =>
-  frame(
-    { ':message-type': 'event', ':event-type': type, ':content-type': 'application/json' },
-    body,
-  );
-const exception = (type: string, body: unknown) =>
-  frame(
-    { ':message-type': 'exception', ':exception-type': type, ':content-type': 'application/json' },
-    body,
-  );
+import {
+  cannedSubscribe,
+  eventMessage as event,
+  exceptionMessage as exception,
+  frame,
+} from './testing/event-stream.js';
 
 const record = (i: number, extra: object = {}) => ({
   SequenceNumber: `4965000000000000000000000000000000000000000000000000000${i}`,
@@ -66,47 +42,7 @@ const events = [
   }),
 ];
 
-/** A client whose HTTP layer answers with `messages` as an event stream in `chunk`-byte pieces. */
-function canned(messages: Uint8Array[], chunk = 0) {
-  const state = { returned: 0 };
-  const client = new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async () => {
-        const all = Buffer.concat(messages);
-        const pieces: Uint8Array[] = [];
-        const step = chunk > 0 ? chunk : Math.max(1, all.length);
-        for (let at = 0; at < all.length; at += step) pieces.push(all.subarray(at, at + step));
-        const body: AsyncIterable<Uint8Array> = {
-          [Symbol.asyncIterator]() {
-            let i = 0;
-            return {
-              next: async () =>
-                i < pieces.length
-                  ? { done: false, value: pieces[i++] as Uint8Array }
-                  : { done: true, value: undefined },
-              return: async () => {
-                state.returned += 1;
-                return { done: true, value: undefined };
-              },
-            };
-          },
-        };
-        return {
-          response: {
-            statusCode: 200,
-            headers: { 'content-type': 'application/vnd.amazon.eventstream' },
-            body,
-          },
-        };
-      },
-    },
-  });
-  return { client, state };
-}
+const canned = (messages: Uint8Array[], chunk = 0) => cannedSubscribe([messages], chunk);
 
 const input = {
   ConsumerARN: 'arn:aws:kinesis:us-east-1:1:stream/s/consumer/c:1',
