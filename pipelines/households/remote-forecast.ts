@@ -19,6 +19,7 @@ import { PositionSet, traced, type Traced } from '../../core/index.js';
 import type { ForecastContext, Forecaster } from '../../models/index.js';
 import { forecast, isDeadLetter, type Forecast, type Invoke } from '../../operators/index.js';
 import { predictionKey } from '../../sinks/index.js';
+import { forecastInput } from '../runtime/index.js';
 import { ringCodec, type Ring } from '../runtime/lookback.js';
 import type { ChainContext } from '../runtime/reading-chain.js';
 import type { ResultItem, ResultRow } from '../runtime/result-item.js';
@@ -86,14 +87,8 @@ export function remoteForecast(
       if (!ring || typeof key !== 'string' || !Number.isFinite(time)) return undefined;
       const end = ring.values.length - (ring.time - time) / stepMs;
       if (!Number.isInteger(end) || end < length || end > ring.values.length) return undefined;
-      const recent = ring.values.slice(end - length, end);
-      const window = recent.map((v) => v[measure] as number);
-      if (!window.every(Number.isFinite)) return undefined;
-      const covariates: Record<string, number[]> = {};
-      for (const m in recent[recent.length - 1]) {
-        if (m !== measure) covariates[m] = recent.map((v) => v[m] ?? Number.NaN);
-      }
-      return { item, key, time, window, context: { time, covariates } };
+      const input = forecastInput(ring.values.slice(end - length, end), measure, time);
+      return input && { item, key, time, ...input };
     };
     const rows = (w: Windowed, f: Forecast<Windowed>): ResultRow[] =>
       horizons.flatMap((h) => {

@@ -11,13 +11,13 @@
  */
 import {
   ForecastSelector,
-  type ForecastContext,
   type Forecaster,
   type SelectorOptions,
   type SelectorState,
 } from '../../models/index.js';
 import { predictionKey } from '../../sinks/index.js';
 import type { KeyedStateBackend } from '../state/index.js';
+import { forecastInput } from './forecast-input.js';
 import type { ResultRow } from './result-item.js';
 
 /** The forecast of one measure of a chain. */
@@ -68,14 +68,9 @@ export function chainForecast(spec: ForecastSpec, context: ChainForecastContext)
     : undefined;
   return (key, time, history) => {
     if (history.length < inputLength) return [];
-    const recent = history.slice(-inputLength);
-    const input = recent.map((v) => v[measure] as number);
-    if (!input.every(Number.isFinite)) return [];
-    const covariates: Record<string, number[]> = {};
-    for (const m in recent[recent.length - 1]) {
-      if (m !== measure) covariates[m] = recent.map((v) => v[m] ?? Number.NaN);
-    }
-    const forecastContext: ForecastContext = { time, covariates };
+    const found = forecastInput(history.slice(-inputLength), measure, time);
+    if (!found) return [];
+    const { window: input, context: forecastContext } = found;
     let values: readonly number[];
     let models: readonly string[];
     let weights: readonly number[] | undefined;

@@ -39,4 +39,6 @@ export { fileModelSource, reloadingForecaster, s3ModelSource } from './model-rel
 export type { ModelSource, ReloadOptions, ReloadingForecaster } from './model-reload.js';
 export { chainForecast } from './chain-forecast.js';
 export type { ChainForecast, ForecastSpec } from './chain-forecast.js';
+export { forecastInput } from './forecast-input.js';
+export type { ForecastInput } from './forecast-input.js';
 export type { PipelineWorker, PipelineWorkerOptions } from './pipeline-worker.js';
