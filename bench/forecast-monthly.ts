@@ -22,12 +22,15 @@ import {
 const HOUR = 3_600_000;
 const FILE = 'household-hourly/hpc_hourly_2006-12_2007-02.csv.gz';
 
+/** The text of a file of the data folder, gunzipped when its name ends in `.gz`. */
+export function dataText(dataDir: string, file: string): string {
+  const bytes = readFileSync(join(dataDir, file));
+  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
 /** The hourly CSV (`hour,minutes,global_active_power,…`) as one series with `NaN` gaps. */
 export function readHourly(dataDir: string, column = 'global_active_power'): HourlySeries {
-  const lines = gunzipSync(readFileSync(join(dataDir, FILE)))
-    .toString('utf8')
-    .trim()
-    .split('\n');
+  const lines = dataText(dataDir, FILE).trim().split('\n');
   const header = (lines[0] ?? '').split(',');
   const col = header.indexOf(column);
   if (col < 0) throw new Error(`${FILE}: no column ${column}`);

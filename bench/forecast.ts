@@ -3,16 +3,19 @@
  * `npm run bench:forecast`: mean absolute error per step ahead of each forecaster on a
  * held-out time range of the public household-power and indoor-air data
  * shipped in `data/` (or SHARDFLOW_DATA_DIR), side by side with the baselines and the online
- * selection (Hedge over the candidates per horizon, `models/forecast/selector.ts`). The ridge
- * penalty of the linear AR model is chosen on the last 20 % of the training range only; the
- * boosted trees (multivariate: the key's other measures) use their default settings.
- * A second table per series gives every horizon against persistence.
+ * selection (Hedge over the candidates per horizon, `models/forecast/selector.ts`, with its
+ * default settings). The ridge penalty of the linear AR model is chosen on the last 20 % of
+ * the training range only; the boosted trees (multivariate: the key's other measures) use
+ * their default settings. A second table per series gives every horizon against persistence.
+ * `-- --tune` instead ranks selector settings on the training ranges only (rolling origin:
+ * candidates fitted on the first 50 % / 70 %, the selection scored on 50–70 % / 70–100 %);
+ * the selector's defaults are its first row. `-- --bounds` prints what models fitted on the
+ * test range itself reach (`forecast-bounds.ts`: how low a bar can be set, not a result).
  * `-- --save-models DIR` also writes the selected artefacts as `DIR/forecast-<name>/model.json`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import {
   ForecastSelector,
   fitBoosted,
@@ -22,10 +25,19 @@ import {
   movingAverage,
   parseSeries,
   seasonalNaive,
-  windowsOf,
-  type ForecastContext,
+  windowsOf as seriesWindows,
   type Forecaster,
 } from '../models/index.js';
+import {
+  maeWith,
+  selectionMae,
+  tuneSelector,
+  windowEnds,
+  windowsOf,
+  type Settings,
+} from './forecast-eval.js';
+import { printBounds } from './forecast-bounds.js';
+import { dataText, monthlyForecastSection } from './forecast-monthly.js';
 
 const dataDir =
   process.env.SHARDFLOW_DATA_DIR ?? fileURLToPath(new URL('../data/', import.meta.url));
@@ -43,14 +55,9 @@ interface Dataset {
   testRange: string;
 }
 
-const text = (file: string) => {
-  const bytes = readFileSync(join(dataDir, file));
-  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-};
-
 /** Columns of a file by CSV header → pipeline measure name. */
 function columns(file: string, names: Record<string, string>): Record<string, number[]> {
-  const t = text(file);
+  const t = dataText(dataDir, file);
   return Object.fromEntries(
     Object.entries(names).map(([column, name]) => [name, parseSeries(t, { column })]),
   );
@@ -105,7 +112,7 @@ const SPANS = [2, 3, 5, 10, 15, 30, 60];
 
 function chooseLambda(train: number[], spans?: readonly number[]): number {
   const cut = Math.floor(train.length * 0.8);
-  const val = windowsOf(train.slice(cut - 60), 60, 15);
+  const val = seriesWindows(train.slice(cut - 60), 60, 15);
   let best = LAMBDAS[0] as number;
   let bestErr = Infinity;
   for (const lambda of LAMBDAS) {
@@ -119,71 +126,93 @@ function chooseLambda(train: number[], spans?: readonly number[]): number {
   return best;
 }
 
-/** The other measures of the window ending before `t` (what the pipeline's look-back holds). */
-const contextAt = (covariates: Record<string, number[]>, t: number): ForecastContext => ({
-  covariates: Object.fromEntries(
-    Object.entries(covariates).map(([k, v]) => [k, v.slice(t - 60, t)]),
-  ),
-});
-
-/** Windows and targets (as windowsOf) with each window's context. */
-function testWindows(d: Dataset) {
-  const inputs: number[][] = [];
-  const targets: number[][] = [];
-  const contexts: ForecastContext[] = [];
-  for (let t = 60; t + 15 <= d.test.length; t += 1) {
-    const slice = d.test.slice(t - 60, t + 15);
-    if (slice.some((v) => !Number.isFinite(v))) continue;
-    inputs.push(slice.slice(0, 60));
-    targets.push(slice.slice(60));
-    contexts.push(contextAt(d.covariates.test, t));
-  }
-  return { inputs, targets, contexts };
+/** The linear AR and boosted-trees candidates fitted on a training span. */
+function fitModels(train: number[], covariates: Record<string, number[]>) {
+  const lambda = chooseLambda(train);
+  const compactLambda = chooseLambda(train, SPANS);
+  const started = performance.now();
+  const boosted = fitBoosted({ target: train, covariates });
+  return {
+    lambda,
+    compactLambda,
+    full: fitLinearAr(train, { lambda }),
+    ar: fitLinearAr(train, { lambda: compactLambda, spans: SPANS }),
+    boosted,
+    fitSeconds: (performance.now() - started) / 1000,
+  };
 }
 
-/** MAE per step ahead of a model given the windows' contexts. */
-function maeWith(
-  m: Forecaster,
-  w: { inputs: number[][]; targets: number[][]; contexts: ForecastContext[] },
-): number[] {
-  const sums = new Array<number>(15).fill(0);
-  m.predict(w.inputs, w.contexts).forEach((p, i) =>
-    p.forEach(
-      (v, h) => (sums[h] = (sums[h] as number) + Math.abs(v - (w.targets[i]?.[h] as number))),
-    ),
+/** The selection's candidates besides persistence. */
+const candidatesOf = (m: ReturnType<typeof fitModels>): Forecaster[] => [
+  movingAverage({ span: 5 }),
+  movingAverage({ span: 15 }),
+  m.full,
+  m.ar,
+  m.boosted,
+];
+
+if (process.argv.includes('--tune')) {
+  // choose the selector's settings on the training ranges only (rolling origin, two folds):
+  // candidates fitted on the first 50 % of each, the selection scored on 50–70 %; then
+  // fitted on the first 70 %, scored on the last 30 %
+  const folds: [number, number][] = [
+    [0.5, 0.7],
+    [0.7, 1],
+  ];
+  const validations = datasets.flatMap((d) =>
+    folds.map(([from, to]) => {
+      const cut = Math.floor(d.train.length * from);
+      const end = Math.floor(d.train.length * to);
+      const models = fitModels(d.train.slice(0, cut), splitAt(d.covariates.train, 0, cut));
+      const span = {
+        series: d.train.slice(cut - 60, end),
+        covariates: splitAt(d.covariates.train, cut - 60, end),
+      };
+      return {
+        name: `${d.name} ${from * 100}–${to * 100} %`,
+        span,
+        candidates: candidatesOf(models),
+      };
+    }),
   );
-  return sums.map((x) => x / Math.max(1, w.inputs.length));
+  const ranked = tuneSelector(validations);
+  console.log('\nselector settings on the validation ranges (mean ÷ last value; worst horizon):');
+  console.log(
+    `| rank | discount | temperature | margin | gate (confidence) | ${validations.map((v) => v.name).join(' | ')} |`,
+  );
+  console.log(`|---|---|---|---|---|${validations.map(() => '---').join('|')}|`);
+  const defaults = new ForecastSelector({ candidates: [] }).settings;
+  const same = (s: Settings) =>
+    s.discount === defaults.discount &&
+    s.temperature === defaults.temperature &&
+    s.margin === defaults.margin &&
+    s.gate === defaults.gate &&
+    (s.gate ? (s.confidence ?? 0) === defaults.confidence : true);
+  // the top rows, the defaults' row and the best row of each gate setting
+  const kind = (s: Settings) => (s.gate ? `yes (${s.confidence ?? 0})` : 'no');
+  const firstOfKind = (x: (typeof ranked)[number]) =>
+    ranked.find((y) => kind(y.settings) === kind(x.settings)) === x;
+  for (const r of ranked.filter((x, i) => i < 10 || same(x.settings) || firstOfKind(x))) {
+    const s = r.settings;
+    const cells = r.mean.map((m, i) => `${m.toFixed(3)} (${(r.worst[i] as number).toFixed(3)})`);
+    const rank = `${ranked.indexOf(r) + 1}${same(s) ? ' (defaults)' : ''}`;
+    console.log(
+      `| ${[rank, s.discount, s.temperature, s.margin, kind(s), ...cells].join(' | ')} |`,
+    );
+  }
+  process.exit(0);
 }
 
-/** MAE per horizon of the selector run step by step over a series (the same windows as windowsOf). */
-function selectionMae(selector: ForecastSelector, d: Dataset): number[] {
-  const series = d.test;
-  const sums = new Array<number>(15).fill(0);
-  let n = 0;
-  let state = selector.initialState();
-  for (let t = 60; t + 15 <= series.length; t += 1) {
-    const slice = series.slice(t - 60, t + 15);
-    if (slice.some((v) => !Number.isFinite(v))) continue;
-    const r = selector.step(state, t - 1, slice.slice(0, 60), contextAt(d.covariates.test, t));
-    state = r.state;
-    r.forecast.values.forEach((v, h) => {
-      sums[h] = (sums[h] as number) + Math.abs(v - (slice[60 + h] as number));
-    });
-    n += 1;
-  }
-  return sums.map((x) => x / Math.max(1, n));
+if (process.argv.includes('--bounds')) {
+  for (const d of datasets) printBounds(d.name, { series: d.test, covariates: d.covariates.test });
+  process.exit(0);
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 for (const d of datasets) {
-  const lambda = chooseLambda(d.train);
-  const full = fitLinearAr(d.train, { lambda });
-  const compactLambda = chooseLambda(d.train, SPANS);
-  const ar = fitLinearAr(d.train, { lambda: compactLambda, spans: SPANS });
-  const started = performance.now();
-  const boosted = fitBoosted({ target: d.train, covariates: d.covariates.train });
-  const fitSeconds = (performance.now() - started) / 1000;
+  const fitted = fitModels(d.train, d.covariates.train);
+  const { lambda, compactLambda, full, ar, boosted, fitSeconds } = fitted;
   if (saveDir) {
     mkdirSync(join(saveDir, `forecast-${d.name}`), { recursive: true });
     writeFileSync(
@@ -200,10 +229,11 @@ for (const d of datasets) {
     [`linear AR, span means (λ=${compactLambda})`, ar],
     [`boosted trees + ${Object.keys(d.covariates.train).length} other measures`, boosted],
   ];
-  const w = testWindows(d);
+  const span = { series: d.test, covariates: d.covariates.test };
+  const w = windowsOf(span);
   const results = models.map(([name, m]) => ({ name, mae: maeWith(m, w) }));
-  const candidates = [movingAverage({ span: 5 }), movingAverage({ span: 15 }), full, ar, boosted];
-  const selection = selectionMae(new ForecastSelector({ candidates }), d);
+  const selector = new ForecastSelector({ candidates: candidatesOf(fitted) });
+  const selection = selectionMae(selector, w, windowEnds(span));
   results.push({ name: 'online selection (Hedge over the above, per horizon)', mae: selection });
   const base = results[0]?.mae as number[];
   const ma = results[1]?.mae as number[];
@@ -253,4 +283,4 @@ for (const d of datasets) {
   );
 }
 
-(await import('./forecast-monthly.js')).monthlyForecastSection(dataDir);
+monthlyForecastSection(dataDir);

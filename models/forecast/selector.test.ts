@@ -57,45 +57,48 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
     last.values.forEach((v) => expect(v).toBeCloseTo(lastValue, 6));
   });
 
+  /** A one-step candidate forecasting `last + offset(t)` (t: the window's last value / 2). */
+  const offset = (kind: string, by: (t: number) => number): Forecaster => ({
+    ...trend(4, 1),
+    kind,
+    predict: (ws) => ws.map((w) => [(w[3] as number) + by((w[3] as number) / 2)]),
+  });
+  const ramp = (t: number) => 2 * t;
+  // on the ramp persistence errs by 2; this candidate by 1.96 (98 % of persistence's error)
+  const close = offset('close', () => 0.04);
+
   it('leaves a horizon to persistence unless a candidate is better by more than the margin', () => {
-    // the candidate forecasts last + 0.04 where the truth is last + 2 (persistence errs by 2):
-    // 98 % of persistence's error — better, but not by the default 5 % margin
-    const close: Forecaster = {
-      ...trend(4, 1),
-      kind: 'close',
-      predict: (ws) => ws.map((w) => [(w[3] as number) + 0.04]),
-    };
-    const ramp = (t: number) => 2 * t;
-    const strict = new ForecastSelector({ candidates: [close], warmup: 5 });
-    const loose = new ForecastSelector({ candidates: [close], warmup: 5, margin: 0 });
+    const options = { candidates: [close], warmup: 5, gate: false };
+    const strict = new ForecastSelector({ ...options, margin: 0.05 });
+    const loose = new ForecastSelector({ ...options, margin: 0 });
     expect(run(strict, ramp, 30).outs.at(-1)?.leaders).toEqual(['last-value']);
     expect(run(loose, ramp, 30).outs.at(-1)?.leaders).toEqual(['close']);
     expect(() => new ForecastSelector({ candidates: [close], margin: -1 })).toThrow(/margin/);
   });
 
   it('with gate, gives no weight at all to a candidate that does not beat persistence', () => {
-    // same 98 % candidate: without the gate it keeps a small weight in the mix, with it none
-    const close: Forecaster = {
-      ...trend(4, 1),
-      kind: 'close',
-      predict: (ws) => ws.map((w) => [(w[3] as number) + 0.04]),
-    };
-    const ramp = (t: number) => 2 * t;
-    const soft = run(
-      new ForecastSelector({ candidates: [close], warmup: 5, temperature: 1 }),
-      ramp,
-      30,
-    );
-    const gated = new ForecastSelector({
-      candidates: [close],
-      warmup: 5,
-      temperature: 1,
-      gate: true,
-    });
-    const hard = run(gated, ramp, 30).outs.at(-1);
-    expect(soft.outs.at(-1)?.values[0]).toBeGreaterThan(2 * 39 + 0.001);
+    const options = { candidates: [close], warmup: 5, temperature: 1, margin: 0.05 };
+    const soft = run(new ForecastSelector({ ...options, gate: false }), ramp, 30).outs.at(-1);
+    const hard = run(new ForecastSelector({ ...options, gate: true }), ramp, 30).outs.at(-1);
+    // the soft mix leaks part of the way towards the candidate, the gated one does not
+    expect(soft?.values[0]).toBeGreaterThan(2 * 39 + 0.001);
     expect(hard?.values).toEqual([2 * 39]);
     expect(hard?.weights).toEqual([1]);
+  });
+
+  it('with confidence, keeps a candidate out that is better on average only by luck', () => {
+    // right on even steps, 3.6 off on odd ones: mean error 1.8 < 2, but the difference from
+    // persistence's error swings by ±1.8, far more than its mean (−0.2)
+    const lucky = offset('lucky', (t) => (t % 2 === 0 ? 2 : 5.6));
+    const steady = offset('steady', () => 0.1); // always errs by 1.9: a sure 5 % better
+    const options = { warmup: 5, margin: 0, discount: 0.05, gate: true };
+    const last = (candidates: Forecaster[], confidence: number) =>
+      run(new ForecastSelector({ ...options, candidates, confidence }), ramp, 200).outs.at(-1);
+    expect(last([lucky], 0)?.leaders).toEqual(['lucky']);
+    expect(last([lucky], 2)?.leaders).toEqual(['last-value']);
+    expect(last([lucky], 2)?.values).toEqual([2 * 209]);
+    expect(last([steady], 3)?.leaders).toEqual(['steady']);
+    expect(() => new ForecastSelector({ candidates: [], confidence: -1 })).toThrow(/confidence/);
   });
 
   it('scores a forecast only against the step it was made for (gaps skip)', () => {

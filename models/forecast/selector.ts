@@ -7,10 +7,13 @@
  * horizon mixes the candidates with weights `exp(-error / (temperature × persistence's
  * error))`. Persistence is always candidate 0 and is used alone until `warmup` actuals have
  * been scored, so the selected forecast is never worse than persistence for long; the
- * discount lets the mix follow regime changes, and a margin makes the other candidates prove
- * themselves clearly better before they take a horizon from persistence. Defaults (discount
- * 0.005, temperature 0.02, margin 0.05) were chosen on the bench:forecast series. Pure: state in, state out, JSON-serialisable
- * (it is keyed state).
+ * discount lets the mix follow regime changes. Two guards make the other candidates prove
+ * themselves before they take a horizon from persistence: a margin their errors are
+ * handicapped by, and a gate that gives no weight to a candidate not better than
+ * persistence after it (optionally by `confidence` standard errors). Defaults (discount
+ * 0.01, temperature 0.05, margin 0, gate on, confidence 0) rank first on the training
+ * ranges of `npm run bench:forecast -- --tune` (rolling origin; never the test range).
+ * Pure: state in, state out, JSON-serialisable (it is keyed state).
  */
 import { ConfigError } from '../../core/index.js';
 import { lastValue } from './baselines.js';
@@ -20,30 +23,41 @@ import type { ForecastContext, Forecaster } from './forecaster.js';
 export interface SelectorOptions {
   /** Candidates besides persistence (which is always added first). Same sizes for all. */
   readonly candidates: readonly Forecaster[];
-  /** Weight of the newest error in the discounted mean; default 0.005 (≈ 200 steps). */
+  /** Weight of the newest error in the discounted mean; default 0.01 (≈ 100 steps). */
   readonly discount?: number;
-  /** Softness of the mix relative to persistence's error; default 0.02. */
+  /** Softness of the mix relative to persistence's error; default 0.05. */
   readonly temperature?: number;
   /** Scored actuals per horizon before the mix replaces persistence; default 60. */
   readonly warmup?: number;
   /**
    * Handicap of the other candidates against persistence: their discounted errors count
    * `1 + margin` times, so a candidate must be clearly better, not better by chance, to
-   * take a horizon from persistence (one minute ahead, none is); default 0.05.
+   * take a horizon from persistence; default 0 (with the gate on, equal errors already
+   * leave a horizon to persistence).
    */
   readonly margin?: number;
   /**
    * When true, a candidate whose handicapped error is not below persistence's gets no weight
    * at all (rather than a small one), so a horizon no candidate clearly wins is forecast by
-   * persistence exactly; default false.
+   * persistence exactly; default true.
    */
   readonly gate?: boolean;
+  /**
+   * With `gate`: how many standard errors of the discounted error difference a candidate
+   * must be better than persistence by (a test, not luck over a short stretch); default 0.
+   */
+  readonly confidence?: number;
 }
 
 /** The per-key state of a selector (plain JSON). */
 export interface SelectorState {
   /** Discounted mean absolute error, `[horizon][candidate]`. */
   readonly errors: number[][];
+  /**
+   * Discounted mean of the squared difference of each candidate's error from persistence's,
+   * `[horizon][candidate]` (for the `confidence` test; absent in states of older versions).
+   */
+  readonly spread?: number[][];
   /** Actuals scored per horizon. */
   readonly scored: number[];
   /** Recent forecasts: origin step and `[candidate][horizon]` values, newest last. */
@@ -68,6 +82,13 @@ export class ForecastSelector {
   private readonly warmup: number;
   private readonly margin: number;
   private readonly gate: boolean;
+  private readonly confidence: number;
+
+  /** The settings in force (defaults filled in). */
+  get settings(): Required<Omit<SelectorOptions, 'candidates'>> {
+    const { discount, temperature, warmup, margin, gate, confidence } = this;
+    return { discount, temperature, warmup, margin, gate, confidence };
+  }
 
   constructor(options: SelectorOptions) {
     const first = options.candidates[0];
@@ -78,11 +99,13 @@ export class ForecastSelector {
       throw new ConfigError('candidates', 'must share inputLength and horizon');
     this.inputLength = inputLength;
     this.horizon = horizon;
-    this.discount = options.discount ?? 0.005;
-    this.temperature = options.temperature ?? 0.02;
+    this.discount = options.discount ?? 0.01;
+    this.temperature = options.temperature ?? 0.05;
     this.warmup = options.warmup ?? 60;
-    this.margin = options.margin ?? 0.05;
-    this.gate = options.gate ?? false;
+    this.margin = options.margin ?? 0;
+    this.gate = options.gate ?? true;
+    this.confidence = options.confidence ?? 0;
+    if (!(this.confidence >= 0)) throw new ConfigError('confidence', 'must be ≥ 0');
     if (!(this.margin >= 0)) throw new ConfigError('margin', 'must be ≥ 0');
     if (!(this.discount > 0 && this.discount <= 1))
       throw new ConfigError('discount', 'must be in (0, 1]');
@@ -96,6 +119,7 @@ export class ForecastSelector {
     const m = this.candidates.length;
     return {
       errors: Array.from({ length: this.horizon }, () => new Array<number>(m).fill(0)),
+      spread: Array.from({ length: this.horizon }, () => new Array<number>(m).fill(0)),
       scored: new Array<number>(this.horizon).fill(0),
       pending: [],
     };
@@ -117,14 +141,20 @@ export class ForecastSelector {
     const actual = window[window.length - 1] as number;
     const errors = state.errors.map((row) => [...row]);
     const scored = [...state.scored];
+    const spread = errors.map((row, h) => row.map((_, m) => state.spread?.[h]?.[m] ?? 0));
     for (const p of state.pending) {
       const h = step - p.step - 1;
       if (h < 0 || h >= this.horizon) continue;
       const row = errors[h] as number[];
+      const sq = spread[h] as number[];
       const first = (scored[h] as number) === 0;
+      const e0 = Math.abs((p.values[0]?.[h] as number) - actual);
+      const mix = (old: number, x: number) =>
+        first ? x : (1 - this.discount) * old + this.discount * x;
       p.values.forEach((v, m) => {
         const e = Math.abs((v[h] as number) - actual);
-        row[m] = first ? e : (1 - this.discount) * (row[m] as number) + this.discount * e;
+        row[m] = mix(row[m] as number, e);
+        sq[m] = mix(sq[m] as number, (e - e0) ** 2);
       });
       scored[h] = (scored[h] as number) + 1;
     }
@@ -144,12 +174,19 @@ export class ForecastSelector {
         weights.push(1);
         continue;
       }
-      const scale = this.temperature * (row[0] as number) + 1e-9;
+      const e0 = row[0] as number;
+      const scale = this.temperature * e0 + 1e-9;
       const handicapped = row.map((e, m) => (m === 0 ? e : e * (1 + this.margin)));
-      const best = Math.min(...handicapped);
-      const w = handicapped.map((e, m) =>
-        this.gate && m > 0 && e >= (row[0] as number) ? 0 : Math.exp(-(e - best) / scale),
+      // effective number of scored actuals behind a discounted mean
+      const n = Math.min(scored[h] as number, (2 - this.discount) / this.discount);
+      const sq = spread[h] as number[];
+      const stderr = (m: number) =>
+        Math.sqrt(Math.max(0, (sq[m] as number) - ((row[m] as number) - e0) ** 2) / n);
+      const eligible = handicapped.map(
+        (e, m) => m === 0 || !this.gate || e + this.confidence * stderr(m) < e0,
       );
+      const best = Math.min(...handicapped.filter((_, m) => eligible[m]));
+      const w = handicapped.map((e, m) => (eligible[m] ? Math.exp(-(e - best) / scale) : 0));
       const sum = w.reduce((a, b) => a + b, 0);
       let y = 0;
       let lead = 0;
@@ -161,6 +198,9 @@ export class ForecastSelector {
       leaders.push(this.candidates[lead]?.kind as string);
       weights.push((w[lead] as number) / sum);
     }
-    return { forecast: { values: out, leaders, weights }, state: { errors, scored, pending } };
+    return {
+      forecast: { values: out, leaders, weights },
+      state: { errors, spread, scored, pending },
+    };
   }
 }
