@@ -17,6 +17,7 @@ import {
   waitStreamActive,
 } from '../localstack/index.js';
 import { consumerFloor } from './consumer-floor.js';
+import { countCalls, printCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
 
 const SHARDS = 4;
@@ -122,24 +123,7 @@ const cloud = await startLocalCloud({
 try {
   const { kinesis, dynamodb } = cloud.clients;
   // BENCH_CALLS=1: count the SDK calls of each measured consumer (per-call costs, not per record)
-  const calls = new Map<string, { n: number; bytes: number }>();
-  if (process.env.BENCH_CALLS) {
-    for (const client of [kinesis, dynamodb] as const) {
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          const key = context.commandName ?? '?';
-          const c = calls.get(key) ?? { n: 0, bytes: 0 };
-          c.n += 1;
-          c.bytes += JSON.stringify(args.input, (_k, v: unknown) =>
-            v instanceof Uint8Array ? v.byteLength : v,
-          ).length;
-          calls.set(key, c);
-          return next(args);
-        },
-        { step: 'initialize', name: 'benchCountCalls' },
-      );
-    }
-  }
+  const calls = process.env.BENCH_CALLS ? countCalls(kinesis, dynamodb) : undefined;
   const streamName = `bench-consumer-${Date.now()}`;
   await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARDS }));
   await waitStreamActive(cloud.clients, streamName, 30_000);
@@ -230,13 +214,11 @@ try {
   const only = process.env.BENCH_ONLY;
   const contenders = [shardflow('polling'), shardflow('fanout'), lifion(false), lifion(true)];
   for (const c of contenders.filter((x) => !only || x.name.includes(only))) {
-    calls.clear();
+    calls?.clear();
     const r = await profiled(c.name, () => measure(c));
     results.push(r);
     console.log(`  ${r.name}: ${r.received} records${r.note ? ` (${r.note})` : ''}`);
-    for (const [k, v] of [...calls].sort((a, b) => b[1].n - a[1].n)) {
-      console.log(`    ${k}: ${v.n} calls, ${Math.round(v.bytes / v.n)} bytes of input each`);
-    }
+    if (calls) printCalls(calls);
   }
 
   const floor = await consumerFloor(payload);
