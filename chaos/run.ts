@@ -9,7 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAwsClients, type AwsClients } from '../adapters/index.js';
-import { ENDPOINT_ENV_VARS, loadConfig, resourcesFor, type Config } from '../core/index.js';
+import {
+  ENDPOINT_ENV_VARS,
+  loadConfig,
+  realSleep as sleep,
+  resourcesFor,
+  type Config,
+} from '../core/index.js';
 import {
   bootstrapResources,
   withoutRawArchive,
@@ -49,8 +55,6 @@ export interface ChaosOptions {
   readonly outDir: string;
   readonly say: (line: string) => void;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs the suite once; see module doc. */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {

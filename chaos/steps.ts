@@ -8,7 +8,7 @@
  * are where recovery is measured.
  */
 import type { AwsClients } from '../adapters/index.js';
-import type { Config } from '../core/index.js';
+import { realSleep as sleep, type Config } from '../core/index.js';
 import type { TimelineEvent } from './account.js';
 import type { Faults, Service } from './faults.js';
 import { readLeases, type LeaseView } from './observe.js';
@@ -35,8 +35,6 @@ export interface FaultRunnerOptions {
   /** Delay before a killed slot gets a new incarnation; default 2 s. */
   readonly restartAfterMs?: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** See module doc. */
 export class FaultRunner {
