@@ -58,7 +58,11 @@ export function serializeForest(forest: RandomCutForest): SerializedForest {
     },
     trees: Array.from({ length: p.trees.count }, (_, t) => {
       const arrays = Object.fromEntries(
-        Object.entries(p.trees.arraysOf(t)).map(([k, v]) => [k, toBase64(v as Typed)]),
+        Object.entries(p.trees.arraysOf(t)).map(([k, v]) => [
+          k,
+          // cut dimensions serialize as Uint16 whatever their width in the forest
+          toBase64(v instanceof Uint8Array ? Uint16Array.from(v) : (v as Typed)),
+        ]),
       ) as Record<keyof TreeArrays, string>;
       return {
         prng: Array.from(p.words.subarray(4 * t, 4 * t + 4)),

@@ -295,6 +295,30 @@ describe('RandomCutForest', () => {
     expect(() => make(1.5)).toThrow(ConfigError);
   });
 
+  it('stores cut dimensions in one byte up to 256 dimensions, two above, and serializes both alike', () => {
+    const g = sfc32(seedState(17));
+    for (const dimensions of [256, 257]) {
+      const a = new RandomCutForest({ dimensions, numberOfTrees: 3, sampleSize: 8, seed: 1 });
+      // only the last dimension varies: every cut is on it (256 does not fit a byte)
+      const points = Array.from({ length: 60 }, () =>
+        Array.from({ length: dimensions }, (_, k) => (k === dimensions - 1 ? g.next() : 1)),
+      );
+      points.slice(0, 40).forEach((p) => a.process(p));
+      const cutDim = a.internals.trees.a.cutDim;
+      expect(cutDim).toBeInstanceOf(dimensions <= 256 ? Uint8Array : Uint16Array);
+      expect(Math.max(...cutDim)).toBe(dimensions - 1);
+      const model = serializeForest(a);
+      const serializedDims = model.trees.flatMap((t) =>
+        Array.from(new Uint16Array(new Uint8Array(Buffer.from(t.arrays.cutDim, 'base64')).buffer)),
+      );
+      expect(serializedDims).toEqual(Array.from(cutDim));
+      const b = restoreForest(JSON.parse(JSON.stringify(model)));
+      expect(problems(b)).toEqual([]);
+      const rest = points.slice(40);
+      expect(rest.map((p) => b.process(p))).toEqual(rest.map((p) => a.process(p)));
+    }
+  });
+
   it('rejects invalid options and inputs with a non-retriable ConfigError', () => {
     expect(() => new RandomCutForest({ dimensions: 0 })).toThrow(ConfigError);
     expect(() => new RandomCutForest({ dimensions: 1, sampleSize: 1 })).toThrow(ConfigError);
@@ -318,6 +342,10 @@ describe('RandomCutForest', () => {
       ConfigError,
     );
     expect(() => restoreForest(withTree(() => ({ prng: [1, 2, 3] })))).toThrow(ConfigError);
+    const cutBeyond = Buffer.from(new Uint16Array(7).fill(2).buffer).toString('base64');
+    expect(() =>
+      restoreForest(withTree((t) => ({ arrays: { ...t.arrays, cutDim: cutBeyond } }))),
+    ).toThrow(ConfigError);
     expect(restoreForest(withTree(() => ({}))).process([1, 1])).toBe(small.process([1, 1]));
   });
 });

@@ -18,6 +18,8 @@ export interface TreeShape {
   readonly capacity: number;
   /** Values of the cached boxes (cached nodes × dimensions), each of lo and hi. */
   readonly boxValues: number;
+  /** Dimensions of a point: up to 256 a cut dimension takes one byte, else two. */
+  readonly dimensions: number;
 }
 
 /** The node arrays of `count` empty trees (free lists chained in order) and their scalars. */
@@ -28,8 +30,9 @@ export function allocateTrees(
   const n = count * shape.internal;
   const m = count * shape.capacity;
   const boxes = count * shape.boxValues;
-  // one buffer; the 2-byte cut dimensions last keep the 4-byte arrays aligned
-  const buffer = new ArrayBuffer(4 * (3 * n + 2 * m + 2 * boxes + 4 * count) + 2 * n);
+  const dimBytes = shape.dimensions <= 256 ? 1 : 2;
+  // one buffer; the 1- or 2-byte cut dimensions last keep the 4-byte arrays aligned
+  const buffer = new ArrayBuffer(4 * (3 * n + 2 * m + 2 * boxes + 4 * count) + dimBytes * n);
   let at = 0;
   const take = <T>(
     ctor: new (b: ArrayBuffer, o: number, k: number) => T,
@@ -48,7 +51,7 @@ export function allocateTrees(
   const boxLo = take(Float32Array, boxes, 4);
   const boxHi = take(Float32Array, boxes, 4);
   const scalars = take(Int32Array, 4 * count, 4);
-  const cutDim = take(Uint16Array, n, 2);
+  const cutDim = dimBytes === 1 ? take(Uint8Array, n, 1) : take(Uint16Array, n, 2);
   const { internal: ni, capacity } = shape;
   for (let t = 0; t < count; t += 1) {
     for (let i = 0; i < ni; i += 1) left[t * ni + i] = i + 1 < ni ? i + 1 : -1;
@@ -61,8 +64,10 @@ export function allocateTrees(
 
 /** Tree t's node arrays (views on the forest's: for serialization, not hot paths). */
 export function treeSlice(a: TreeArrays, shape: TreeShape, t: number): TreeArrays {
-  const at = <T extends Int32Array | Float32Array | Uint16Array>(v: T, per: number): T =>
-    v.subarray(t * per, (t + 1) * per) as T;
+  const at = <T extends Int32Array | Float32Array | Uint16Array | Uint8Array>(
+    v: T,
+    per: number,
+  ): T => v.subarray(t * per, (t + 1) * per) as T;
   const { internal: ni, capacity, boxValues } = shape;
   return {
     left: at(a.left, ni),
@@ -89,7 +94,7 @@ export function scalarsOf(scalars: Int32Array, t: number): TreeScalars {
 
 /**
  * Sets tree t to serialized arrays and scalars; false (nothing changed) if an array's
- * length does not fit the shape.
+ * length does not fit the shape or a cut names a dimension the points do not have.
  */
 export function loadTree(
   a: TreeArrays,
@@ -101,6 +106,7 @@ export function loadTree(
   const mine = treeSlice(a, shape, t);
   const keys = Object.keys(mine) as (keyof TreeArrays)[];
   if (keys.some((k) => from.arrays[k].length !== mine[k].length)) return false;
+  if (from.arrays.cutDim.some((d) => d >= shape.dimensions)) return false;
   for (const k of keys) mine[k].set(from.arrays[k]);
   const s = from.scalars;
   scalars.set([s.root, s.freeInternal, s.freeLeaf, s.mass], 4 * t);

@@ -9,7 +9,7 @@
  */
 import type { PointStore } from './point-store.js';
 import type { BoxScratch } from './tree-scratch.js';
-import { f32, i32, u16 } from './typed.js';
+import { dimAt, f32, i32 } from './typed.js';
 
 /**
  * The typed arrays of trees, as serialized per tree (a forest's hold all its trees, tree t
@@ -18,7 +18,8 @@ import { f32, i32, u16 } from './typed.js';
 export interface TreeArrays {
   left: Int32Array;
   right: Int32Array;
-  cutDim: Uint16Array;
+  /** Uint16 when serialized; in a forest Uint8 up to 256 dimensions (one byte less a node). */
+  cutDim: Uint8Array | Uint16Array;
   cutVal: Float32Array;
   leafRef: Int32Array;
   leafMass: Int32Array;
@@ -69,7 +70,7 @@ export function descend(t: TreeView, p: Float32Array, pb: number): number {
     path[depth] = node;
     depth += 1;
     const x = ib + node;
-    node = f32(p, pb + u16(cutDim, x)) <= f32(cutVal, x) ? i32(left, x) : i32(right, x);
+    node = f32(p, pb + dimAt(cutDim, x)) <= f32(cutVal, x) ? i32(left, x) : i32(right, x);
   }
   path[depth] = node;
   return depth;

@@ -17,7 +17,7 @@ import {
   unionSubtree,
   type TreeView,
 } from './tree-view.js';
-import { f32, f64, i32, u16 } from './typed.js';
+import { dimAt, f32, f64, i32 } from './typed.js';
 
 /**
  * Score (returned) and, with `out`, attribution of `p`: descend, then mix upwards with the
@@ -118,7 +118,7 @@ export function checkInvariants(t: TreeView): string[] {
     const x = t.ib + node;
     const l = visit(i32(a.left, x));
     const r = visit(i32(a.right, x));
-    const d = u16(a.cutDim, x);
+    const d = dimAt(a.cutDim, x);
     const c = f32(a.cutVal, x);
     if (!((l.hi[d] ?? NaN) <= c)) problems.push(`node ${node}: left side exceeds cut`);
     if (!((r.lo[d] ?? NaN) > c)) problems.push(`node ${node}: right side below cut`);

@@ -87,7 +87,7 @@ export class RandomCutTrees implements TreeView {
     this.leafBase = capacity - 1;
     const internal = Math.max(1, capacity - 1);
     this.cacheLimit = Math.floor(cacheFraction * internal);
-    this.shape = { internal, capacity, boxValues: this.cacheLimit * dim };
+    this.shape = { internal, capacity, boxValues: this.cacheLimit * dim, dimensions: dim };
     const { a, scalars } = allocateTrees(count, this.shape);
     this.a = a;
     this.sc = scalars;

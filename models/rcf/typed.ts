@@ -13,8 +13,11 @@ export const f32 = (a: Float32Array, i: number): number => a[i] as number;
 export const f64 = (a: Float64Array, i: number): number => a[i] as number;
 /** `a[i]` of an Int32Array. */
 export const i32 = (a: Int32Array, i: number): number => a[i] as number;
-/** `a[i]` of a Uint16Array. */
-export const u16 = (a: Uint16Array, i: number): number => a[i] as number;
+/**
+ * `a[i]` of a tree's cut dimensions: a Uint8Array up to 256 dimensions, else a Uint16Array
+ * (one type per forest shape, so a process of same-shape forests sees one).
+ */
+export const dimAt = (a: Uint8Array | Uint16Array, i: number): number => a[i] as number;
 /** `a[i]` of caller input (validated finite by the forest before it is stored). */
 export const at = (a: ArrayLike<number>, i: number): number => a[i] as number;
 
