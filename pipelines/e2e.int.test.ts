@@ -9,16 +9,14 @@
  * its reason, and the planted anomalies are graded anomalous.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteDeliveryStreamCommand } from '@aws-sdk/client-firehose';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
-import type { AwsClients } from '../adapters/index.js';
+import { listObjects, readArchiveObject, type AwsClients } from '../adapters/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN = 60_000;
@@ -162,28 +160,11 @@ async function scan(table: string): Promise<Record<string, unknown>[]> {
 
 async function lakeLines(prefix: string): Promise<Record<string, unknown>[]> {
   const lines: Record<string, unknown>[] = [];
-  let token: string | undefined;
-  do {
-    const listed = await aws.s3.send(
-      new ListObjectsV2Command({
-        Bucket: config.bucketName,
-        Prefix: prefix,
-        ContinuationToken: token,
-      }),
-    );
-    for (const o of listed.Contents ?? []) {
-      const got = await aws.s3.send(
-        new GetObjectCommand({ Bucket: config.bucketName, Key: o.Key }),
-      );
-      const bytes = Buffer.from(await got.Body!.transformToByteArray());
-      const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString(
-        'utf8',
-      );
-      for (const line of text.split('\n'))
-        if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-    token = listed.NextContinuationToken;
-  } while (token);
+  for (const { key } of await listObjects(aws.s3, { bucket: config.bucketName, prefix })) {
+    const text = await readArchiveObject(aws.s3, config.bucketName, key);
+    for (const line of text.split('\n'))
+      if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+  }
   return lines;
 }
 
