@@ -24,7 +24,7 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../adapters/index.js';
 import { consume, type ConsumerEvent } from '../consumers/index.js';
-import { loadConfig, resourcesFor, type Reading } from '../core/index.js';
+import { loadConfig, prng, resourcesFor, type Reading } from '../core/index.js';
 import {
   bootstrapResources,
   withoutRawArchive,
@@ -64,8 +64,8 @@ const BASE: Record<string, number> = {
   pressure: 1013,
   co2: 600,
 };
-let seed = 42;
-const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+const draws = prng(42);
+const random = () => draws.next();
 const walk = (m: string) => (BASE[m] as number) * (1 + (random() - 0.5) / 20);
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
