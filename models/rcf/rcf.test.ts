@@ -24,7 +24,7 @@ function gaussian(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(g.nextOpen())) * Math.cos(2 * Math.PI * g.next());
 }
 
-describe('RandomCutTree', () => {
+describe('RandomCutTrees', () => {
   it.each([1, 0.5, 0])(
     'keeps boxes, masses and cut sides exact through inserts, duplicates and deletes (cache fraction %s)',
     (fraction) => {
