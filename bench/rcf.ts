@@ -8,9 +8,10 @@
  * Memory, two ways: the exact bytes of a model's typed arrays (its whole state), and the
  * heap: `K` forests fed the same stream are kept, and (heap used + array buffers) after a
  * full GC minus the same before them, divided by K — which also counts the objects around
- * the arrays (at ~100 KiB it varies by ±15 KiB between runs; `rcf-heap.ts` counts the devices
- * default's heap exactly from a heap snapshot). Speed: CPU µs per point (score + update) over the measured points, single
- * thread; CPU time, because on the shared machine the wall clock counts waits for a core.
+ * the arrays (at ~100 KiB it varies by ±15 KiB between runs; `rcf-heap.ts` counts the
+ * devices default's heap exactly from a heap snapshot). Speed: CPU µs per point (score +
+ * update) over the measured points, single thread; CPU time, because on the shared machine
+ * the wall clock counts waits for a core.
  * Targets (issue #16): 1-d shingle 8, 50 × 256 ≤ 1.2 MB (the Java reference); the devices
  * forest (6 measures × shingle 4 = 24-d, shingled by the pipeline) ≤ 100 KiB.
  * `RCF_BENCH_POINTS` (default 4,000) points are measured after 4,000 of warm-up;
