@@ -5,11 +5,12 @@
  * leaves `capacity-1 … 2·capacity-2` with a point reference and a mass (> 1 for
  * duplicates), each tree's nodes at its offset in arrays shared by all the forest's trees —
  * one typed array per kind for the whole forest, not per tree: at the pipelines' small
- * trees the objects around many small arrays cost more than the nodes. Insertion draws
- * range-weighted random cuts top-down, so a tree is distributed as if built from scratch
- * on its sample; deletion is exact. Scoring is the expected-inverse-depth score of AWS's
- * randomcutforest (not CoDisp). Each tree draws from its own sfc32 generator, whose state
- * words are the tree's four in the forest's `words`.
+ * trees the objects around many small arrays cost more than the nodes. This class selects
+ * a tree for each operation, keeps its free lists and deletes exactly; insertion (range-
+ * weighted random cuts drawn top-down) is `tree-insert.ts`, the score and attribution
+ * (AWS randomcutforest's expected inverse depth, not CoDisp) `tree-walk.ts`, the memory
+ * layout `tree-arrays.ts`. Each tree draws from its own sfc32 generator, whose state words
+ * are the tree's four in the forest's `words`.
  *
  * Bounding boxes are cached only for internal nodes below `cacheLimit` (a fraction of the
  * nodes, as AWS's `boundingBoxCacheFraction`); any other box is the union of its children's,
@@ -22,19 +23,17 @@
  */
 import type { PointStore } from './point-store.js';
 import { sfc32Next } from '../../core/index.js';
-import { f32, i32 } from './typed.js';
-import { boxScratch, floatBelow, type BoxScratch } from './tree-scratch.js';
+import { i32 } from './typed.js';
+import { boxScratch, type BoxScratch } from './tree-scratch.js';
 import {
   descend,
-  distance,
-  pathBoxes,
   samePoint,
   shrinkBoxes,
   sibling,
   type TreeArrays,
   type TreeScalars,
-  type TreeView,
 } from './tree-view.js';
+import { insertPoint, type TreeEditor } from './tree-insert.js';
 import { checkInvariants, walk } from './tree-walk.js';
 import { allocateTrees, loadTree, scalarsOf, treeSlice, type TreeShape } from './tree-arrays.js';
 
@@ -44,7 +43,7 @@ export type { TreeArrays, TreeScalars } from './tree-view.js';
  * The random cut trees of one forest, with exact insert/delete and AWS-style scoring;
  * every operation names its tree (`0 … count-1`).
  */
-export class RandomCutTrees implements TreeView {
+export class RandomCutTrees implements TreeEditor {
   /** Every tree's node arrays, tree t's at its offsets. */
   readonly a: TreeArrays;
   /** Per tree: root, free internal head, free leaf head, mass. */
@@ -122,7 +121,7 @@ export class RandomCutTrees implements TreeView {
   /** Inserts the stored point `ref` into tree t (the tree retains it if it makes a new leaf). */
   insert(t: number, ref: number): void {
     this.select(t);
-    this.insertSelected(ref);
+    insertPoint(this, ref);
     this.save();
   }
 
@@ -180,64 +179,7 @@ export class RandomCutTrees implements TreeView {
     sc[o + 3] = this.total;
   }
 
-  private insertSelected(ref: number): void {
-    const { a, dim, s } = this;
-    const data = this.store.data;
-    const pb = this.store.offset(ref);
-    this.total += 1;
-    if (this.root < 0) {
-      this.root = this.newLeaf(ref);
-      return;
-    }
-    const depth = descend(this, data, pb);
-    const path = s.path;
-    const leafNode = i32(path, depth);
-    const leaf = leafNode - this.leafBase;
-    const lx = this.lb + leaf;
-    const qb = this.store.offset(i32(a.leafRef, lx));
-    if (samePoint(data, pb, data, qb, dim)) {
-      a.leafMass[lx] = i32(a.leafMass, lx) + 1;
-      return;
-    }
-    pathBoxes(this, depth, qb);
-    for (let i = 0; i < depth; i += 1) {
-      const node = i32(path, i);
-      const cached = node < this.cacheLimit;
-      const lo = cached ? a.boxLo : s.pathLo;
-      const hi = cached ? a.boxHi : s.pathHi;
-      const nb = cached ? this.bb + node * dim : i * dim;
-      let rangeB = 0;
-      let rangeU = 0;
-      for (let k = 0; k < dim; k += 1) {
-        const l = f32(lo, nb + k);
-        const h = f32(hi, nb + k);
-        const p = f32(data, pb + k);
-        rangeB += h - l;
-        rangeU += (p > h ? p : h) - (p < l ? p : l);
-      }
-      if (rangeU <= rangeB) continue;
-      const { d, c } = this.drawCut(rangeU, data, pb, lo, hi, nb, nb);
-      const p = f32(data, pb + d);
-      const l = f32(lo, nb + d);
-      const h = f32(hi, nb + d);
-      if ((p < l && c < l) || (p > h && c >= h)) {
-        this.split(i > 0 ? i32(path, i - 1) : -1, node, ref, d, c, lo, hi, nb);
-        return;
-      }
-      if (cached) {
-        for (let k = 0; k < dim; k += 1) {
-          const q = f32(data, pb + k);
-          if (q < f32(lo, nb + k)) lo[nb + k] = q;
-          if (q > f32(hi, nb + k)) hi[nb + k] = q;
-        }
-      }
-    }
-    // Reached a leaf holding another point: the union of two distinct points always splits.
-    const range = distance(data, pb, data, qb, dim);
-    const { d, c } = this.drawCut(range, data, pb, data, data, qb, qb);
-    this.split(depth > 0 ? i32(path, depth - 1) : -1, leafNode, ref, d, c, data, data, qb);
-  }
-
+  /** Removes one copy of `ref` from the selected tree; exact (boxes shrink as needed). */
   private deleteSelected(ref: number): void {
     if (this.root < 0) throw new Error('rcf: delete from an empty tree');
     const { a, dim, s } = this;
@@ -267,88 +209,21 @@ export class RandomCutTrees implements TreeView {
     shrinkBoxes(this, depth - 2, sib, pb);
   }
 
-  /**
-   * A cut drawn uniformly over the summed ranges of the union of the box `lo/hi` with the
-   * point `p[pb …]` (`range` = that sum): its dimension and (double) value.
-   */
-  private drawCut(
-    range: number,
-    p: Float32Array,
-    pb: number,
-    lo: Float32Array,
-    hi: Float32Array,
-    lb: number,
-    hb: number,
-  ): { d: number; c: number } {
-    const cut = this.s.cut;
-    let r = sfc32Next(this.words, this.g) * range;
-    cut.d = -1;
-    cut.c = 0;
-    for (let k = 0; k < this.dim; k += 1) {
-      const x = f32(p, pb + k);
-      const l0 = f32(lo, lb + k);
-      const h0 = f32(hi, hb + k);
-      const l = x < l0 ? x : l0;
-      const w = (x > h0 ? x : h0) - l;
-      if (w <= 0) continue;
-      cut.d = k;
-      if (r < w) {
-        cut.c = l + r;
-        if (cut.c >= l + w) cut.c = l;
-        break;
-      }
-      r -= w;
-      cut.c = l;
-    }
-    return cut;
+  /** The next uniform draw in [0, 1) of the selected tree's generator (tree-insert.ts). */
+  uniform(): number {
+    return sfc32Next(this.words, this.g);
   }
 
-  /**
-   * Puts a new internal node with cut (d, c) above `node` (child of `parent`), the new point
-   * `ref` as its other child; its box (if cached) is `lo/hi[b …]` grown by the point.
-   */
-  private split(
-    parent: number,
-    node: number,
-    ref: number,
-    d: number,
-    c: number,
-    lo: Float32Array,
-    hi: Float32Array,
-    b: number,
-  ): void {
-    const { a, dim } = this;
-    const data = this.store.data;
-    const pb = this.store.offset(ref);
-    const n = this.newInternal();
-    if (n < this.cacheLimit) {
-      const nb = this.bb + n * dim;
-      for (let k = 0; k < dim; k += 1) {
-        const q = f32(data, pb + k);
-        const l = f32(lo, b + k);
-        const h = f32(hi, b + k);
-        a.boxLo[nb + k] = q < l ? q : l;
-        a.boxHi[nb + k] = q > h ? q : h;
-      }
-    }
-    const x = this.ib + n;
-    a.cutDim[x] = d;
-    a.cutVal[x] = floatBelow(c);
-    const fresh = this.newLeaf(ref);
-    const left = f32(data, pb + d) <= c;
-    a.left[x] = left ? fresh : node;
-    a.right[x] = left ? node : fresh;
-    this.replaceChild(parent, node, n);
-  }
-
-  private replaceChild(parent: number, old: number, fresh: number): void {
+  /** Makes `fresh` the child of `parent` that `old` was (the root when `parent` < 0). */
+  replaceChild(parent: number, old: number, fresh: number): void {
     const x = this.ib + parent;
     if (parent < 0) this.root = fresh;
     else if (this.a.left[x] === old) this.a.left[x] = fresh;
     else this.a.right[x] = fresh;
   }
 
-  private newLeaf(ref: number): number {
+  /** A leaf of the selected tree from its free list, holding `ref` (retained), mass 1. */
+  newLeaf(ref: number): number {
     const leaf = this.freeLeaf;
     const x = this.lb + leaf;
     this.freeLeaf = i32(this.a.leafRef, x);
@@ -358,6 +233,7 @@ export class RandomCutTrees implements TreeView {
     return leaf + this.leafBase;
   }
 
+  /** Returns leaf `id` to the selected tree's free list. */
   private freeLeafNode(id: number): void {
     const leaf = id - this.leafBase;
     this.a.leafRef[this.lb + leaf] = this.freeLeaf;
@@ -365,12 +241,14 @@ export class RandomCutTrees implements TreeView {
     this.freeLeaf = leaf;
   }
 
-  private newInternal(): number {
+  /** An internal node of the selected tree from its free list. */
+  newInternal(): number {
     const n = this.freeInternal;
     this.freeInternal = i32(this.a.left, this.ib + n);
     return n;
   }
 
+  /** Returns internal node `n` to the selected tree's free list. */
   private freeInternalNode(n: number): void {
     this.a.left[this.ib + n] = this.freeInternal;
     this.freeInternal = n;
