@@ -1,24 +1,27 @@
 /**
  * @module models/rcf/thresholder
- * Calibrated grading of anomaly scores, per key: holds a target false-alarm rate instead of
- * a fixed number of deviations. It keeps a time-decayed histogram of the key's scores (on a
- * log scale, memory `horizon` scores) and models the tail beyond its `1 − tailFraction`
- * quantile `u` as exponential (peaks over threshold, as in SPOT, Siffer et al. KDD 2017):
- * P(score > s) = tailFraction · exp(−(s − u)/β), β fitted from two quantiles of the tail,
- * β = (q(1 − tailFraction/5) − u)/ln 5 (robust to the extreme scores of anomalies, which a
- * mean excess would let dominate), shrunk towards a prior while few scores are known. A run STARTS when a score is rarer than `targetRate`
- * and CONTINUES while scores stay rarer than `continueRate` (hysteresis: one run of high
- * scores is one event). Nothing fires during the warm-up of `minScores` scores. Scores in a
- * Scores above the start threshold are not learned (also during the warm-up), so anomalies
- * never widen the tail that judges them; that truncation removes `targetRate` of normal mass.
- * With `learnDelay` L, scores after the warm-up are learned late, in blocks of L: a block is learned once the
- * block after it has passed without a run, and dropped if a run started in either — so a
- * slowly growing anomaly (a drift), whose scores creep up below the start threshold before it
- * fires, cannot teach the tail to tolerate it (the boiling frog). State: two sparse blocks.
+ * Calibrated grading of anomaly scores, per key: holds a target false-alarm rate instead
+ * of a fixed number of deviations. It keeps a time-decayed histogram of the key's scores
+ * (`score-histogram.ts`: log scale, memory `horizon` scores) and models the tail beyond
+ * its `1 − tailFraction` quantile `u` as exponential (peaks over threshold, as in SPOT,
+ * Siffer et al. KDD 2017): P(score > s) = tailFraction · exp(−(s − u)/β), β fitted from
+ * two quantiles of the tail, β = (q(1 − tailFraction/5) − u)/ln 5 (robust to the extreme
+ * scores of anomalies, which a mean excess would let dominate), shrunk towards a prior
+ * while few scores are known. A run STARTS when a score is rarer than `targetRate` and
+ * CONTINUES while scores stay rarer than `continueRate` (hysteresis: one run of high
+ * scores is one event). Nothing fires during the warm-up of `minScores` scores. Scores
+ * above the start threshold are not learned (also during the warm-up), so anomalies never
+ * widen the tail that judges them; that truncation removes `targetRate` of normal mass.
+ * With `learnDelay` L, scores after the warm-up are learned late, in blocks of L: a block
+ * is learned once the block after it has passed without a run, and dropped if a run
+ * started in either — so a slowly growing anomaly (a drift), whose scores creep up below
+ * the start threshold before it fires, cannot teach the tail to tolerate it (the boiling
+ * frog). State: two sparse blocks.
  * Invariant: grade ∈ [0, 1]; grade > 0 iff the score starts or continues a run; the state is
  * plain JSON (`toJSON` / constructor), and a restored thresholder grades identically.
  */
 import { ConfigError } from '../../core/index.js';
+import { BINS, addScore, binOf, cdf, expandBins, quantile, trimBins } from './score-histogram.js';
 
 /** Options of {@link Thresholder}. */
 export interface ThresholderOptions {
@@ -81,11 +84,6 @@ export interface HeldBlock {
   tainted: boolean;
 }
 
-const BINS = 160;
-const LOG_MIN = Math.log(1 / 256);
-const LOG_MAX = Math.log(256);
-const BIN_WIDTH = (LOG_MAX - LOG_MIN) / BINS;
-const RESCALE_AT = 1e120;
 /** Learned scores between two fits of the tail (a fit walks the histogram). */
 const REFRESH = 16;
 
@@ -95,20 +93,6 @@ const copyState = (s: ThresholderState): ThresholderState => ({
   tail: s.tail ? { ...s.tail } : null,
   ...(s.held ? { held: s.held.map((b) => ({ ...b, bins: [...b.bins] })) } : {}),
 });
-
-/** The full histogram of a stored state (`lo` + trimmed bins). */
-function expand(s: ThresholderState): number[] {
-  const lo = s.lo ?? 0;
-  if (!Number.isInteger(lo) || lo < 0 || lo + s.bins.length > BINS)
-    throw new ConfigError('state', `bins ${lo}..${lo + s.bins.length} outside 0..${BINS}`);
-  const out = new Array<number>(BINS).fill(0);
-  s.bins.forEach((c, i) => (out[lo + i] = c));
-  return out;
-}
-
-const binOf = (s: number) =>
-  Math.min(BINS - 1, Math.max(0, Math.floor((Math.log(s) - LOG_MIN) / BIN_WIDTH)));
-const lowerEdge = (b: number) => Math.exp(LOG_MIN + b * BIN_WIDTH);
 
 /** Calibrated, hysteretic thresholder (see module doc). */
 export class Thresholder {
@@ -158,7 +142,10 @@ export class Thresholder {
       throw new ConfigError('learnDelay', 'must be an integer ≥ 0');
     this.learnDelay = learnDelay;
     this.s = state
-      ? (({ lo: _lo, ...rest }) => ({ ...copyState(rest), bins: expand(state) }))(state)
+      ? (({ lo: _lo, ...rest }) => ({
+          ...copyState(rest),
+          bins: expandBins(state.lo ?? 0, state.bins),
+        }))(state)
       : {
           count: 0,
           weight: 1,
@@ -172,13 +159,7 @@ export class Thresholder {
 
   /** Plain-JSON copy of the state (restore with `new Thresholder(options, state)`). */
   toJSON(): ThresholderState {
-    // only the non-empty range of the histogram: scores of a key sit in a few of its bins
-    const bins = this.s.bins;
-    let lo = 0;
-    let hi = bins.length;
-    while (lo < hi && bins[lo] === 0) lo += 1;
-    while (hi > lo && bins[hi - 1] === 0) hi -= 1;
-    return { ...copyState(this.s), bins: bins.slice(lo, hi), lo };
+    return { ...copyState(this.s), ...trimBins(this.s.bins) };
   }
 
   /** The state (a copy, for codecs; same as {@link toJSON}). */
@@ -195,7 +176,7 @@ export class Thresholder {
   thresholdFor(p: number): number {
     const { u, beta } = this.tail();
     const t = this.tailFraction;
-    const x = p < t ? u + beta * Math.log(t / p) : this.quantile(1 - p);
+    const x = p < t ? u + beta * Math.log(t / p) : quantile(this.s, 1 - p);
     return Math.max(x, this.absoluteFloor);
   }
 
@@ -204,7 +185,7 @@ export class Thresholder {
     if (this.s.total <= 0) return 1;
     const { u, beta } = this.tail();
     if (score >= u) return this.tailFraction * Math.exp(-(score - u) / beta);
-    return Math.max(this.tailFraction, 1 - this.cdf(score));
+    return Math.max(this.tailFraction, 1 - cdf(this.s, score));
   }
 
   /**
@@ -262,44 +243,9 @@ export class Thresholder {
   private learn(b: number): void {
     const st = this.s;
     st.count += 1;
-    st.weight *= this.growth;
-    if (st.weight > RESCALE_AT) {
-      for (let b = 0; b < BINS; b += 1) st.bins[b] = (st.bins[b] as number) / st.weight;
-      st.total /= st.weight;
-      st.weight = 1;
-    }
-    st.bins[b] = (st.bins[b] as number) + st.weight;
-    st.total += st.weight;
+    addScore(st, b, this.growth);
     st.sinceRefresh += 1;
     if (st.sinceRefresh >= REFRESH || st.count <= REFRESH) st.tail = null;
-  }
-
-  /** Share of the history below `score` (linear inside a bin). */
-  private cdf(score: number): number {
-    const st = this.s;
-    const b = binOf(score);
-    let below = 0;
-    for (let i = 0; i < b; i += 1) below += st.bins[i] as number;
-    const lo = lowerEdge(b);
-    const frac = Math.min(1, Math.max(0, (score - lo) / (lowerEdge(b + 1) - lo)));
-    return (below + frac * (st.bins[b] as number)) / st.total;
-  }
-
-  /** The `q` quantile of the history (linear inside a bin). */
-  private quantile(q: number): number {
-    const st = this.s;
-    if (st.total <= 0) return 0;
-    const want = q * st.total;
-    let acc = 0;
-    for (let b = 0; b < BINS; b += 1) {
-      const c = st.bins[b] as number;
-      if (acc + c >= want && c > 0) {
-        const lo = lowerEdge(b);
-        return lo + ((want - acc) / c) * (lowerEdge(b + 1) - lo);
-      }
-      acc += c;
-    }
-    return lowerEdge(BINS);
   }
 
   /** Tail start `u` and mean excess β (shrunk towards the prior), refitted every `REFRESH` scores. */
@@ -308,10 +254,10 @@ export class Thresholder {
     if (st.tail) return st.tail;
     st.sinceRefresh = 0;
     const t = this.tailFraction;
-    const u = this.quantile(1 - t);
+    const u = quantile(st, 1 - t);
     // exponential tail: q(1 − t/5) − q(1 − t) = β·ln 5 — robust to the few extreme scores
     // (anomalies) that a mean excess would let dominate
-    const observed = Math.max(0, (this.quantile(1 - t / 5) - u) / Math.log(5));
+    const observed = Math.max(0, (quantile(st, 1 - t / 5) - u) / Math.log(5));
     const n = (t * st.total) / st.weight; // decayed count of tail scores
     const prior = this.priorExcess;
     const beta = Math.max((n * observed + this.priorWeight * prior) / (n + this.priorWeight), 1e-9);
