@@ -11,6 +11,7 @@
  * candidates fitted on the first 50 % / 70 %, the selection scored on 50–70 % / 70–100 %);
  * the selector's defaults are its first row. `-- --bounds` prints what models fitted on the
  * test range itself reach (`forecast-bounds.ts`: how low a bar can be set, not a result).
+ * `-- --selector '<JSON settings>'` runs the selection with other settings than the defaults.
  * `-- --save-models DIR` also writes the selected artefacts as `DIR/forecast-<name>/model.json`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,11 @@ const dataDir =
   process.env.SHARDFLOW_DATA_DIR ?? fileURLToPath(new URL('../data/', import.meta.url));
 const saveAt = process.argv.indexOf('--save-models');
 const saveDir = saveAt >= 0 ? process.argv[saveAt + 1] : undefined;
+const selectorAt = process.argv.indexOf('--selector');
+/** Selector settings other than the defaults (`-- --selector '{"margin":0.1}'`), for sensitivity. */
+const selectorSettings = (
+  selectorAt >= 0 ? JSON.parse(process.argv[selectorAt + 1] ?? '{}') : {}
+) as Settings;
 
 /** A series split in time, with the other measures of the same key (multivariate models). */
 interface Dataset {
@@ -232,7 +238,7 @@ for (const d of datasets) {
   const span = { series: d.test, covariates: d.covariates.test };
   const w = windowsOf(span);
   const results = models.map(([name, m]) => ({ name, mae: maeWith(m, w) }));
-  const selector = new ForecastSelector({ candidates: candidatesOf(fitted) });
+  const selector = new ForecastSelector({ ...selectorSettings, candidates: candidatesOf(fitted) });
   const selection = selectionMae(selector, w, windowEnds(span));
   results.push({ name: 'online selection (Hedge over the above, per horizon)', mae: selection });
   const base = results[0]?.mae as number[];
