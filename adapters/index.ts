@@ -4,7 +4,7 @@
  * the one AWS error classifier, the logger, the one KPL aggregated-record codec and the one
  * reader of S3 archives (Firehose key layout, listing, gzip). Logic lives elsewhere; these only talk to the outside world.
  */
-export { createAwsClients, kinesisUsesHttp1 } from './aws-clients.js';
+export { createAwsClients, kinesisUsesHttp1, SDK_QUIET_LOGGER } from './aws-clients.js';
 export type { AwsClients, AwsClientOptions } from './aws-clients.js';
 export {
   awsErrorCode,

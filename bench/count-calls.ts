@@ -30,6 +30,10 @@ export function countCalls(kinesis: KinesisClient, dynamodb: DynamoDBClient): Ca
     (next, context) => async (args) => (count(context.commandName, args.input), next(args)),
     options,
   );
+  // a client with `cacheMiddleware` (aws-clients' DynamoDB) keeps the stacks it resolved
+  // before this middleware was added: drop them (the SDK rebuilds its cache on the next send)
+  for (const client of [kinesis, dynamodb])
+    delete (client as unknown as { handlers?: unknown }).handlers;
   return calls;
 }
 
