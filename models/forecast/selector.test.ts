@@ -76,6 +76,25 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
     expect(() => new ForecastSelector({ candidates: [close], margin: -1 })).toThrow(/margin/);
   });
 
+  it('with shortMargin, demands more evidence the shorter the horizon', () => {
+    // on the ramp persistence errs by 2 and 4; this candidate by 96 % of that at both
+    const both: Forecaster = {
+      ...trend(4, 2),
+      kind: 'close',
+      predict: (ws) => ws.map((w) => [1, 2].map((h) => (w[3] as number) + 0.08 * h)),
+    };
+    const options = { candidates: [both], warmup: 5, margin: 0 };
+    // handicaps 1 + 0.06 / 1 = 1.06 (0.96 × 1.06 > 1) and 1 + 0.06 / 2 = 1.03 (< 1)
+    const short = run(new ForecastSelector({ ...options, shortMargin: 0.06 }), ramp, 30);
+    const flat = run(new ForecastSelector(options), ramp, 30);
+    const last = short.outs.at(-1);
+    expect(last?.leaders).toEqual(['last-value', 'close']);
+    expect(last?.values[0]).toBe(2 * 39);
+    expect(flat.outs.at(-1)?.leaders).toEqual(['close', 'close']);
+    expect(new ForecastSelector({ ...options, shortMargin: 0.06 }).settings.shortMargin).toBe(0.06);
+    expect(() => new ForecastSelector({ candidates: [], shortMargin: -1 })).toThrow(/shortMargin/);
+  });
+
   it('with gate, gives no weight at all to a candidate that does not beat persistence', () => {
     const options = { candidates: [close], warmup: 5, temperature: 1, margin: 0.05 };
     const soft = run(new ForecastSelector({ ...options, gate: false }), ramp, 30).outs.at(-1);

@@ -37,6 +37,13 @@ export interface SelectorOptions {
    */
   readonly margin?: number;
   /**
+   * Extra handicap that shrinks with the step ahead: horizon `h` (1-based) uses
+   * `margin + shortMargin / h`. One and two steps ahead persistence is hardest to beat and
+   * a candidate's lead there is mostly luck, so short horizons demand more evidence while
+   * long ones keep the gain; default 0 (the same margin at every horizon).
+   */
+  readonly shortMargin?: number;
+  /**
    * When true, a candidate whose handicapped error is not below persistence's gets no weight
    * at all (rather than a small one), so a horizon no candidate clearly wins is forecast by
    * persistence exactly; default true.
@@ -81,13 +88,14 @@ export class ForecastSelector {
   private readonly temperature: number;
   private readonly warmup: number;
   private readonly margin: number;
+  private readonly shortMargin: number;
   private readonly gate: boolean;
   private readonly confidence: number;
 
   /** The settings in force (defaults filled in). */
   get settings(): Required<Omit<SelectorOptions, 'candidates'>> {
-    const { discount, temperature, warmup, margin, gate, confidence } = this;
-    return { discount, temperature, warmup, margin, gate, confidence };
+    const { discount, temperature, warmup, margin, shortMargin, gate, confidence } = this;
+    return { discount, temperature, warmup, margin, shortMargin, gate, confidence };
   }
 
   constructor(options: SelectorOptions) {
@@ -103,10 +111,12 @@ export class ForecastSelector {
     this.temperature = options.temperature ?? 0.05;
     this.warmup = options.warmup ?? 60;
     this.margin = options.margin ?? 0;
+    this.shortMargin = options.shortMargin ?? 0;
     this.gate = options.gate ?? true;
     this.confidence = options.confidence ?? 0;
     if (!(this.confidence >= 0)) throw new ConfigError('confidence', 'must be ≥ 0');
     if (!(this.margin >= 0)) throw new ConfigError('margin', 'must be ≥ 0');
+    if (!(this.shortMargin >= 0)) throw new ConfigError('shortMargin', 'must be ≥ 0');
     if (!(this.discount > 0 && this.discount <= 1))
       throw new ConfigError('discount', 'must be in (0, 1]');
     if (!(this.temperature > 0)) throw new ConfigError('temperature', 'must be > 0');
@@ -176,7 +186,8 @@ export class ForecastSelector {
       }
       const e0 = row[0] as number;
       const scale = this.temperature * e0 + 1e-9;
-      const handicapped = row.map((e, m) => (m === 0 ? e : e * (1 + this.margin)));
+      const margin = this.margin + this.shortMargin / (h + 1);
+      const handicapped = row.map((e, m) => (m === 0 ? e : e * (1 + margin)));
       // effective number of scored actuals behind a discounted mean
       const n = Math.min(scored[h] as number, (2 - this.discount) / this.discount);
       const sq = spread[h] as number[];
