@@ -22,6 +22,7 @@
  * Invariant: state is plain JSON and a restored baseline continues exactly.
  */
 import { ConfigError } from '../../core/index.js';
+import { learnMoments, standardScore } from './standard-score.js';
 import { Thresholder, type ThresholderOptions, type ThresholderState } from './thresholder.js';
 
 /** Options of {@link BaselineDetector}. */
@@ -73,8 +74,6 @@ export interface BaselineVerdict {
 const round7 = (x: number) => Number(x.toPrecision(7));
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const FLAT = 1e-9;
-const CAP = 1e4;
 /** A drop of the residual by this much (its own units) to under half the average restarts it. */
 const RESTART = 4;
 
@@ -166,8 +165,7 @@ export class BaselineDetector {
         Math.sqrt(s.square[m] as number),
         0.1 * Math.sqrt(s.variance[m] as number),
       );
-      const floor = Math.max(1e-3 * Math.abs(e), FLAT);
-      return Math.max(-CAP, Math.min(CAP, (v - e) / Math.max(sd, floor)));
+      return standardScore(v, e, sd);
     });
     const a = 1 / this.span;
     z.forEach((x, m) => {
@@ -206,9 +204,7 @@ export class BaselineDetector {
         const r2 = s.nSquare > 30 && r * r > k ? k + (r * r - k) / 4 : r * r;
         s.square[m] = (1 - beta) * (s.square[m] as number) + beta * r2;
       }
-      const d = v - (s.mean[m] as number);
-      s.mean[m] = (s.mean[m] as number) + alpha * d;
-      s.variance[m] = (1 - alpha) * ((s.variance[m] as number) + alpha * d * d);
+      learnMoments(s.mean, s.variance, m, v, alpha);
       const p = s.profile[m] as number[];
       // the hour's mean over about a week of that hour (60 windows an hour); 7 significant
       // digits: the profile is most of the state, and finer is noise

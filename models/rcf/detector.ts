@@ -12,10 +12,11 @@
  *   marks of dead-lettered readings),
  * feeding one {@link EventTracker}. The kind of an event: `range` > `stuck` > `dropout` >
  * `drift` (the departure grew gradually before the event, or keeps growing ≥ `driftGrowth`×
- * its onset) > `spike` (≤ `spikeWindows` windows) > `shift`. It also scales the forest's
- * features (per-measure running mean and deviation, so no measure dominates the random
- * cuts); the forest itself is kept outside (its own codec). Pure: time comes with each
- * window. Invariant: `new AnomalyDetector(options, d.toJSON())` continues exactly as `d`.
+ * its onset) > `spike` (≤ `spikeWindows` windows) > `shift` (`event-onset.ts`). It also
+ * scales the forest's features (standard scores against a per-measure running mean and
+ * deviation, `standard-score.ts`, so no measure dominates the random cuts); the forest
+ * itself is kept outside (its own codec). Pure: time comes with each window. Invariant:
+ * `new AnomalyDetector(options, d.toJSON())` continues exactly as `d`.
  */
 import { ConfigError } from '../../core/index.js';
 import { BaselineDetector, type BaselineOptions, type BaselineState } from './baseline.js';
@@ -25,11 +26,13 @@ import {
   type AnomalyKind,
   type EventTrackerState,
 } from './events.js';
+import { departureKind, onsetOf, type Onset } from './event-onset.js';
 import { kdaExplanation, type ColumnExplanation } from './explanation.js';
 import { FlatLineDetector, type FlatLineOptions, type FlatLineState } from './flat-line.js';
 import type { DiVector } from './forest.js';
 import { rangeEvidence, weightExplanation, type RangeMark } from './detector-evidence.js';
 import { GapDetector, type GapOptions, type GapState } from './gap.js';
+import { learnMoments, standardScore } from './standard-score.js';
 import { Thresholder, type ThresholderOptions, type ThresholderState } from './thresholder.js';
 
 /** Options of {@link AnomalyDetector}. */
@@ -80,14 +83,6 @@ export interface Detection {
   readonly events: readonly AnomalyEvent[];
 }
 
-/** The onset of an open forest/baseline event: the measure furthest off, its residual, how it came. */
-interface Onset {
-  m: number;
-  z: number;
-  /** Gradual onset, or the departure grew since: a drift (kept for the rest of the event). */
-  gradual: boolean;
-}
-
 /** Plain-JSON state of an {@link AnomalyDetector}. */
 export interface AnomalyDetectorState {
   /** State layout version (a state of another layout is refused). */
@@ -103,8 +98,6 @@ export interface AnomalyDetectorState {
   gap: GapState;
   events: EventTrackerState;
 }
-
-const FLAT = 1e-9;
 
 /** Per-key anomaly detector (see module doc). */
 export class AnomalyDetector {
@@ -179,7 +172,10 @@ export class AnomalyDetector {
    */
   scale(features: readonly number[]): number[] {
     const m = this.measures.length;
-    return features.map((v, i) => this.z(i % m, v));
+    const { mean, variance } = this.s;
+    return features.map((v, i) =>
+      standardScore(v, mean[i % m] as number, Math.sqrt(variance[i % m] as number)),
+    );
   }
 
   /** Reports readings of `time` dead-lettered for values outside their range (`high`: above). */
@@ -236,7 +232,8 @@ export class AnomalyDetector {
       const open = this.events.current;
       const z = base?.z ?? values.map(() => 0);
       if (!open || !this.s.onset) this.s.onset = onsetOf(z, base?.ewma ?? z);
-      kind = this.kindOf((open?.windows ?? 0) + 1, z);
+      const windows = (open?.windows ?? 0) + 1;
+      kind = departureKind(this.s.onset, windows, z, this.o.driftGrowth, this.o.spikeWindows);
       const baseGrade = Math.max(base?.level ?? 0, base?.drift ?? 0);
       explanation =
         attribution && graded.grade >= baseGrade
@@ -295,48 +292,11 @@ export class AnomalyDetector {
     };
   }
 
-  /** Kind of a forest/baseline event at its `windows`-th window with residuals `z`. */
-  private kindOf(windows: number, z: readonly number[]): AnomalyKind {
-    const onset = this.s.onset as Onset;
-    const now = (z[onset.m] as number) * Math.sign(onset.z || 1);
-    if (now >= this.o.driftGrowth * Math.max(Math.abs(onset.z), 3)) onset.gradual = true;
-    if (onset.gradual) return 'drift';
-    return windows <= this.o.spikeWindows ? 'spike' : 'shift';
-  }
-
-  private z(m: number, v: number): number {
-    const mean = this.s.mean[m] as number;
-    const sd = Math.sqrt(this.s.variance[m] as number);
-    const floor = Math.max(1e-3 * Math.abs(mean), FLAT);
-    return Math.max(-1e4, Math.min(1e4, (v - mean) / Math.max(sd, floor)));
-  }
-
+  /** Learns a window's values into the feature scaling's running means and variances. */
   private learn(values: readonly number[]): void {
     const s = this.s;
     s.n += 1;
     const alpha = 1 / Math.min(s.n, this.o.horizon);
-    values.forEach((v, m) => {
-      const d = v - (s.mean[m] as number);
-      s.mean[m] = (s.mean[m] as number) + alpha * d;
-      s.variance[m] = (1 - alpha) * ((s.variance[m] as number) + alpha * d * d);
-    });
+    values.forEach((v, m) => learnMoments(s.mean, s.variance, m, v, alpha));
   }
-}
-
-/**
- * The onset of an event: the measure furthest from its baseline, and whether the departure
- * came gradually (its leaky average had already reached half of it: a drift).
- */
-function onsetOf(z: readonly number[], ewma: readonly number[]): Onset {
-  let m = 0;
-  z.forEach((x, i) => {
-    if (Math.abs(x) > Math.abs(z[m] as number)) m = i;
-  });
-  const zm = z[m] as number;
-  const em = ewma[m] as number;
-  return {
-    m,
-    z: zm,
-    gradual: Math.abs(zm) > 0 && em * zm > 0 && Math.abs(em) >= 0.5 * Math.abs(zm),
-  };
 }
