@@ -16,6 +16,7 @@ import {
   type KinesisClient,
   type _Record,
 } from '@aws-sdk/client-kinesis';
+import { contentType, sendLean } from './lean-response.js';
 
 const EMPTY_OBJECT = new TextEncoder().encode('{}');
 
@@ -73,15 +74,6 @@ function base64(input: string): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Whether a response says it is JSON (awsJson1_1: `application/x-amz-json-1.1`). */
-function isJson(headers: Record<string, string> | undefined): boolean {
-  if (headers === undefined) return false;
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === 'content-type') return /json/i.test(headers[name] ?? '');
-  }
-  return false;
-}
-
 async function collect(body: unknown): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   const chunks: Uint8Array[] = [];
@@ -98,27 +90,18 @@ export async function getRecords(
   input: { ShardIterator: string; Limit?: number },
   signal?: AbortSignal,
 ): Promise<Omit<GetRecordsCommandOutput, '$metadata'>> {
-  const command = new GetRecordsCommand(input);
-  let lean: Omit<GetRecordsCommandOutput, '$metadata'> | undefined;
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      lean = undefined;
-      const result = await next(args);
-      const response = result.response as {
-        statusCode?: number;
-        headers?: Record<string, string>;
-        body?: unknown;
-      };
+  const { out, lean } = await sendLean(
+    new GetRecordsCommand(input),
+    'shardflowLeanGetRecords',
+    async (response) => {
       // only the awsJson1_1 body this reader knows; any other protocol stays with the SDK
-      if (response.statusCode === 200 && response.body != null && isJson(response.headers)) {
-        lean = parseGetRecordsBody(await collect(response.body));
-        response.body = EMPTY_OBJECT; // the SDK finishes on an empty object
-      }
-      return result;
+      if (response.statusCode !== 200 || response.body == null) return undefined;
+      if (!/json/i.test(contentType(response.headers))) return undefined;
+      const parsed = parseGetRecordsBody(await collect(response.body));
+      response.body = EMPTY_OBJECT; // the SDK finishes on an empty object
+      return parsed;
     },
-    // innermost of the deserialize step: sees the raw HTTP response before the SDK parses it
-    { step: 'deserialize', priority: 'low', name: 'shardflowLeanGetRecords' },
+    (command) => kinesis.send(command, signal ? { abortSignal: signal } : {}),
   );
-  const out = await kinesis.send(command, signal ? { abortSignal: signal } : {});
   return lean ?? out;
 }

@@ -32,6 +32,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { decodeMessage, splitMessages, type EventStreamMessage } from './event-stream-frames.js';
 import { toRecord, type WireRecord } from './get-records.js';
+import { contentType, sendLean } from './lean-response.js';
 
 /** The exceptions of the `SubscribeToShardEventStream` union, by their wire name. */
 const EXCEPTIONS: Readonly<Record<string, new (options: never) => Error>> = {
@@ -155,14 +156,8 @@ const oneMessage = (message: Uint8Array): AsyncIterable<Uint8Array> => ({
   },
 });
 
-const isEventStream = (headers: Record<string, string> | undefined): boolean => {
-  if (headers === undefined) return false;
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === 'content-type')
-      return (headers[name] ?? '').toLowerCase().startsWith('application/vnd.amazon.eventstream');
-  }
-  return false;
-};
+const isEventStream = (headers: Record<string, string> | undefined): boolean =>
+  contentType(headers).toLowerCase().startsWith('application/vnd.amazon.eventstream');
 
 const EMPTY_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
 
@@ -176,41 +171,32 @@ export async function subscribeToShard(
   input: SubscribeToShardCommandInput,
   signal?: AbortSignal,
 ): Promise<SubscribeToShardCommandOutput> {
-  const command = new SubscribeToShardCommand(input);
-  let lean: AsyncIterable<SubscribeToShardEventStream> | undefined;
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      lean = undefined;
-      const result = await next(args);
-      const response = result.response as {
-        statusCode?: number;
-        headers?: Record<string, string>;
-        body?: unknown;
-      };
+  const { out, lean } = await sendLean(
+    new SubscribeToShardCommand(input),
+    'shardflowLeanSubscribeToShard',
+    async (response) => {
       const body = response.body as Partial<AsyncIterable<Uint8Array>> | null | undefined;
       if (
-        response.statusCode === 200 &&
-        typeof body?.[Symbol.asyncIterator] === 'function' &&
-        isEventStream(response.headers)
-      ) {
-        const messages = splitMessages(body as AsyncIterable<Uint8Array>);
-        let current: Uint8Array | undefined;
-        try {
-          const head = await first(messages, (m) => (current = m));
-          lean = subscribeEvents(head, messages);
-          response.body = EMPTY_BODY; // the SDK finishes on an empty event stream
-        } catch (error) {
-          await messages.return(undefined).catch(() => undefined); // release the HTTP stream
-          if (current === undefined) throw error; // the body itself failed
-          // an exception (or a corrupt message) first: the SDK reads it and throws its own error
-          response.body = oneMessage(current);
-        }
+        response.statusCode !== 200 ||
+        typeof body?.[Symbol.asyncIterator] !== 'function' ||
+        !isEventStream(response.headers)
+      )
+        return undefined;
+      const messages = splitMessages(body as AsyncIterable<Uint8Array>);
+      let current: Uint8Array | undefined;
+      try {
+        const head = await first(messages, (m) => (current = m));
+        response.body = EMPTY_BODY; // the SDK finishes on an empty event stream
+        return subscribeEvents(head, messages);
+      } catch (error) {
+        await messages.return(undefined).catch(() => undefined); // release the HTTP stream
+        if (current === undefined) throw error; // the body itself failed
+        // an exception (or a corrupt message) first: the SDK reads it and throws its own error
+        response.body = oneMessage(current);
+        return undefined;
       }
-      return result;
     },
-    // innermost of the deserialize step: sees the raw HTTP response before the SDK parses it
-    { step: 'deserialize', priority: 'low', name: 'shardflowLeanSubscribeToShard' },
+    (command) => kinesis.send(command, signal ? { abortSignal: signal } : {}),
   );
-  const out = await kinesis.send(command, signal ? { abortSignal: signal } : {});
   return lean ? { ...out, EventStream: lean } : out;
 }
