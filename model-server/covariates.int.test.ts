@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { createAwsClients } from '../adapters/index.js';
-import { loadConfig } from '../core/index.js';
+import { HOUSEHOLD_MEASURES, loadConfig } from '../core/index.js';
 import { forecasterFromJson } from '../models/index.js';
 
 const clients = createAwsClients(loadConfig(process.env), { maxAttempts: 1 });
@@ -18,15 +18,7 @@ afterAll(() => clients.destroy());
 const model = forecasterFromJson(
   JSON.parse(readFileSync('model-server/models/forecast-household-power/model.json', 'utf8')),
 );
-const NAMES = [
-  'globalActivePower',
-  'globalReactivePower',
-  'voltage',
-  'globalIntensity',
-  'subMetering1',
-  'subMetering2',
-  'subMetering3',
-];
+const NAMES: readonly string[] = HOUSEHOLD_MEASURES;
 // one hour of the held-out range of the public household data (every measure)
 const rows = gunzipSync(
   readFileSync('data/household/hpc_minute_2006-12-16_to_27_all_measures.txt.gz'),
