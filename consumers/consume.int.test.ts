@@ -1,15 +1,15 @@
 import { createRequire } from 'node:module';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  PutRecordCommand,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 import { PositionSet, type SourceRecord } from '../core/index.js';
-import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+import {
+  createActiveStream,
+  testClients,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from '../test/helpers.js';
 import { consume } from './consume.js';
 import type { ConsumeOptions, ConsumerEvent } from './consume-types.js';
 import { LeaseRefresher } from './lease-refresher.js';
@@ -28,11 +28,7 @@ const agg = createRequire(import.meta.url)('aws-kinesis-agg') as {
 
 async function createStream(shards: number): Promise<string> {
   const name = uniqueName('consume');
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-  await waitFor(async () => {
-    const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+  await createActiveStream(aws.kinesis, name, shards);
   return name;
 }
 

@@ -1,12 +1,13 @@
 import { PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { SourceRecord } from '../core/index.js';
-import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+import {
+  createActiveStream,
+  testClients,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from '../test/helpers.js';
 import { consume } from './consume.js';
 import type { ConsumeOptions } from './consume-types.js';
 import { SENTINEL, sentinel } from './lease.js';
@@ -20,11 +21,7 @@ afterAll(() => aws.destroy());
 
 async function createStream(shards: number): Promise<string> {
   const name = uniqueName('compat');
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-  await waitFor(async () => {
-    const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+  await createActiveStream(aws.kinesis, name, shards);
   return name;
 }
 

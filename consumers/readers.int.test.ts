@@ -1,12 +1,17 @@
 import {
-  CreateStreamCommand,
   DescribeStreamSummaryCommand,
   ListShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
   type _Record,
 } from '@aws-sdk/client-kinesis';
-import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+import {
+  createActiveStream,
+  testClients,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from '../test/helpers.js';
 import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
 import { PollingReader } from './polling-reader.js';
 import type { ShardReader } from './shard-reader.js';
@@ -31,11 +36,7 @@ async function readAll(
 }
 
 beforeAll(async () => {
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-  await waitFor(async () => {
-    const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+  await createActiveStream(aws.kinesis, stream, 1);
   const shards = await aws.kinesis.send(new ListShardsCommand({ StreamName: stream }));
   shardId = shards.Shards?.[0]?.ShardId as string;
   await aws.kinesis.send(

@@ -4,14 +4,19 @@
  * (children are read only after their parents reached SHARD_END).
  */
 import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
   ListShardsCommand,
   MergeShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+import {
+  createActiveStream,
+  streamActive,
+  testClients,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from '../test/helpers.js';
 import { consume } from './consume.js';
 import { LeaseRefresher } from './lease-refresher.js';
 import type { SourceRecord } from '../core/index.js';
@@ -20,11 +25,7 @@ const config = testConfig();
 const aws = testClients(config);
 afterAll(() => aws.destroy());
 
-const active = (stream: string) =>
-  waitFor(async () => {
-    const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+const active = (stream: string) => streamActive(aws.kinesis, stream);
 
 const KEYS = 10;
 async function produce(stream: string, from: number, to: number): Promise<void> {
@@ -42,8 +43,7 @@ it.each([
 ])('split and merge %s keep per-key order and lose nothing', async (_name, startFirst) => {
   const stream = uniqueName('reshard');
   const table = uniqueName('leases');
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }));
-  await active(stream);
+  await createActiveStream(aws.kinesis, stream, 2);
   const received: SourceRecord[] = [];
   const make = () =>
     consume({

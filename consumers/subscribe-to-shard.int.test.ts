@@ -1,6 +1,4 @@
 import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
   ListShardsCommand,
   PutRecordsCommand,
   ResourceInUseException,
@@ -8,7 +6,13 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+import {
+  createActiveStream,
+  testClients,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from '../test/helpers.js';
 import { ensureStreamConsumer } from './fanout-reader.js';
 import { subscribeToShard } from './subscribe-to-shard.js';
 
@@ -19,11 +23,7 @@ let shardId = '';
 let consumerArn = '';
 
 beforeAll(async () => {
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-  await waitFor(async () => {
-    const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+  await createActiveStream(aws.kinesis, stream, 1);
   const shards = await aws.kinesis.send(new ListShardsCommand({ StreamName: stream }));
   shardId = shards.Shards?.[0]?.ShardId as string;
   await aws.kinesis.send(

@@ -8,12 +8,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
-import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+  createActiveStream,
+  testClients,
+  testConfig,
+  uniqueName,
+  waitFor,
+} from '../test/helpers.js';
 import { comparePositions, isSentinel, type Lease } from './lease.js';
 import { LeaseRefresher } from './lease-refresher.js';
 
@@ -65,11 +67,7 @@ async function startWorker(stream: string, table: string, id: string, out: strin
 
 async function createStream(shards: number): Promise<string> {
   const name = uniqueName('worker');
-  await aws.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-  await waitFor(async () => {
-    const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+  await createActiveStream(aws.kinesis, name, shards);
   return name;
 }
 

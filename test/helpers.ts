@@ -1,9 +1,14 @@
 /**
  * Helpers for integration tests against the local cloud started by the global set-up:
  * unique resource names (tests share one cloud), configuration and clients pointed at it,
- * and polling until a condition holds.
+ * polling until a condition holds, and streams that are ACTIVE before a test uses them.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { createAwsClients, type AwsClients } from '../adapters/index.js';
 import { loadConfig, type Config, type ConfigFlags } from '../core/index.js';
 
@@ -38,4 +43,26 @@ export async function waitFor<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Waits until the stream `name` is ACTIVE (after a create, split or merge). */
+export async function streamActive(kinesis: KinesisClient, name: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const s = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+      return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
+    },
+    { what: `stream ${name} ACTIVE` },
+  );
+}
+
+/** Creates the stream `name` with `shards` shards and waits until it is ACTIVE. */
+export async function createActiveStream(
+  kinesis: KinesisClient,
+  name: string,
+  shards: number,
+): Promise<string> {
+  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  await streamActive(kinesis, name);
+  return name;
 }
