@@ -91,15 +91,10 @@ export type {
   StateSnapshot,
   ValueCodec,
 } from './state/index.js';
-export {
-  createDevicePipeline,
-  deviceSpec,
-  forecastSelection,
-  spanAverage,
-  SELECTION_SPANS,
-  WARM_FOREST,
-} from './devices/index.js';
-export type { DevicePipelineOptions, SelectOption } from './devices/index.js';
+export { createDevicePipeline, deviceSpec, WARM_FOREST } from './devices/index.js';
+export type { DevicePipelineOptions } from './devices/index.js';
+export { forecastSelection, spanAverage, SELECTION_SPANS } from './runtime/forecast-selection.js';
+export type { SelectOption } from './runtime/forecast-selection.js';
 export { createHouseholdPipeline, householdSpec } from './households/index.js';
 export type { HouseholdPipelineOptions } from './households/index.js';
 export { isMtconnectDocument, machineDocumentSpec, machinePipeline } from './machines/index.js';

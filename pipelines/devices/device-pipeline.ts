@@ -19,7 +19,11 @@ import { type RemoteRcfOptions } from '../../operators/index.js';
 // this spec (importing the index would close an import cycle).
 import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
-import { forecastSelection, spanAverage, type SelectOption } from './forecast-selection.js';
+import {
+  forecastSelection,
+  spanAverage,
+  type SelectOption,
+} from '../runtime/forecast-selection.js';
 
 /**
  * Default forest of both pipelines: 30 trees of 32 points, scoring after 16 — warm (with

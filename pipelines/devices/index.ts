@@ -4,5 +4,3 @@
  */
 export { createDevicePipeline, deviceSpec, WARM_FOREST } from './device-pipeline.js';
 export type { DevicePipelineOptions } from './device-pipeline.js';
-export { forecastSelection, spanAverage, SELECTION_SPANS } from './forecast-selection.js';
-export type { SelectOption } from './forecast-selection.js';

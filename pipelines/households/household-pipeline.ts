@@ -20,12 +20,12 @@ import { type RemoteRcfOptions } from '../../operators/index.js';
 // this spec (importing the index would close an import cycle).
 import { createPipeline, type ShardPipeline } from '../runtime/pipeline.js';
 import type { ChainContext, ReadingChainSpec } from '../runtime/reading-chain.js';
+import { WARM_FOREST } from '../devices/index.js';
 import {
-  WARM_FOREST,
   forecastSelection,
   spanAverage,
   type SelectOption,
-} from '../devices/index.js';
+} from '../runtime/forecast-selection.js';
 import type { ResultItem } from '../runtime/result-item.js';
 import { monthlyForecast, type MonthlyForecastOptions } from './monthly-forecast.js';
 import { remoteForecast, type RemoteForecastOptions } from './remote-forecast.js';

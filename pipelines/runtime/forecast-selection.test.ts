@@ -1,9 +1,9 @@
 import { prng } from '../../core/index.js';
 import { movingAverage } from '../../models/index.js';
-import { householdSpec } from '../households/index.js';
-import { chainForecast } from '../runtime/chain-forecast.js';
+import { chainForecast } from './chain-forecast.js';
 import { KeyedStateBackend } from '../state/index.js';
-import { deviceSpec } from './device-pipeline.js';
+import { deviceSpec } from '../devices/index.js';
+import { householdSpec } from '../households/index.js';
 import { forecastSelection, spanAverage } from './forecast-selection.js';
 
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 /**
- * @module pipelines/devices/forecast-selection
+ * @module pipelines/runtime/forecast-selection
  * The pipelines' default forecaster selection: per key and horizon among persistence (always
  * the selector's first candidate), the pipeline's forecaster and the cheap moving averages of
  * the last 5 and 15 minutes. On by default in both shipped pipelines, because a forecaster
@@ -8,7 +8,7 @@
  * (BENCHMARKS.md, "Online forecaster selection"); `select: false` turns it off.
  */
 import { movingAverage, type Forecaster } from '../../models/index.js';
-import type { ForecastSpec } from '../runtime/chain-forecast.js';
+import type { ForecastSpec } from './chain-forecast.js';
 
 /** Spans (minutes) of the moving averages the default selection adds. */
 export const SELECTION_SPANS = [5, 15] as const;
