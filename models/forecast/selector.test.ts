@@ -68,7 +68,7 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
   const close = offset('close', () => 0.04);
 
   it('leaves a horizon to persistence unless a candidate is better by more than the margin', () => {
-    const options = { candidates: [close], warmup: 5, gate: false };
+    const options = { candidates: [close], warmup: 5, gate: false, shortMargin: 0 };
     const strict = new ForecastSelector({ ...options, margin: 0.05 });
     const loose = new ForecastSelector({ ...options, margin: 0 });
     expect(run(strict, ramp, 30).outs.at(-1)?.leaders).toEqual(['last-value']);
@@ -83,10 +83,10 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
       kind: 'close',
       predict: (ws) => ws.map((w) => [1, 2].map((h) => (w[3] as number) + 0.08 * h)),
     };
-    const options = { candidates: [both], warmup: 5, margin: 0 };
+    const options = { candidates: [both], warmup: 5, margin: 0, gate: true };
     // handicaps 1 + 0.06 / 1 = 1.06 (0.96 × 1.06 > 1) and 1 + 0.06 / 2 = 1.03 (< 1)
     const short = run(new ForecastSelector({ ...options, shortMargin: 0.06 }), ramp, 30);
-    const flat = run(new ForecastSelector(options), ramp, 30);
+    const flat = run(new ForecastSelector({ ...options, shortMargin: 0 }), ramp, 30);
     const last = short.outs.at(-1);
     expect(last?.leaders).toEqual(['last-value', 'close']);
     expect(last?.values[0]).toBe(2 * 39);
@@ -110,7 +110,7 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
     // persistence's error swings by ±1.8, far more than its mean (−0.2)
     const lucky = offset('lucky', (t) => (t % 2 === 0 ? 2 : 5.6));
     const steady = offset('steady', () => 0.1); // always errs by 1.9: a sure 5 % better
-    const options = { warmup: 5, margin: 0, discount: 0.05, gate: true };
+    const options = { warmup: 5, margin: 0, shortMargin: 0, discount: 0.05, gate: true };
     const last = (candidates: Forecaster[], confidence: number) =>
       run(new ForecastSelector({ ...options, candidates, confidence }), ramp, 200).outs.at(-1);
     expect(last([lucky], 0)?.leaders).toEqual(['lucky']);
