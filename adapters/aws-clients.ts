@@ -118,7 +118,8 @@ export function createAwsClients(config: Config, options: AwsClientOptions = {})
   // the lease table's calls (renewals, checkpoints, scans) resolve their middleware stack once
   // per command type: ≈ 15 % less CPU per call (bench/sdk-call-floor.ts). Safe here because
   // shardflow adds no per-command middleware to DynamoDB calls; note that middleware added to
-  // this client after a command type was first sent does not apply to that type.
+  // this client after a command type was first sent does not apply to that type. Not on
+  // Kinesis: the lean GetRecords / SubscribeToShard readers add per-command middleware.
   const dynamodb = lazy(() => dynamodbWith(true));
   // the document client refuses a caching client (its commands wrap the low-level ones)
   const documents = lazy(() =>
