@@ -16,7 +16,13 @@ import type { InitialPosition } from './shard-sync.js';
 
 /** How records are retrieved: polling GetRecords, or an enhanced fan-out consumer by name. */
 export type Retrieval =
-  | { readonly type: 'polling'; readonly limit?: number; readonly idleTimeMs?: number }
+  | {
+      readonly type: 'polling';
+      readonly limit?: number;
+      readonly idleTimeMs?: number;
+      /** Least ms between two `GetRecords` on a shard; default 200 (5 per second). */
+      readonly minCallIntervalMs?: number;
+    }
   | { readonly type: 'fanout'; readonly consumerName: string };
 
 /** Named telemetry events of a consumer. */

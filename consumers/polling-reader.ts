@@ -1,7 +1,8 @@
 /**
  * @module consumers/polling-reader
  * Polling retrieval (KCL `PollingConfig`): `GetRecords` with a record limit, an idle wait
- * when a shard has nothing new, jittered back-off on throttling and server errors, and
+ * when a shard has nothing new, calls at least `minCallIntervalMs` apart (Kinesis allows five
+ * `GetRecords` per second per shard, so a backlog is read at that pace, not throttled), jittered back-off on throttling and server errors, and
  * recovery from `ExpiredIteratorException` by re-opening the iterator after the last
  * delivered sequence number. Successful responses are read by the lean reader of
  * `get-records.ts` (the SDK's per-record deserialisation is most of a consumer's cost). Invariant: records are returned once each, in shard order.
@@ -26,6 +27,14 @@ export interface PollingReaderOptions {
   readonly limit?: number;
   /** Wait after an empty read; default 500 ms (KCL idleTimeBetweenReadsInMillis). */
   readonly idleTimeMs?: number;
+  /**
+   * Least time between the starts of two `GetRecords` calls on the shard; default 200 ms
+   * (the service's 5 calls per second per shard; raise it when several applications read
+   * the same stream, as they share that limit).
+   */
+  readonly minCallIntervalMs?: number;
+  /** Clock of the call pacing (ms); default `Date.now`. */
+  readonly now?: () => number;
   /** Retries of throttled / failed calls before giving up; default 8. */
   readonly maxRetries?: number;
   readonly random?: () => number;
@@ -37,13 +46,25 @@ export interface PollingReaderOptions {
 export class PollingReader implements ShardReader {
   private iterator: string | undefined;
   private lastSequenceNumber: string | undefined;
+  private lastCallAt = Number.NEGATIVE_INFINITY;
   private readonly o: Required<Omit<PollingReaderOptions, 'onRetry'>> &
     Pick<PollingReaderOptions, 'onRetry'>;
 
   constructor(options: PollingReaderOptions) {
-    this.o = { limit: 1000, idleTimeMs: 500, maxRetries: 8, random: Math.random, ...options };
+    this.o = {
+      limit: 1000,
+      idleTimeMs: 500,
+      minCallIntervalMs: 200,
+      now: Date.now,
+      maxRetries: 8,
+      random: Math.random,
+      ...options,
+    };
     if (!(this.o.limit >= 1 && this.o.limit <= 10_000)) {
       throw new ConfigError('retrieval.limit', 'must be in 1..10000');
+    }
+    if (!(this.o.minCallIntervalMs >= 0)) {
+      throw new ConfigError('retrieval.minCallIntervalMs', 'must be ≥ 0');
     }
   }
 
@@ -51,6 +72,9 @@ export class PollingReader implements ShardReader {
     for (let attempt = 0; ; attempt += 1) {
       try {
         if (this.iterator === undefined) this.iterator = await this.openIterator(signal);
+        const wait = this.lastCallAt + this.o.minCallIntervalMs - this.o.now();
+        if (wait > 0) await sleep(wait, signal);
+        this.lastCallAt = this.o.now();
         const out = await getRecords(
           this.o.kinesis,
           { ShardIterator: this.iterator, Limit: this.o.limit },

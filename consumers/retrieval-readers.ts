@@ -41,7 +41,7 @@ export function readerFactory({
         streamName,
         shardId,
         start,
-        ...pickDefined(retrieval, ['limit', 'idleTimeMs']),
+        ...pickDefined(retrieval, ['limit', 'idleTimeMs', 'minCallIntervalMs']),
       });
   }
   const again = { shouldRetry: isRetriableAwsError };

@@ -1,0 +1,103 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ConfigError } from '../core/index.js';
+import { PollingReader } from './polling-reader.js';
+
+/** A client answering `GetRecords` with one record each time (a backlog), no network. */
+function backlog() {
+  const starts: number[] = [];
+  let n = 0;
+  const kinesis = new KinesisClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: { headers: Record<string, string> }) => {
+        const target = request.headers['x-amz-target'] ?? '';
+        const body = target.endsWith('GetShardIterator')
+          ? { ShardIterator: 'it-0' }
+          : (starts.push(Date.now()),
+            (n += 1),
+            {
+              NextShardIterator: `it-${n}`,
+              MillisBehindLatest: 1000,
+              Records: [
+                {
+                  SequenceNumber: String(n),
+                  ApproximateArrivalTimestamp: 1764400000,
+                  Data: Buffer.from(`r${n}`).toString('base64'),
+                  PartitionKey: 'k',
+                },
+              ],
+            });
+        return {
+          response: {
+            statusCode: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.1' },
+            body: new Uint8Array(Buffer.from(JSON.stringify(body))),
+          },
+        };
+      },
+    },
+  });
+  return { kinesis, starts };
+}
+
+const base = { streamName: 's', shardId: 'shardId-000000000000' } as const;
+
+describe('PollingReader call pacing', () => {
+  it('starts GetRecords calls on a shard at least minCallIntervalMs apart while it reads a backlog', async () => {
+    const { kinesis, starts } = backlog();
+    const reader = new PollingReader({
+      ...base,
+      kinesis,
+      start: { type: 'TRIM_HORIZON' },
+      minCallIntervalMs: 60,
+    });
+    const signal = new AbortController().signal;
+    const read: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const { records } = await reader.read(signal);
+      read.push(...records.map((r) => r.SequenceNumber ?? ''));
+    }
+    expect(read).toEqual(['1', '2', '3', '4']);
+    const gaps = starts.slice(1).map((t, i) => t - (starts[i] as number));
+    // timers may fire a millisecond early; never the 0–2 ms of back-to-back calls
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(59);
+    kinesis.destroy();
+  });
+
+  it('waits for what is left of the interval by the injected clock, and not once it has passed', async () => {
+    const { kinesis, starts } = backlog();
+    let clock = 1_000;
+    const reader = new PollingReader({
+      ...base,
+      kinesis,
+      start: { type: 'TRIM_HORIZON' },
+      minCallIntervalMs: 10_000,
+      now: () => clock,
+    });
+    await reader.read(new AbortController().signal);
+    // the clock stands still: the next call waits (10 s), so an abort after 50 ms ends it
+    await expect(reader.read(AbortSignal.timeout(50))).rejects.toThrow();
+    expect(starts).toHaveLength(1);
+    clock += 10_000; // the interval has passed by the clock: no wait
+    await reader.read(new AbortController().signal);
+    expect(starts).toHaveLength(2);
+    kinesis.destroy();
+  });
+
+  it('rejects a negative interval', () => {
+    const { kinesis } = backlog();
+    expect(
+      () =>
+        new PollingReader({
+          ...base,
+          kinesis,
+          start: { type: 'TRIM_HORIZON' },
+          minCallIntervalMs: -1,
+        }),
+    ).toThrow(ConfigError);
+    kinesis.destroy();
+  });
+});
