@@ -28,6 +28,7 @@ const THROTTLES = new Set([
 /** Transient service or network conditions. */
 const TRANSIENT = new Set([
   'InternalFailure',
+  'InternalFailureException', // Kinesis' SubscribeToShard exception event
   'InternalError',
   'InternalServerError',
   'InternalServerException',

@@ -58,6 +58,9 @@ export function decodeMessage(message: Uint8Array): EventStreamMessage {
     );
   }
   const headersAt = PRELUDE + 4;
+  if (headersLength > length - OVERHEAD) {
+    throw new Error('Reported headers length exceeds the message length');
+  }
   return {
     headers: headerMarshaller.parse(
       new DataView(message.buffer, message.byteOffset + headersAt, headersLength),

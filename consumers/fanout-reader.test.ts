@@ -75,4 +75,27 @@ describe('FanOutReader on the lean event-stream reader', () => {
     r.close();
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
+
+  it('re-subscribes after an InternalFailureException event and after a truncated message, losing and repeating nothing', async () => {
+    const cut = records(9, 10, '109');
+    const { r, state, retries } = reader([
+      [initial, records(0, 2, '101'), exceptionMessage('InternalFailureException', {})],
+      [initial, records(2, 3, '102'), cut.subarray(0, cut.length - 5)],
+      [initial, records(3, 4, null)],
+    ]);
+    const signal = new AbortController().signal;
+    const read: string[] = [];
+    for (let i = 0; i < 3; i += 1) read.push(...texts((await r.read(signal)).records));
+    expect(read).toEqual(['0', '1', '2', '3']);
+    expect(retries.map((e) => (e as Error).name)).toEqual(['InternalFailureException', 'Error']);
+    expect(state.calls).toBe(3);
+  });
+
+  it('makes no call once the caller’s signal is aborted', async () => {
+    const { r, state } = reader([[initial, records(0, 1, '100')]]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(r.read(controller.signal)).rejects.toBeDefined();
+    expect(state.calls).toBe(0);
+  });
 });

@@ -15,7 +15,7 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { isRetriableAwsError } from '../adapters/index.js';
+import { classifyAwsError } from '../adapters/index.js';
 import { ShardflowError, backoffDelay } from '../core/index.js';
 import { sleep, type ReadResult, type ShardReader, type StartingPosition } from './shard-reader.js';
 import { subscribeToShard } from './subscribe-to-shard.js';
@@ -89,6 +89,8 @@ export class FanOutReader implements ShardReader {
 
   async read(signal: AbortSignal): Promise<ReadResult> {
     for (let attempt = 0; ; attempt += 1) {
+      // an abort can end the HTTP stream cleanly: never subscribe again after it
+      if (signal.aborted) throw signal.reason;
       try {
         if (this.stream && this.o.now() - this.subscribedAt > this.o.renewAfterMs)
           this.unsubscribe();
@@ -113,8 +115,11 @@ export class FanOutReader implements ShardReader {
       } catch (error) {
         this.unsubscribe();
         if (signal.aborted) throw error;
-        const inUse = (error as { name?: string }).name === 'ResourceInUseException';
-        if ((!isRetriableAwsError(error) && !inUse) || attempt >= this.o.maxRetries) throw error;
+        // re-subscribing from the continuation is always safe: only a known fatal error
+        // (ResourceNotFound, KMS*, AccessDenied…) ends the session; a truncated stream, an
+        // HTTP/2 reset or an InternalFailure exception event is retried, as in the KCL
+        if (classifyAwsError(error, 'retriable') === 'fatal' || attempt >= this.o.maxRetries)
+          throw error;
         this.o.onRetry?.(error);
         await sleep(
           backoffDelay(attempt, this.o.random(), { initialDelayMs: 200, maxDelayMs: 5_000 }),
@@ -135,6 +140,7 @@ export class FanOutReader implements ShardReader {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) controller.abort();
     const detach = () => signal.removeEventListener('abort', onAbort);
     let out;
     try {

@@ -87,7 +87,7 @@ describe('PollingReader call pacing', () => {
     kinesis.destroy();
   });
 
-  it('rejects a negative interval', () => {
+  it('rejects an interval below 0 or above 60 s', () => {
     const { kinesis } = backlog();
     expect(
       () =>
@@ -98,6 +98,85 @@ describe('PollingReader call pacing', () => {
           minCallIntervalMs: -1,
         }),
     ).toThrow(ConfigError);
+    expect(
+      () =>
+        new PollingReader({
+          ...base,
+          kinesis,
+          start: { type: 'TRIM_HORIZON' },
+          minCallIntervalMs: 60_001,
+        }),
+    ).toThrow(ConfigError);
+    kinesis.destroy();
+  });
+});
+
+describe('PollingReader retries', () => {
+  it('keeps its iterator through repeated 5xx when it started at LATEST and delivered nothing yet', async () => {
+    const calls: string[] = [];
+    let getRecords = 0;
+    const kinesis = new KinesisClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
+          const op = (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+          const input = JSON.parse(new TextDecoder().decode(request.body as Uint8Array)) as {
+            ShardIterator?: string;
+          };
+          calls.push(op === 'GetRecords' ? `GetRecords(${input.ShardIterator})` : op);
+          const n = op === 'GetRecords' ? (getRecords += 1) : 0;
+          const failed = n >= 2 && n <= 4; // three 500s in a row after the first empty read
+          const body = failed
+            ? { __type: 'InternalFailure', message: 'injected' }
+            : op === 'GetShardIterator'
+              ? { ShardIterator: 'latest-0' }
+              : {
+                  NextShardIterator: 'latest-1',
+                  Records:
+                    n === 1
+                      ? []
+                      : [
+                          {
+                            SequenceNumber: '7',
+                            Data: 'eA==',
+                            PartitionKey: 'k',
+                            ApproximateArrivalTimestamp: 1,
+                          },
+                        ],
+                };
+          return {
+            response: {
+              statusCode: failed ? 500 : 200,
+              headers: { 'content-type': 'application/x-amz-json-1.1' },
+              body: new Uint8Array(Buffer.from(JSON.stringify(body))),
+            },
+          };
+        },
+      },
+    });
+    const reader = new PollingReader({
+      ...base,
+      kinesis,
+      start: { type: 'LATEST' },
+      idleTimeMs: 0,
+      minCallIntervalMs: 0,
+      random: () => 0,
+    });
+    const signal = new AbortController().signal;
+    expect((await reader.read(signal)).records).toHaveLength(0);
+    expect((await reader.read(signal)).records.map((r) => r.SequenceNumber)).toEqual(['7']);
+    // re-opening at LATEST would skip what arrived after latest-1's position
+    expect(calls).toEqual([
+      'GetShardIterator',
+      'GetRecords(latest-0)',
+      'GetRecords(latest-1)',
+      'GetRecords(latest-1)',
+      'GetRecords(latest-1)',
+      'GetRecords(latest-1)',
+    ]);
     kinesis.destroy();
   });
 });

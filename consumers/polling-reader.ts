@@ -63,8 +63,8 @@ export class PollingReader implements ShardReader {
     if (!(this.o.limit >= 1 && this.o.limit <= 10_000)) {
       throw new ConfigError('retrieval.limit', 'must be in 1..10000');
     }
-    if (!(this.o.minCallIntervalMs >= 0)) {
-      throw new ConfigError('retrieval.minCallIntervalMs', 'must be ≥ 0');
+    if (!(this.o.minCallIntervalMs >= 0 && this.o.minCallIntervalMs <= 60_000)) {
+      throw new ConfigError('retrieval.minCallIntervalMs', 'must be in 0..60000');
     }
   }
 
@@ -72,7 +72,11 @@ export class PollingReader implements ShardReader {
     for (let attempt = 0; ; attempt += 1) {
       try {
         if (this.iterator === undefined) this.iterator = await this.openIterator(signal);
-        const wait = this.lastCallAt + this.o.minCallIntervalMs - this.o.now();
+        // at most one interval, also if the clock stepped back
+        const wait = Math.min(
+          this.o.minCallIntervalMs,
+          this.lastCallAt + this.o.minCallIntervalMs - this.o.now(),
+        );
         if (wait > 0) await sleep(wait, signal);
         this.lastCallAt = this.o.now();
         const out = await getRecords(
@@ -102,7 +106,13 @@ export class PollingReader implements ShardReader {
         }
         if (!isRetriableAwsError(error) || attempt >= this.o.maxRetries) throw error;
         this.o.onRetry?.(error);
-        if (this.lastSequenceNumber !== undefined || attempt > 1) this.iterator = undefined;
+        // re-open after the last delivered record; with none yet, only at a fixed start (re-
+        // opening at LATEST would skip what arrived since the iterator's position)
+        if (
+          this.lastSequenceNumber !== undefined ||
+          (attempt > 1 && this.o.start.type !== 'LATEST')
+        )
+          this.iterator = undefined;
         await sleep(
           backoffDelay(attempt, this.o.random(), { initialDelayMs: 200, maxDelayMs: 5_000 }),
           signal,
