@@ -119,10 +119,13 @@ export function restoreForest(serialized: SerializedForest | SerializedForestV1)
     const { root, freeInternal, freeLeaf, mass } = t;
     const keys = decode(t.sampler.keys, Float64Array);
     const refs = decode(t.sampler.refs, Int32Array);
-    if (
-      !parts.trees.load(i, arrays, { root, freeInternal, freeLeaf, mass }) ||
-      !parts.reservoirs.load(i, keys, refs, t.sampler.size)
-    )
+    const problem = parts.trees.load(i, arrays, { root, freeInternal, freeLeaf, mass });
+    if (problem)
+      throw new ConfigError(
+        'model',
+        `serialized tree ${i} does not fit the forest options: ${problem}`,
+      );
+    if (!parts.reservoirs.load(i, keys, refs, t.sampler.size))
       throw new ConfigError('model', 'serialized tree does not fit the forest options');
   });
   return new RandomCutForest(options, {

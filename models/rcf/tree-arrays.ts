@@ -9,6 +9,7 @@
  */
 import { i32 } from './typed.js';
 import type { TreeArrays, TreeScalars } from './tree-view.js';
+import { treeProblem } from './tree-check.js';
 
 /** The sizes of one tree's parts, in elements. */
 export interface TreeShape {
@@ -93,22 +94,34 @@ export function scalarsOf(scalars: Int32Array, t: number): TreeScalars {
 }
 
 /**
- * Sets tree t to serialized arrays and scalars; false (nothing changed) if an array's
- * length does not fit the shape or a cut names a dimension the points do not have.
+ * Sets tree t to serialized arrays and scalars. Returns why they do not fit (nothing
+ * changed): an array's length does not fit the shape, a cut names a dimension the points do
+ * not have, or a node id, free-list link or point reference is out of range
+ * (`tree-check.ts`: trees share the arrays, so one out of range would reach a neighbour's
+ * nodes); undefined once loaded.
  */
 export function loadTree(
   a: TreeArrays,
   scalars: Int32Array,
   shape: TreeShape,
   t: number,
-  from: { arrays: TreeArrays; scalars: TreeScalars },
-): boolean {
+  from: { arrays: TreeArrays; scalars: TreeScalars; points: number },
+): string | undefined {
   const mine = treeSlice(a, shape, t);
   const keys = Object.keys(mine) as (keyof TreeArrays)[];
-  if (keys.some((k) => from.arrays[k].length !== mine[k].length)) return false;
-  if (from.arrays.cutDim.some((d) => d >= shape.dimensions)) return false;
+  const short = keys.find((k) => from.arrays[k].length !== mine[k].length);
+  if (short) return `${short} has ${from.arrays[short].length} values, not ${mine[short].length}`;
+  if (from.arrays.cutDim.some((d) => d >= shape.dimensions))
+    return `a cut names a dimension ≥ ${shape.dimensions}`;
+  const { internal, capacity } = shape;
+  const problem = treeProblem(from.arrays, from.scalars, {
+    internal,
+    capacity,
+    points: from.points,
+  });
+  if (problem) return problem;
   for (const k of keys) mine[k].set(from.arrays[k]);
   const s = from.scalars;
   scalars.set([s.root, s.freeInternal, s.freeLeaf, s.mass], 4 * t);
-  return true;
+  return undefined;
 }

@@ -103,9 +103,13 @@ export class RandomCutTrees implements TreeEditor {
     return scalarsOf(this.sc, t);
   }
 
-  /** Sets tree t to serialized state; false (nothing changed) if its arrays do not fit. */
-  load(t: number, arrays: TreeArrays, scalars: TreeScalars): boolean {
-    return loadTree(this.a, this.sc, this.shape, t, { arrays, scalars });
+  /**
+   * Sets tree t to serialized state; returns why it does not fit (nothing changed: lengths,
+   * cut dimensions, node ids, free lists, point references — `tree-check.ts`).
+   */
+  load(t: number, arrays: TreeArrays, scalars: TreeScalars): string | undefined {
+    const points = Math.min(this.store.used, this.store.loc.length);
+    return loadTree(this.a, this.sc, this.shape, t, { arrays, scalars, points });
   }
 
   /** Number of points (with multiplicity) in tree t. */
