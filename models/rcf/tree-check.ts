@@ -21,13 +21,63 @@ export interface TreeLimits {
   readonly points: number;
 }
 
+// Working memory of the check, grown as needed (restores run one at a time per process).
+let seenMemory = new Uint8Array(0);
+let stackMemory = new Int32Array(0);
+
+/** `n` zeroed marks. */
+function scratch(n: number): Uint8Array {
+  if (seenMemory.length < n) seenMemory = new Uint8Array(n);
+  seenMemory.fill(0, 0, n);
+  return seenMemory;
+}
+
+/** A stack of at least `n` node ids. */
+function stackOf(n: number): Int32Array {
+  if (stackMemory.length < n) stackMemory = new Int32Array(n);
+  return stackMemory;
+}
+
 /** Whether `v` is an integer in `lo … hi-1`. */
 const within = (v: number, lo: number, hi: number): boolean =>
   Number.isInteger(v) && v >= lo && v < hi;
 
 /**
+ * Marks the free list from `head` (linked through `next`, ids `0 … n-1`, −1 ends it) in
+ * `seen[base …]`; returns the nodes marked, or the problem. A loop meets a marked node.
+ */
+function markFree(
+  seen: Uint8Array,
+  head: number,
+  next: Int32Array,
+  n: number,
+  base: number,
+  what: string,
+): number | string {
+  let marked = 0;
+  if (head !== -1 && !within(head, 0, n)) return `free ${what} ${head} outside 0…${n - 1}`;
+  for (let x = head; x !== -1; x = i32(next, x)) {
+    if (x < 0 || x >= n) return `free ${what} ${x} outside 0…${n - 1} (−1: none)`;
+    if (seen[base + x] !== 0) return `free ${what} ${x} listed twice`;
+    seen[base + x] = 1;
+    marked += 1;
+  }
+  return marked;
+}
+
+/** Marks node `id` (in range) seen; false if it already was (free, or reached before). */
+function claim(seen: Uint8Array, id: number, leafBase: number, internal: number): boolean {
+  // slot of a node: internal n → n, leaf id l → internal + l − leafBase
+  const slot = id < leafBase ? id : internal + id - leafBase;
+  if (seen[slot] !== 0) return false;
+  seen[slot] = 1;
+  return true;
+}
+
+/**
  * Why the serialized tree does not fit (a sentence naming the first problem), or undefined
- * if it is well formed. Array lengths must already fit the limits.
+ * if it is well formed. Array lengths must already fit the limits. Messages are built only
+ * on a problem: this runs for every node of every restored forest.
  */
 export function treeProblem(
   arrays: TreeArrays,
@@ -38,57 +88,43 @@ export function treeProblem(
   const { left, right, leafRef, leafMass } = arrays;
   const leafBase = capacity - 1;
   const ids = leafBase + capacity;
-  // slot of a node: internal n → n, leaf id l → internal + l − leafBase
-  const seen = new Uint8Array(internal + capacity);
-  let marked = 0;
-  // the free lists, each followed at most once per node (a cycle meets a marked node)
-  const freeList = (head: number, next: Int32Array, n: number, base: number, what: string) => {
-    for (let x = head; x !== -1; x = i32(next, x)) {
-      if (!within(x, 0, n)) return `free ${what} ${x} outside 0…${n - 1} (−1: none)`;
-      if (seen[base + x]) return `free ${what} ${x} listed twice`;
-      seen[base + x] = 1;
-      marked += 1;
-    }
-    return undefined;
-  };
-  const free =
-    freeList(scalars.freeInternal, left, internal, 0, 'internal node') ??
-    freeList(scalars.freeLeaf, leafRef, capacity, internal, 'leaf');
-  if (free) return free;
+  const seen = scratch(internal + capacity);
+  const freeI = markFree(seen, scalars.freeInternal, left, internal, 0, 'internal node');
+  if (typeof freeI === 'string') return freeI;
+  const freeL = markFree(seen, scalars.freeLeaf, leafRef, capacity, internal, 'leaf');
+  if (typeof freeL === 'string') return freeL;
   if (!within(scalars.mass, 0, 2 ** 31)) return `mass ${scalars.mass} is not a count`;
   const root = scalars.root;
   if (root !== -1 && !within(root, 0, ids)) return `root ${root} outside 0…${ids - 1} (−1: none)`;
-  // the tree from its root: each node pushed once when first reached
-  const stack = new Int32Array(internal + capacity);
-  let top = 0;
-  const reach = (id: number, from: string): string | undefined => {
-    if (!within(id, 0, ids)) return `${from} ${id} outside 0…${ids - 1}`;
-    const slot = id < leafBase ? id : internal + id - leafBase;
-    if (seen[slot]) return `${from} ${id} is free or reached twice`;
-    seen[slot] = 1;
-    marked += 1;
-    stack[top] = id;
-    top += 1;
-    return undefined;
-  };
+  if (root !== -1 && !claim(seen, root, leafBase, internal)) return `root ${root} is free`;
+  let marked = freeI + freeL + (root === -1 ? 0 : 1);
   let mass = 0;
-  let problem = root === -1 ? undefined : reach(root, 'root');
-  while (!problem && top > 0) {
-    top -= 1;
-    const id = i32(stack, top);
-    if (id < leafBase) {
-      problem =
-        reach(i32(left, id), `left child of node ${id}`) ??
-        reach(i32(right, id), `right child of node ${id}`);
+  // the tree from its root, depth first: each node pushed once, when first reached
+  const stack = stackOf(internal + capacity);
+  let top = 0;
+  if (root !== -1) stack[top++] = root;
+  while (top > 0) {
+    const id = i32(stack, --top);
+    if (id >= leafBase) {
+      const ref = i32(leafRef, id - leafBase);
+      const m = i32(leafMass, id - leafBase);
+      if (ref < 0 || ref >= points) return `leaf ${id} holds point ${ref}, outside 0…${points - 1}`;
+      if (m < 1) return `leaf ${id} has mass ${m}`;
+      mass += m;
       continue;
     }
-    const ref = i32(leafRef, id - leafBase);
-    const m = i32(leafMass, id - leafBase);
-    if (!within(ref, 0, points)) problem = `leaf ${id} holds point ${ref}, outside 0…${points - 1}`;
-    else if (m < 1) problem = `leaf ${id} has mass ${m}`;
-    mass += m;
+    const l = i32(left, id);
+    const r = i32(right, id);
+    if (l < 0 || l >= ids) return `left child of node ${id} ${l} outside 0…${ids - 1}`;
+    if (r < 0 || r >= ids) return `right child of node ${id} ${r} outside 0…${ids - 1}`;
+    if (!claim(seen, l, leafBase, internal))
+      return `left child of node ${id} ${l} is free or reached twice`;
+    if (!claim(seen, r, leafBase, internal))
+      return `right child of node ${id} ${r} is free or reached twice`;
+    stack[top++] = l;
+    stack[top++] = r;
+    marked += 2;
   }
-  if (problem) return problem;
   if (marked !== internal + capacity)
     return `${internal + capacity - marked} nodes neither in the tree nor free`;
   if (mass !== scalars.mass) return `mass ${scalars.mass}, but its leaves hold ${mass}`;
