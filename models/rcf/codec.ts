@@ -125,8 +125,10 @@ export function restoreForest(serialized: SerializedForest | SerializedForestV1)
         'model',
         `serialized tree ${i} does not fit the forest options: ${problem}`,
       );
-    if (!parts.reservoirs.load(i, keys, refs, t.sampler.size))
-      throw new ConfigError('model', 'serialized tree does not fit the forest options');
+    const points = Math.min(parts.store.used, parts.store.loc.length);
+    // every reservoir entry is one point (with multiplicity) in its tree
+    if (!parts.reservoirs.load(i, keys, refs, t.sampler.size, points) || t.sampler.size !== mass)
+      throw new ConfigError('model', `serialized sampler ${i} does not fit the forest options`);
   });
   return new RandomCutForest(options, {
     ...parts,

@@ -55,10 +55,16 @@ export class Reservoirs {
     return this.refs.subarray(t * this.capacity, (t + 1) * this.capacity);
   }
 
-  /** Sets reservoir t to serialized state; false (nothing changed) if it does not fit. */
-  load(t: number, keys: Float64Array, refs: Int32Array, size: number): boolean {
+  /**
+   * Sets reservoir t to serialized state; false (nothing changed) if it does not fit: array
+   * lengths, the size, or an entry's point reference not below `points` (the store's).
+   */
+  load(t: number, keys: Float64Array, refs: Int32Array, size: number, points: number): boolean {
     const c = this.capacity;
-    if (keys.length !== c || refs.length !== c || !(size >= 0 && size <= c)) return false;
+    if (keys.length !== c || refs.length !== c) return false;
+    if (!(Number.isInteger(size) && size >= 0 && size <= c)) return false;
+    for (let i = 0; i < size; i += 1)
+      if (!(i32(refs, i) >= 0 && i32(refs, i) < points)) return false;
     this.keysOf(t).set(keys);
     this.refsOf(t).set(refs);
     this.sizes[t] = size;

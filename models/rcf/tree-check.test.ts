@@ -163,6 +163,20 @@ describe('restore checks node ids, free lists and point references of each tree'
     );
   });
 
+  it('rejects a sampler whose references or size do not fit the store and the tree', () => {
+    const m = model(40);
+    const t = m.trees[1] as Tree;
+    const refs = ints(t.sampler.refs);
+    refs[0] = 1_000_000;
+    const withSampler = (sampler: Partial<Tree['sampler']>) => ({
+      ...m,
+      trees: [m.trees[0] as Tree, { ...t, sampler: { ...t.sampler, ...sampler } }],
+    });
+    rejects(withSampler({ refs: toBase64(refs) }), /serialized sampler 1 does not fit/);
+    rejects(withSampler({ size: t.sampler.size - 1 }), /serialized sampler 1 does not fit/);
+    rejects(withSampler({ size: t.sampler.size - 0.5 }), /serialized sampler 1 does not fit/);
+  });
+
   it('leaves the neighbouring trees untouched when it rejects one (nothing changed)', () => {
     const store = new PointStore(1, 1, 8);
     for (let i = 0; i < 4; i += 1) store.retain(store.add([i]));
