@@ -1,26 +1,14 @@
-import { GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import { getRecords } from './get-records.js';
+import { cannedClient, jsonResponse } from './testing/canned-client.js';
 
 /** A client whose HTTP layer answers every request with `status` and `body` (no network). */
 function canned(status: number, body: string, headers: Record<string, string> = {}) {
   let calls = 0;
-  const client = new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async () => {
-        calls += 1;
-        return {
-          response: {
-            statusCode: status,
-            headers: { 'content-type': 'application/x-amz-json-1.1', ...headers },
-            body: new Uint8Array(Buffer.from(body)),
-          },
-        };
-      },
-    },
+  const client = cannedClient(() => {
+    calls += 1;
+    const response = jsonResponse(status, body);
+    return { ...response, headers: { ...response.headers, ...headers } };
   });
   return { client, calls: () => calls };
 }

@@ -1,44 +1,28 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { ConfigError } from '../core/index.js';
 import { PollingReader } from './polling-reader.js';
+import { cannedClient, jsonResponse, operationOf } from './testing/canned-client.js';
 
 /** A client answering `GetRecords` with one record each time (a backlog), no network. */
 function backlog() {
   const starts: number[] = [];
   let n = 0;
-  const kinesis = new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: { headers: Record<string, string> }) => {
-        const target = request.headers['x-amz-target'] ?? '';
-        const body = target.endsWith('GetShardIterator')
-          ? { ShardIterator: 'it-0' }
-          : (starts.push(Date.now()),
-            (n += 1),
-            {
-              NextShardIterator: `it-${n}`,
-              MillisBehindLatest: 1000,
-              Records: [
-                {
-                  SequenceNumber: String(n),
-                  ApproximateArrivalTimestamp: 1764400000,
-                  Data: Buffer.from(`r${n}`).toString('base64'),
-                  PartitionKey: 'k',
-                },
-              ],
-            });
-        return {
-          response: {
-            statusCode: 200,
-            headers: { 'content-type': 'application/x-amz-json-1.1' },
-            body: new Uint8Array(Buffer.from(JSON.stringify(body))),
-          },
-        };
-      },
-    },
+  const kinesis = cannedClient((request) => {
+    if (operationOf(request) === 'GetShardIterator')
+      return jsonResponse(200, { ShardIterator: 'it-0' });
+    starts.push(Date.now());
+    n += 1;
+    return jsonResponse(200, {
+      NextShardIterator: `it-${n}`,
+      MillisBehindLatest: 1000,
+      Records: [
+        {
+          SequenceNumber: String(n),
+          ApproximateArrivalTimestamp: 1764400000,
+          Data: Buffer.from(`r${n}`).toString('base64'),
+          PartitionKey: 'k',
+        },
+      ],
+    });
   });
   return { kinesis, starts };
 }
@@ -115,47 +99,22 @@ describe('PollingReader retries', () => {
   it('keeps its iterator through repeated 5xx when it started at LATEST and delivered nothing yet', async () => {
     const calls: string[] = [];
     let getRecords = 0;
-    const kinesis = new KinesisClient({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      maxAttempts: 1,
-      requestHandler: {
-        handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
-          const op = (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-          const input = JSON.parse(new TextDecoder().decode(request.body as Uint8Array)) as {
-            ShardIterator?: string;
-          };
-          calls.push(op === 'GetRecords' ? `GetRecords(${input.ShardIterator})` : op);
-          const n = op === 'GetRecords' ? (getRecords += 1) : 0;
-          const failed = n >= 2 && n <= 4; // three 500s in a row after the first empty read
-          const body = failed
-            ? { __type: 'InternalFailure', message: 'injected' }
-            : op === 'GetShardIterator'
-              ? { ShardIterator: 'latest-0' }
-              : {
-                  NextShardIterator: 'latest-1',
-                  Records:
-                    n === 1
-                      ? []
-                      : [
-                          {
-                            SequenceNumber: '7',
-                            Data: 'eA==',
-                            PartitionKey: 'k',
-                            ApproximateArrivalTimestamp: 1,
-                          },
-                        ],
-                };
-          return {
-            response: {
-              statusCode: failed ? 500 : 200,
-              headers: { 'content-type': 'application/x-amz-json-1.1' },
-              body: new Uint8Array(Buffer.from(JSON.stringify(body))),
-            },
-          };
-        },
-      },
+    const kinesis = cannedClient((request) => {
+      const op = operationOf(request);
+      const input = JSON.parse(new TextDecoder().decode(request.body as Uint8Array)) as {
+        ShardIterator?: string;
+      };
+      calls.push(op === 'GetRecords' ? `GetRecords(${input.ShardIterator})` : op);
+      if (op === 'GetShardIterator') return jsonResponse(200, { ShardIterator: 'latest-0' });
+      getRecords += 1;
+      // three 500s in a row after the first empty read
+      if (getRecords >= 2 && getRecords <= 4)
+        return jsonResponse(500, { __type: 'InternalFailure', message: 'injected' });
+      const record = { SequenceNumber: '7', Data: 'eA==', PartitionKey: 'k' };
+      return jsonResponse(200, {
+        NextShardIterator: 'latest-1',
+        Records: getRecords === 1 ? [] : [{ ...record, ApproximateArrivalTimestamp: 1 }],
+      });
     });
     const reader = new PollingReader({
       ...base,

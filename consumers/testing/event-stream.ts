@@ -4,8 +4,9 @@
  * codec, and a Kinesis client whose HTTP layer answers each call with the next canned event
  * stream (no network), so the SDK's reader and shardflow's read the same bytes.
  */
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { EventStreamCodec } from '@smithy/core/event-streams';
+import { cannedClient } from './canned-client.js';
 
 const codec = new EventStreamCodec(
   (b) => Buffer.from(b).toString('utf8'),
@@ -49,43 +50,33 @@ export function cannedSubscribe(
   chunk = 0,
 ): { client: KinesisClient; state: CannedState } {
   const state: CannedState = { calls: 0, returned: 0 };
-  const client = new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async () => {
-        const messages = streams[Math.min(state.calls, streams.length - 1)] ?? [];
-        state.calls += 1;
-        const all = Buffer.concat(messages);
-        const pieces: Uint8Array[] = [];
-        const step = chunk > 0 ? chunk : Math.max(1, all.length);
-        for (let at = 0; at < all.length; at += step) pieces.push(all.subarray(at, at + step));
-        const body: AsyncIterable<Uint8Array> = {
-          [Symbol.asyncIterator]() {
-            let i = 0;
-            return {
-              next: async () =>
-                i < pieces.length
-                  ? { done: false, value: pieces[i++] as Uint8Array }
-                  : { done: true, value: undefined },
-              return: async () => {
-                state.returned += 1;
-                return { done: true, value: undefined };
-              },
-            };
-          },
-        };
+  const client = cannedClient(() => {
+    const messages = streams[Math.min(state.calls, streams.length - 1)] ?? [];
+    state.calls += 1;
+    const all = Buffer.concat(messages);
+    const pieces: Uint8Array[] = [];
+    const step = chunk > 0 ? chunk : Math.max(1, all.length);
+    for (let at = 0; at < all.length; at += step) pieces.push(all.subarray(at, at + step));
+    const body: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]() {
+        let i = 0;
         return {
-          response: {
-            statusCode: 200,
-            headers: { 'content-type': 'application/vnd.amazon.eventstream' },
-            body,
+          next: async () =>
+            i < pieces.length
+              ? { done: false, value: pieces[i++] as Uint8Array }
+              : { done: true, value: undefined },
+          return: async () => {
+            state.returned += 1;
+            return { done: true, value: undefined };
           },
         };
       },
-    },
+    };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/vnd.amazon.eventstream' },
+      body,
+    };
   });
   return { client, state };
 }
