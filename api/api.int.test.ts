@@ -145,6 +145,7 @@ beforeAll(async () => {
     value: number;
     origin: string;
     model: string;
+    weight?: number;
   }>(config.predictionsTableName, predictionKey);
   const p = [5, 10, 15].map((h) =>
     traced(
@@ -156,6 +157,8 @@ beforeAll(async () => {
         value: 60 + h,
         origin: new Date(T0 + 4 * MIN).toISOString(),
         model: h === 5 ? 'last-value' : 'boosted-trees',
+        // the 15-minute row as written before the weight was recorded
+        ...(h === 15 ? {} : { weight: h === 5 ? 0.6 : 0.72 }),
       },
       PositionSet.empty,
     ),
@@ -268,11 +271,18 @@ describe('the envelope', () => {
 
   it('GET /predictions: forecasts by target time, filtered by measure~horizon', async () => {
     const all = await call(`/predictions?${range}&device=dev-a`);
-    expect(all.body.Metadata.ColumnName).toEqual(['time', 'measure', 'value', 'origin', 'model']);
-    expect(all.body.Records.map((r) => [r[1], r[2], r[4]])).toEqual([
-      ['iaq~5', 65, 'last-value'],
-      ['iaq~10', 70, 'boosted-trees'],
-      ['iaq~15', 75, 'boosted-trees'],
+    expect(all.body.Metadata.ColumnName).toEqual([
+      'time',
+      'measure',
+      'value',
+      'origin',
+      'model',
+      'weight',
+    ]);
+    expect(all.body.Records.map((r) => [r[1], r[2], r[4], r[5]])).toEqual([
+      ['iaq~5', 65, 'last-value', 0.6],
+      ['iaq~10', 70, 'boosted-trees', 0.72],
+      ['iaq~15', 75, 'boosted-trees', null],
     ]);
     const ten = await call(`/predictions?${range}&device=dev-a&measure=iaq~10`);
     expect(ten.body.Records).toEqual([
@@ -282,6 +292,7 @@ describe('the envelope', () => {
         70,
         new Date(T0 + 4 * MIN).toISOString(),
         'boosted-trees',
+        0.72,
       ],
     ]);
   });

@@ -142,7 +142,7 @@ export const OPENAPI_DOCUMENT = {
         ],
         responses: {
           '200': envelope(
-            'Columns `time` (target), `measure`, `value`, `origin`, `model` (the forecaster that made it) (Timeserie).',
+            'Columns `time` (target), `measure`, `value`, `origin`, `model` (the forecaster that made it), `weight` (its share of the mix, 0..1; null on older rows) (Timeserie).',
           ),
           ...errors,
           '404': notFound,

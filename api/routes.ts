@@ -153,7 +153,7 @@ export const predictions: Route = async (query, { store, limits, sources }) => {
     const [target = '', name = ''] = String(item[SK]).split('#');
     if (measure !== undefined && name !== measure) return [];
     const text = (v: unknown) => (typeof v === 'string' ? v : null);
-    return [[target, name, num(item.value), text(item.origin), text(item.model)]];
+    return [[target, name, num(item.value), text(item.origin), text(item.model), num(item.weight)]];
   });
   const columns: Column[] = [
     { name: 'time', type: 'timestamp' },
@@ -162,6 +162,8 @@ export const predictions: Route = async (query, { store, limits, sources }) => {
     { name: 'origin', type: 'timestamp' },
     // the forecaster that made it (the selected one per horizon), e.g. `boosted-trees`
     { name: 'model', type: 'str' },
+    // its share of the per-horizon mix, 0..1 (null on rows written before it was recorded)
+    { name: 'weight', type: 'float' },
   ];
   return result(rows, sources.predictions, 'Timeserie', columns, p);
 };

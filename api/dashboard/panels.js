@@ -63,6 +63,10 @@ export function explain(a) {
   );
 }
 
+/** `moving-average-15 (72 %)`: the model and its share of the mix (older rows: the model alone). */
+const modelText = ({ model, weight }) =>
+  !model ? '–' : typeof weight === 'number' ? `${model} (${Math.round(100 * weight)} %)` : model;
+
 /** Draws forecasts against actuals and fills the error table. */
 export function forecasts(key, readings, predictions) {
   const byHorizon = new Map();
@@ -74,7 +78,7 @@ export function forecasts(key, readings, predictions) {
     h.points.set(seconds(p.time), p.value);
     // which forecaster made the newest prediction (the selection can change per horizon)
     if (p.model && seconds(p.time) >= (h.modelAt ?? -Infinity))
-      Object.assign(h, { model: p.model, modelAt: seconds(p.time) });
+      Object.assign(h, { model: p.model, weight: p.weight, modelAt: seconds(p.time) });
   }
   const horizons = [...byHorizon.values()].sort((a, b) => a.minutes - b.minutes);
   const measure = horizons[0]?.measure ?? 'iaq';
@@ -109,7 +113,7 @@ export function forecasts(key, readings, predictions) {
           String(errors.length),
           fmt(mae),
           fmt(errors.at(-1)),
-          h.model || '–',
+          modelText(h),
         ])
           tr.append(Object.assign(document.createElement('td'), { textContent: text }));
         return tr;

@@ -55,6 +55,16 @@ describe('dev live view', () => {
           minutesAhead: 5,
           predicted: 1.25,
           actual: 1.5,
+          model: 'moving-average-15',
+          weight: 0.72,
+        },
+        // a row written before the weight was recorded: the model alone
+        {
+          key: 'h-0001',
+          target: '2006-12-21T01:05:00.000Z',
+          minutesAhead: 10,
+          predicted: 1,
+          model: 'last-value',
         },
       ],
     });
@@ -63,7 +73,10 @@ describe('dev live view', () => {
     expect(text).toMatch(/shardId-000000000001\s+dev-worker-2\s+-\s+-\s+TRIM_HORIZON/);
     expect(text).toContain('found 1   injected by the simulator 1, of which found 1');
     expect(text).toMatch(/DEV1\s+2026-11-23T01:00:00.000Z\s+grade 0.50/);
-    expect(text).toMatch(/h-0001\s+2006-12-21T01:00:00.000Z\s+5m\s+1.25\s+1.50/);
+    expect(text).toMatch(
+      /h-0001\s+2006-12-21T01:00:00.000Z\s+5m\s+1.25\s+1.50\s+moving-average-15 \(72 %\)/,
+    );
+    expect(text).toMatch(/2006-12-21T01:05:00.000Z\s+10m\s+1.00\s+-\s+last-value$/m);
     expect(renderLine(undefined, f)).toBe(
       '5s in 0/s out 0/s produced 500 consumed 480 results 0 anomalies 1 leases 000:dev-worker-1/0ms 001:dev-worker-2/-ms',
     );

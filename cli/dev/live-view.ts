@@ -33,6 +33,13 @@ export function rates(prev: Frame | undefined, now: Frame): { in: number; out: n
 
 const short = (seq: string) => (/^\d{8,}$/.test(seq) ? `…${seq.slice(-6)}` : seq);
 const num = (x: number | undefined, digits = 0) => (x === undefined ? '-' : x.toFixed(digits));
+/** `moving-average-15 (72 %)`; the model alone on rows written before the weight was. */
+const modelText = (model: string | undefined, weight: number | undefined) =>
+  model === undefined
+    ? '-'
+    : weight === undefined
+      ? model
+      : `${model} (${Math.round(100 * weight)} %)`;
 
 /** The full view (TTY). */
 export function renderView(prev: Frame | undefined, f: Frame): string[] {
@@ -66,7 +73,7 @@ export function renderView(prev: Frame | undefined, f: Frame): string[] {
     ...o.forecasts.map(
       (p) =>
         `           ${p.key.padEnd(18)} ${p.target.padEnd(24)}  ${String(p.minutesAhead).padStart(3)}m  ` +
-        `${p.predicted.toFixed(2).padStart(9)}  ${num(p.actual, 2).padStart(8)}  ${p.model ?? '-'}`,
+        `${p.predicted.toFixed(2).padStart(9)}  ${num(p.actual, 2).padStart(8)}  ${modelText(p.model, p.weight)}`,
     ),
   ];
   return lines;

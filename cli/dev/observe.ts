@@ -45,6 +45,8 @@ export interface ForecastView {
   readonly actual?: number;
   /** The forecaster that made it (the selected one at this horizon). */
   readonly model?: string;
+  /** The model's share of the mix at this horizon, 0..1 (absent on older rows). */
+  readonly weight?: number;
 }
 
 /** Everything collected in one look. */
@@ -175,6 +177,7 @@ export function createObserver(options: ObserverOptions): { look(): Promise<Obse
           predicted: Number(r.value),
           ...(value === undefined ? {} : { actual: value }),
           ...(typeof r.model === 'string' ? { model: r.model } : {}),
+          ...(typeof r.weight === 'number' ? { weight: r.weight } : {}),
         };
       });
       const known = views.find((v) => v.actual !== undefined);
