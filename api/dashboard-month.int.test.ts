@@ -67,7 +67,13 @@ beforeAll(async () => {
           measure: 'globalActivePower',
           minutesAhead: 5,
         }),
-        attributes: { pipeline: 'households', value: 1, origin: new Date(t).toISOString() },
+        attributes: {
+          pipeline: 'households',
+          value: 1,
+          origin: new Date(t).toISOString(),
+          model: 'moving-average-15',
+          weight: 0.72,
+        },
       },
     ];
     items.push({ pipeline: 'households', outputs: { ...NO_OUTPUTS, readings: rows, predictions } });
@@ -140,6 +146,10 @@ it('draws the rest of the month for a household, apart from the 15-minute foreca
   // the 15-minute panel has its one horizon, not a 60-minute one made of the monthly rows
   await expect(page.locator('#forecast-errors tbody').textContent()).resolves.not.toMatch(/60 min/);
   expect(await page.locator('#forecast-errors tbody tr').count()).toBe(1);
+  // the model of the newest prediction with its share of the mix
+  await expect(page.locator('#forecast-errors tbody').textContent()).resolves.toContain(
+    'moving-average-15 (72 %)',
+  );
   mkdirSync('test-output', { recursive: true });
   await page.screenshot({ path: 'test-output/dashboard-month.png', fullPage: true });
   // a device has no monthly forecast: the panel is hidden
