@@ -11,12 +11,12 @@
  * the call counts then, not the CPU): how many records each `GetRecords` returns, i.e. over
  * how many records its per-call cost is spread when shards are not idle.
  */
-import { cpus, loadavg } from 'node:os';
 import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
 import { DEFAULT_EMULATORS, startLocalCloud, waitStreamActive } from '../localstack/index.js';
 import { countCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
+import { machine } from './report.js';
 
 const SHARDS = Number(process.env.BENCH_SHARDS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -98,8 +98,3 @@ try {
   await cloud.stop();
 }
 process.exit(0);
-
-function machine(): string {
-  const cpu = cpus();
-  return `${cpu[0]?.model.trim() ?? '?'} × ${cpu.length}, node ${process.versions.node}, load ${loadavg()[0]?.toFixed(1)}`;
-}

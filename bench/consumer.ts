@@ -7,7 +7,6 @@
  * child processes and not counted). Bounded: each contender gets at most 60 s.
  */
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
 import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
 import {
@@ -19,6 +18,7 @@ import {
 import { consumerFloor } from './consumer-floor.js';
 import { countCalls, printCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
+import { machine, table } from './report.js';
 
 const SHARDS = 4;
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 8000);
@@ -288,19 +288,3 @@ try {
   await cloud.stop();
 }
 process.exit(0);
-
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    '| ' + cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ') + ' |';
-  console.log(line(header));
-  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
-  for (const row of rows) console.log(line(row));
-}
-
-function machine(): string {
-  const cpu = cpus();
-  return `${cpu[0]?.model.trim() ?? '?'} × ${cpu.length}, node ${process.versions.node}, load ${loadavg()[0]?.toFixed(1)}`;
-}

@@ -9,7 +9,6 @@
  * `adapters/aws-clients.ts` builds them (the emulators are child processes, not counted).
  * Per-call costs do not grow with records: they set what idle shards and lease work cost.
  */
-import { cpus, loadavg } from 'node:os';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -34,6 +33,7 @@ import {
   waitStreamActive,
 } from '../localstack/index.js';
 import { profiled } from './cpu-profile.js';
+import { machine, table } from './report.js';
 
 /** A client configuration variant, applied to both clients. */
 interface Variant {
@@ -301,19 +301,3 @@ if (mode === 'local' || mode === 'both') {
   }
 }
 process.exit(0);
-
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    '| ' + cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ') + ' |';
-  console.log(line(header));
-  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
-  for (const row of rows) console.log(line(row));
-}
-
-function machine(): string {
-  const cpu = cpus();
-  return `${cpu[0]?.model.trim() ?? '?'} × ${cpu.length}, node ${process.versions.node}, load ${loadavg()[0]?.toFixed(1)}`;
-}
