@@ -6,22 +6,23 @@
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 
-/** A client answering every request with `body` (awsJson1_1, HTTP 200), no network. */
-export function cannedKinesis(body: Uint8Array): KinesisClient {
+/** A client whose HTTP layer answers every request at once with `contentType` and `body()`. */
+function answering(contentType: string, body: () => unknown): KinesisClient {
   return new KinesisClient({
     region: 'us-east-1',
     endpoint: 'http://127.0.0.1:9',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     requestHandler: {
       handle: async () => ({
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/x-amz-json-1.1' },
-          body: new Uint8Array(body),
-        },
+        response: { statusCode: 200, headers: { 'content-type': contentType }, body: body() },
       }),
     },
   });
+}
+
+/** A client answering every request with `body` (awsJson1_1, HTTP 200), no network. */
+export function cannedKinesis(body: Uint8Array): KinesisClient {
+  return answering('application/x-amz-json-1.1', () => new Uint8Array(body));
 }
 
 /**
@@ -30,24 +31,11 @@ export function cannedKinesis(body: Uint8Array): KinesisClient {
  * 16 KiB is HTTP/2's default frame size), no network.
  */
 export function cannedEventStream(messages: Uint8Array, chunkBytes = 16_384): KinesisClient {
-  return new KinesisClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: {
-      handle: async () => ({
-        response: {
-          statusCode: 200,
-          headers: { 'content-type': 'application/vnd.amazon.eventstream' },
-          body: {
-            async *[Symbol.asyncIterator]() {
-              for (let at = 0; at < messages.byteLength; at += chunkBytes) {
-                yield messages.slice(at, at + chunkBytes);
-              }
-            },
-          },
-        },
-      }),
+  return answering('application/vnd.amazon.eventstream', () => ({
+    async *[Symbol.asyncIterator]() {
+      for (let at = 0; at < messages.byteLength; at += chunkBytes) {
+        yield messages.slice(at, at + chunkBytes);
+      }
     },
-  });
+  }));
 }
