@@ -252,7 +252,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // tests and their fixtures (`<folder>/testing/`, test-only, not built: tsconfig.build.json)
+    files: ['**/*.test.ts', '*/testing/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   prettier,

@@ -8,19 +8,19 @@
  * re-create that detector — the default TTL is 7 days).
  */
 import { Subject, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import type {
-  Lease,
-  SessionCommit,
-  SessionEndReason,
-  ShardBatch,
-  ShardSession,
-} from '../../consumers/index.js';
+import type { Lease, SessionCommit, ShardSession } from '../../consumers/index.js';
 import { PositionSet, type SourceRecord } from '../../core/index.js';
 import { movingAverage } from '../../models/index.js';
 import { device, record } from '../../operators/testing/fixtures.js';
 import type { Sink, SinkResult } from '../../sinks/index.js';
 import { deviceSpec } from '../devices/index.js';
 import { MemorySnapshotStore, decodeSnapshot, readSnapshotChain } from '../state/index.js';
+import {
+  deviceMinutes,
+  fakeShardSession,
+  until,
+  type FakeShardSession,
+} from '../testing/fake-shard-session.js';
 import {
   createPipeline,
   runPipeline,
@@ -101,65 +101,8 @@ function worker(store: MemorySnapshotStore, ttlMs = Infinity) {
   return { sessions, running, predictions: predictions.kept, events };
 }
 
-function session(lease: Partial<Lease> = {}, parents: Lease[] = []) {
-  const shardId = lease.leaseKey ?? 's';
-  const records = new Subject<ShardBatch>();
-  const commits: SessionCommit[] = [];
-  let end: (r: SessionEndReason) => void = () => {};
-  const s: ShardSession = {
-    shardId,
-    lease: {
-      leaseKey: shardId,
-      leaseCounter: 1,
-      checkpoint: { sequenceNumber: 'TRIM_HORIZON', subSequenceNumber: 0 },
-      ownerSwitchesSinceCheckpoint: 0,
-      parentShardIds: parents.map((p) => p.leaseKey),
-      childShardIds: [],
-      ...lease,
-    },
-    records,
-    ended: new Promise((r) => (end = r)),
-    parentLeases: async () => parents,
-    commit: async (c) => {
-      commits.push(c);
-      return !c.final;
-    },
-  };
-  return {
-    session: s,
-    commits,
-    feed: (recs: SourceRecord[]) =>
-      records.next({ shardId, records: recs, positions: PositionSet.empty }),
-    end: (reason: SessionEndReason) => {
-      records.complete();
-      end(reason);
-    },
-  };
-}
-
-/** Readings of `keys` for minutes [from, to): ordinals = index in the whole series. */
-const series = (keys: readonly string[], minutes: number) => {
-  const out: SourceRecord[] = [];
-  for (let m = 0; m < minutes; m++)
-    for (const [i, k] of keys.entries())
-      out.push(record(out.length, device(k, m * 60 + 10, 50 + ((m * 7 + i) % 13))));
-  return out;
-};
-
-const until = async (f: () => boolean, ms = 5_000) => {
-  const t = Date.now();
-  while (!f()) {
-    if (Date.now() - t > ms) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-
 /** Feeds `recs` in slices of `minutes` minutes, waiting for a commit after each. */
-async function feedWithCommits(
-  s: ReturnType<typeof session>,
-  recs: SourceRecord[],
-  perSlice: number,
-) {
+async function feedWithCommits(s: FakeShardSession, recs: SourceRecord[], perSlice: number) {
   for (let i = 0; i < recs.length; i += perSlice) {
     const n = s.commits.length;
     s.feed(recs.slice(i, i + perSlice));
@@ -170,9 +113,9 @@ async function feedWithCommits(
 describe('shard runner with incremental snapshots', () => {
   it('a crash after delta commits: the next owner restores the chain; predictions equal an uninterrupted run; superseded objects deleted', async () => {
     const keys = ['a', 'b', 'c', 'd'];
-    const all = series(keys, 40);
+    const all = deviceMinutes(keys, 0, 40);
     const one = worker(new MemorySnapshotStore());
-    const u = session();
+    const u = fakeShardSession();
     one.sessions.next(u.session);
     u.feed(all);
     u.end('shardEnded');
@@ -183,7 +126,7 @@ describe('shard runner with incremental snapshots', () => {
 
     const store = new MemorySnapshotStore();
     const first = worker(store);
-    const f1 = session();
+    const f1 = fakeShardSession();
     first.sessions.next(f1.session);
     // 11 barriers of 2 minutes each: full, 3 deltas, full, 3 deltas, full, 2 deltas
     await feedWithCommits(f1, all.slice(0, 88), 8);
@@ -200,7 +143,7 @@ describe('shard runner with incremental snapshots', () => {
     await first.running.stop(100);
 
     const second = worker(store);
-    const f2 = session({ stateRef: committed.state as string });
+    const f2 = fakeShardSession('s', { stateRef: committed.state as string });
     second.sessions.next(f2.session);
     f2.feed(all.slice(88));
     f2.end('shardEnded');
@@ -217,9 +160,9 @@ describe('shard runner with incremental snapshots', () => {
   it('a device idle for longer than the TTL (event time) leaves the state', async () => {
     const store = new MemorySnapshotStore();
     const w = worker(store, 10 * 60_000);
-    const s = session();
+    const s = fakeShardSession();
     w.sessions.next(s.session);
-    const recs = series(['stays', 'stops'], 5);
+    const recs = deviceMinutes(['stays', 'stops'], 0, 5);
     for (let m = 5; m < 30; m++) recs.push(record(recs.length, device('stays', m * 60 + 10, 50)));
     await feedWithCommits(s, recs, 10);
     s.end('shardEnded');
@@ -243,9 +186,9 @@ describe('shard runner with incremental snapshots', () => {
     /** Runs a parent over 12 minutes with a commit every 2, then ends it; its final lease. */
     const parent = async (id: string, children: string[]): Promise<Lease> => {
       const w = worker(store);
-      const p = session({ leaseKey: id });
+      const p = fakeShardSession(id);
       w.sessions.next(p.session);
-      await feedWithCommits(p, series([`${id}-a`, `${id}-b`], 12), 4);
+      await feedWithCommits(p, deviceMinutes([`${id}-a`, `${id}-b`], 0, 12), 4);
       p.end('shardEnded');
       await until(() => p.commits.some((c) => c.final));
       await w.running.stop(100);
@@ -267,9 +210,9 @@ describe('shard runner with incremental snapshots', () => {
     expect(ofShard('p1').length).toBeGreaterThanOrEqual(2); // the final object and what it superseded
     const child = async (id: string, parents: Lease[]) => {
       const w = worker(store);
-      const c = session({ leaseKey: id }, parents);
+      const c = fakeShardSession(id, {}, parents);
       w.sessions.next(c.session);
-      c.feed(series(['p1-a', 'p2-b', 'q-a'], 2));
+      c.feed(deviceMinutes(['p1-a', 'p2-b', 'q-a'], 0, 2));
       await until(() => c.commits.length > 0);
       await until(
         () =>

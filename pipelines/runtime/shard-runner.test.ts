@@ -7,16 +7,9 @@
  * snapshots by hash key range, so predictions continue in the first windows after a reshard.
  */
 import { Subject } from 'rxjs';
-import type {
-  Lease,
-  SessionCommit,
-  SessionEndReason,
-  ShardBatch,
-  ShardSession,
-} from '../../consumers/index.js';
-import { PositionSet, type SourceRecord, type Traced } from '../../core/index.js';
+import type { Lease, SessionCommit, ShardSession } from '../../consumers/index.js';
+import { PositionSet, type Traced } from '../../core/index.js';
 import { movingAverage } from '../../models/index.js';
-import { device, record } from '../../operators/testing/fixtures.js';
 import type { Sink, SinkResult } from '../../sinks/index.js';
 import { deviceSpec } from '../devices/index.js';
 import {
@@ -25,6 +18,7 @@ import {
   keyInRange,
   type HashKeyRange,
 } from '../state/index.js';
+import { deviceMinutes, fakeShardSession, until } from '../testing/fake-shard-session.js';
 import { createPipeline, runPipeline, type ResultRow, type ResultSinks } from './index.js';
 
 const MAX = (2n ** 128n - 1n).toString();
@@ -58,62 +52,11 @@ function sinks() {
   return { all, predictions, scores };
 }
 
-/** A shard session driven by the test. */
-function fakeSession(shardId: string, lease: Partial<Lease> = {}, parents: Lease[] = []) {
-  const records = new Subject<ShardBatch>();
-  const commits: SessionCommit[] = [];
-  let end: (r: SessionEndReason) => void = () => {};
-  const ended = new Promise<SessionEndReason>((r) => (end = r));
-  let lost = false;
-  const session: ShardSession = {
-    shardId,
-    lease: {
-      leaseKey: shardId,
-      leaseCounter: 1,
-      checkpoint: { sequenceNumber: 'TRIM_HORIZON', subSequenceNumber: 0 },
-      ownerSwitchesSinceCheckpoint: 0,
-      parentShardIds: parents.map((p) => p.leaseKey),
-      childShardIds: [],
-      ...lease,
-    },
-    records,
-    ended,
-    parentLeases: async () => parents,
-    commit: async (c) => {
-      if (lost) throw new Error('lease lost');
-      commits.push(c);
-      return !c.final;
-    },
-  };
-  return {
-    session,
-    commits,
-    feed: (recs: SourceRecord[]) =>
-      records.next({ shardId, records: recs, positions: PositionSet.empty }),
-    end: (reason: SessionEndReason) => {
-      lost = reason === 'leaseLost';
-      records.complete();
-      end(reason);
-    },
-  };
-}
-
 const fast = {
   forecaster: movingAverage({ inputLength: 10, span: 5 }),
   forest: { numberOfTrees: 20, sampleSize: 32, outputAfter: 8, seed: 7 },
   thresholder: { minScores: 5, zFactor: 2.5 },
 };
-
-/** Readings of `keys` for minutes [from, to), in time order, ordinals from `ordinal`. */
-function readings(keys: readonly string[], from: number, to: number, ordinal = 0, shard = 's') {
-  const out: SourceRecord[] = [];
-  for (let m = from; m < to; m++)
-    for (const [i, k] of keys.entries())
-      out.push(
-        record(ordinal + out.length, device(k, m * 60 + 10, 50 + ((m * 7 + i) % 13)), shard),
-      );
-  return out;
-}
 
 /** A SageMaker-like RCF endpoint answering after `ms` (windows stay in flight meanwhile). */
 const slowEndpoint = (ms: number) => ({
@@ -140,14 +83,6 @@ function worker(store: MemorySnapshotStore, s = sinks(), remote?: ReturnType<typ
   return { sessions, running, sinks: s };
 }
 
-const until = async (f: () => boolean, ms = 3_000) => {
-  const t = Date.now();
-  while (!f()) {
-    if (Date.now() - t > ms) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-
 const predictionValues = (s: ReturnType<typeof sinks>) =>
   new Map([...s.predictions.rows].map(([k, r]) => [k, r.attributes.value]));
 
@@ -156,9 +91,9 @@ describe('shard runner: snapshot, then commit', () => {
     const store = new MemorySnapshotStore();
     const w = worker(store);
     w.sinks.scores.down = true;
-    const f = fakeSession('s');
+    const f = fakeShardSession('s');
     w.sessions.next(f.session);
-    f.feed(readings(['a', 'b'], 0, 20));
+    f.feed(deviceMinutes(['a', 'b'], 0, 20));
     await new Promise((r) => setTimeout(r, 150));
     expect(f.commits).toEqual([]); // results not durable: no commit, however long
     w.sinks.scores.down = false;
@@ -183,10 +118,10 @@ describe('failover with state', () => {
     '%s: a crash after a commit; the next owner restores; every window scored and every prediction as in an uninterrupted run',
     async (_name, remote) => {
       const keys = ['a', 'b', 'c'];
-      const all = readings(keys, 0, 40);
+      const all = deviceMinutes(keys, 0, 40);
       // uninterrupted
       const one = worker(new MemorySnapshotStore(), sinks(), remote);
-      const u = fakeSession('s');
+      const u = fakeShardSession('s');
       one.sessions.next(u.session);
       u.feed(all);
       u.end('shardEnded');
@@ -198,7 +133,7 @@ describe('failover with state', () => {
       const store = new MemorySnapshotStore();
       const shared = sinks();
       const first = worker(store, shared, remote);
-      const f1 = fakeSession('s');
+      const f1 = fakeShardSession('s');
       first.sessions.next(f1.session);
       f1.feed(all.slice(0, 75));
       await until(() => f1.commits.length > 0);
@@ -209,7 +144,7 @@ describe('failover with state', () => {
       await first.running.stop(100);
       // second owner: restores the committed snapshot, reads after the checkpoint
       const second = worker(store, shared, remote);
-      const f2 = fakeSession('s', { stateRef: committed.state as string });
+      const f2 = fakeShardSession('s', { stateRef: committed.state as string });
       second.sessions.next(f2.session);
       f2.feed(all.slice(75));
       f2.end('shardEnded');
@@ -235,9 +170,9 @@ describe('resharding with state', () => {
   /** Runs `keys` for minutes [0, 20) on a parent and returns its final snapshot reference. */
   const parent = async (store: MemorySnapshotStore, id: string, ks: string[]) => {
     const w = worker(store);
-    const p = fakeSession(id);
+    const p = fakeShardSession(id);
     w.sessions.next(p.session);
-    p.feed(readings(ks, 0, 20, 0, id));
+    p.feed(deviceMinutes(ks, 0, 20, 0, id));
     p.end('shardEnded');
     await until(() => p.commits.some((x) => x.final));
     await w.running.stop(100);
@@ -252,9 +187,9 @@ describe('resharding with state', () => {
   ) => {
     const ks = keys.filter((k) => keyInRange(k, range));
     const w = worker(store);
-    const c = fakeSession(id, { hashKeyRange: range }, parents);
+    const c = fakeShardSession(id, { hashKeyRange: range }, parents);
     w.sessions.next(c.session);
-    c.feed(readings(ks, 20, 30, 0, id));
+    c.feed(deviceMinutes(ks, 20, 30, 0, id));
     c.end('shardEnded');
     await until(() => c.commits.some((x) => x.final));
     await w.running.stop(100);
