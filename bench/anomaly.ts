@@ -12,10 +12,10 @@
  * `BENCH_SETS` picks sets (comma-separated: `held-out`, `tuning`, `planted`, `indoor`,
  * `household`, `cost`; default all but `tuning`); `BENCH_SEEDS` overrides the held-out seeds.
  */
-import os from 'node:os';
 import { AnomalyDetector, RandomCutForest } from '../models/index.js';
 import { WARM_FOREST } from '../pipelines/devices/index.js';
 import { household, indoorAir, planted, simulated, type DataSet } from './anomaly-data.js';
+import { machine, table } from './report.js';
 import {
   KINDS,
   SHINGLE,
@@ -41,10 +41,7 @@ const fmt = (x: number | undefined, d = 0) => (x === undefined ? '—' : x.toFix
 /** Prints per-kind recall, the confusion table and precision of a {@link Score}. */
 function print(title: string, s: Score, cpuS: number): void {
   console.log(`\n### ${title}\n`);
-  console.log(
-    '| injected kind | labels | found | recall | named right | delay median / p90 (min) |',
-  );
-  console.log('|---|---|---|---|---|---|');
+  const recall: string[][] = [];
   let found = 0;
   let right = 0;
   const allDelays: number[] = [];
@@ -57,24 +54,37 @@ function print(title: string, s: Score, cpuS: number): void {
     right += row[k] ?? 0;
     const d = s.delays[k] as number[];
     allDelays.push(...d);
-    console.log(
-      `| ${k} | ${n} | ${f} | ${fmt(f / n, 2)} | ${row[k] ?? 0}/${f} | ${fmt(pct(d, 0.5))} / ${fmt(pct(d, 0.9))} |`,
-    );
+    recall.push([
+      k,
+      String(n),
+      String(f),
+      fmt(f / n, 2),
+      `${row[k] ?? 0}/${f}`,
+      `${fmt(pct(d, 0.5))} / ${fmt(pct(d, 0.9))}`,
+    ]);
   }
-  console.log(
-    `| **all** | ${s.labels} | ${found} | **${fmt(found / s.labels, 2)}** | ${right}/${found} | ${fmt(pct(allDelays, 0.5))} / ${fmt(pct(allDelays, 0.9))} |`,
+  recall.push([
+    '**all**',
+    String(s.labels),
+    String(found),
+    `**${fmt(found / s.labels, 2)}**`,
+    `${right}/${found}`,
+    `${fmt(pct(allDelays, 0.5))} / ${fmt(pct(allDelays, 0.9))}`,
+  ]);
+  table(
+    ['injected kind', 'labels', 'found', 'recall', 'named right', 'delay median / p90 (min)'],
+    recall,
   );
   console.log(
     '\nConfusion (rows: injected kind; columns: kind of the event that covers it most):\n',
   );
-  console.log(`| injected \\ named | ${KINDS.join(' | ')} | missed |`);
-  console.log(`|---|${KINDS.map(() => '---|').join('')}---|`);
-  for (const k of KINDS) {
+  const confusion = KINDS.flatMap((k) => {
     const row = s.confusion[k] as Record<string, number>;
-    if (Object.keys(row).length === 0) continue;
-    console.log(`| ${k} | ${[...KINDS, 'missed'].map((c) => row[c] ?? 0).join(' | ')} |`);
-  }
-  console.log(`| *false events* | ${KINDS.map((c) => s.falseKinds[c] ?? 0).join(' | ')} | |`);
+    if (Object.keys(row).length === 0) return [];
+    return [[k, ...[...KINDS, 'missed'].map((c) => String(row[c] ?? 0))]];
+  });
+  confusion.push(['*false events*', ...KINDS.map((c) => String(s.falseKinds[c] ?? 0)), '']);
+  table(['injected \\ named', ...KINDS, 'missed'], confusion);
   console.log(
     `\nevents ${s.events}, true ${s.trueEvents}, **precision ${fmt(s.trueEvents / s.events, 2)}**, ` +
       `**recall ${fmt(found / s.labels, 2)}**, kind named right ${right}/${found}; ${cpuS.toFixed(0)} CPU-s`,
@@ -126,13 +136,16 @@ function cost(set: DataSet) {
   }
   for (const d of detectors.values()) stateBytes += JSON.stringify(d.toJSON()).length;
   console.log('\n### Cost per reading (one simulator seed, 8 devices × 2 days)\n');
-  console.log('| stage | µs per reading | share of the forest |');
-  console.log('|---|---|---|');
-  console.log(
-    `| forest (score + attribution + update) | ${((1000 * forestMs) / n).toFixed(1)} | 100% |`,
-  );
-  console.log(
-    `| grading (scaling, thresholds, baseline, flat-line, gap, range, events) | ${((1000 * gradingMs) / n).toFixed(1)} | ${((100 * gradingMs) / forestMs).toFixed(1)}% |`,
+  table(
+    ['stage', 'µs per reading', 'share of the forest'],
+    [
+      ['forest (score + attribution + update)', ((1000 * forestMs) / n).toFixed(1), '100%'],
+      [
+        'grading (scaling, thresholds, baseline, flat-line, gap, range, events)',
+        ((1000 * gradingMs) / n).toFixed(1),
+        `${((100 * gradingMs) / forestMs).toFixed(1)}%`,
+      ],
+    ],
   );
   console.log(
     `\ndetector state per key (plain JSON, before gzip): ${(stateBytes / detectors.size / 1024).toFixed(1)} KB`,
@@ -145,9 +158,7 @@ const want = new Set(
 const heldOut = process.env.BENCH_SEEDS
   ? process.env.BENCH_SEEDS.split(',').map(Number)
   : [...HELD_OUT_SEEDS];
-console.log(
-  `bench:anomaly — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
-);
+console.log(`bench:anomaly — ${machine()}`);
 if (want.has('tuning'))
   await evaluate(
     `Device simulator, TUNING seeds ${TUNING_SEEDS.join(', ')} (8 devices × 4 days each)`,

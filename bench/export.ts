@@ -6,11 +6,11 @@
  * parquet-wasm (Rust's arrow-rs in WebAssembly, fed an Apache Arrow table) — side by side in
  * one run: rows per CPU-second (median of 3 interleaved rounds) and bytes per row.
  */
-import os from 'node:os';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { Compression, Table, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { prng } from '../core/index.js';
 import { DEVICES_TABLE, toCsv, toParquet, type Cell } from '../lake/index.js';
+import { FIGURES, machine, table } from './report.js';
 
 const DEVICES = 140;
 const MINUTES = 1440;
@@ -63,19 +63,24 @@ for (let round = 0; round < 3; round += 1) writers.forEach(([, f], i) => samples
 
 console.log(
   `\nbench:export — ${rows.length.toLocaleString('en')} device rows (${DEVICES} devices × 1 day), ` +
-    `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}\n`,
+    `${machine()}\n`,
 );
-console.log('| writer | rows / CPU-s | bytes / row | size ÷ CSV | speed ÷ hyparquet-writer |');
-console.log('|---|---:|---:|---:|---:|');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const stats = samples.map((s) => ({
   rate: rows.length / median(s.map((x) => x.seconds)),
   bytes: s[0]?.bytes ?? 0,
 }));
-writers.forEach(([name], i) => {
-  const s = stats[i] as { rate: number; bytes: number };
-  console.log(
-    `| ${name} | ${Math.round(s.rate).toLocaleString('en')} | ${(s.bytes / rows.length).toFixed(2)} | ` +
-      `${(s.bytes / (stats[0]?.bytes ?? 1)).toFixed(3)} | ${(s.rate / (stats[1]?.rate ?? 1)).toFixed(2)} |`,
-  );
-});
+table(
+  ['writer', 'rows / CPU-s', 'bytes / row', 'size ÷ CSV', 'speed ÷ hyparquet-writer'],
+  writers.map(([name], i) => {
+    const s = stats[i] as { rate: number; bytes: number };
+    return [
+      name,
+      Math.round(s.rate).toLocaleString('en'),
+      (s.bytes / rows.length).toFixed(2),
+      (s.bytes / (stats[0]?.bytes ?? 1)).toFixed(3),
+      (s.rate / (stats[1]?.rate ?? 1)).toFixed(2),
+    ];
+  }),
+  FIGURES,
+);

@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   CreateStreamCommand,
@@ -25,6 +24,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { freePort } from '../localstack/index.js';
 import { profiled } from './cpu-profile.js';
 import { producerFloors } from './producer-floor.js';
+import { FIGURES, machine, table } from './report.js';
 import {
   DeviceSimulator,
   KinesisProducer,
@@ -248,18 +248,16 @@ async function main(): Promise<void> {
       console.log(
         `\nkinesalite, ${SHARDS} shards, fresh stream each, ${N} device readings (≈${Math.round(bytes / N)} B each)\n`,
       );
-      table(rows);
+      printRows(rows);
     }
     console.log(
       `\nloopback sink (accepts instantly, no I/O, rate limits lifted), ${LOOPBACK_N} readings — the producer's own cost\n`,
     );
-    table(loop);
+    printRows(loop);
     console.log(
       `\n(SDK PutRecords serialisation, ${sendPerRecord.toFixed(2)} µs/record with 500 entries per call, is what a real writer adds per Kinesis record; aggregated, one Kinesis record carries ~250 readings)`,
     );
-    console.log(
-      `machine: ${cpus()[0]?.model.trim()} × ${cpus().length}, node ${process.versions.node}, load ${loadavg()[0]?.toFixed(1)}`,
-    );
+    console.log(`machine: ${machine()}`);
   } finally {
     client.destroy();
     emulator.kill('SIGTERM');
@@ -267,7 +265,8 @@ async function main(): Promise<void> {
   }
 }
 
-function table(rows: readonly Row[]): void {
+/** The scenarios as a table, ratios to the first row. */
+function printRows(rows: readonly Row[]): void {
   const base = rows[0]!;
   const rate = (r: Row) => (r.records * 1000) / r.wallMs;
   const cpu = (r: Row) => r.cpuUs / r.records;
@@ -289,14 +288,7 @@ function table(rows: readonly Row[]): void {
     `${(rate(r) / rate(base)).toFixed(1)}×`,
     `${(cpu(r) / cpu(base)).toFixed(2)}×`,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  console.log(fmt(head));
-  console.log(
-    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-  );
-  for (const l of lines) console.log(fmt(l));
+  table(head, lines, FIGURES);
 }
 
 async function waitUp(client: KinesisClient): Promise<void> {

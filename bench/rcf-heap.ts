@@ -18,6 +18,7 @@ import v8 from 'node:v8';
 import { RandomCutForest, type RandomCutForestOptions } from '../models/index.js';
 import { loadBefore } from './rcf-before.js';
 import { devicesInput } from './rcf-inputs.js';
+import { machine, table } from './report.js';
 
 interface Forest {
   process(input: ArrayLike<number>): number;
@@ -150,13 +151,9 @@ for (const c of commits) {
 results.push(['this tree', measure((o) => new RandomCutForest(o))]);
 const now = results.at(-1)?.[1];
 console.log(
-  `devices forest 24-d 30 × 32, cache 0, fed ${WINDOWS} windows; retained heap per forest (snapshot, ${K} forests); ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
+  `devices forest 24-d 30 × 32, cache 0, fed ${WINDOWS} windows; retained heap per forest (snapshot, ${K} forests); ${machine()}`,
 );
-console.log(
-  '| forest | state KiB | heap KiB | heap ratio | array buffers KiB | µs/window (score + update, CPU) | largest other parts (bytes per forest) |',
-);
-console.log('|---|---:|---:|---:|---:|---:|---|');
-for (const [c, r] of results) {
+const rows = results.map(([c, r]) => {
   if (now && r.score !== now.score) throw new Error(`${c}: mean score ${r.score} ≠ ${now.score}`);
   const buffers = r.parts.get('system / JSArrayBufferData') ?? 0;
   const others = [...r.parts]
@@ -166,7 +163,18 @@ for (const [c, r] of results) {
     .map(([k, v]) => `${k} ${(v / K).toFixed(0)}`)
     .join(', ');
   const ratio = now ? (r.perForest / now.perForest).toFixed(2) : '—';
-  console.log(
-    `| ${c} | ${kib(r.state)} | ${kib(r.perForest)} | ${ratio} | ${kib(buffers / K)} | ${r.us.toFixed(1)} | ${others} |`,
-  );
-}
+  return [c, kib(r.state), kib(r.perForest), ratio, kib(buffers / K), r.us.toFixed(1), others];
+});
+table(
+  [
+    'forest',
+    'state KiB',
+    'heap KiB',
+    'heap ratio',
+    'array buffers KiB',
+    'µs/window (score + update, CPU)',
+    'largest other parts (bytes per forest)',
+  ],
+  rows,
+  { right: (column) => column > 0 && column < 6 },
+);

@@ -17,13 +17,13 @@
  * `RCF_BENCH_POINTS` (default 4,000) points are measured after 4,000 of warm-up;
  * `RCF_BENCH_FOREST` (`K`, default 3) forests per case for the heap.
  */
-import os from 'node:os';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
 import { seedState, sfc32 } from '../core/index.js';
 import { RandomCutForest, type RandomCutForestOptions } from '../models/index.js';
 import { BEFORE, loadBefore } from './rcf-before.js';
 import { devicesInput } from './rcf-inputs.js';
+import { machine, table } from './report.js';
 
 /** What the bench needs of either forest. */
 interface Forest {
@@ -210,11 +210,7 @@ const header = [
   'target KiB → after/target',
   'mean score',
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 console.log(
-  `RCF score+update: before = commit ${BEFORE}${before ? '' : ' (not available: no git)'}, after = this tree (default cache fraction unless named); ${MEASURE} points measured after ${WARMUP}; KiB = the model's typed arrays; heap = (heap used + array buffers) per forest after GC over ${K} forests; ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
+  `RCF score+update: before = commit ${BEFORE}${before ? '' : ' (not available: no git)'}, after = this tree (default cache fraction unless named); ${MEASURE} points measured after ${WARMUP}; KiB = the model's typed arrays; heap = (heap used + array buffers) per forest after GC over ${K} forests; ${machine()}`,
 );
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+table(header, rows);

@@ -20,6 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { FIGURES, machine, table } from './report.js';
 import type { FleetResult } from './scale/fleet.js';
 
 const flag = (name: string, fallback: string): string => {
@@ -56,9 +57,7 @@ const per = (r: FleetResult) => ({
 });
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-console.log(
-  `bench:scale — ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${(os.totalmem() / GIB).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
-);
+console.log(`bench:scale — ${machine()}, ${(os.totalmem() / GIB).toFixed(0)} GiB`);
 console.log(
   `devices pipeline, one shard session, one reading per device-minute, ${minutes} simulated minutes per fleet\n`,
 );
@@ -67,29 +66,56 @@ for (const n of fleets) {
   results.push(run(n, minutes));
   console.error(`  fleet ${n}: done`);
 }
-console.log(
-  '| devices | readings | heap / device | RSS / device | typed arrays / device | CPU / reading (steady) | wall |',
+const ALL_FIGURES = { right: () => true };
+table(
+  [
+    'devices',
+    'readings',
+    'heap / device',
+    'RSS / device',
+    'typed arrays / device',
+    'CPU / reading (steady)',
+    'wall',
+  ],
+  results.map((r) => {
+    const p = per(r);
+    return [
+      r.devices.toLocaleString('en'),
+      r.readings.toLocaleString('en'),
+      kib(p.heap),
+      kib(p.rss),
+      kib(p.external),
+      `${p.cpuUs.toFixed(0)} µs`,
+      `${(r.wallMs / 1000).toFixed(0)} s`,
+    ];
+  }),
+  ALL_FIGURES,
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of results) {
-  const p = per(r);
-  console.log(
-    `| ${r.devices.toLocaleString('en')} | ${r.readings.toLocaleString('en')} | ${kib(p.heap)} | ${kib(p.rss)} | ${kib(p.external)} | ${p.cpuUs.toFixed(0)} µs | ${(r.wallMs / 1000).toFixed(0)} s |`,
-  );
-}
 console.log(
   '\nKeyed-state snapshots (incremental: a barrier takes the changed keys; they are encoded after it, between batches)\n',
 );
-console.log(
-  '| devices | full object (gzip) | per device | barrier pause | typical 5-s delta: values, gzip, encode | minute delta (every window closed): values, gzip, encode | per-key texts (heap) / device |',
+const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+table(
+  [
+    'devices',
+    'full object (gzip)',
+    'per device',
+    'barrier pause',
+    'typical 5-s delta: values, gzip, encode',
+    'minute delta (every window closed): values, gzip, encode',
+    'per-key texts (heap) / device',
+  ],
+  results.map((r) => [
+    r.devices.toLocaleString('en'),
+    kib(r.snapshotBytes),
+    `${(r.snapshotBytes / r.devices).toFixed(0)} B`,
+    ms(Math.max(r.snapshotPauseMs, r.deltaPauseMs, r.wide.pauseMs)),
+    `${r.deltaValues}, ${kib(r.deltaBytes)}, ${ms(r.deltaEncodeMs)}`,
+    `${r.wide.values}, ${kib(r.wide.bytes)}, ${ms(r.wide.encodeMs)}`,
+    `${(r.textsHeap / r.devices / 1024).toFixed(1)} KiB`,
+  ]),
+  ALL_FIGURES,
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of results) {
-  const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
-  console.log(
-    `| ${r.devices.toLocaleString('en')} | ${kib(r.snapshotBytes)} | ${(r.snapshotBytes / r.devices).toFixed(0)} B | ${ms(Math.max(r.snapshotPauseMs, r.deltaPauseMs, r.wide.pauseMs))} | ${r.deltaValues}, ${kib(r.deltaBytes)}, ${ms(r.deltaEncodeMs)} | ${r.wide.values}, ${kib(r.wide.bytes)}, ${ms(r.wide.encodeMs)} | ${(r.textsHeap / r.devices / 1024).toFixed(1)} KiB |`,
-  );
-}
 
 let steadyFactor = 1;
 if (steadyMinutes > 0) {
@@ -101,17 +127,30 @@ if (steadyMinutes > 0) {
   console.log(
     `\nA device's memory with time (${steadyDevices} devices): after ${minutes} and ${steadyMinutes} simulated minutes\n`,
   );
-  console.log(
-    '| minutes | heap / device | RSS / device | typed arrays / device | CPU / reading | snapshot / device |',
+  table(
+    [
+      'minutes',
+      'heap / device',
+      'RSS / device',
+      'typed arrays / device',
+      'CPU / reading',
+      'snapshot / device',
+    ],
+    (
+      [
+        [minutes, s],
+        [steadyMinutes, l],
+      ] as const
+    ).map(([m, x]) => [
+      String(m),
+      kib(x.heap),
+      kib(x.rss),
+      kib(x.external),
+      `${x.cpuUs.toFixed(0)} µs`,
+      `${x.snapshot.toFixed(0)} B`,
+    ]),
+    ALL_FIGURES,
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const [m, x] of [
-    [minutes, s],
-    [steadyMinutes, l],
-  ] as const)
-    console.log(
-      `| ${m} | ${kib(x.heap)} | ${kib(x.rss)} | ${kib(x.external)} | ${x.cpuUs.toFixed(0)} µs | ${x.snapshot.toFixed(0)} B |`,
-    );
 }
 
 if (results.length >= 2) {
@@ -128,24 +167,30 @@ if (results.length >= 2) {
   console.log(
     `\nGrowth with devices (slope between ${a.devices.toLocaleString('en')} and ${b.devices.toLocaleString('en')} devices)\n`,
   );
-  console.log('| cost | per added device | ratio per-device cost (large ÷ small fleet) |');
-  console.log('| --- | ---: | ---: |');
-  console.log(
-    `| heap | ${kib(slope((r) => r.heapAfter))} | ${(per(b).heap / per(a).heap).toFixed(2)} |`,
+  table(
+    ['cost', 'per added device', 'ratio per-device cost (large ÷ small fleet)'],
+    [
+      ['heap', kib(slope((r) => r.heapAfter)), (per(b).heap / per(a).heap).toFixed(2)],
+      ['RSS + snapshot texts', kib(rssSlope), (per(b).rss / per(a).rss).toFixed(2)],
+      [
+        'snapshot (gzip)',
+        `${slope((r) => r.snapshotBytes).toFixed(0)} B`,
+        (per(b).snapshot / per(a).snapshot).toFixed(2),
+      ],
+      [
+        'snapshot encode, every key changed (CPU after the barrier)',
+        `${(slope((r) => r.wide.encodeMs) * 1000).toFixed(0)} ms per 1,000 devices`,
+        (b.wide.encodeMs / b.devices / (a.wide.encodeMs / a.devices)).toFixed(2),
+      ],
+      [
+        'per-key texts (heap)',
+        kib(slope((r) => r.textsHeap)),
+        (b.textsHeap / b.devices / (a.textsHeap / a.devices)).toFixed(2),
+      ],
+      ['CPU per reading', '—', (cpuB / cpuA).toFixed(2)],
+    ],
+    FIGURES,
   );
-  console.log(
-    `| RSS + snapshot texts | ${kib(rssSlope)} | ${(per(b).rss / per(a).rss).toFixed(2)} |`,
-  );
-  console.log(
-    `| snapshot (gzip) | ${slope((r) => r.snapshotBytes).toFixed(0)} B | ${(per(b).snapshot / per(a).snapshot).toFixed(2)} |`,
-  );
-  console.log(
-    `| snapshot encode, every key changed (CPU after the barrier) | ${(slope((r) => r.wide.encodeMs) * 1000).toFixed(0)} ms per 1,000 devices | ${(b.wide.encodeMs / b.devices / (a.wide.encodeMs / a.devices)).toFixed(2)} |`,
-  );
-  console.log(
-    `| per-key texts (heap) | ${kib(slope((r) => r.textsHeap))} | ${(b.textsHeap / b.devices / (a.textsHeap / a.devices)).toFixed(2)} |`,
-  );
-  console.log(`| CPU per reading | — | ${(cpuB / cpuA).toFixed(2)} |`);
   console.log(
     `\nLargest fleet in 2 GiB RSS: (2 GiB − ${(fixed / 2 ** 20).toFixed(0)} MiB fixed) ÷ (${kib(rssSlope)} per device incl. snapshot texts × ${steadyFactor.toFixed(2)} growth to ${steadyMinutes} minutes) ≈ **${fleet2g.toLocaleString('en')} devices**`,
   );
