@@ -32,7 +32,7 @@ export interface Synthesized {
   readonly template: Template;
   /** The raw template JSON. */
   readonly json: CfnTemplate;
-  /** Removes the cloud assembly (staged image contexts included) from the temp folder. */
+  /** Removes the cloud assembly from the temp folder. */
   readonly cleanup: () => void;
 }
 
@@ -41,13 +41,26 @@ export interface CfnTemplate {
   readonly Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 }
 
-/** Synthesizes one environment with extra context (e.g. `{ env: 'prod' }`). */
+/**
+ * Synthesizes one environment with extra context (e.g. `{ env: 'prod' }`).
+ *
+ * The template is the same either way, but by default two costs that no assertion reads
+ * are skipped: CDK's built-in CloudFormation validation (a WebAssembly engine compiled per
+ * test file, ~10 s of a synthesis; `cfn-validation.test.ts` checks it once, as errors) and
+ * copying the image contexts into the assembly (the asset hashes are computed all the same).
+ * `options.validate` keeps the validation on.
+ */
 export function synthesize(
   context: Record<string, unknown> = {},
   defaults: { region?: string } = { region: 'us-east-1' },
+  options: { validate?: boolean } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'shardflow-cdk-'));
-  const app = new App({ context: { ...cdkJsonContext(), ...context }, outdir });
+  const app = new App({
+    context: { ...cdkJsonContext(), 'aws:cdk:disable-asset-staging': true, ...context },
+    outdir,
+    builtinCloudFormationValidation: options.validate ?? false,
+  });
   const { stack, settings } = buildApp(app, { contextDirectory: REPO_ROOT, ...defaults });
   const template = Template.fromStack(stack);
   const cleanup = () => rmSync(outdir, { recursive: true, force: true });
