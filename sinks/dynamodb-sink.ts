@@ -9,17 +9,10 @@
  * Invariant: an item counts as written only when DynamoDB accepted its row.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  ConfigError,
-  RESULT_KEYS,
-  RetriableError,
-  RetriesExhaustedError,
-  retry,
-  type RetryOptions,
-} from '../core/index.js';
-import { awsErrorCode, isRetriableAwsError } from '../adapters/index.js';
+import { ConfigError, RESULT_KEYS, RetriableError, retry } from '../core/index.js';
 import type { Traced } from '../core/index.js';
 import { packBatches } from './batching.js';
+import { callFailure, sinkRetryOptions, type SinkBackoff } from './sink-retry.js';
 import {
   sinkResult,
   type Sink,
@@ -58,10 +51,7 @@ export interface DynamoDbSinkOptions<T> {
   /** Epoch ms; injected for tests. */
   readonly clock?: () => number;
   /** Back-off; default 8 retries, 50 ms → 5 s. */
-  readonly retry?: Pick<
-    RetryOptions,
-    'retries' | 'initialDelayMs' | 'maxDelayMs' | 'random' | 'sleep'
-  >;
+  readonly retry?: SinkBackoff;
   readonly name?: string;
   readonly onEvent?: (event: SinkEvent) => void;
 }
@@ -91,7 +81,7 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
   } = options;
   if (!tableName) throw new ConfigError('tableName', 'must not be empty');
   if (ttl && !(ttl.seconds > 0)) throw new ConfigError('ttl.seconds', 'must be positive');
-  const { retries = 8, initialDelayMs = 50, maxDelayMs = 5_000 } = backoff;
+  const retryOptions = sinkRetryOptions(name, backoff, 50, onEvent);
   const ttlAttribute = ttl?.attribute ?? RESULT_KEYS.ttlAttribute;
 
   const toRows = (items: readonly Traced<T>[]): Row<T>[] => {
@@ -116,42 +106,25 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
     let pending = group;
     const written: Row<T>[] = [];
     try {
-      await retry(
-        async () => {
-          const out = await client.send(
-            new BatchWriteCommand({
-              RequestItems: { [tableName]: pending.map((r) => ({ PutRequest: { Item: r.item } })) },
-            }),
+      await retry(async () => {
+        const out = await client.send(
+          new BatchWriteCommand({
+            RequestItems: { [tableName]: pending.map((r) => ({ PutRequest: { Item: r.item } })) },
+          }),
+        );
+        const unprocessed = new Set(
+          (out.UnprocessedItems?.[tableName] ?? []).flatMap((w) =>
+            w.PutRequest?.Item ? [keyId(w.PutRequest.Item, keyNames)] : [],
+          ),
+        );
+        written.push(...pending.filter((r) => !unprocessed.has(r.id)));
+        pending = pending.filter((r) => unprocessed.has(r.id));
+        if (pending.length > 0)
+          throw new RetriableError(
+            'DYNAMODB_UNPROCESSED_ITEMS',
+            `${pending.length} item(s) unprocessed`,
           );
-          const unprocessed = new Set(
-            (out.UnprocessedItems?.[tableName] ?? []).flatMap((w) =>
-              w.PutRequest?.Item ? [keyId(w.PutRequest.Item, keyNames)] : [],
-            ),
-          );
-          written.push(...pending.filter((r) => !unprocessed.has(r.id)));
-          pending = pending.filter((r) => unprocessed.has(r.id));
-          if (pending.length > 0)
-            throw new RetriableError(
-              'DYNAMODB_UNPROCESSED_ITEMS',
-              `${pending.length} item(s) unprocessed`,
-            );
-        },
-        {
-          ...backoff,
-          retries,
-          initialDelayMs,
-          maxDelayMs,
-          shouldRetry: isRetriableAwsError,
-          onRetry: (error, attempt, delayMs) =>
-            onEvent?.({
-              type: 'sink.retry',
-              sink: name,
-              attempt,
-              delayMs,
-              reason: awsErrorCode(error),
-            }),
-        },
-      );
+      }, retryOptions);
       return { written, failed: [] as Row<T>[], error: undefined };
     } catch (error) {
       return { written, failed: pending, error };
@@ -178,16 +151,10 @@ export function createDynamoDbSink<T>(options: DynamoDbSinkOptions<T>): Sink<T> 
         written.push(...out.written.flatMap((r) => r.sources));
         if (out.written.length > 0)
           onEvent?.({ type: 'sink.written', sink: name, items: out.written.length });
-        const retriable =
-          out.error instanceof RetriesExhaustedError || isRetriableAwsError(out.error);
+        if (out.failed.length === 0) continue;
+        const why = callFailure(out.error);
         for (const row of out.failed)
-          for (const item of row.sources)
-            failures.push({
-              item,
-              code: awsErrorCode(out.error),
-              message: out.error instanceof Error ? out.error.message : String(out.error),
-              retriable,
-            });
+          for (const item of row.sources) failures.push({ item, ...why });
       }
       for (const f of failures) onEvent?.({ type: 'sink.failed', sink: name, code: f.code });
       return sinkResult(written, failures);

@@ -9,16 +9,10 @@
  * nothing is acknowledged before it is durable, and no entry is re-sent after success.
  */
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import {
-  ConfigError,
-  RetriableError,
-  RetriesExhaustedError,
-  retry,
-  type RetryOptions,
-} from '../core/index.js';
-import { awsErrorCode, isRetriableAwsError } from '../adapters/index.js';
+import { ConfigError, RetriableError, retry } from '../core/index.js';
 import type { Traced } from '../core/index.js';
 import { packBatches } from './batching.js';
+import { callFailure, sinkRetryOptions, type SinkBackoff } from './sink-retry.js';
 import {
   sinkResult,
   type Sink,
@@ -41,10 +35,7 @@ export interface FirehoseSinkOptions<T> {
   /** One line of JSON per value (a newline is appended); default `JSON.stringify`. */
   readonly serialize?: (value: T) => string;
   /** Back-off for failed entries and failed calls; default 8 retries, 100 ms → 5 s. */
-  readonly retry?: Pick<
-    RetryOptions,
-    'retries' | 'initialDelayMs' | 'maxDelayMs' | 'random' | 'sleep'
-  >;
+  readonly retry?: SinkBackoff;
   /** Name in events; default the delivery stream name. */
   readonly name?: string;
   readonly onEvent?: (event: SinkEvent) => void;
@@ -66,7 +57,7 @@ export function createFirehoseSink<T>(options: FirehoseSinkOptions<T>): Sink<T> 
     onEvent,
   } = options;
   if (!deliveryStreamName) throw new ConfigError('deliveryStreamName', 'must not be empty');
-  const { retries = 8, initialDelayMs = 100, maxDelayMs = 5_000 } = backoff;
+  const retryOptions = sinkRetryOptions(name, backoff, 100, onEvent);
 
   /** Sends one group; returns entries written and failures (after retries). */
   const sendGroup = async (group: readonly Entry<T>[]) => {
@@ -74,56 +65,36 @@ export function createFirehoseSink<T>(options: FirehoseSinkOptions<T>): Sink<T> 
     const written: Traced<T>[] = [];
     let lastCodes = new Map<Entry<T>, string>();
     try {
-      await retry(
-        async () => {
-          const out = await client.send(
-            new PutRecordBatchCommand({
-              DeliveryStreamName: deliveryStreamName,
-              Records: pending.map((e) => ({ Data: e.data })),
-            }),
-          );
-          const responses = out.RequestResponses ?? [];
-          const failed: Entry<T>[] = [];
-          lastCodes = new Map();
-          pending.forEach((entry, i) => {
-            const r = responses[i];
-            if (r?.RecordId && !r.ErrorCode) written.push(entry.item);
-            else {
-              failed.push(entry);
-              lastCodes.set(entry, r?.ErrorCode ?? 'MissingRecordId');
-            }
-          });
-          pending = failed;
-          if (failed.length > 0)
-            throw new RetriableError(
-              'FIREHOSE_PARTIAL_FAILURE',
-              `${failed.length} record(s) failed`,
-            );
-        },
-        {
-          ...backoff,
-          retries,
-          initialDelayMs,
-          maxDelayMs,
-          shouldRetry: isRetriableAwsError,
-          onRetry: (error, attempt, delayMs) =>
-            onEvent?.({
-              type: 'sink.retry',
-              sink: name,
-              attempt,
-              delayMs,
-              reason: awsErrorCode(error),
-            }),
-        },
-      );
+      await retry(async () => {
+        const out = await client.send(
+          new PutRecordBatchCommand({
+            DeliveryStreamName: deliveryStreamName,
+            Records: pending.map((e) => ({ Data: e.data })),
+          }),
+        );
+        const responses = out.RequestResponses ?? [];
+        const failed: Entry<T>[] = [];
+        lastCodes = new Map();
+        pending.forEach((entry, i) => {
+          const r = responses[i];
+          if (r?.RecordId && !r.ErrorCode) written.push(entry.item);
+          else {
+            failed.push(entry);
+            lastCodes.set(entry, r?.ErrorCode ?? 'MissingRecordId');
+          }
+        });
+        pending = failed;
+        if (failed.length > 0)
+          throw new RetriableError('FIREHOSE_PARTIAL_FAILURE', `${failed.length} record(s) failed`);
+      }, retryOptions);
       return { written, failures: [] as SinkFailure<T>[] };
     } catch (error) {
-      const retriable = error instanceof RetriesExhaustedError || isRetriableAwsError(error);
+      const why = callFailure(error);
       const failures = pending.map((entry) => ({
         item: entry.item,
-        code: lastCodes.get(entry) ?? awsErrorCode(error),
-        message: error instanceof Error ? error.message : String(error),
-        retriable: retriable || lastCodes.has(entry),
+        code: lastCodes.get(entry) ?? why.code,
+        message: why.message,
+        retriable: why.retriable || lastCodes.has(entry),
       }));
       return { written, failures };
     }
