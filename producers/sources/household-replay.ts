@@ -8,7 +8,7 @@
  * Invariant: every output step yields, per household, exactly one reading or one gap.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, type HouseholdReading } from '../../core/index.js';
+import { ConfigError, HOUSEHOLD_MEASURES, type HouseholdReading } from '../../core/index.js';
 
 /** One row of the data set: its time and its values, or undefined when missing. */
 export interface HouseholdRow {
@@ -34,15 +34,8 @@ export interface HouseholdReplayOptions {
   readonly loops?: number;
 }
 
-const FIELDS = [
-  'globalActivePower',
-  'globalReactivePower',
-  'voltage',
-  'globalIntensity',
-  'subMetering1',
-  'subMetering2',
-  'subMetering3',
-] as const;
+/** The data set's value columns (after date and time) are the household measures, in order. */
+const FIELDS = HOUSEHOLD_MEASURES;
 
 /**
  * Parses the `;`-separated text of the data set (header line optional). A row with any `?`
