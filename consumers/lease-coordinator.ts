@@ -6,51 +6,28 @@
  * hand-offs). All writes for one lease are serialized, so the counter it holds is always
  * the last one it wrote. Invariant: a lease is reported `acquired` once and, after that,
  * exactly one of `lost`, `handoffRequested` or a release ends it; a failed conditional
- * write (or no successful renewal for a failover period) means lost.
+ * write (or no successful renewal for a failover period) means lost. Every call of the
+ * periodic cycles is retried on a throttle, 5xx or network error (`lease-retry.ts`): a
+ * renewal until the next renewal tick or the lease's expiry, a scan and its takes and
+ * steals until the next take cycle; a failed condition never.
  */
-import { ConfigError } from '../core/index.js';
+import { ConfigError, type BackoffOptions } from '../core/index.js';
 import type { ExtendedSequenceNumber, Lease } from './lease.js';
 import { decideAssignment } from './lease-assignment.js';
-import { LeaseLostError, type LeaseRefresher } from './lease-refresher.js';
+import type { LeaseCoordinatorOptions } from './lease-coordinator-types.js';
+import { LeaseLostError } from './lease-refresher.js';
+import { periodic } from './lease-cycles.js';
+import { leaseBackoff, renewDeadline, renewalLanded, retryLeaseCall } from './lease-retry.js';
 
-/** Named telemetry events of the coordinator. */
-export type CoordinatorEvent =
-  | {
-      readonly type: 'lease.taken' | 'lease.claimed';
-      readonly leaseKey: string;
-      readonly from?: string;
-    }
-  | { readonly type: 'lease.steal-started'; readonly leaseKey: string; readonly from: string }
-  | { readonly type: 'lease.lost' | 'lease.released'; readonly leaseKey: string }
-  | { readonly type: 'handoff.requested' | 'handoff.completed'; readonly leaseKey: string }
-  | { readonly type: 'cycle.failed'; readonly error: unknown };
+/** Waits `ms` without keeping the process alive (a stopped worker exits at once). */
+const unrefSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-/** What the coordinator tells the shard consumers. */
-export interface CoordinatorListener {
-  /** The lease is ours: start processing from `lease.checkpoint`. */
-  acquired(lease: Lease): void;
-  /** The lease is gone: stop at once, write no checkpoint. */
-  lost(leaseKey: string): void;
-  /** Another worker stole it gracefully: finish, checkpoint, then call `completeHandoff`. */
-  handoffRequested(leaseKey: string): void;
-}
-
-/** Options of {@link LeaseCoordinator}. */
-export interface LeaseCoordinatorOptions {
-  readonly refresher: LeaseRefresher;
-  readonly workerId: string;
-  readonly listener: CoordinatorListener;
-  readonly failoverTimeMs: number;
-  /** Between take cycles; default `failoverTimeMs`. */
-  readonly takeIntervalMs?: number;
-  /** How long a new owner waits for a graceful hand-off; default `failoverTimeMs`. */
-  readonly handoffTimeoutMs?: number;
-  readonly maxLeasesForWorker?: number;
-  readonly maxStealsPerCycle?: number;
-  readonly now?: () => number;
-  readonly random?: () => number;
-  readonly onEvent?: (event: CoordinatorEvent) => void;
-}
+export type {
+  CoordinatorEvent,
+  CoordinatorListener,
+  LeaseCoordinatorOptions,
+} from './lease-coordinator-types.js';
 
 /** One worker's side of the lease protocol. */
 export class LeaseCoordinator {
@@ -67,6 +44,8 @@ export class LeaseCoordinator {
   private timers: NodeJS.Timeout[] = [];
   private taking = false;
   private running = false;
+  private readonly renewIntervalMs: number;
+  private readonly backoff: BackoffOptions;
 
   constructor(options: LeaseCoordinatorOptions) {
     const { failoverTimeMs } = options;
@@ -80,9 +59,12 @@ export class LeaseCoordinator {
       maxStealsPerCycle: 1,
       now: Date.now,
       random: Math.random,
+      sleep: unrefSleep,
       onEvent: () => {},
       ...options,
     };
+    this.renewIntervalMs = Math.max(1, Math.floor(failoverTimeMs / 3));
+    this.backoff = leaseBackoff(this.renewIntervalMs);
   }
 
   /** This worker's id. */
@@ -105,22 +87,22 @@ export class LeaseCoordinator {
     if (this.running) return;
     this.running = true;
     this.taking = true;
-    const every = (ms: number, fn: () => Promise<void>) => {
-      let busy = false;
-      const timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        fn()
-          .catch((error: unknown) => this.o.onEvent({ type: 'cycle.failed', error }))
-          .finally(() => (busy = false));
-      }, ms);
-      this.timers.push(timer);
+    const cycle = {
+      onError: (error: unknown) => this.o.onEvent({ type: 'cycle.failed', error }),
+      active: () => this.running,
     };
-    every(Math.max(1, Math.floor(this.o.failoverTimeMs / 3)), () => this.renewAll());
-    every(this.o.takeIntervalMs, () => this.takeCycle());
-    void this.takeCycle().catch((error: unknown) =>
-      this.o.onEvent({ type: 'cycle.failed', error }),
-    );
+    // a renewal tick that came while renewals were still retrying runs as soon as they end
+    // (skipped, it would delay the other leases' renewals by a whole interval)
+    const renew = periodic(this.renewIntervalMs, () => this.renewAll(), {
+      ...cycle,
+      catchUp: true,
+    });
+    const take = periodic(this.o.takeIntervalMs, () => this.takeCycle(), {
+      ...cycle,
+      catchUp: false,
+    });
+    this.timers.push(renew.timer, take.timer);
+    take.run();
   }
 
   /** Stops taking new leases (SIGTERM); renewals go on until {@link stop}. */
@@ -137,7 +119,11 @@ export class LeaseCoordinator {
 
   /** One take cycle: read the table, decide, act. Exposed for tests and the worker. */
   async takeCycle(): Promise<void> {
-    const leases = await this.o.refresher.listLeases();
+    const { refresher, workerId } = this.o;
+    // every call of the cycle is retried until the next cycle, only while taking
+    const until = this.o.now() + this.o.takeIntervalMs;
+    const again = <T>(call: () => Promise<T>) => this.again(call, until, () => this.taking);
+    const leases = await again(() => refresher.listLeases());
     const now = this.o.now();
     this.snapshot = leases;
     const views = leases.map((lease) => {
@@ -161,7 +147,8 @@ export class LeaseCoordinator {
     for (const lease of [...decision.take, ...decision.claim]) {
       const claimed = lease.leaseOwner === this.o.workerId;
       try {
-        const taken = await this.o.refresher.takeLease(lease, this.o.workerId);
+        // a take whose earlier attempt landed fails its condition: the next cycle claims it
+        const taken = await again(() => refresher.takeLease(lease, workerId));
         this.held.set(taken.leaseKey, { lease: taken, renewedAt: this.o.now() });
         this.o.onEvent({
           type: claimed ? 'lease.claimed' : 'lease.taken',
@@ -175,7 +162,7 @@ export class LeaseCoordinator {
     }
     for (const lease of decision.steal) {
       try {
-        await this.o.refresher.initiateHandoff(lease, this.o.workerId);
+        await again(() => refresher.initiateHandoff(lease, workerId));
         this.o.onEvent({
           type: 'lease.steal-started',
           leaseKey: lease.leaseKey,
@@ -189,16 +176,21 @@ export class LeaseCoordinator {
 
   /** Renews every held lease; reports losses and hand-off requests. */
   async renewAll(): Promise<void> {
+    const startedAt = this.o.now();
+    const { renewIntervalMs: intervalMs, o } = this;
     await Promise.all(
       [...this.held.keys()].map((key) =>
         this.serial(key, async () => {
           const entry = this.held.get(key);
           if (!entry) return;
+          const { failoverTimeMs } = o;
+          const until = renewDeadline({ startedAt, intervalMs, failoverTimeMs, ...entry });
           try {
-            const lease = await this.o.refresher.renewLease(entry.lease, this.o.workerId);
-            this.held.set(key, { lease, renewedAt: this.o.now() });
+            const renew = () => o.refresher.renewLease(entry.lease, o.workerId);
+            const lease = await this.again(renew, until, () => this.running);
+            this.held.set(key, { lease, renewedAt: o.now() });
           } catch (error) {
-            if (error instanceof LeaseLostError) return this.onConditionFailed(key);
+            if (error instanceof LeaseLostError) return this.onConditionFailed(key, entry.lease);
             if (this.o.now() - entry.renewedAt > this.o.failoverTimeMs) this.drop(key);
             throw error;
           }
@@ -276,8 +268,22 @@ export class LeaseCoordinator {
     this.held.delete(leaseKey);
   }
 
-  private async onConditionFailed(key: string): Promise<void> {
-    const current = await this.o.refresher.getLease(key).catch(() => undefined);
+  /**
+   * A conditional write on a held lease failed: reads the lease (retried until the next
+   * renewal tick) to tell a hand-off to us from a loss — or, after a renewal of `renewed`,
+   * that renewal's own earlier attempt having landed, in which case the lease stays held.
+   */
+  private async onConditionFailed(key: string, renewed?: Lease): Promise<void> {
+    const until = this.o.now() + this.renewIntervalMs;
+    const current = await this.again(
+      () => this.o.refresher.getLease(key),
+      until,
+      () => this.running,
+    ).catch(() => undefined);
+    if (renewed && current && renewalLanded(renewed, current, this.o.workerId)) {
+      this.held.set(key, { lease: current, renewedAt: this.o.now() });
+      return;
+    }
     this.held.delete(key);
     if (current && current.checkpointOwner === this.o.workerId) {
       this.handingOff.set(key, current);
@@ -293,6 +299,12 @@ export class LeaseCoordinator {
     this.held.delete(key);
     this.o.onEvent({ type: 'lease.lost', leaseKey: key });
     this.o.listener.lost(key);
+  }
+
+  /** Runs one lease call through `core/retry` until `deadline`, while `alive` holds. */
+  private again<T>(call: () => Promise<T>, deadline: number, alive: () => boolean): Promise<T> {
+    const { now, random, sleep } = this.o;
+    return retryLeaseCall(call, { deadline, alive, now, random, sleep, backoff: this.backoff });
   }
 
   private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
