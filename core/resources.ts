@@ -4,7 +4,7 @@
  * cloud, the LocalStack init hook and the CDK app all derive theirs from
  * {@link resourcesFor}, so names and key schemas cannot drift apart.
  */
-import type { Config } from './config.js';
+import type { Config, ResourceNames } from './config.js';
 
 /** A Kinesis data stream. */
 export interface StreamResource {
@@ -60,19 +60,8 @@ export const RESULT_KEYS = {
  * const { streams, tables } = resourcesFor(loadConfig(process.env));
  */
 export function resourcesFor(
-  config: Pick<
-    Config,
-    | 'streamName'
-    | 'shardCount'
-    | 'leaseTableName'
-    | 'anomaliesTableName'
-    | 'predictionsTableName'
-    | 'readingsTableName'
-    | 'bucketName'
-    | 'rawDeliveryStream'
-    | 'resultsDeliveryStream'
-    | 'deadLetterDeliveryStream'
-  >,
+  config: Pick<Config, 'shardCount'> &
+    Omit<ResourceNames, 'rcfEndpointName' | 'forecastEndpointName'>,
 ): Resources {
   const results = (
     name: string,
