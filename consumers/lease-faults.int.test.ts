@@ -1,0 +1,149 @@
+/**
+ * The lease coordinator's periodic DynamoDB calls under injected faults (dynalite behind the
+ * fault proxy). Worker `a` talks to DynamoDB through the proxy with one SDK attempt per call
+ * (its own retry is under test, not the SDK's); worker `b`, direct and healthy, takes any
+ * lease of `a` that expires. While every call of `a` has its first attempt throttled (then
+ * answered 500), `a` still takes leases, hands two over to `b` and keeps the other two — no
+ * loss, no failed cycle, healthy. Without the retry not a single call of `a` would succeed.
+ * When every call fails, `a` reports failed cycles, turns unhealthy and loses its leases
+ * after a failover period, as before.
+ */
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createAwsClients, type AwsClients } from '../adapters/index.js';
+import { loadConfig } from '../core/index.js';
+import { startFaultProxy, type FaultProxy } from '../test/fault-proxy.js';
+import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
+import { SENTINEL, sentinel } from './lease.js';
+import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
+import { LeaseRefresher } from './lease-refresher.js';
+import { WorkerHealth } from './worker-http.js';
+
+const FAILOVER = 1_500;
+const THROTTLE = { status: 400, errorType: 'ProvisionedThroughputExceededException' };
+const FAILURE = { status: 500, errorType: 'InternalServerError' };
+const KEYS = [0, 1, 2, 3].map((i) => `shardId-00000000000${i}`);
+
+const direct = testClients(testConfig());
+const tableName = uniqueName('lease-faults');
+const refresher = new LeaseRefresher({ dynamodb: direct.dynamodb, tableName });
+let proxy: FaultProxy;
+let proxied: AwsClients;
+const coordinators: LeaseCoordinator[] = [];
+
+/** A coordinator that completes a hand-off at once (it has nothing in flight). */
+function worker(
+  id: string,
+  dynamodb: AwsClients['dynamodb'],
+  events: CoordinatorEvent[],
+  health = new WorkerHealth(),
+) {
+  const c: LeaseCoordinator = new LeaseCoordinator({
+    refresher: new LeaseRefresher({ dynamodb, tableName }),
+    workerId: id,
+    failoverTimeMs: FAILOVER,
+    takeIntervalMs: 300,
+    handoffTimeoutMs: 600,
+    onEvent: (event) => {
+      events.push(event);
+      health.onEvent({ type: 'coordinator', event });
+    },
+    listener: {
+      acquired: () => {},
+      lost: () => {},
+      handoffRequested: (key) => void c.completeHandoff(key).catch(() => undefined),
+    },
+  });
+  coordinators.push(c);
+  return c;
+}
+
+const owners = async () => (await refresher.listLeases()).map((l) => l.leaseOwner).sort();
+const ofType = (events: CoordinatorEvent[], type: CoordinatorEvent['type']) =>
+  events.filter((e) => e.type === type);
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: process.env.AWS_ENDPOINT_URL_DYNAMODB as string });
+  proxied = createAwsClients(loadConfig({ ...process.env, AWS_ENDPOINT_URL_DYNAMODB: proxy.url }), {
+    maxAttempts: 1,
+  });
+  await direct.dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  for (const leaseKey of KEYS)
+    await refresher.createLeaseIfNotExists({
+      leaseKey,
+      leaseCounter: 0,
+      checkpoint: sentinel(SENTINEL.TRIM_HORIZON),
+      ownerSwitchesSinceCheckpoint: 0,
+      parentShardIds: [],
+      childShardIds: [],
+    });
+});
+afterAll(async () => {
+  for (const c of coordinators) c.stop();
+  proxied?.destroy();
+  direct.destroy();
+  await proxy?.close();
+});
+
+it('takes, hands over and keeps its leases through throttles and 5xx; turns unhealthy only when every call fails', async () => {
+  const aEvents: CoordinatorEvent[] = [];
+  const health = new WorkerHealth();
+  const a = worker('a', proxied.dynamodb, aEvents, health);
+
+  // every call of every operation: first attempt throttled, the retry forwarded
+  proxy.failEachCall({ attempts: 1, calls: 1_000_000 }, THROTTLE);
+  a.start();
+  await waitFor(() => a.heldKeys().length === 4, { what: 'a to take 4 leases', timeoutMs: 5_000 });
+
+  const b = worker('b', direct.dynamodb, []);
+  b.start();
+  await waitFor(
+    async () =>
+      a.heldKeys().length === 2 &&
+      b.heldKeys().length === 2 &&
+      (await owners()).join() === 'a,a,b,b',
+    { what: 'b to get 2 leases from a by hand-off', timeoutMs: 8_000 },
+  );
+  const kept = a.heldKeys();
+  expect(kept).toHaveLength(2);
+
+  // more than a failover period of throttles, then of 5xx: b would take any lease a let expire
+  await new Promise((r) => setTimeout(r, 2_000));
+  proxy.reset();
+  proxy.failEachCall({ attempts: 1, calls: 1_000_000 }, FAILURE);
+  await new Promise((r) => setTimeout(r, 2_000));
+  expect({
+    held: a.heldKeys(),
+    owners: await owners(),
+    lost: ofType(aEvents, 'lease.lost'),
+    failedCycles: ofType(aEvents, 'cycle.failed'),
+    healthy: health.healthy,
+  }).toEqual({
+    held: kept,
+    owners: ['a', 'a', 'b', 'b'],
+    lost: [],
+    failedCycles: [],
+    healthy: true,
+  });
+  expect(proxy.stats.failedRequests).toBeGreaterThan(20); // the faults were met
+
+  // every call fails: failed cycles turn a unhealthy, its leases expire and go to b
+  proxy.reset();
+  proxy.failFraction(1, THROTTLE);
+  await waitFor(() => ofType(aEvents, 'lease.lost').length === 2, {
+    what: 'a to drop its leases after a failover period',
+    timeoutMs: 6_000,
+  });
+  expect(health.healthy).toBe(false);
+  expect(ofType(aEvents, 'cycle.failed').length).toBeGreaterThanOrEqual(3);
+  await waitFor(async () => (await owners()).join() === 'b,b,b,b', {
+    what: 'b to take the expired leases',
+    timeoutMs: 6_000,
+  });
+}, 40_000);
