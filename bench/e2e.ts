@@ -25,6 +25,7 @@ import { deviceSpec } from '../pipelines/devices/index.js';
 import { householdSpec } from '../pipelines/households/index.js';
 import { createPipeline, createResultSinks, runPipeline } from '../pipelines/runtime/index.js';
 import { createS3SnapshotStore } from '../pipelines/state/index.js';
+import { FIGURES, table } from './report.js';
 
 const KEYS = [...Array.from({ length: 8 }, (_, i) => `dev-${i}`), 'h-1', 'h-2'];
 const T0 = Date.UTC(2026, 10, 23, 0, 0, 0);
@@ -185,12 +186,19 @@ try {
     await run('max speed, poll idle 100 ms, two workers', 100, 400, 0, 50, 2),
   ];
   const base = rows[0] as Row;
-  console.log('| run | records | windows | p50 ms | p99 ms | p50 vs default | records/s |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows)
-    console.log(
-      `| ${r.name} | ${r.records} | ${r.windows} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${(r.p50 / base.p50).toFixed(2)} | ${r.rps.toFixed(0)} |`,
-    );
+  table(
+    ['run', 'records', 'windows', 'p50 ms', 'p99 ms', 'p50 vs default', 'records/s'],
+    rows.map((r) => [
+      r.name,
+      String(r.records),
+      String(r.windows),
+      r.p50.toFixed(0),
+      r.p99.toFixed(0),
+      (r.p50 / base.p50).toFixed(2),
+      r.rps.toFixed(0),
+    ]),
+    FIGURES,
+  );
 } finally {
   await cloud.stop();
 }

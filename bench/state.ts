@@ -54,6 +54,7 @@ import {
   type StateSnapshot,
 } from '../pipelines/state/index.js';
 import { gzipSync } from 'node:zlib';
+import { table } from './report.js';
 
 const MEASURES = ['iaq', 'temperature', 'humidity', 'voc', 'pressure', 'co2'] as const;
 const BASE: Record<string, number> = {
@@ -153,7 +154,7 @@ const restoreInto = (states: StateSnapshot) => {
 };
 
 /** Full snapshots (before) and incremental ones (after), side by side, for `n` keys. */
-async function sizes(n: number): Promise<string[]> {
+async function sizes(n: number): Promise<string[][]> {
   const backend = deviceState(n);
   const keys = [...backend.keysOf('devices.ring')];
   const repeat = n >= 10_000 ? 2 : 5;
@@ -224,14 +225,46 @@ async function sizes(n: number): Promise<string[]> {
   const compactBytes = gzipSync(compactText).byteLength;
   const k = n.toLocaleString('en');
   return [
-    `| ${k} | full, every barrier (before) | ${fullPause.toFixed(0)} ms | — | ${kib(full.byteLength)} (${(full.byteLength / n).toFixed(0)} B/key) | ${fullGzip.toFixed(0)} ms | ${fullRestore.toFixed(0)} ms (1 object) |`,
-    `| ${k} | delta, 1/12 of keys changed (after) | ${mean((d) => d.pause).toFixed(1)} ms | ${mean((d) => d.assemble).toFixed(1)} ms | ${kib(mean((d) => d.bytes))} | ${mean((d) => d.gzip).toFixed(0)} ms | ${chainRestore.toFixed(0)} ms (${objects} objects) |`,
-    `| ${k} | ${wide?.kind}, every key changed (after; once a minute) | ${widePause.toFixed(1)} ms | ${wideEncode.toFixed(0)} ms | ${kib(wideBytes)} | — | — |`,
-    `| ${k} | compaction: full from per-key texts (after) | ${compactPause.toFixed(0)} ms | ${compactAssemble.toFixed(0)} ms | ${kib(compactBytes)} | — | — |`,
+    [
+      k,
+      'full, every barrier (before)',
+      `${fullPause.toFixed(0)} ms`,
+      '—',
+      `${kib(full.byteLength)} (${(full.byteLength / n).toFixed(0)} B/key)`,
+      `${fullGzip.toFixed(0)} ms`,
+      `${fullRestore.toFixed(0)} ms (1 object)`,
+    ],
+    [
+      k,
+      'delta, 1/12 of keys changed (after)',
+      `${mean((d) => d.pause).toFixed(1)} ms`,
+      `${mean((d) => d.assemble).toFixed(1)} ms`,
+      kib(mean((d) => d.bytes)),
+      `${mean((d) => d.gzip).toFixed(0)} ms`,
+      `${chainRestore.toFixed(0)} ms (${objects} objects)`,
+    ],
+    [
+      k,
+      `${wide?.kind}, every key changed (after; once a minute)`,
+      `${widePause.toFixed(1)} ms`,
+      `${wideEncode.toFixed(0)} ms`,
+      kib(wideBytes),
+      '—',
+      '—',
+    ],
+    [
+      k,
+      'compaction: full from per-key texts (after)',
+      `${compactPause.toFixed(0)} ms`,
+      `${compactAssemble.toFixed(0)} ms`,
+      kib(compactBytes),
+      '—',
+      '—',
+    ],
   ];
 }
 
-function forests(): string {
+function forests(): string[] {
   const ring = deviceState(1).register<Ring>('devices.ring');
   const values = [...ring.entries()][0]![1].values;
   const dims = MEASURES.length * 4;
@@ -243,10 +276,14 @@ function forests(): string {
       forest.process(shingleFeatures(values.slice(0, j), MEASURES, 4));
   }, keys);
   const exact = JSON.stringify(serializeForest(forest as RandomCutForest)).length;
-  return `| forest rebuilt from a 60-window ring (first point of a restored key) | ${ms.toFixed(1)} ms per key | exact forest snapshot instead: ${(exact / 1024).toFixed(0)} KiB per key |`;
+  return [
+    'forest rebuilt from a 60-window ring (first point of a restored key)',
+    `${ms.toFixed(1)} ms per key`,
+    `exact forest snapshot instead: ${(exact / 1024).toFixed(0)} KiB per key`,
+  ];
 }
 
-async function lag(snapshotIntervalMs: number, seconds: number): Promise<string> {
+async function lag(snapshotIntervalMs: number, seconds: number): Promise<string[]> {
   const config = loadConfig(process.env, {
     app: `bench-state-${snapshotIntervalMs}-${Date.now()}`,
     shardCount: 1,
@@ -316,28 +353,52 @@ async function lag(snapshotIntervalMs: number, seconds: number): Promise<string>
   await running.stop(5_000);
   aws.destroy();
   const ms = (x: number) => `${x.toFixed(0)} ms`;
-  return `| ${snapshotIntervalMs} ms | ${newest.length} | ${ms(quantile(newest, 0.5))} | ${ms(quantile(oldest, 0.5))} | ${ms(Math.max(...oldest))} |`;
+  return [
+    `${snapshotIntervalMs} ms`,
+    String(newest.length),
+    ms(quantile(newest, 0.5)),
+    ms(quantile(oldest, 0.5)),
+    ms(Math.max(...oldest)),
+  ];
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-console.log(
-  '| keys | snapshot | barrier pause | encode + assemble after the pause (copy-on-write, between batches) | object (gzip) | gzip (zlib thread pool) | restore |',
+const sized: string[][] = [];
+for (const n of [1_000, 10_000]) sized.push(...(await sizes(n)));
+table(
+  [
+    'keys',
+    'snapshot',
+    'barrier pause',
+    'encode + assemble after the pause (copy-on-write, between batches)',
+    'object (gzip)',
+    'gzip (zlib thread pool)',
+    'restore',
+  ],
+  sized,
+  { right: (column) => column !== 1 },
 );
-console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
-for (const n of [1_000, 10_000]) for (const row of await sizes(n)) console.log(row);
 console.log();
-console.log("| restore of a key's model | cost | alternative |");
-console.log('| --- | ---: | --- |');
-console.log(forests());
+table(["restore of a key's model", 'cost', 'alternative'], [forests()], {
+  right: (column) => column === 1,
+});
 console.log();
 const cloud = await startLocalCloud({ bootstrap: false });
 Object.assign(process.env, LOCAL_CREDENTIALS, cloud.env);
 try {
-  console.log(
-    '| snapshot period | checkpoints | newest record passed: age p50 | oldest record passed: age p50 | oldest: max |',
+  const lags: string[][] = [];
+  for (const period of [1_000, 5_000]) lags.push(await lag(period, 25));
+  table(
+    [
+      'snapshot period',
+      'checkpoints',
+      'newest record passed: age p50',
+      'oldest record passed: age p50',
+      'oldest: max',
+    ],
+    lags,
+    { right: () => true },
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: |');
-  for (const period of [1_000, 5_000]) console.log(await lag(period, 25));
 } finally {
   await cloud.stop();
 }
