@@ -11,9 +11,9 @@
  * the call counts then, not the CPU): how many records each `GetRecords` returns, i.e. over
  * how many records its per-call cost is spread when shards are not idle.
  */
-import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
-import { DEFAULT_EMULATORS, startLocalCloud, waitStreamActive } from '../localstack/index.js';
+import { createBenchStream, startConsumerCloud } from './consumer-cloud.js';
 import { countCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
 import { machine } from './report.js';
@@ -24,16 +24,11 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 6);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const cloud = await startLocalCloud({
-  bootstrap: false,
-  mqtt: false,
-  emulators: DEFAULT_EMULATORS.filter((e) => e.service === 'kinesis' || e.service === 'dynamodb'),
-});
+const cloud = await startConsumerCloud();
 try {
   const { kinesis, dynamodb } = cloud.clients;
   const streamName = `bench-idle-${Date.now()}`;
-  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARDS }));
-  await waitStreamActive(cloud.clients, streamName, 60_000);
+  await createBenchStream(cloud, streamName, SHARDS, 60_000);
   const calls = countCalls(kinesis, dynamodb);
   let read = 0;
   const c = consume({

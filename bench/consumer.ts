@@ -7,14 +7,10 @@
  * child processes and not counted). Bounded: each contender gets at most 60 s.
  */
 import { createRequire } from 'node:module';
-import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
-import {
-  DEFAULT_EMULATORS,
-  LOCAL_CREDENTIALS,
-  startLocalCloud,
-  waitStreamActive,
-} from '../localstack/index.js';
+import { LOCAL_CREDENTIALS } from '../localstack/index.js';
+import { createBenchStream, startConsumerCloud } from './consumer-cloud.js';
 import { consumerFloor } from './consumer-floor.js';
 import { countCalls, printCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
@@ -116,17 +112,13 @@ async function measure(c: Contender): Promise<Result> {
   };
 }
 
-const cloud = await startLocalCloud({
-  bootstrap: false,
-  emulators: DEFAULT_EMULATORS.filter((e) => e.service === 'kinesis' || e.service === 'dynamodb'),
-});
+const cloud = await startConsumerCloud();
 try {
   const { kinesis, dynamodb } = cloud.clients;
   // BENCH_CALLS=1: count the SDK calls of each measured consumer (per-call costs, not per record)
   const calls = process.env.BENCH_CALLS ? countCalls(kinesis, dynamodb) : undefined;
   const streamName = `bench-consumer-${Date.now()}`;
-  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: SHARDS }));
-  await waitStreamActive(cloud.clients, streamName, 30_000);
+  await createBenchStream(cloud, streamName, SHARDS);
   const fillStart = performance.now();
   for (let i = 0; i < RECORDS; i += 500) {
     const Records = Array.from({ length: Math.min(500, RECORDS - i) }, (_, j) => ({

@@ -17,21 +17,12 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import {
-  CreateStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SDK_QUIET_LOGGER } from '../adapters/index.js';
 import { getRecords } from '../consumers/index.js';
-import {
-  DEFAULT_EMULATORS,
-  LOCAL_CREDENTIALS,
-  startLocalCloud,
-  waitStreamActive,
-} from '../localstack/index.js';
+import { LOCAL_CREDENTIALS } from '../localstack/index.js';
+import { createBenchStream, startConsumerCloud } from './consumer-cloud.js';
 import { profiled } from './cpu-profile.js';
 import { machine, table } from './report.js';
 
@@ -252,16 +243,11 @@ if (mode === 'canned' || mode === 'both') {
   await measure('canned (no I/O)', [...VARIANTS, AWS_ENDPOINT], ctx, undefined, N * 2, ROUNDS);
 }
 if (mode === 'local' || mode === 'both') {
-  const cloud = await startLocalCloud({
-    bootstrap: false,
-    mqtt: false,
-    emulators: DEFAULT_EMULATORS.filter((e) => e.service === 'kinesis' || e.service === 'dynamodb'),
-  });
+  const cloud = await startConsumerCloud();
   try {
     const { kinesis, dynamodb } = cloud.clients;
     const stream = `bench-calls-${Date.now()}`;
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-    await waitStreamActive(cloud.clients, stream, 30_000);
+    await createBenchStream(cloud, stream, 1);
     const { ShardIterator } = await kinesis.send(
       new GetShardIteratorCommand({
         StreamName: stream,
