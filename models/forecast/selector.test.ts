@@ -57,6 +57,15 @@ describe('ForecastSelector (Hedge over forecasters per horizon)', () => {
     last.values.forEach((v) => expect(v).toBeCloseTo(lastValue, 6));
   });
 
+  it('averages every error scored so far until the discount takes over (no weight on the first)', () => {
+    // persistence on a series that jumps by 60 once, then stays flat: one error of 60, then 0s
+    const s = new ForecastSelector({ candidates: [trend(4, 1)], discount: 0.005, warmup: 0 });
+    const { state } = run(s, (t) => (t <= 10 ? 0 : 60), 61);
+    // 60 errors scored at h=1: one of 60 and 59 of 0 — their mean is 1, not 60 × 0.995^59
+    expect(state.scored[0]).toBe(60);
+    expect(state.errors[0]?.[0]).toBeCloseTo(1, 9);
+  });
+
   /** A one-step candidate forecasting `last + offset(t)` (t: the window's last value / 2). */
   const offset = (kind: string, by: (t: number) => number): Forecaster => ({
     ...trend(4, 1),
