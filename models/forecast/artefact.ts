@@ -4,7 +4,7 @@
  * `forecasterFromJson(m.toJSON())` predicts exactly as `m`.
  */
 import { ConfigError } from '../../core/index.js';
-import { lastValue, movingAverage, seasonalNaive } from './baselines.js';
+import { dampedTrend, lastValue, movingAverage, seasonalNaive } from './baselines.js';
 import { boostedTrees, type BoostedArtefact } from './boosted.js';
 import type { Forecaster } from './forecaster.js';
 import { linearAr, type LinearArArtefact } from './linear-ar.js';
@@ -23,6 +23,13 @@ export function forecasterFromJson(json: unknown): Forecaster {
       return movingAverage({ inputLength, horizon, span: a.span as number });
     case 'seasonal-naive':
       return seasonalNaive({ inputLength, horizon, period: a.period as number });
+    case 'damped-trend':
+      return dampedTrend({
+        inputLength,
+        horizon,
+        span: a.span as number,
+        damping: a.damping as number,
+      });
     case 'linear-ar':
       return linearAr(a as unknown as LinearArArtefact);
     case 'boosted-trees':

@@ -1,8 +1,9 @@
 /**
  * @module models/forecast/baselines
  * The baseline forecasters every learned model must beat: persistence (the last value),
- * the moving average of the last `span` values, and seasonal naive (the value one
- * `period` earlier, `period ≤ inputLength`). They need no training.
+ * the moving average of the last `span` values, seasonal naive (the value one
+ * `period` earlier, `period ≤ inputLength`) and the damped trend (the last value carried on
+ * along the recent slope, flattening out). They need no training.
  * Invariant: each is a pure function of the window.
  */
 import { ConfigError } from '../../core/index.js';
@@ -88,6 +89,56 @@ export function seasonalNaive(
       );
     },
     toJSON: () => artefact('seasonal-naive', inputLength, horizon, { period }),
+  };
+}
+
+/** Options of {@link dampedTrend}. */
+export interface DampedTrendOptions extends BaselineOptions {
+  /** Values the slope is fitted over (least squares), 2 ≤ span ≤ inputLength; default 20. */
+  readonly span?: number;
+  /** Factor in (0, 1] each further step's trend is damped by (1: a straight line); default 0.95. */
+  readonly damping?: number;
+}
+
+/**
+ * Damped trend (Gardner and McKenzie's damped linear trend without smoothing of the level):
+ * step `h` ahead is the last value plus the least-squares slope of the last `span` values
+ * times `φ + φ² + … + φʰ`. A rising or falling level (a room filling with people, a warming
+ * afternoon) is followed for a while and then flattens out, so long horizons do not shoot
+ * off the way a straight line would.
+ */
+export function dampedTrend(options: DampedTrendOptions = {}): Forecaster {
+  const {
+    inputLength = DEFAULT_INPUT_LENGTH,
+    horizon = DEFAULT_HORIZON,
+    span = Math.min(20, inputLength),
+    damping = 0.95,
+  } = options;
+  checkSizes(inputLength, horizon);
+  if (!Number.isInteger(span) || span < 2 || span > inputLength)
+    throw new ConfigError('span', `must be an integer in [2, ${inputLength}]`);
+  if (!(damping > 0 && damping <= 1)) throw new ConfigError('damping', 'must be in (0, 1]');
+  // Σ φ^i for i = 1..h, and the centred time of each of the last `span` values
+  const gains: number[] = [];
+  for (let h = 0, g = 0, p = 1; h < horizon; h += 1) gains.push((g += p *= damping));
+  const centre = (span - 1) / 2;
+  const sxx = (span * (span * span - 1)) / 12;
+  return {
+    kind: 'damped-trend',
+    inputLength,
+    horizon,
+    predict(windows) {
+      checkWindows(windows, inputLength);
+      return windows.map((w) => {
+        let sxy = 0;
+        for (let i = 0; i < span; i += 1)
+          sxy += (i - centre) * (w[inputLength - span + i] as number);
+        const slope = sxy / sxx;
+        const last = w[inputLength - 1] as number;
+        return gains.map((g) => last + slope * g);
+      });
+    },
+    toJSON: () => artefact('damped-trend', inputLength, horizon, { span, damping }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ConfigError, prng } from '../../core/index.js';
 import {
+  dampedTrend,
   fitLinearAr,
   forecasterFromJson,
   groupByKey,
@@ -28,6 +29,38 @@ describe('baseline forecasters', () => {
     expect(() => lastValue().predict([ramp(59)])).toThrow(/instances\[0\]/);
     expect(() => lastValue().predict([[...ramp(59), Number.NaN]])).toThrow(ConfigError);
     expect(() => movingAverage({ span: 61 })).toThrow(ConfigError);
+  });
+});
+
+describe('damped trend forecaster', () => {
+  it('follows the recent slope, damped step by step, from the last value', () => {
+    // slope 2 per step over the last 10 values (a noise-free ramp), last value 118
+    const window = ramp(60).map((v) => 2 * v);
+    const [straight] = dampedTrend({ span: 10, damping: 1 }).predict([window]);
+    straight?.forEach((v, h) => expect(v).toBeCloseTo(118 + 2 * (h + 1), 9));
+    const [damped] = dampedTrend({ span: 10, damping: 0.5, horizon: 3 }).predict([window]);
+    // 118 + 2 × (0.5), + 2 × (0.5 + 0.25), + 2 × (0.5 + 0.25 + 0.125)
+    expect(damped).toEqual([119, 119.5, 119.75]);
+  });
+
+  it('fits the slope by least squares over the span only, and is flat on a flat window', () => {
+    const window = [...new Array<number>(50).fill(1000), ...ramp(10)];
+    const [f] = dampedTrend({ span: 10, damping: 1, horizon: 2 }).predict([window]);
+    f?.forEach((v, h) => expect(v).toBeCloseTo(9 + (h + 1), 9));
+    expect(dampedTrend().predict([new Array<number>(60).fill(7)])[0]).toEqual(
+      new Array(15).fill(7),
+    );
+  });
+
+  it('round-trips through its artefact and rejects bad options', () => {
+    const model = dampedTrend({ span: 30, damping: 0.9 });
+    const copy = forecasterFromJson(JSON.parse(JSON.stringify(model.toJSON())));
+    const window = Array.from({ length: 60 }, (_, i) => Math.sin(i / 7) * 10 + i);
+    expect(copy.predict([window])).toEqual(model.predict([window]));
+    expect(() => dampedTrend({ span: 1 })).toThrow(ConfigError);
+    expect(() => dampedTrend({ span: 61 })).toThrow(ConfigError);
+    expect(() => dampedTrend({ damping: 0 })).toThrow(ConfigError);
+    expect(() => dampedTrend({ damping: 1.1 })).toThrow(ConfigError);
   });
 });
 

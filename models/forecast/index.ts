@@ -1,14 +1,14 @@
 /**
  * @module models/forecast
  * Pure forecasters with the `(-1, 60) → (-1, 15)` signature: baselines (persistence,
- * moving average, seasonal naive), a ridge-fitted linear AR model, boosted trees on
+ * moving average, seasonal naive, damped trend), a ridge-fitted linear AR model, boosted trees on
  * the key's other measures (multivariate), their JSON artefacts,
  * and the series/evaluation helpers.
  */
 export { DEFAULT_INPUT_LENGTH, DEFAULT_HORIZON, checkWindows } from './forecaster.js';
 export type { Forecaster, ForecasterArtefact, ForecastContext } from './forecaster.js';
-export { lastValue, movingAverage, seasonalNaive } from './baselines.js';
-export type { BaselineOptions } from './baselines.js';
+export { dampedTrend, lastValue, movingAverage, seasonalNaive } from './baselines.js';
+export type { BaselineOptions, DampedTrendOptions } from './baselines.js';
 export { fitLinearAr, linearAr } from './linear-ar.js';
 export type { LinearArOptions, LinearArArtefact } from './linear-ar.js';
 export { fitBoosted, boostedTrees } from './boosted.js';
