@@ -33,7 +33,7 @@ import {
   type ResampledPoint,
   type WideRow,
 } from '../../operators/index.js';
-import { WARM_FOREST } from '../devices/device-pipeline.js';
+import { WARM_FOREST } from '../runtime/reading-options.js';
 
 /** Options of {@link machinePipeline}. */
 export interface MachinePipelineOptions {
