@@ -7,10 +7,10 @@
  * so each line's object time is close to its arrival; every object is read once).
  * Invariant: a failed look keeps the previous values; nothing here throws into the run.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { listObjects, objectTime, readArchiveObject, type AwsClients } from '../adapters/index.js';
 import { parseMetrics } from '../api/index.js';
 import { flushFirehose } from '../localstack/index.js';
+import { scanTable } from '../test/helpers.js';
 import type { DeadLetterCopy, ScoreCopy } from './account.js';
 import { identityOfRaw } from './workload.js';
 
@@ -21,23 +21,9 @@ export interface LeaseView {
   readonly checkpoint: string;
 }
 
-/** Scans a whole DynamoDB table. */
-export async function scanAll(aws: AwsClients, table: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await aws.documents.send(
-      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** The lease table now. */
 export async function readLeases(aws: AwsClients, table: string): Promise<LeaseView[]> {
-  return (await scanAll(aws, table)).map((l) => ({
+  return (await scanTable(aws, table)).map((l) => ({
     shardId: String(l.leaseKey),
     owner: String(l.leaseOwner ?? ''),
     checkpoint: String(l.checkpoint ?? ''),

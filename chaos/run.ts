@@ -23,9 +23,10 @@ import {
   startLocalCloud,
   type LocalCloud,
 } from '../localstack/index.js';
+import { scanTable } from '../test/helpers.js';
 import { account, type SentRecord } from './account.js';
 import { startFaults, type Faults, type Service } from './faults.js';
-import { LakeReader, ReadCounter, scanAll } from './observe.js';
+import { LakeReader, ReadCounter } from './observe.js';
 import { putMinute } from './producer.js';
 import type { ChaosReport } from './report.js';
 import { planFaults, type Scenario } from './scenarios.js';
@@ -180,7 +181,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const leases = await runner.pollLeases();
     const checkpoints = Object.fromEntries(leases.map((l) => [l.shardId, l.checkpoint]));
     const origins = new Set(
-      (await scanAll(aws, config.predictionsTableName)).map(
+      (await scanTable(aws, config.predictionsTableName)).map(
         (r) => `${String(r.pk)}|${String(r.origin)}`,
       ),
     );

@@ -12,10 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteDeliveryStreamCommand } from '@aws-sdk/client-firehose';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
-import { testClients, testConfig, waitFor } from '../test/helpers.js';
+import { scanTable, testClients, testConfig, waitFor } from '../test/helpers.js';
 import { listObjects, readArchiveObject, type AwsClients } from '../adapters/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -145,18 +144,7 @@ async function startWorker(id: string): Promise<{ child: ChildProcess; exited: P
   return { child, exited };
 }
 
-async function scan(table: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await aws.documents.send(
-      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const scan = (table: string) => scanTable(aws, table);
 
 async function lakeLines(prefix: string): Promise<Record<string, unknown>[]> {
   const lines: Record<string, unknown>[] = [];

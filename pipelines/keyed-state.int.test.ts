@@ -14,13 +14,12 @@ import {
   SplitShardCommand,
   DescribeStreamSummaryCommand,
 } from '@aws-sdk/client-kinesis';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/index.js';
 import { consume } from '../consumers/index.js';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive } from '../localstack/index.js';
 import { movingAverage } from '../models/index.js';
-import { testClients, testConfig, waitFor } from '../test/helpers.js';
+import { scanTable, testClients, testConfig, waitFor } from '../test/helpers.js';
 import { deviceSpec } from './devices/index.js';
 import {
   createPipeline,
@@ -92,18 +91,8 @@ const shards = async () =>
 /** `pk|sk` of every prediction row of `keys`. */
 async function predictions(keys: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await aws.documents.send(
-      new ScanCommand({
-        TableName: config.predictionsTableName,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const r of page.Items ?? [])
-      if (keys.includes(String(r.pk))) out.add(`${String(r.pk)}|${String(r.sk)}`);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for (const r of await scanTable(aws, config.predictionsTableName))
+    if (keys.includes(String(r.pk))) out.add(`${String(r.pk)}|${String(r.sk)}`);
   return out;
 }
 

@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor, type Config } from '../core/index.js';
 import {
   bootstrapResources,
@@ -17,7 +16,7 @@ import {
   flushFirehose,
   freePort,
 } from '../localstack/index.js';
-import { testClients, testConfig, waitFor } from '../test/helpers.js';
+import { scanTable, testClients, testConfig, waitFor } from '../test/helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN = 60_000;
@@ -70,17 +69,10 @@ function run(
 
 async function rows(table: string): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await aws.documents.send(
-      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    for (const item of page.Items ?? []) {
-      const { expiresAt: _ttl, ...rest } = item;
-      out.set(`${String(item.pk)}|${String(item.sk)}`, rest);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for (const item of await scanTable(aws, table)) {
+    const { expiresAt: _ttl, ...rest } = item;
+    out.set(`${String(item.pk)}|${String(item.sk)}`, rest);
+  }
   return out;
 }
 

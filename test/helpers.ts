@@ -1,7 +1,8 @@
 /**
  * Helpers for integration tests against the local cloud started by the global set-up:
  * unique resource names (tests share one cloud), configuration and clients pointed at it,
- * polling until a condition holds, and streams that are ACTIVE before a test uses them.
+ * polling until a condition holds, streams that are ACTIVE before a test uses them, and a
+ * whole DynamoDB table read page by page.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -9,6 +10,7 @@ import {
   DescribeStreamSummaryCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients } from '../adapters/index.js';
 import { loadConfig, type Config, type ConfigFlags } from '../core/index.js';
 
@@ -65,4 +67,21 @@ export async function createActiveStream(
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   await streamActive(kinesis, name);
   return name;
+}
+
+/** Every item of DynamoDB table `table` (a scan, page by page). */
+export async function scanTable(
+  aws: Pick<AwsClients, 'documents'>,
+  table: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await aws.documents.send(
+      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
