@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { testClients, testConfig, uniqueName, waitFor } from '../test/helpers.js';
 import { SENTINEL, sentinel } from './lease.js';
 import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
@@ -37,14 +36,7 @@ function worker(id: string, events: CoordinatorEvent[] = []): LeaseCoordinator {
 const counts = () => coordinators.filter((c) => c['running']).map((c) => c.heldKeys().length);
 
 beforeAll(async () => {
-  await aws.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await refresher.createTableIfNotExists(); // ACTIVE before the first put
   for (let i = 0; i < 6; i += 1) {
     await refresher.createLeaseIfNotExists({
       leaseKey: `shardId-00000000000${i}`,

@@ -8,7 +8,6 @@
  * When every call fails, `a` reports failed cycles, turns unhealthy and loses its leases
  * after a failover period, as before.
  */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients, type AwsClients } from '../adapters/index.js';
 import { loadConfig } from '../core/index.js';
 import { startFaultProxy, type FaultProxy } from '../test/fault-proxy.js';
@@ -18,7 +17,8 @@ import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js'
 import { LeaseRefresher } from './lease-refresher.js';
 import { WorkerHealth } from './worker-http.js';
 
-const FAILOVER = 1_500;
+/** Renewals every second: a call may take ~0.4 s on a loaded machine and still be retried. */
+const FAILOVER = 3_000;
 const THROTTLE = { status: 400, errorType: 'ProvisionedThroughputExceededException' };
 const FAILURE = { status: 500, errorType: 'InternalServerError' };
 const KEYS = [0, 1, 2, 3].map((i) => `shardId-00000000000${i}`);
@@ -41,8 +41,8 @@ function worker(
     refresher: new LeaseRefresher({ dynamodb, tableName }),
     workerId: id,
     failoverTimeMs: FAILOVER,
-    takeIntervalMs: 300,
-    handoffTimeoutMs: 600,
+    takeIntervalMs: 500,
+    handoffTimeoutMs: 1_000,
     onEvent: (event) => {
       events.push(event);
       health.onEvent({ type: 'coordinator', event });
@@ -66,14 +66,7 @@ beforeAll(async () => {
   proxied = createAwsClients(loadConfig({ ...process.env, AWS_ENDPOINT_URL_DYNAMODB: proxy.url }), {
     maxAttempts: 1,
   });
-  await direct.dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await refresher.createTableIfNotExists(); // ACTIVE before the first put
   for (const leaseKey of KEYS)
     await refresher.createLeaseIfNotExists({
       leaseKey,
@@ -99,7 +92,7 @@ it('takes, hands over and keeps its leases through throttles and 5xx; turns unhe
   // every call of every operation: first attempt throttled, the retry forwarded
   proxy.failEachCall({ attempts: 1, calls: 1_000_000 }, THROTTLE);
   a.start();
-  await waitFor(() => a.heldKeys().length === 4, { what: 'a to take 4 leases', timeoutMs: 5_000 });
+  await waitFor(() => a.heldKeys().length === 4, { what: 'a to take 4 leases', timeoutMs: 8_000 });
 
   const b = worker('b', direct.dynamodb, []);
   b.start();
@@ -113,11 +106,11 @@ it('takes, hands over and keeps its leases through throttles and 5xx; turns unhe
   const kept = a.heldKeys();
   expect(kept).toHaveLength(2);
 
-  // more than a failover period of throttles, then of 5xx: b would take any lease a let expire
-  await new Promise((r) => setTimeout(r, 2_000));
+  // more than a failover period of throttles, then 5xx: b would take any lease a let expire
+  await new Promise((r) => setTimeout(r, FAILOVER / 2 + 100));
   proxy.reset();
   proxy.failEachCall({ attempts: 1, calls: 1_000_000 }, FAILURE);
-  await new Promise((r) => setTimeout(r, 2_000));
+  await new Promise((r) => setTimeout(r, FAILOVER / 2 + 100));
   expect({
     held: a.heldKeys(),
     owners: await owners(),
@@ -138,12 +131,12 @@ it('takes, hands over and keeps its leases through throttles and 5xx; turns unhe
   proxy.failFraction(1, THROTTLE);
   await waitFor(() => ofType(aEvents, 'lease.lost').length === 2, {
     what: 'a to drop its leases after a failover period',
-    timeoutMs: 6_000,
+    timeoutMs: 3 * FAILOVER,
   });
   expect(health.healthy).toBe(false);
   expect(ofType(aEvents, 'cycle.failed').length).toBeGreaterThanOrEqual(3);
   await waitFor(async () => (await owners()).join() === 'b,b,b,b', {
     what: 'b to take the expired leases',
-    timeoutMs: 6_000,
+    timeoutMs: 3 * FAILOVER,
   });
-}, 40_000);
+}, 60_000);
