@@ -128,19 +128,22 @@ describe('PointStore', () => {
 describe('floatBelow', () => {
   it('sorts every float32 as the double cut does, and is the largest float32 not above it', () => {
     const g = sfc32(seedState(3));
+    // every failed check of the 20,000 cuts, in one expect (80,000 expect calls took ~5 s)
+    const wrong: string[] = [];
     for (let i = 0; i < 20_000; i += 1) {
       const c = (g.next() - 0.5) * 10 ** Math.floor(g.next() * 8 - 4);
       const f = floatBelow(c);
-      expect(Math.fround(f)).toBe(f);
-      expect(f).toBeLessThanOrEqual(c);
+      if (!Object.is(Math.fround(f), f)) wrong.push(`${c}: ${f} is not a float32`);
+      if (!(f <= c)) wrong.push(`${c}: ${f} is above it`);
       // a float32 just above f is above c; f itself and a random float32 decide as c does
       const next = new Float32Array([f]);
       const bits = new Int32Array(next.buffer);
       bits[0] = (bits[0] ?? 0) + (f >= 0 ? 1 : -1);
-      if (f !== 0) expect(next[0] as number).toBeGreaterThan(c);
+      if (f !== 0 && !((next[0] as number) > c)) wrong.push(`${c}: ${f} is not the largest`);
       const x = Math.fround(c + (g.next() - 0.5) * Math.abs(c) * 1e-6);
-      expect(x <= f).toBe(x <= c);
+      if (x <= f !== x <= c) wrong.push(`${c}: ${x} decides otherwise against ${f}`);
     }
+    expect(wrong).toEqual([]);
     expect(floatBelow(-1e-50)).toBeLessThan(0);
     expect(floatBelow(0.1)).toBeLessThan(0.1);
   });
