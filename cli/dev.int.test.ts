@@ -120,7 +120,9 @@ describe('shardflow dev', () => {
   }, 90_000);
 
   it('starts its own local cloud without endpoints, ends after --duration with exit 0', async () => {
-    const dev = startDev(['--duration', '12', '--rate', '30', '--devices', '3'], {
+    // --duration counts from the dashboard line: 6 s leave the two requests below ample time,
+    // and the workers' catch-up after it waits as long as they need (it was 12 s)
+    const dev = startDev(['--duration', '6', '--rate', '30', '--devices', '3'], {
       ...withoutEndpoints(),
       SHARDFLOW_SHARDS: '2',
     });
