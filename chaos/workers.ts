@@ -7,10 +7,11 @@
  * with a new worker id, as an orchestrator would replace a crashed task. Invariant: `stop()`
  * resolves only when every incarnation has exited.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess } from '../cli/dev/worker-process.js';
 import { freePort } from '../localstack/index.js';
 
 /** One worker process. */
@@ -54,8 +55,6 @@ export interface Workers {
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'cli', 'cli.ts');
-const guardScript = join(root, 'localstack', 'child-guard.mjs');
 
 /** The worker process under a guard (the guard's only child), from /proc. */
 function childPid(guardPid: number): number | undefined {
@@ -79,34 +78,15 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
     const id = `chaos-w${slot + 1}-${generation[slot]}`;
     const port = await freePort();
     const log = openSync(join(logDir, `${id}.log`), 'a');
-    const guard = spawn(
-      process.execPath,
-      [
-        guardScript,
-        '-',
-        root,
-        process.execPath,
-        '--import',
-        'tsx',
-        cli,
-        'consume',
-        '--pipeline',
-        'both',
-        ...args,
-      ],
-      {
-        env: {
-          GUARD_GRACE_MS: String((drainDeadlineSeconds + 5) * 1000),
-          ...env,
-          SHARDFLOW_WORKER_ID: id,
-          SHARDFLOW_HTTP_PORT: String(port),
-          SHARDFLOW_DRAIN_DEADLINE_SECONDS: String(drainDeadlineSeconds),
-        },
-        stdio: ['pipe', log, log],
-        detached: true,
-      },
-    );
-    (guard.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
+    const guard = spawnWorkerProcess({
+      id,
+      port,
+      env,
+      drainDeadlineSeconds,
+      args,
+      cwd: root,
+      output: [log, log],
+    });
     const exited = new Promise<void>((resolve) => guard.once('exit', () => resolve()));
     const inc: Incarnation = {
       id,

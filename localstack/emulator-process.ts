@@ -3,12 +3,9 @@
  * Starts one emulator as a guarded child process (see `child-guard.mjs`) and stops it
  * so that neither process nor port is left behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ShardflowError } from '../core/index.js';
+import { spawnGuarded } from './guarded-spawn.js';
 import { isListening } from './ports.js';
-
-const GUARD = fileURLToPath(new URL('./child-guard.mjs', import.meta.url));
 
 /** What to run: a Node script of an emulator package, with its working directory. */
 export interface ProcessSpec {
@@ -38,26 +35,17 @@ export interface EmulatorProcess {
 
 /** Starts `spec` under the guard. The returned handle must be stopped. */
 export function startProcess(spec: ProcessSpec): EmulatorProcess {
-  const guard: ChildProcess = spawn(
-    process.execPath,
-    [
-      GUARD,
-      spec.logFile,
-      spec.cwd,
-      process.execPath,
-      ...(spec.nodeOptions ?? []),
-      spec.script,
-      ...spec.args,
-    ],
-    {
-      stdio: ['pipe', 'ignore', 'inherit'],
-      detached: true,
-      env: { ...process.env, ...spec.env },
-    },
-  );
+  const { logFile, cwd, script, args, nodeOptions } = spec;
+  const guard = spawnGuarded({
+    logFile,
+    cwd,
+    script,
+    args,
+    nodeOptions,
+    env: { ...process.env, ...spec.env },
+    output: ['ignore', 'inherit'],
+  });
   guard.unref();
-  const stdin = guard.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null;
-  stdin?.unref?.();
   let gone = false;
   const exited = new Promise<void>((resolve) => {
     guard.once('exit', () => {

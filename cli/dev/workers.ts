@@ -6,10 +6,10 @@
  * Invariant: `stop()` resolves only when every child has exited (none is left behind); a
  * child that outlives the drain deadline plus a grace period is SIGKILLed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { ConfigError } from '../../core/index.js';
 import { freePort } from '../../localstack/index.js';
+import { spawnWorkerProcess } from './worker-process.js';
 
 /** Options of {@link startDevWorkers}. */
 export interface DevWorkersOptions {
@@ -46,9 +46,6 @@ export interface DevWorkers {
   stop(): Promise<boolean>;
 }
 
-const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
-const guard = fileURLToPath(new URL('../../localstack/child-guard.mjs', import.meta.url));
-
 /** Spawns the workers (they start in the background; see module doc). */
 export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWorkers> {
   const { env, count = 2, drainDeadlineSeconds = 10, onLog, orphanGraceMs } = options;
@@ -58,40 +55,21 @@ export async function startDevWorkers(options: DevWorkersOptions): Promise<DevWo
   for (let i = 0; i < count; i += 1) {
     const id = `dev-worker-${i + 1}`;
     const port = await freePort();
-    // Under the local cloud's child guard: it holds our pipe as stdin, so if dev dies (even
-    // SIGKILL) the guard stops the worker; stopping the guard (SIGTERM) drains the worker and
-    // the guard exits with the worker's exit code.
-    const child = spawn(
-      process.execPath,
-      [
-        guard,
-        '-',
-        process.cwd(),
-        process.execPath,
-        '--import',
-        'tsx',
-        cli,
-        'consume',
-        '--pipeline',
-        'both',
-      ],
-      {
-        env: {
-          GUARD_GRACE_MS: String((drainDeadlineSeconds + 5) * 1000),
-          ...(orphanGraceMs === undefined ? {} : { GUARD_ORPHAN_GRACE_MS: String(orphanGraceMs) }),
-          ...env,
-          SHARDFLOW_WORKER_ID: id,
-          SHARDFLOW_HTTP_PORT: String(port),
-          SHARDFLOW_DRAIN_DEADLINE_SECONDS: String(drainDeadlineSeconds),
-          SHARDFLOW_FAILOVER_MS: env.SHARDFLOW_FAILOVER_MS ?? '3000',
-          LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-        },
-        stdio: ['pipe', 'ignore', 'pipe'],
-        // own process group: a Ctrl-C reaches dev only, which then stops producers first
-        detached: true,
+    // Under the child guard, in its own process group: if dev dies (even SIGKILL) the guard
+    // stops the worker, and a Ctrl-C reaches dev only, which then stops producers first.
+    const child = spawnWorkerProcess({
+      id,
+      port,
+      env: {
+        ...env,
+        SHARDFLOW_FAILOVER_MS: env.SHARDFLOW_FAILOVER_MS ?? '3000',
+        LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
       },
-    );
-    (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
+      drainDeadlineSeconds,
+      ...(orphanGraceMs === undefined ? {} : { orphanGraceMs }),
+      cwd: process.cwd(),
+      output: ['ignore', 'pipe'],
+    });
     let tail = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       const lines = (tail + chunk.toString()).split('\n');
