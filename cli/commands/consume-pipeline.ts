@@ -27,6 +27,7 @@ import {
   reloadingForecaster,
   s3ModelSource,
 } from '../../pipelines/index.js';
+import { untilDrained } from './drain.js';
 
 /** The models shipped with shardflow (and in its images). */
 const SHIPPED_MODELS = 'model-server/models';
@@ -123,11 +124,6 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     { workerId: config.workerId, port: worker.port, pipeline: options.pipeline },
     'pipeline worker started',
   );
-  const hardStop = () =>
-    setTimeout(() => process.exit(1), config.drainDeadlineSeconds * 1000 + 2000).unref();
-  process.once('SIGTERM', hardStop);
-  process.once('SIGINT', hardStop);
-  await worker.stopped;
-  flow.close();
+  await untilDrained(worker, flow, config.drainDeadlineSeconds);
   logger.info('pipeline worker stopped; leases released');
 }

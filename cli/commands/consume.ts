@@ -19,6 +19,7 @@ import {
 import { Shardflow } from '../../pipelines/index.js';
 import { errorLine } from '../error-line.js';
 import { consumePipeline } from './consume-pipeline.js';
+import { untilDrained } from './drain.js';
 import { positive } from './flags.js';
 import { requireStream } from './preflight.js';
 
@@ -202,12 +203,7 @@ export function registerConsume(program: Command): void {
         'consumer started',
       );
       process.once('SIGTERM', () => logger.info('SIGTERM: draining'));
-      const hardStop = () =>
-        setTimeout(() => process.exit(1), config.drainDeadlineSeconds * 1000 + 2000).unref();
-      process.once('SIGTERM', hardStop);
-      process.once('SIGINT', hardStop);
-      await worker.stopped;
-      flow.close();
+      await untilDrained(worker, flow, config.drainDeadlineSeconds);
       logger.info('consumer stopped; leases released');
     });
 }
