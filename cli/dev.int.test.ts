@@ -11,6 +11,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { createAwsClients, type AwsClients } from '../adapters/index.js';
+import { loadConfig } from '../core/index.js';
 import { uniqueName } from '../test/helpers.js';
 
 interface Run {
@@ -155,9 +158,28 @@ describe('shardflow dev', () => {
     });
     const deadline = Date.now() + 50_000;
     const workersUp = () => /dev-worker-2 \(pid \d+\)/.test(dev.out());
-    const leased = () => /leases .*dev-worker-\d/.test(dev.out());
-    while (!(workersUp() && leased()) && Date.now() < deadline)
+    // a worker holds a lease: read in dev's own lease table as soon as it is taken (the live
+    // line that shows it comes only every 5 s)
+    const leaseTable = loadConfig(withoutEndpoints()).leaseTableName;
+    let own: AwsClients | undefined;
+    const leased = async () => {
+      const dynamodb = /local cloud up: .*dynamodb=(\S+)/.exec(dev.out())?.[1];
+      if (!dynamodb || !workersUp()) return false;
+      own ??= createAwsClients(
+        loadConfig({ ...withoutEndpoints(), AWS_ENDPOINT_URL_DYNAMODB: dynamodb }),
+        { maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+      );
+      const items = await own.dynamodb
+        .send(new ScanCommand({ TableName: leaseTable }))
+        .then((o) => o.Items ?? [])
+        .catch(() => []); // the workers create the table
+      return items.some((i) => /^dev-worker-\d$/.test(i.leaseOwner?.S ?? ''));
+    };
+    let held = false;
+    while (!(held = await leased()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));
+    own?.destroy();
+    expect(held).toBe(true);
     const folder = /local cloud up: .* \(folder (\S+)\)/.exec(dev.out())?.[1];
     expect(folder).toBeDefined();
     const guards = [...dev.out().matchAll(/dev-worker-\d \(pid (\d+)\)/g)].map((m) => Number(m[1]));
