@@ -1,27 +1,8 @@
-import type { _Record } from '@aws-sdk/client-kinesis';
 import { PositionSet } from '../core/index.js';
 import { SENTINEL, sentinel, type ExtendedSequenceNumber, type Lease } from './lease.js';
 import { ShardConsumer, type ShardBatch, type ShardEvent } from './shard-consumer.js';
-import type { ReadResult, ShardReader } from './shard-reader.js';
-
-const rec = (seq: number): _Record => ({
-  SequenceNumber: String(seq),
-  PartitionKey: 'k',
-  Data: new TextEncoder().encode(`r${seq}`),
-  ApproximateArrivalTimestamp: new Date(0),
-});
-
-/** A scripted reader: returns the pages in order, then empty reads (or SHARD_END). */
-function scripted(pages: ReadResult[]): ShardReader {
-  return {
-    async read(signal) {
-      await new Promise((r) => setTimeout(r, 1));
-      if (signal.aborted) throw signal.reason;
-      return pages.shift() ?? { records: [], shardEnd: false };
-    },
-    close() {},
-  };
-}
+import type { ReadResult } from './shard-reader.js';
+import { kinesisRecord as rec, scriptedReader, shardLease } from './testing/shard-fixtures.js';
 
 function harness(
   pages: ReadResult[],
@@ -37,16 +18,8 @@ function harness(
   let ordinal = 100;
   const shard = new ShardConsumer(
     {
-      lease: {
-        leaseKey: 's',
-        leaseCounter: 1,
-        checkpoint: sentinel(SENTINEL.TRIM_HORIZON),
-        ownerSwitchesSinceCheckpoint: 0,
-        parentShardIds: [],
-        childShardIds: [],
-        ...lease,
-      },
-      makeReader: () => scripted(pages),
+      lease: shardLease(lease),
+      makeReader: () => scriptedReader(pages),
       parentsDone: async () => parents,
       checkpoint: async (cp) => void checkpoints.push(cp),
       createChildLeases: async () => {},

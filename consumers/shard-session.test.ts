@@ -1,26 +1,8 @@
-import type { _Record } from '@aws-sdk/client-kinesis';
 import { SENTINEL, sentinel, type ExtendedSequenceNumber, type Lease } from './lease.js';
 import { ShardConsumer, type ShardBatch } from './shard-consumer.js';
-import type { ReadResult, ShardReader } from './shard-reader.js';
+import type { ReadResult } from './shard-reader.js';
 import type { SessionEndReason, ShardSession } from './shard-session.js';
-
-const rec = (seq: number): _Record => ({
-  SequenceNumber: String(seq),
-  PartitionKey: 'k',
-  Data: new TextEncoder().encode(`r${seq}`),
-  ApproximateArrivalTimestamp: new Date(0),
-});
-
-function scripted(pages: ReadResult[]): ShardReader {
-  return {
-    async read(signal) {
-      await new Promise((r) => setTimeout(r, 1));
-      if (signal.aborted) throw signal.reason;
-      return pages.shift() ?? { records: [], shardEnd: false };
-    },
-    close() {},
-  };
-}
+import { kinesisRecord as rec, scriptedReader, shardLease } from './testing/shard-fixtures.js';
 
 /** A shard consumer in session mode, recording checkpoints with their state references. */
 function harness(pages: ReadResult[], lease: Partial<Lease> = {}) {
@@ -31,16 +13,8 @@ function harness(pages: ReadResult[], lease: Partial<Lease> = {}) {
   let ordinal = 0;
   const shard = new ShardConsumer(
     {
-      lease: {
-        leaseKey: 's',
-        leaseCounter: 1,
-        checkpoint: sentinel(SENTINEL.TRIM_HORIZON),
-        ownerSwitchesSinceCheckpoint: 0,
-        parentShardIds: [],
-        childShardIds: [],
-        ...lease,
-      },
-      makeReader: () => scripted(pages),
+      lease: shardLease(lease),
+      makeReader: () => scriptedReader(pages),
       parentsDone: async () => true,
       checkpoint: async (cp, _children, state) => void written.push({ cp, state }),
       createChildLeases: async () => {},
