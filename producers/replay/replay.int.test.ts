@@ -2,7 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { testClients, testConfig } from '../../test/helpers.js';
 import { parseSpeed } from '../pacing.js';
-import { replayArchive, type ReplayProblem, type ReplayRecord } from './index.js';
+import {
+  replayArchive,
+  type ReplayOptions,
+  type ReplayProblem,
+  type ReplayRecord,
+} from './index.js';
 
 const config = testConfig();
 const clients = testClients(config);
@@ -40,19 +45,30 @@ beforeAll(async () => {
   await put('raw/2026/11/23/09/README.txt', 'hello');
 });
 
+/**
+ * Replays the bucket's arrival range [from, to) at full speed, `options` over that; the summary
+ * and the records put (unless `options.put` takes them).
+ */
+async function replay(from: string, to: string, options: Partial<ReplayOptions> = {}) {
+  const puts: ReplayRecord[] = [];
+  const summary = await replayArchive({
+    s3: clients.s3,
+    bucket,
+    from: new Date(from),
+    to: new Date(to),
+    speed: 'max',
+    put: async (r) => {
+      puts.push(r);
+    },
+    ...options,
+  });
+  return { summary, puts };
+}
+
 describe('replayArchive (S3 through the SDK)', () => {
   it('re-puts every good record in delivery order with its partition key, reporting every problem', async () => {
-    const puts: ReplayRecord[] = [];
     const problems: ReplayProblem[] = [];
-    const summary = await replayArchive({
-      s3: clients.s3,
-      bucket,
-      from: new Date('2026-11-23T08:00:00Z'),
-      to: new Date('2026-11-23T10:00:00Z'),
-      speed: 'max',
-      put: async (r) => {
-        puts.push(r);
-      },
+    const { summary, puts } = await replay('2026-11-23T08:00:00Z', '2026-11-23T10:00:00Z', {
       onProblem: (p) => problems.push(p),
     });
     expect(
@@ -85,12 +101,7 @@ describe('replayArchive (S3 through the SDK)', () => {
 
   it('counts puts that fail by reason, instead of a line per record or losing them', async () => {
     const problems: ReplayProblem[] = [];
-    const summary = await replayArchive({
-      s3: clients.s3,
-      bucket,
-      from: new Date('2026-11-23T08:00:00Z'),
-      to: new Date('2026-11-23T08:20:00Z'),
-      speed: 'max',
+    const { summary } = await replay('2026-11-23T08:00:00Z', '2026-11-23T08:20:00Z', {
       put: async (r) => {
         if (r.partitionKey === 'd2') throw new Error('throttled for good');
       },
@@ -102,18 +113,9 @@ describe('replayArchive (S3 through the SDK)', () => {
   });
 
   it('filters by reading time within the arrival range, counting what it skipped', async () => {
-    const puts: ReplayRecord[] = [];
-    const summary = await replayArchive({
-      s3: clients.s3,
-      bucket,
-      from: new Date('2026-11-23T08:00:00Z'),
-      to: new Date('2026-11-23T10:00:00Z'),
+    const { summary, puts } = await replay('2026-11-23T08:00:00Z', '2026-11-23T10:00:00Z', {
       readingsFrom: new Date('2026-11-23T08:02:00Z'),
       readingsTo: new Date('2026-11-23T08:04:00Z'),
-      speed: 'max',
-      put: async (r) => {
-        puts.push(r);
-      },
     });
     const minutes = puts.map(
       (p) =>
@@ -127,13 +129,7 @@ describe('replayArchive (S3 through the SDK)', () => {
 
   it('lists a 200-year range in one request, with progress', async () => {
     const pages: number[] = [];
-    const summary = await replayArchive({
-      s3: clients.s3,
-      bucket,
-      from: new Date('1900-01-01T00:00:00Z'),
-      to: new Date('2100-01-01T00:00:00Z'),
-      speed: 'max',
-      put: async () => undefined,
+    const { summary } = await replay('1900-01-01T00:00:00Z', '2100-01-01T00:00:00Z', {
       onListing: (p) => pages.push(p.keys),
     });
     expect(pages).toEqual([6]); // one page: the six objects under raw/
@@ -143,16 +139,7 @@ describe('replayArchive (S3 through the SDK)', () => {
 
   it('stops while listing when the signal aborts, and says so', async () => {
     const abort = new AbortController();
-    const puts: ReplayRecord[] = [];
-    const summary = await replayArchive({
-      s3: clients.s3,
-      bucket,
-      from: new Date('1900-01-01T00:00:00Z'),
-      to: new Date('2100-01-01T00:00:00Z'),
-      speed: 'max',
-      put: async (r) => {
-        puts.push(r);
-      },
+    const { summary, puts } = await replay('1900-01-01T00:00:00Z', '2100-01-01T00:00:00Z', {
       signal: abort.signal,
       onListing: () => abort.abort(),
     });
@@ -164,11 +151,7 @@ describe('replayArchive (S3 through the SDK)', () => {
     const abort = new AbortController();
     const puts: ReplayRecord[] = [];
     const started = Date.now();
-    const summary = await replayArchive({
-      s3: clients.s3,
-      bucket,
-      from: new Date('2026-11-23T08:00:00Z'),
-      to: new Date('2026-11-23T10:00:00Z'),
+    const { summary } = await replay('2026-11-23T08:00:00Z', '2026-11-23T10:00:00Z', {
       // one simulated minute between the first two records: the pacer's longest wait (5 s)
       speed: parseSpeed('0.001x'),
       put: async (r) => {
