@@ -73,6 +73,19 @@ const read = async (key: string): Promise<Buffer> => {
   const out = await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
 };
+/** Everything archived under `prefix`, the objects' text in key order. */
+const archivedText = async (prefix: string): Promise<string> =>
+  (await Promise.all((await list(prefix)).map(read))).map(String).join('');
+/** A stream that buffers (128 MB, 15 minutes): nothing reaches S3 unless flushed. */
+const createBuffering = (name: string) =>
+  create(name, {
+    ExtendedS3DestinationConfiguration: {
+      RoleARN: 'arn:aws:iam::000000000000:role/r',
+      BucketARN: `arn:aws:s3:::${bucket}`,
+      Prefix: `${name}/`,
+      BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 900 },
+    },
+  });
 const lines = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ Data: Buffer.from(`{"${tag}":${i}}\n`) }));
 
@@ -348,14 +361,7 @@ describe('Firehose emulator process', () => {
     try {
       const name = uniqueName('crash');
       firehose = clientsFor(first.endpoint).firehose;
-      await create(name, {
-        ExtendedS3DestinationConfiguration: {
-          RoleARN: 'arn:aws:iam::000000000000:role/r',
-          BucketARN: `arn:aws:s3:::${bucket}`,
-          Prefix: `${name}/`,
-          BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 900 },
-        },
-      });
+      await createBuffering(name);
       const put = await firehose.send(
         new PutRecordBatchCommand({ DeliveryStreamName: name, Records: lines(20, 'k') }),
       );
@@ -373,8 +379,7 @@ describe('Firehose emulator process', () => {
         pending: 0,
         records: 20,
       });
-      const keys = await list(`${name}/`);
-      expect((await Promise.all(keys.map(read))).map(String).join('')).toBe(
+      expect(await archivedText(`${name}/`)).toBe(
         lines(20, 'k')
           .map((l) => l.Data.toString())
           .join(''),
@@ -392,14 +397,7 @@ describe('Firehose emulator process', () => {
     try {
       firehose = clientsFor(endpoint).firehose;
       const name = uniqueName('term');
-      await create(name, {
-        ExtendedS3DestinationConfiguration: {
-          RoleARN: 'arn:aws:iam::000000000000:role/r',
-          BucketARN: `arn:aws:s3:::${bucket}`,
-          Prefix: `${name}/`,
-          BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 900 },
-        },
-      });
+      await createBuffering(name);
       const put = await firehose.send(
         new PutRecordBatchCommand({ DeliveryStreamName: name, Records: lines(50, 's') }),
       );
@@ -407,8 +405,7 @@ describe('Firehose emulator process', () => {
       expect(await list(`${name}/`)).toEqual([]);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      const keys = await list(`${name}/`);
-      expect((await Promise.all(keys.map(read))).map(String).join('')).toBe(
+      expect(await archivedText(`${name}/`)).toBe(
         lines(50, 's')
           .map((l) => l.Data.toString())
           .join(''),
