@@ -13,26 +13,29 @@ const kinds = (spec: ReturnType<typeof deviceSpec>) => ({
 });
 
 describe('the pipelines’ default forecaster selection', () => {
-  it('is on in both pipelines: persistence, the 15-minute average (forecaster) and the 5-minute one', () => {
+  it('is on in both pipelines: persistence, the 15-minute average (forecaster), the 5-minute one and the damped trend', () => {
     for (const spec of [deviceSpec(), householdSpec({ monthly: false })])
       expect(kinds(spec)).toEqual({
         forecaster: 'moving-average-15',
-        candidates: ['moving-average-5'],
+        candidates: ['moving-average-5', 'damped-trend'],
       });
   });
 
-  it('adds both averages to another forecaster, sized like it; `false` turns selection off', () => {
+  it('adds both averages and the trend to another forecaster, sized like it; `false` turns selection off', () => {
     const forecaster = movingAverage({ inputLength: 20, horizon: 15, span: 20 });
     expect(kinds(deviceSpec({ forecaster }))).toEqual({
       forecaster: 'moving-average',
-      candidates: ['moving-average-5', 'moving-average-15'],
+      candidates: ['moving-average-5', 'moving-average-15', 'damped-trend'],
     });
-    // an input of 10 leaves out the 15-minute average; candidates share the forecaster's sizes
+    // an input of 10 leaves out the 15-minute average and fits the trend over those 10;
+    // candidates share the forecaster's sizes
     const short = movingAverage({ inputLength: 10, span: 10 });
     const select = forecastSelection(undefined, short).select;
     expect(select?.candidates?.map((c) => [c.kind, c.inputLength])).toEqual([
       ['moving-average-5', 10],
+      ['damped-trend', 10],
     ]);
+    expect(select?.candidates?.[1]?.toJSON()).toMatchObject({ span: 10, damping: 0.95 });
     expect(deviceSpec({ select: false }).forecast?.select).toBeUndefined();
     expect(householdSpec({ select: false }).forecast?.select).toBeUndefined();
   });
@@ -96,11 +99,14 @@ describe('the pipelines’ default forecaster selection', () => {
     }
     expect(rows.map((r) => String(r.key.sk).split('#')[1])).toEqual(['iaq~5', 'iaq~10', 'iaq~15']);
     for (const r of rows) {
-      expect(['last-value', 'moving-average-5', 'moving-average-15']).toContain(r.attributes.model);
+      expect(['last-value', 'moving-average-5', 'moving-average-15', 'damped-trend']).toContain(
+        r.attributes.model,
+      );
       expect(r.attributes.weight).toBeGreaterThan(0);
       expect(r.attributes.weight).toBeLessThanOrEqual(1);
     }
-    // 15 pending forecasts × 3 candidates × 15 steps + 15 × 3 errors: a few KB of JSON
+    // 15 pending forecasts × 4 candidates × 15 steps (those of past steps stored as 0) +
+    // 15 × 4 errors and spreads: a few KB of JSON
     const json = JSON.stringify(state.encoded('devices.selector', 'd1'));
     expect(json.length).toBeLessThan(16_384);
   });

@@ -1,13 +1,15 @@
 /**
  * @module pipelines/runtime/forecast-selection
  * The pipelines' default forecaster selection: per key and horizon among persistence (always
- * the selector's first candidate), the pipeline's forecaster and the cheap moving averages of
- * the last 5 and 15 minutes. On by default in both shipped pipelines, because a forecaster
- * alone can lose to persistence by a lot (moving averages by 25–95 % on the bench:forecast
- * series) while the selection stays within ~1 % of it where nothing beats it
- * (BENCHMARKS.md, "Online forecaster selection"); `select: false` turns it off.
+ * the selector's first candidate), the pipeline's forecaster, the cheap moving averages of
+ * the last 5 and 15 minutes and the damped trend (no training needed by any). On by default
+ * in both shipped pipelines, because a forecaster alone can lose to persistence by a lot
+ * (moving averages by 25–95 % on the bench:forecast series) while the selection stays
+ * within ~1 % of it where nothing beats it and, with the damped trend, gains 8–22 % on the
+ * indoor temperature (BENCHMARKS.md, "Online forecaster selection"); `select: false` turns
+ * it off.
  */
-import { movingAverage, type Forecaster } from '../../models/index.js';
+import { dampedTrend, movingAverage, type Forecaster } from '../../models/index.js';
 import type { ForecastSpec } from './chain-forecast.js';
 
 /** Spans (minutes) of the moving averages the default selection adds. */
@@ -31,10 +33,20 @@ const sameModel = (a: Forecaster, b: Forecaster): boolean =>
   JSON.stringify(a.toJSON()) === JSON.stringify(b.toJSON());
 
 /**
+ * The damped trend (`models` defaults: the slope of the last 20 values, damped by 0.95 a step)
+ * sized like `like`: it follows a room filling up or a warming afternoon, which no average
+ * does (`npm run bench:forecast`, the untrained selections).
+ */
+export function defaultTrend(like: Forecaster): Forecaster {
+  const { inputLength, horizon } = like;
+  return dampedTrend({ inputLength, horizon, span: Math.min(20, inputLength) });
+}
+
+/**
  * The `select` field of a pipeline's forecast spec: none (off) for `false`; else the given
- * options, with the moving averages of {@link SELECTION_SPANS} as candidates unless
- * `candidates` is given (those longer than the forecaster's input, or equal to the
- * forecaster, are left out).
+ * options, with the moving averages of {@link SELECTION_SPANS} and the damped trend as
+ * candidates unless `candidates` is given (averages longer than the forecaster's input, and
+ * candidates equal to the forecaster, are left out).
  * @example `forecastSelection(undefined, spanAverage(15)).select?.candidates` — the 5-minute average
  */
 export function forecastSelection(
@@ -46,6 +58,7 @@ export function forecastSelection(
   if (options.candidates) return { select: options };
   const candidates = SELECTION_SPANS.filter((span) => span <= forecaster.inputLength)
     .map((span) => spanAverage(span, forecaster))
+    .concat(forecaster.inputLength >= 2 ? [defaultTrend(forecaster)] : [])
     .filter((c) => !sameModel(c, forecaster));
   return { select: { ...options, candidates } };
 }
