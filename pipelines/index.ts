@@ -93,7 +93,12 @@ export type {
 } from './state/index.js';
 export { createDevicePipeline, deviceSpec, WARM_FOREST } from './devices/index.js';
 export type { DevicePipelineOptions } from './devices/index.js';
-export { forecastSelection, spanAverage, SELECTION_SPANS } from './runtime/forecast-selection.js';
+export {
+  defaultTrend,
+  forecastSelection,
+  spanAverage,
+  SELECTION_SPANS,
+} from './runtime/forecast-selection.js';
 export type { SelectOption } from './runtime/forecast-selection.js';
 export { createHouseholdPipeline, householdSpec } from './households/index.js';
 export type { HouseholdPipelineOptions } from './households/index.js';

@@ -10,7 +10,7 @@
  * picked up without a restart. The devices' IAQ forecaster is the shipped indoor shape model
  * (`forecast-indoor-temperature`: level-free, so it carries over to other smooth indoor
  * series). Both pipelines select their forecast per key and horizon among persistence, their
- * forecaster and the 5- and 15-minute moving averages (the pipelines' default,
+ * forecaster, the 5- and 15-minute moving averages and the damped trend (the pipelines' default,
  * `forecastSelection`; each prediction names its model).
  */
 import { readFileSync } from 'node:fs';

@@ -32,7 +32,8 @@ export interface ReadingPipelineOptions {
   /**
    * Select per key and horizon among persistence, `forecaster` and `select.candidates`
    * (keyed state `<pipeline>.selector`; each prediction names its model). Default on, with
-   * the 5- and 15-minute moving averages as candidates (`forecastSelection`); `false`:
+   * the 5- and 15-minute moving averages and the damped trend as candidates
+   * (`forecastSelection`); `false`:
    * `forecaster` alone.
    */
   readonly select?: SelectOption;
