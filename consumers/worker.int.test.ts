@@ -3,14 +3,15 @@
  * SIGKILL mid-stream loses nothing and duplicates only records after the killed worker's
  * last checkpoint; SIGTERM drains, releases and exits 0; /healthz and /metrics answer.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { freePort } from '../localstack/index.js';
 import {
   createActiveStream,
+  spawnCli,
   testClients,
   testConfig,
   uniqueName,
@@ -21,38 +22,19 @@ import { LeaseRefresher } from './lease-refresher.js';
 
 const config = testConfig();
 const aws = testClients(config);
-const root = new URL('..', import.meta.url).pathname;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startWorker(stream: string, table: string, id: string, out: string) {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${root}cli/cli.ts`, 'consume', '--out', out],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SHARDFLOW_STREAM: stream,
-        SHARDFLOW_LEASE_TABLE: table,
-        SHARDFLOW_WORKER_ID: id,
-        SHARDFLOW_HTTP_PORT: String(port),
-        SHARDFLOW_FAILOVER_MS: '2000',
-        SHARDFLOW_DRAIN_DEADLINE_SECONDS: '5',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawnCli(['consume', '--out', out], {
+    SHARDFLOW_STREAM: stream,
+    SHARDFLOW_LEASE_TABLE: table,
+    SHARDFLOW_WORKER_ID: id,
+    SHARDFLOW_HTTP_PORT: String(port),
+    SHARDFLOW_FAILOVER_MS: '2000',
+    SHARDFLOW_DRAIN_DEADLINE_SECONDS: '5',
+    LOG_LEVEL: 'warn',
+  });
   children.push(child);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   await waitFor(

@@ -8,16 +8,14 @@
  * S3 lake holds every window's score at least once, every invalid record is a dead letter with
  * its reason, and the planted anomalies are graded anomalous.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteDeliveryStreamCommand } from '@aws-sdk/client-firehose';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
-import { scanTable, testClients, testConfig, waitFor } from '../test/helpers.js';
+import { scanTable, spawnCli, testClients, testConfig, waitFor } from '../test/helpers.js';
 import { listObjects, readArchiveObject, type AwsClients } from '../adapters/index.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
 const MINUTES = 75; // windows 0..74 must have results; 75 and 76 are trailing sentinels
@@ -117,24 +115,15 @@ const minutes = (from: number, to: number) =>
 
 async function startWorker(id: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${root}cli/cli.ts`, 'consume', '--pipeline', 'both'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SHARDFLOW_APP: config.app,
-        SHARDFLOW_SHARDS: '2',
-        SHARDFLOW_WORKER_ID: id,
-        SHARDFLOW_HTTP_PORT: String(port),
-        SHARDFLOW_FAILOVER_MS: '2000',
-        SHARDFLOW_DRAIN_DEADLINE_SECONDS: '4',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawnCli(['consume', '--pipeline', 'both'], {
+    SHARDFLOW_APP: config.app,
+    SHARDFLOW_SHARDS: '2',
+    SHARDFLOW_WORKER_ID: id,
+    SHARDFLOW_HTTP_PORT: String(port),
+    SHARDFLOW_FAILOVER_MS: '2000',
+    SHARDFLOW_DRAIN_DEADLINE_SECONDS: '4',
+    LOG_LEVEL: 'warn',
+  });
   children.push(child);
   const exited = new Promise((r) => child.once('exit', r));
   await waitFor(

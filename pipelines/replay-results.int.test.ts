@@ -5,8 +5,7 @@
  * fresh stream B, a worker computes B's results into B's tables, and the two result sets are
  * compared row by row.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { resourcesFor, type Config } from '../core/index.js';
 import {
@@ -16,9 +15,8 @@ import {
   flushFirehose,
   freePort,
 } from '../localstack/index.js';
-import { scanTable, testClients, testConfig, waitFor } from '../test/helpers.js';
+import { scanTable, spawnCli, testClients, testConfig, waitFor } from '../test/helpers.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 5, 0, 0);
 const MINUTES = 66;
@@ -52,16 +50,11 @@ function run(
   args: string[],
   config: Config,
 ): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${root}cli/cli.ts`, ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      SHARDFLOW_APP: config.app,
-      SHARDFLOW_FAILOVER_MS: '2000',
-      SHARDFLOW_DRAIN_DEADLINE_SECONDS: '4',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawnCli(args, {
+    SHARDFLOW_APP: config.app,
+    SHARDFLOW_FAILOVER_MS: '2000',
+    SHARDFLOW_DRAIN_DEADLINE_SECONDS: '4',
+    LOG_LEVEL: 'warn',
   });
   children.push(child);
   return { child, exited: new Promise((r) => child.once('exit', (code) => r(code))) };

@@ -5,8 +5,6 @@
  * within the drain deadline — its parent lease finished (SHARD_END with its final
  * snapshot), its children's leases released with their own snapshots.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   DescribeStreamSummaryCommand,
   ListShardsCommand,
@@ -17,9 +15,8 @@ import type { AwsClients } from '../adapters/index.js';
 import { LeaseRefresher } from '../consumers/index.js';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
-import { testClients, testConfig, waitFor } from '../test/helpers.js';
+import { spawnCli, testClients, testConfig, waitFor } from '../test/helpers.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN = 60_000;
 const T0 = Math.floor((Date.now() - 3 * 3_600_000) / MIN) * MIN;
 const KEYS = Array.from({ length: 6 }, (_, i) => `sd-${i}`);
@@ -68,23 +65,14 @@ it('SIGTERM after a split: drains, snapshots, checkpoints, releases, exits 0', a
   });
   await put(0, 20);
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${root}cli/cli.ts`, 'consume', '--pipeline', 'devices'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SHARDFLOW_APP: config.app,
-        SHARDFLOW_WORKER_ID: 'w-term',
-        SHARDFLOW_HTTP_PORT: String(port),
-        SHARDFLOW_FAILOVER_MS: '2000',
-        SHARDFLOW_DRAIN_DEADLINE_SECONDS: '6',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawnCli(['consume', '--pipeline', 'devices'], {
+    SHARDFLOW_APP: config.app,
+    SHARDFLOW_WORKER_ID: 'w-term',
+    SHARDFLOW_HTTP_PORT: String(port),
+    SHARDFLOW_FAILOVER_MS: '2000',
+    SHARDFLOW_DRAIN_DEADLINE_SECONDS: '6',
+    LOG_LEVEL: 'warn',
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   try {
     const [parent] =

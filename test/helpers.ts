@@ -1,10 +1,12 @@
 /**
  * Helpers for integration tests against the local cloud started by the global set-up:
  * unique resource names (tests share one cloud), configuration and clients pointed at it,
- * polling until a condition holds, streams that are ACTIVE before a test uses them, and a
- * whole DynamoDB table read page by page.
+ * polling until a condition holds, streams that are ACTIVE before a test uses them, a
+ * whole DynamoDB table read page by page, and the `shardflow` CLI as a child process.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -84,4 +86,18 @@ export async function scanTable(
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Starts `shardflow <args>` from source as a child process of the test: in the repository,
+ * `env` over the test's own environment, its stderr passed through (stdout ignored).
+ */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', `${ROOT}cli/cli.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

@@ -5,19 +5,17 @@
  * holds rows of exactly those devices (60-minute forecasts need the whole look-back, so a row
  * proves the readings flowed through in order).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { resourcesFor } from '../../core/index.js';
 import { bootstrapResources, withoutRawArchive, freePort } from '../../localstack/index.js';
-import { testClients, testConfig, uniqueName, waitFor } from '../../test/helpers.js';
+import { spawnCli, testClients, testConfig, uniqueName, waitFor } from '../../test/helpers.js';
 import { sdkWriter } from '../kinesis-writer.js';
 import { KinesisProducer } from '../producer.js';
 import { DeviceSimulator } from './device-simulator.js';
 import { startMqttBridge } from './mqtt-bridge.js';
 import { publishReadings } from './mqtt-publisher.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const url = process.env.SHARDFLOW_MQTT_URL!;
 const config = testConfig({ shardCount: 1 });
 const aws = testClients(config);
@@ -59,22 +57,13 @@ it('readings published over MQTT become rows of the predictions table', async ()
   await producer.close();
 
   const port = await freePort();
-  worker = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${root}cli/cli.ts`, 'consume', '--pipeline', 'devices'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SHARDFLOW_APP: config.app,
-        SHARDFLOW_SHARDS: '1',
-        SHARDFLOW_HTTP_PORT: String(port),
-        SHARDFLOW_DRAIN_DEADLINE_SECONDS: '4',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  worker = spawnCli(['consume', '--pipeline', 'devices'], {
+    SHARDFLOW_APP: config.app,
+    SHARDFLOW_SHARDS: '1',
+    SHARDFLOW_HTTP_PORT: String(port),
+    SHARDFLOW_DRAIN_DEADLINE_SECONDS: '4',
+    LOG_LEVEL: 'warn',
+  });
   const rows = await waitFor(
     async () => {
       const out = await aws.documents.send(
