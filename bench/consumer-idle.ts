@@ -13,7 +13,8 @@
  */
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
-import { createBenchStream, startConsumerCloud } from './consumer-cloud.js';
+import { createActiveStream } from '../test/helpers.js';
+import { startConsumerCloud } from './consumer-cloud.js';
 import { countCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
 import { machine } from './report.js';
@@ -28,7 +29,7 @@ const cloud = await startConsumerCloud();
 try {
   const { kinesis, dynamodb } = cloud.clients;
   const streamName = `bench-idle-${Date.now()}`;
-  await createBenchStream(cloud, streamName, SHARDS, 60_000);
+  await createActiveStream(kinesis, streamName, SHARDS, 60_000);
   const calls = countCalls(kinesis, dynamodb);
   let read = 0;
   const c = consume({

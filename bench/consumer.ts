@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { consume } from '../consumers/index.js';
 import { LOCAL_CREDENTIALS } from '../localstack/index.js';
-import { createBenchStream, startConsumerCloud } from './consumer-cloud.js';
+import { createActiveStream } from '../test/helpers.js';
+import { startConsumerCloud } from './consumer-cloud.js';
 import { consumerFloor } from './consumer-floor.js';
 import { countCalls, printCalls } from './count-calls.js';
 import { profiled } from './cpu-profile.js';
@@ -118,7 +119,7 @@ try {
   // BENCH_CALLS=1: count the SDK calls of each measured consumer (per-call costs, not per record)
   const calls = process.env.BENCH_CALLS ? countCalls(kinesis, dynamodb) : undefined;
   const streamName = `bench-consumer-${Date.now()}`;
-  await createBenchStream(cloud, streamName, SHARDS);
+  await createActiveStream(kinesis, streamName, SHARDS, 30_000);
   const fillStart = performance.now();
   for (let i = 0; i < RECORDS; i += 500) {
     const Records = Array.from({ length: Math.min(500, RECORDS - i) }, (_, j) => ({

@@ -22,7 +22,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SDK_QUIET_LOGGER } from '../adapters/index.js';
 import { getRecords } from '../consumers/index.js';
 import { LOCAL_CREDENTIALS } from '../localstack/index.js';
-import { createBenchStream, startConsumerCloud } from './consumer-cloud.js';
+import { createActiveStream } from '../test/helpers.js';
+import { startConsumerCloud } from './consumer-cloud.js';
 import { profiled } from './cpu-profile.js';
 import { machine, table } from './report.js';
 
@@ -247,7 +248,7 @@ if (mode === 'local' || mode === 'both') {
   try {
     const { kinesis, dynamodb } = cloud.clients;
     const stream = `bench-calls-${Date.now()}`;
-    await createBenchStream(cloud, stream, 1);
+    await createActiveStream(kinesis, stream, 1, 30_000);
     const { ShardIterator } = await kinesis.send(
       new GetShardIteratorCommand({
         StreamName: stream,

@@ -95,9 +95,9 @@ export function withoutRawArchive(resources: Resources): Resources {
   };
 }
 
-/** Waits until a stream is ACTIVE. */
+/** Waits until a stream is ACTIVE (a stream not found yet counts as not ACTIVE yet). */
 export async function waitStreamActive(
-  clients: AwsClients,
+  clients: Pick<AwsClients, 'kinesis'>,
   name: string,
   timeoutMs = 30_000,
 ): Promise<void> {

@@ -7,14 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients } from '../adapters/index.js';
 import { loadConfig, type Config, type ConfigFlags } from '../core/index.js';
+import { waitStreamActive } from '../localstack/index.js';
 
 /** A resource name unique to this test run, e.g. `t-stream-3f9a1c2b`. */
 export function uniqueName(prefix: string): string {
@@ -49,25 +46,24 @@ export async function waitFor<T>(
   }
 }
 
-/** Waits until the stream `name` is ACTIVE (after a create, split or merge). */
-export async function streamActive(kinesis: KinesisClient, name: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const s = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-      return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-    },
-    { what: `stream ${name} ACTIVE` },
-  );
+/** Waits up to `timeoutMs` until the stream `name` is ACTIVE (after a create, split or merge). */
+export async function streamActive(
+  kinesis: KinesisClient,
+  name: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await waitStreamActive({ kinesis }, name, timeoutMs);
 }
 
-/** Creates the stream `name` with `shards` shards and waits until it is ACTIVE. */
+/** Creates the stream `name` with `shards` shards and waits up to `timeoutMs` until it is ACTIVE. */
 export async function createActiveStream(
   kinesis: KinesisClient,
   name: string,
   shards: number,
+  timeoutMs = 20_000,
 ): Promise<string> {
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-  await streamActive(kinesis, name);
+  await streamActive(kinesis, name, timeoutMs);
   return name;
 }
 
