@@ -1,5 +1,4 @@
 import {
-  DescribeStreamSummaryCommand,
   ListShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
@@ -7,10 +6,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import {
   createActiveStream,
+  streamActive,
   testClients,
   testConfig,
   uniqueName,
-  waitFor,
 } from '../test/helpers.js';
 import { ensureStreamConsumer, FanOutReader } from './fanout-reader.js';
 import { PollingReader } from './polling-reader.js';
@@ -101,10 +100,7 @@ describe('shard readers against kinesis-local', () => {
         NewStartingHashKey: (2n ** 127n).toString(),
       }),
     );
-    await waitFor(async () => {
-      const s = await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-      return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-    });
+    await streamActive(aws.kinesis, stream);
     const reader = new PollingReader({
       kinesis: aws.kinesis,
       streamName: stream,

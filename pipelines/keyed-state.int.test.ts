@@ -12,14 +12,13 @@ import {
   MergeShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
-  DescribeStreamSummaryCommand,
 } from '@aws-sdk/client-kinesis';
 import type { AwsClients } from '../adapters/index.js';
 import { consume } from '../consumers/index.js';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive } from '../localstack/index.js';
 import { movingAverage } from '../models/index.js';
-import { scanTable, testClients, testConfig, waitFor } from '../test/helpers.js';
+import { scanTable, streamActive, testClients, testConfig, waitFor } from '../test/helpers.js';
 import { deviceSpec } from './devices/index.js';
 import {
   createPipeline,
@@ -78,13 +77,7 @@ async function put(keys: readonly string[], from: number, to: number): Promise<v
     );
 }
 
-const active = () =>
-  waitFor(async () => {
-    const s = await aws.kinesis.send(
-      new DescribeStreamSummaryCommand({ StreamName: config.streamName }),
-    );
-    return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-  });
+const active = () => streamActive(aws.kinesis, config.streamName);
 const shards = async () =>
   (await aws.kinesis.send(new ListShardsCommand({ StreamName: config.streamName }))).Shards ?? [];
 

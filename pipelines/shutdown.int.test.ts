@@ -5,17 +5,12 @@
  * within the drain deadline — its parent lease finished (SHARD_END with its final
  * snapshot), its children's leases released with their own snapshots.
  */
-import {
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  PutRecordsCommand,
-  SplitShardCommand,
-} from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { AwsClients } from '../adapters/index.js';
 import { LeaseRefresher } from '../consumers/index.js';
 import { resourcesFor, type Config } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive, freePort } from '../localstack/index.js';
-import { spawnCli, testClients, testConfig, waitFor } from '../test/helpers.js';
+import { spawnCli, streamActive, testClients, testConfig, waitFor } from '../test/helpers.js';
 
 const MIN = 60_000;
 const T0 = Math.floor((Date.now() - 3 * 3_600_000) / MIN) * MIN;
@@ -92,12 +87,7 @@ it('SIGTERM after a split: drains, snapshots, checkpoints, releases, exits 0', a
         NewStartingHashKey: ((lo + hi) / 2n).toString(),
       }),
     );
-    await waitFor(async () => {
-      const s = await aws.kinesis.send(
-        new DescribeStreamSummaryCommand({ StreamName: config.streamName }),
-      );
-      return s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-    });
+    await streamActive(aws.kinesis, config.streamName);
     await put(20, 30);
     const children = async () =>
       (await refresher.listLeases()).filter((l) => l.parentShardIds.includes(parent!.ShardId!));
