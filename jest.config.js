@@ -16,8 +16,8 @@ export default {
   testTimeout: 60000,
   // Jest's default on 2 cores is one worker, i.e. every suite in turn (~370 s). Most of the
   // integration suites' time is waiting (on the local cloud, child processes, timers), so two
-  // workers overlap that waiting with other suites' work: measured ~25-35 % less wall time on
-  // this 2-core machine. `--runInBand` / `-w N` still override it.
+  // workers overlap that waiting with other suites' work (11 mixed suites on this 2-core
+  // machine: 118 s → 89 s; three workers were no faster). `--runInBand` / `-w N` override it.
   maxWorkers: 2,
   testSequencer: '<rootDir>/test/sequencer.mjs',
   projects: [
