@@ -11,7 +11,7 @@
  * themselves before they take a horizon from persistence: a margin their errors are
  * handicapped by (larger at short horizons), and a gate that gives no weight to a candidate
  * not better than persistence after it (optionally by `confidence` standard errors).
- * Defaults (discount 0.01, temperature 0.05, margin 0, shortMargin 0.4, no gate) rank
+ * Defaults (discount 0.005, temperature 0.02, margin 0, shortMargin 0.1, no gate) rank
  * first on the training ranges of `npm run bench:forecast -- --tune` (rolling origin; worst
  * horizon first, then the mean; never the test range).
  * Pure: state in, state out, JSON-serialisable (it is keyed state).
@@ -24,9 +24,9 @@ import type { ForecastContext, Forecaster } from './forecaster.js';
 export interface SelectorOptions {
   /** Candidates besides persistence (which is always added first). Same sizes for all. */
   readonly candidates: readonly Forecaster[];
-  /** Weight of the newest error in the discounted mean; default 0.01 (≈ 100 steps). */
+  /** Weight of the newest error in the discounted mean; default 0.005 (≈ 200 steps). */
   readonly discount?: number;
-  /** Softness of the mix relative to persistence's error; default 0.05. */
+  /** Softness of the mix relative to persistence's error; default 0.02. */
   readonly temperature?: number;
   /** Scored actuals per horizon before the mix replaces persistence; default 60. */
   readonly warmup?: number;
@@ -40,8 +40,8 @@ export interface SelectorOptions {
    * Extra handicap that shrinks with the step ahead: horizon `h` (1-based) uses
    * `margin + shortMargin / h`. One and two steps ahead persistence is hardest to beat and
    * a candidate's lead there is mostly luck, so short horizons demand more evidence while
-   * long ones keep the gain; default 0.4 (one step ahead 40 % handicap, 15 steps ahead
-   * 2.7 %).
+   * long ones keep the gain; default 0.1 (one step ahead 10 % handicap, 15 steps ahead
+   * 0.7 %).
    */
   readonly shortMargin?: number;
   /**
@@ -112,11 +112,11 @@ export class ForecastSelector {
       throw new ConfigError('candidates', 'must share inputLength and horizon');
     this.inputLength = inputLength;
     this.horizon = horizon;
-    this.discount = options.discount ?? 0.01;
-    this.temperature = options.temperature ?? 0.05;
+    this.discount = options.discount ?? 0.005;
+    this.temperature = options.temperature ?? 0.02;
     this.warmup = options.warmup ?? 60;
     this.margin = options.margin ?? 0;
-    this.shortMargin = options.shortMargin ?? 0.4;
+    this.shortMargin = options.shortMargin ?? 0.1;
     this.gate = options.gate ?? false;
     this.confidence = options.confidence ?? 0;
     if (!(this.confidence >= 0)) throw new ConfigError('confidence', 'must be ≥ 0');
