@@ -1,8 +1,9 @@
 /**
  * @module bench/forecast
- * `npm run bench:forecast`: mean absolute error per step ahead of each forecaster on a
- * held-out time range of the public household-power and indoor-air data
- * shipped in `data/` (or SHARDFLOW_DATA_DIR), side by side with the baselines and the online
+ * `npm run bench:forecast`: mean absolute error per step ahead of each forecaster on the
+ * held-out time ranges of the public household-power and indoor-air data shipped in `data/`
+ * (or SHARDFLOW_DATA_DIR; indoor air: both test files of the data set, each and pooled),
+ * side by side with the baselines and the online
  * selection (Hedge over the candidates per horizon, `models/forecast/selector.ts`, with its
  * default settings). The ridge penalty of the linear AR model is chosen on the last 20 % of
  * the training range only; the boosted trees (multivariate: the key's other measures) use
