@@ -1,6 +1,7 @@
 import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import { getRecords } from './get-records.js';
 import { cannedClient, jsonResponse } from './testing/canned-client.js';
+import { sdkOutputs } from './testing/sdk-outputs.js';
 
 /** A client whose HTTP layer answers every request with `status` and `body` (no network). */
 function canned(status: number, body: string, headers: Record<string, string> = {}) {
@@ -52,15 +53,7 @@ describe('getRecords (lean reader of a successful response)', () => {
   it('returns exactly what the SDK deserialises from the same bytes', async () => {
     const { client } = canned(200, body);
     // what the SDK's own deserialiser produced, per call
-    const seen: { Records?: unknown }[] = [];
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        seen.push(result.output as { Records?: unknown });
-        return result;
-      },
-      { step: 'initialize' },
-    );
+    const seen = sdkOutputs<{ Records?: unknown }>(client);
     const sdk = strip(await client.send(new GetRecordsCommand({ ShardIterator: 'it' })));
     const lean = await getRecords(client, { ShardIterator: 'it', Limit: 10 });
     expect(lean).toEqual(sdk);
@@ -95,15 +88,7 @@ describe('getRecords (lean reader of a successful response)', () => {
 
   it('leaves a body that does not say it is JSON to the SDK', async () => {
     const { client } = canned(200, body, { 'content-type': 'application/cbor' });
-    const seen: { Records?: unknown }[] = [];
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        seen.push(result.output as { Records?: unknown });
-        return result;
-      },
-      { step: 'initialize' },
-    );
+    const seen = sdkOutputs<{ Records?: unknown }>(client);
     const out = await getRecords(client, { ShardIterator: 'it' });
     expect(seen[0]?.Records).toHaveLength(2); // the SDK, not the lean reader, read the records
     expect(out.Records).toHaveLength(2);

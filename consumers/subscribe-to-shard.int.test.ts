@@ -15,6 +15,7 @@ import {
 } from '../test/helpers.js';
 import { ensureStreamConsumer } from './fanout-reader.js';
 import { subscribeToShard } from './subscribe-to-shard.js';
+import { sdkOutputs } from './testing/sdk-outputs.js';
 
 const config = testConfig();
 const aws = testClients(config);
@@ -66,15 +67,7 @@ describe('subscribeToShard against kinesis-local', () => {
     expect(busy).toBeInstanceOf(ResourceInUseException);
     sdkAbort.abort();
 
-    const outputs: { EventStream?: unknown }[] = []; // what the SDK's deserialiser returned
-    aws.kinesis.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        outputs.push(result.output as (typeof outputs)[number]);
-        return result;
-      },
-      { step: 'initialize', name: 'testSeeOutput' },
-    );
+    const outputs = sdkOutputs<{ EventStream?: unknown }>(aws.kinesis, 'testSeeOutput');
     const leanAbort = new AbortController();
     let out: Awaited<ReturnType<typeof subscribeToShard>> | undefined;
     await waitFor(async () => {

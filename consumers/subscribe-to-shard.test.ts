@@ -6,6 +6,7 @@ import {
   exceptionMessage as exception,
   frame,
 } from './testing/event-stream.js';
+import { sdkOutputs } from './testing/sdk-outputs.js';
 
 const record = (i: number, extra: object = {}) => ({
   SequenceNumber: `4965000000000000000000000000000000000000000000000000000${i}`,
@@ -98,14 +99,8 @@ describe('subscribeToShard (lean reader of the event stream)', () => {
 
   it('the lean reader, not the SDK, reads the events', async () => {
     const { client } = canned(events);
-    const outputs: { EventStream?: AsyncIterable<SubscribeToShardEventStream> }[] = [];
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        outputs.push(result.output as (typeof outputs)[number]);
-        return result;
-      },
-      { step: 'initialize' },
+    const outputs = sdkOutputs<{ EventStream?: AsyncIterable<SubscribeToShardEventStream> }>(
+      client,
     );
     const out = await subscribeToShard(client, input);
     expect((await drain(outputs[0]?.EventStream)).seen).toHaveLength(0);
