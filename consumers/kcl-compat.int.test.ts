@@ -164,9 +164,11 @@ describe('KCL lease tables and stream identity (local cloud)', () => {
     const stream = await createStream(1);
     const table = uniqueName('at');
     await putRecords(stream, 0, 3);
-    await new Promise((r) => setTimeout(r, 1_100));
+    // kinesis-local stamps arrivals to the millisecond (as Kinesis does): 100 ms either side
+    // of the start time leaves no tie (it was 1.1 s)
+    await new Promise((r) => setTimeout(r, 100));
     const between = new Date();
-    await new Promise((r) => setTimeout(r, 1_100));
+    await new Promise((r) => setTimeout(r, 100));
     await putRecords(stream, 3, 6);
     const refresher = new LeaseRefresher({ dynamodb: aws.dynamodb, tableName: table });
     await refresher.createTableIfNotExists();
