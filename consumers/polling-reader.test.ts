@@ -2,14 +2,19 @@ import { ConfigError } from '../core/index.js';
 import { PollingReader } from './polling-reader.js';
 import { cannedClient, jsonResponse, operationOf } from './testing/canned-client.js';
 
-/** A client answering `GetRecords` with one record each time (a backlog), no network. */
-function backlog() {
+/**
+ * A client answering `GetRecords` with one record each time (a backlog), no network.
+ * `starts` holds, per call, `clock()` at the call: by default the wall clock when the call
+ * reaches the client; pass the reader's last clock reading to time calls by the reader's
+ * own clock, free of the SDK's time in between (seconds under load).
+ */
+function backlog(clock: () => number = Date.now) {
   const starts: number[] = [];
   let n = 0;
   const kinesis = cannedClient((request) => {
     if (operationOf(request) === 'GetShardIterator')
       return jsonResponse(200, { ShardIterator: 'it-0' });
-    starts.push(Date.now());
+    starts.push(clock());
     n += 1;
     return jsonResponse(200, {
       NextShardIterator: `it-${n}`,
@@ -31,12 +36,15 @@ const base = { streamName: 's', shardId: 'shardId-000000000000' } as const;
 
 describe('PollingReader call pacing', () => {
   it('starts GetRecords calls on a shard at least minCallIntervalMs apart while it reads a backlog', async () => {
-    const { kinesis, starts } = backlog();
+    // the reader reads the clock right before each call: the last reading is the call's start
+    let lastReading = 0;
+    const { kinesis, starts } = backlog(() => lastReading);
     const reader = new PollingReader({
       ...base,
       kinesis,
       start: { type: 'TRIM_HORIZON' },
       minCallIntervalMs: 60,
+      now: () => (lastReading = Date.now()),
     });
     const signal = new AbortController().signal;
     const read: string[] = [];
