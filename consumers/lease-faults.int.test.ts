@@ -42,7 +42,9 @@ function worker(
     refresher: new LeaseRefresher({ dynamodb, tableName }),
     workerId: id,
     failoverTimeMs: FAILOVER,
-    takeIntervalMs: 500,
+    // a take cycle's retries must end before the next cycle: 1.5 s leaves room for a throttled
+    // call and its retry when another test suite has the CPU (500 ms failed under two workers)
+    takeIntervalMs: 1_500,
     handoffTimeoutMs: 1_000,
     onEvent: (event) => {
       events.push(event);
