@@ -37,6 +37,7 @@ export type {
   CoordinatorEvent,
   CoordinatorListener,
   LeaseCoordinatorOptions,
+  LeaseOperation,
 } from './lease-coordinator.js';
 export {
   finishedLeases,

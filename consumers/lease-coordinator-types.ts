@@ -6,7 +6,14 @@
 import type { Lease } from './lease.js';
 import type { LeaseRefresher } from './lease-refresher.js';
 
-/** Named telemetry events of the coordinator. */
+/** The coordinator's DynamoDB lease calls that are retried (`lease-retry.ts`). */
+export type LeaseOperation = 'renew' | 'scan' | 'take' | 'steal' | 'get';
+
+/**
+ * Named telemetry events of the coordinator. `call.retried` comes before each back-off of a
+ * lease call (a throttled or failing lease table shows before any cycle fails); `reason` is
+ * the AWS error code, as in the sinks' `sink.retry`.
+ */
 export type CoordinatorEvent =
   | {
       readonly type: 'lease.taken' | 'lease.claimed';
@@ -16,6 +23,14 @@ export type CoordinatorEvent =
   | { readonly type: 'lease.steal-started'; readonly leaseKey: string; readonly from: string }
   | { readonly type: 'lease.lost' | 'lease.released'; readonly leaseKey: string }
   | { readonly type: 'handoff.requested' | 'handoff.completed'; readonly leaseKey: string }
+  | {
+      readonly type: 'call.retried';
+      readonly operation: LeaseOperation;
+      /** 0-based attempt that failed. */
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly reason: string;
+    }
   | { readonly type: 'cycle.failed'; readonly error: unknown };
 
 /** What the coordinator tells the shard consumers. */

@@ -7,6 +7,8 @@ import { settle } from '../core/index.js';
 import { SENTINEL, sentinel, type Lease } from './lease.js';
 import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
 import { LeaseLostError, type LeaseRefresher } from './lease-refresher.js';
+import { ConsumerMetrics } from './metrics.js';
+import { WorkerHealth } from './worker-http.js';
 
 const FAILOVER = 3_000; // renewals every 1,000 ms; back-off 100, 200, 400, 800 ms ceilings
 const throttle = () =>
@@ -96,7 +98,41 @@ describe('LeaseCoordinator under failed calls', () => {
     await t.coordinator.renewAll();
     expect(t.calls).toEqual(['renew', 'renew', 'renew']);
     expect(t.table[0]?.leaseCounter).toBe(2);
-    expect(t.events.filter((e) => e.type !== 'lease.taken')).toEqual([]);
+    // each retry is told before its back-off (50, then 100 ms: half the 100, 200 ceilings)
+    const retried = (attempt: number, delayMs: number) => ({
+      type: 'call.retried',
+      operation: 'renew',
+      attempt,
+      delayMs,
+      reason: 'ProvisionedThroughputExceededException',
+    });
+    expect(t.events.filter((e) => e.type !== 'lease.taken')).toEqual([
+      retried(0, 50),
+      retried(1, 100),
+    ]);
+  });
+
+  it('counts retried calls by operation and error code, and stays healthy', async () => {
+    const t = await holding();
+    t.fail.renew = [throttle(), throttle(), throttle()];
+    t.fail.list = [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })];
+    await t.coordinator.renewAll();
+    await t.coordinator.takeCycle();
+    const metrics = new ConsumerMetrics();
+    const health = new WorkerHealth();
+    for (const event of t.events) {
+      metrics.onEvent({ type: 'coordinator', event });
+      health.onEvent({ type: 'coordinator', event });
+    }
+    const text = await metrics.registry.metrics();
+    const retries = 'shardflow_consumer_lease_call_retries_total';
+    expect(text).toContain(
+      `${retries}{operation="renew",reason="ProvisionedThroughputExceededException"} 3`,
+    );
+    expect(text).toContain(`${retries}{operation="scan",reason="ECONNRESET"} 1`);
+    // a retry is not a lease event, nor a failure: more than 3 of them keep /healthz at 200
+    expect(text).not.toContain('event="call.retried"');
+    expect(health.healthy).toBe(true);
   });
 
   it('stops retrying a renewal by the next renewal tick and keeps the lease until it expires', async () => {

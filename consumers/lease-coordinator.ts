@@ -9,15 +9,17 @@
  * write (or no successful renewal for a failover period) means lost. Every call of the
  * periodic cycles is retried on a throttle, 5xx or network error (`lease-retry.ts`): a
  * renewal until the next renewal tick or the lease's expiry, a scan and its takes and
- * steals until the next take cycle; a failed condition never.
+ * steals until the next take cycle; a failed condition never. Each retry is reported as a
+ * `call.retried` event (never a failed cycle, so health stays green).
  */
-import { ConfigError, type BackoffOptions } from '../core/index.js';
+import { ConfigError } from '../core/index.js';
 import type { ExtendedSequenceNumber, Lease } from './lease.js';
 import { decideAssignment } from './lease-assignment.js';
-import type { LeaseCoordinatorOptions } from './lease-coordinator-types.js';
+import type { LeaseCoordinatorOptions, LeaseOperation } from './lease-coordinator-types.js';
 import { LeaseLostError } from './lease-refresher.js';
 import { periodic } from './lease-cycles.js';
-import { leaseBackoff, renewDeadline, renewalLanded, retryLeaseCall } from './lease-retry.js';
+import { leaseBackoff, leaseCaller, renewDeadline, renewalLanded } from './lease-retry.js';
+import type { LeaseCaller } from './lease-retry.js';
 
 /** Waits `ms` without keeping the process alive (a stopped worker exits at once). */
 const unrefSleep = (ms: number): Promise<void> =>
@@ -27,6 +29,7 @@ export type {
   CoordinatorEvent,
   CoordinatorListener,
   LeaseCoordinatorOptions,
+  LeaseOperation,
 } from './lease-coordinator-types.js';
 
 /** One worker's side of the lease protocol. */
@@ -45,7 +48,8 @@ export class LeaseCoordinator {
   private taking = false;
   private running = false;
   private readonly renewIntervalMs: number;
-  private readonly backoff: BackoffOptions;
+  /** Runs one lease call, retried until a deadline while a condition holds (`lease-retry`). */
+  private readonly again: LeaseCaller;
 
   constructor(options: LeaseCoordinatorOptions) {
     const { failoverTimeMs } = options;
@@ -64,7 +68,7 @@ export class LeaseCoordinator {
       ...options,
     };
     this.renewIntervalMs = Math.max(1, Math.floor(failoverTimeMs / 3));
-    this.backoff = leaseBackoff(this.renewIntervalMs);
+    this.again = leaseCaller({ ...this.o, backoff: leaseBackoff(this.renewIntervalMs) });
   }
 
   /** This worker's id. */
@@ -122,8 +126,9 @@ export class LeaseCoordinator {
     const { refresher, workerId } = this.o;
     // every call of the cycle is retried until the next cycle, only while taking
     const until = this.o.now() + this.o.takeIntervalMs;
-    const again = <T>(call: () => Promise<T>) => this.again(call, until, () => this.taking);
-    const leases = await again(() => refresher.listLeases());
+    const again = <T>(op: LeaseOperation, call: () => Promise<T>) =>
+      this.again(op, call, until, () => this.taking);
+    const leases = await again('scan', () => refresher.listLeases());
     const now = this.o.now();
     this.snapshot = leases;
     const views = leases.map((lease) => {
@@ -148,7 +153,7 @@ export class LeaseCoordinator {
       const claimed = lease.leaseOwner === this.o.workerId;
       try {
         // a take whose earlier attempt landed fails its condition: the next cycle claims it
-        const taken = await again(() => refresher.takeLease(lease, workerId));
+        const taken = await again('take', () => refresher.takeLease(lease, workerId));
         this.held.set(taken.leaseKey, { lease: taken, renewedAt: this.o.now() });
         this.o.onEvent({
           type: claimed ? 'lease.claimed' : 'lease.taken',
@@ -162,7 +167,7 @@ export class LeaseCoordinator {
     }
     for (const lease of decision.steal) {
       try {
-        await again(() => refresher.initiateHandoff(lease, workerId));
+        await again('steal', () => refresher.initiateHandoff(lease, workerId));
         this.o.onEvent({
           type: 'lease.steal-started',
           leaseKey: lease.leaseKey,
@@ -187,7 +192,7 @@ export class LeaseCoordinator {
           const until = renewDeadline({ startedAt, intervalMs, failoverTimeMs, ...entry });
           try {
             const renew = () => o.refresher.renewLease(entry.lease, o.workerId);
-            const lease = await this.again(renew, until, () => this.running);
+            const lease = await this.again('renew', renew, until, () => this.running);
             this.held.set(key, { lease, renewedAt: o.now() });
           } catch (error) {
             if (error instanceof LeaseLostError) return this.onConditionFailed(key, entry.lease);
@@ -276,6 +281,7 @@ export class LeaseCoordinator {
   private async onConditionFailed(key: string, renewed?: Lease): Promise<void> {
     const until = this.o.now() + this.renewIntervalMs;
     const current = await this.again(
+      'get',
       () => this.o.refresher.getLease(key),
       until,
       () => this.running,
@@ -299,12 +305,6 @@ export class LeaseCoordinator {
     this.held.delete(key);
     this.o.onEvent({ type: 'lease.lost', leaseKey: key });
     this.o.listener.lost(key);
-  }
-
-  /** Runs one lease call through `core/retry` until `deadline`, while `alive` holds. */
-  private again<T>(call: () => Promise<T>, deadline: number, alive: () => boolean): Promise<T> {
-    const { now, random, sleep } = this.o;
-    return retryLeaseCall(call, { deadline, alive, now, random, sleep, backoff: this.backoff });
   }
 
   private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {

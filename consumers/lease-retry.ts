@@ -7,11 +7,15 @@
  * deadline — for a renewal, the next renewal tick or the lease's local expiry, whichever
  * comes first, so no renewal is retried past the point where the lease would have expired.
  * A failed condition ({@link LeaseLostError}: lost lease, taken or stolen by another) is
- * never retried. The decisions are pure; time, randomness and waiting are injected.
+ * never retried. Each retry is told before its back-off as the coordinator event
+ * `call.retried` (operation, AWS error code), which the worker counts in
+ * `shardflow_consumer_lease_call_retries_total`. The decisions are pure; time, randomness
+ * and waiting are injected.
  */
-import { isRetriableAwsError } from '../adapters/index.js';
+import { awsErrorCode, isRetriableAwsError } from '../adapters/index.js';
 import { backoffDelay, retry, type BackoffOptions } from '../core/index.js';
 import type { Lease } from './lease.js';
+import type { CoordinatorEvent, LeaseOperation } from './lease-coordinator-types.js';
 import { LeaseLostError } from './lease-refresher.js';
 
 /** Retries of one call at most, whatever the budget (a frozen clock must not loop forever). */
@@ -29,6 +33,8 @@ export interface LeaseRetryPolicy {
   /** Waits the given milliseconds. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly backoff: BackoffOptions;
+  /** Told before each back-off (telemetry: the coordinator's `call.retried`). */
+  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /**
@@ -104,7 +110,40 @@ export function retryLeaseCall<T>(call: () => Promise<T>, policy: LeaseRetryPoli
       retries: MAX_LEASE_RETRIES,
       random: policy.random,
       sleep: policy.sleep,
+      onRetry: policy.onRetry,
       shouldRetry: (error, attempt) => shouldRetryLeaseCall(error, attempt, policy),
     },
   );
+}
+
+/** Runs lease call `operation`, retried until `deadline` while `alive` holds. */
+export type LeaseCaller = <T>(
+  operation: LeaseOperation,
+  call: () => Promise<T>,
+  deadline: number,
+  alive: () => boolean,
+) => Promise<T>;
+
+/**
+ * The coordinator's way of running a lease call: {@link retryLeaseCall} with its clock,
+ * randomness, sleep and back-off, until `deadline` while `alive` holds, each retry told to
+ * `onEvent` as `call.retried` with the operation and the AWS error code.
+ */
+export function leaseCaller(
+  o: Pick<LeaseRetryPolicy, 'now' | 'random' | 'sleep' | 'backoff'> & {
+    readonly onEvent: (event: CoordinatorEvent) => void;
+  },
+): LeaseCaller {
+  const { now, random, sleep, backoff, onEvent } = o;
+  return (operation, call, deadline, alive) =>
+    retryLeaseCall(call, {
+      deadline,
+      alive,
+      now,
+      random,
+      sleep,
+      backoff,
+      onRetry: (error, attempt, delayMs) =>
+        onEvent({ type: 'call.retried', operation, attempt, delayMs, reason: awsErrorCode(error) }),
+    });
 }

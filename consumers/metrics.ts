@@ -18,6 +18,7 @@ export class ConsumerMetrics {
   private readonly sinceRecord: Gauge;
   private readonly sinceCheckpoint: Gauge;
   private readonly leaseEvents: Counter;
+  private readonly leaseRetries: Counter;
   private readonly stalls: Counter;
   private readonly checkpoints: Counter;
 
@@ -64,6 +65,12 @@ export class ConsumerMetrics {
       labelNames: ['event'],
       registers,
     });
+    this.leaseRetries = new Counter({
+      name: 'shardflow_consumer_lease_call_retries_total',
+      help: 'Retried lease-table calls (throttling, 5xx, network), by operation and AWS error code',
+      labelNames: ['operation', 'reason'],
+      registers,
+    });
     this.stalls = new Counter({
       name: 'shardflow_consumer_stalls_total',
       help: 'Stall warnings',
@@ -92,7 +99,11 @@ export class ConsumerMetrics {
         this.stalls.inc({ reason: event.reason });
         break;
       case 'coordinator':
-        if (event.event.type !== 'cycle.failed') this.leaseEvents.inc({ event: event.event.type });
+        if (event.event.type === 'call.retried') {
+          const { operation, reason } = event.event;
+          this.leaseRetries.inc({ operation, reason });
+        } else if (event.event.type !== 'cycle.failed')
+          this.leaseEvents.inc({ event: event.event.type });
         break;
       default:
         break;
