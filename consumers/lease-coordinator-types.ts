@@ -62,3 +62,14 @@ export interface LeaseCoordinatorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onEvent?: (event: CoordinatorEvent) => void;
 }
+
+/**
+ * The log level of a coordinator event in a worker's log: lease moves at `info`, retried
+ * calls at `debug` (a throttled table retries many times a second; the counter
+ * `shardflow_consumer_lease_call_retries_total` is where it shows), and none for a failed
+ * cycle (health counts it).
+ */
+export function coordinatorLogLevel(event: CoordinatorEvent): 'info' | 'debug' | undefined {
+  if (event.type === 'cycle.failed') return undefined;
+  return event.type === 'call.retried' ? 'debug' : 'info';
+}

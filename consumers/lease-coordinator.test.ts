@@ -6,6 +6,7 @@
 import { settle } from '../core/index.js';
 import { SENTINEL, sentinel, type Lease } from './lease.js';
 import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
+import { coordinatorLogLevel } from './lease-coordinator-types.js';
 import { LeaseLostError, type LeaseRefresher } from './lease-refresher.js';
 import { ConsumerMetrics } from './metrics.js';
 import { WorkerHealth } from './worker-http.js';
@@ -133,6 +134,11 @@ describe('LeaseCoordinator under failed calls', () => {
     // a retry is not a lease event, nor a failure: more than 3 of them keep /healthz at 200
     expect(text).not.toContain('event="call.retried"');
     expect(health.healthy).toBe(true);
+    // and in the log it is a debug line (lease moves stay at info)
+    expect(t.events.map((e) => [e.type, coordinatorLogLevel(e)])).toEqual([
+      ['lease.taken', 'info'],
+      ...Array.from({ length: 4 }, () => ['call.retried', 'debug']),
+    ]);
   });
 
   it('stops retrying a renewal by the next renewal tick and keeps the lease until it expires', async () => {

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
-import type { ConsumeOptions } from '../../consumers/index.js';
+import { coordinatorLogLevel, type ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
 import { parseMtMapping } from '../../operators/index.js';
 import {
@@ -110,8 +110,10 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
     onEvent: (event) => {
       if (event.type === 'shard.error' || event.type === 'sync.failed')
         logger.error({ event }, event.type);
-      else if (event.type === 'coordinator' && event.event.type !== 'cycle.failed')
-        logger.info(event.event, event.event.type);
+      else if (event.type === 'coordinator') {
+        const level = coordinatorLogLevel(event.event);
+        if (level) logger[level](event.event, event.event.type);
+      }
     },
     onPipelineEvent: (event) => {
       if (event.type === 'pipeline.error') logger.error({ err: event.error }, 'pipeline error');

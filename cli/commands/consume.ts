@@ -12,6 +12,7 @@ import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
 import {
   LeaseRefresher,
+  coordinatorLogLevel,
   verifyLeaseTable,
   type InitialPosition,
   type ShardBatch,
@@ -193,9 +194,10 @@ export function registerConsume(program: Command): void {
               },
               event.type,
             );
-          else if (event.type === 'coordinator' && event.event.type !== 'cycle.failed')
-            logger.info(event.event, event.event.type);
-          else if (event.type === 'shard.state') logger.debug(event, 'shard state');
+          else if (event.type === 'coordinator') {
+            const level = coordinatorLogLevel(event.event);
+            if (level) logger[level](event.event, event.event.type);
+          } else if (event.type === 'shard.state') logger.debug(event, 'shard state');
         },
       });
       logger.info(
