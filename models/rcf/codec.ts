@@ -8,11 +8,23 @@
  * `f`, so it produces identical scores and identical future updates.
  */
 import { ConfigError } from '../../core/index.js';
-import { forestParts, RandomCutForest, resolveForestOptions } from './forest.js';
+import {
+  forestParts,
+  RandomCutForest,
+  resolveForestOptions,
+  type ResolvedForestOptions,
+} from './forest.js';
 import { PointStore } from './point-store.js';
 import type { TreeArrays } from './tree.js';
 import { fromBase64, toBase64, type Typed, type TypedCtor } from './typed.js';
 import { migrateV1 } from './codec-v1.js';
+import {
+  isWord,
+  refCountProblem,
+  samplerProblem,
+  scalarsProblem,
+  storeProblem,
+} from './state-check.js';
 import type { SerializedForest, SerializedForestV1, SerializedStore } from './serialized.js';
 
 export type { SerializedForest, SerializedForestV1 } from './serialized.js';
@@ -78,14 +90,23 @@ export function serializeForest(forest: RandomCutForest): SerializedForest {
   };
 }
 
-function restoreStore(s: SerializedStore, dims: number, baseDims: number): PointStore {
-  const store = new PointStore(dims, baseDims, 0);
+/** The store of a serialized forest, checked (`state-check.ts`) before it is allocated. */
+function restoreStore(s: SerializedStore, o: ResolvedForestOptions): PointStore {
+  if (typeof s !== 'object' || s === null) throw new ConfigError('model', 'store is missing');
+  const a = {
+    data: decode(s.data, Float32Array),
+    loc: decode(s.loc, Int32Array),
+    refs: decode(s.refs, Int32Array),
+  };
+  const problem = storeProblem(s, a, o);
+  if (problem) throw new ConfigError('model', `serialized store does not fit: ${problem}`);
+  const store = new PointStore(o.dimensions * o.shingleSize, o.dimensions, 0);
   store.data = new Float32Array(s.dataCapacity);
-  store.data.set(decode(s.data, Float32Array));
+  store.data.set(a.data);
   store.loc = new Int32Array(s.indexCapacity);
-  store.loc.set(decode(s.loc, Int32Array));
+  store.loc.set(a.loc);
   store.refs = new Int32Array(s.indexCapacity);
-  store.refs.set(decode(s.refs, Int32Array));
+  store.refs.set(a.refs);
   store.freeHead = s.freeHead;
   store.used = s.used;
   store.end = s.end;
@@ -102,13 +123,16 @@ export function restoreForest(serialized: SerializedForest | SerializedForestV1)
     throw new ConfigError('model', 'not a shardflow-rcf version 1 or 2 model');
   const data = serialized.version === 1 ? migrateV1(serialized) : serialized;
   const options = resolveForestOptions(data.options);
-  const dims = options.dimensions * options.shingleSize;
-  if (data.trees.length !== options.numberOfTrees)
+  if (!Array.isArray(data.trees) || data.trees.length !== options.numberOfTrees)
     throw new ConfigError('model', 'tree count does not match numberOfTrees');
-  const parts = forestParts(options, restoreStore(data.store, dims, options.dimensions));
+  const scalarProblem = scalarsProblem(data, options);
+  if (scalarProblem) throw new ConfigError('model', `serialized forest: ${scalarProblem}`);
+  const parts = forestParts(options, restoreStore(data.store, options));
+  // per point, the leaves and reservoir entries holding it (= its reference count)
+  const held = new Int32Array(parts.store.used);
   data.trees.forEach((t, i) => {
-    if (!Array.isArray(t.prng) || t.prng.length !== 4)
-      throw new ConfigError('model', 'corrupt generator state in serialized forest');
+    if (!Array.isArray(t.prng) || t.prng.length !== 4 || !t.prng.every(isWord))
+      throw new ConfigError('model', `corrupt generator state in serialized tree ${i}`);
     parts.words.set(t.prng, 4 * i);
     const arrays = Object.fromEntries(
       Object.entries(TREE_ARRAY_TYPES).map(([k, ctor]) => [
@@ -119,17 +143,25 @@ export function restoreForest(serialized: SerializedForest | SerializedForestV1)
     const { root, freeInternal, freeLeaf, mass } = t;
     const keys = decode(t.sampler.keys, Float64Array);
     const refs = decode(t.sampler.refs, Int32Array);
-    const problem = parts.trees.load(i, arrays, { root, freeInternal, freeLeaf, mass });
+    const problem = parts.trees.load(i, arrays, { root, freeInternal, freeLeaf, mass }, held);
     if (problem)
       throw new ConfigError(
         'model',
         `serialized tree ${i} does not fit the forest options: ${problem}`,
+      );
+    const entries = samplerProblem(keys, refs, t.sampler.size, held);
+    if (entries)
+      throw new ConfigError(
+        'model',
+        `serialized sampler ${i} does not fit the forest options: ${entries}`,
       );
     const points = Math.min(parts.store.used, parts.store.loc.length);
     // every reservoir entry is one point (with multiplicity) in its tree
     if (!parts.reservoirs.load(i, keys, refs, t.sampler.size, points) || t.sampler.size !== mass)
       throw new ConfigError('model', `serialized sampler ${i} does not fit the forest options`);
   });
+  const counts = refCountProblem(parts.store.refs.subarray(0, parts.store.used), held);
+  if (counts) throw new ConfigError('model', `serialized store does not fit: ${counts}`);
   return new RandomCutForest(options, {
     ...parts,
     sequence: data.sequence,

@@ -96,16 +96,17 @@ export function scalarsOf(scalars: Int32Array, t: number): TreeScalars {
 /**
  * Sets tree t to serialized arrays and scalars. Returns why they do not fit (nothing
  * changed): an array's length does not fit the shape, a cut names a dimension the points do
- * not have, or a node id, free-list link or point reference is out of range
+ * not have, a node id, free-list link or point reference is out of range
  * (`tree-check.ts`: trees share the arrays, so one out of range would reach a neighbour's
- * nodes); undefined once loaded.
+ * nodes), or a cut value or cached box is not finite or not around its cut; undefined once
+ * loaded. `refCounts`, if given, counts the tree's leaves per point.
  */
 export function loadTree(
   a: TreeArrays,
   scalars: Int32Array,
   shape: TreeShape,
   t: number,
-  from: { arrays: TreeArrays; scalars: TreeScalars; points: number },
+  from: { arrays: TreeArrays; scalars: TreeScalars; points: number; refCounts?: Int32Array },
 ): string | undefined {
   const mine = treeSlice(a, shape, t);
   const keys = Object.keys(mine) as (keyof TreeArrays)[];
@@ -118,6 +119,9 @@ export function loadTree(
     internal,
     capacity,
     points: from.points,
+    cacheLimit: shape.boxValues / shape.dimensions,
+    dimensions: shape.dimensions,
+    ...(from.refCounts && { refCounts: from.refCounts }),
   });
   if (problem) return problem;
   for (const k of keys) mine[k].set(from.arrays[k]);

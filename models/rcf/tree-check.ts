@@ -6,9 +6,14 @@
  * read and write its neighbours' nodes; restore must reject it instead. One pass over the
  * nodes: the free lists, then the tree from its root, each node marked once — every id in
  * range, every node either in the tree or free (never both, never twice), every leaf's point
- * reference within the point store, the leaf masses ≥ 1 and summing to the tree's mass.
+ * reference within the point store, the leaf masses ≥ 1 and summing to the tree's mass —
+ * and the values of each internal node in the tree: its cut value finite and, if its box is
+ * cached, the box finite with lo ≤ hi and the cut inside it on the cut's dimension
+ * (lo ≤ cut < hi: its left subtree's points are ≤ the cut, its right subtree's >, and the box
+ * holds both; a NaN cut sends every point right and a NaN bound poisons every score).
+ * Free nodes' values are stale and overwritten when the node is reused: not checked.
  */
-import { i32 } from './typed.js';
+import { dimAt, f32, i32 } from './typed.js';
 import type { TreeArrays, TreeScalars } from './tree-view.js';
 
 /** The sizes {@link treeProblem} checks against. */
@@ -19,6 +24,12 @@ export interface TreeLimits {
   readonly capacity: number;
   /** Point indices the store hands out (a leaf's reference must be below). */
   readonly points: number;
+  /** Internal nodes with an id below this have a cached box (`dimensions` values each). */
+  readonly cacheLimit: number;
+  /** Dimensions of a point (cut dimensions are already checked below this). */
+  readonly dimensions: number;
+  /** If given, each leaf in the tree adds 1 at its point (the store's reference counts). */
+  readonly refCounts?: Int32Array;
 }
 
 // Working memory of the check, grown as needed (restores run one at a time per process).
@@ -75,6 +86,31 @@ function claim(seen: Uint8Array, id: number, leafBase: number, internal: number)
 }
 
 /**
+ * Why internal node `id`'s cut value or cached box is not usable (a finite cut inside a
+ * finite box with lo ≤ hi), or undefined.
+ */
+function cutProblem(arrays: TreeArrays, id: number, limits: TreeLimits): string | undefined {
+  const c = f32(arrays.cutVal, id);
+  if (!Number.isFinite(c)) return `node ${id}: cutVal ${c} is not a finite number`;
+  if (id >= limits.cacheLimit) return undefined;
+  const dim = limits.dimensions;
+  const { boxLo, boxHi } = arrays;
+  for (let k = 0; k < dim; k += 1) {
+    const lo = f32(boxLo, id * dim + k);
+    const hi = f32(boxHi, id * dim + k);
+    if (!Number.isFinite(lo)) return `node ${id}: boxLo[${k}] ${lo} is not a finite number`;
+    if (!Number.isFinite(hi)) return `node ${id}: boxHi[${k}] ${hi} is not a finite number`;
+    if (lo > hi) return `node ${id}: boxLo[${k}] ${lo} above boxHi[${k}] ${hi}`;
+  }
+  const d = dimAt(arrays.cutDim, id);
+  const lo = f32(boxLo, id * dim + d);
+  const hi = f32(boxHi, id * dim + d);
+  if (!(lo <= c && c < hi))
+    return `node ${id}: cutVal ${c} outside its box [${lo}, ${hi}) on dimension ${d}`;
+  return undefined;
+}
+
+/**
  * Why the serialized tree does not fit (a sentence naming the first problem), or undefined
  * if it is well formed. Array lengths must already fit the limits. Messages are built only
  * on a problem: this runs for every node of every restored forest.
@@ -111,8 +147,11 @@ export function treeProblem(
       if (ref < 0 || ref >= points) return `leaf ${id} holds point ${ref}, outside 0…${points - 1}`;
       if (m < 1) return `leaf ${id} has mass ${m}`;
       mass += m;
+      if (limits.refCounts) limits.refCounts[ref] = i32(limits.refCounts, ref) + 1;
       continue;
     }
+    const values = cutProblem(arrays, id, limits);
+    if (values) return values;
     const l = i32(left, id);
     const r = i32(right, id);
     if (l < 0 || l >= ids) return `left child of node ${id} ${l} outside 0…${ids - 1}`;

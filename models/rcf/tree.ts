@@ -105,11 +105,18 @@ export class RandomCutTrees implements TreeEditor {
 
   /**
    * Sets tree t to serialized state; returns why it does not fit (nothing changed: lengths,
-   * cut dimensions, node ids, free lists, point references — `tree-check.ts`).
+   * cut dimensions, node ids, free lists, point references, cut values and cached boxes —
+   * `tree-check.ts`). `refCounts`, if given, gets 1 added per leaf of the tree at its point.
    */
-  load(t: number, arrays: TreeArrays, scalars: TreeScalars): string | undefined {
+  load(
+    t: number,
+    arrays: TreeArrays,
+    scalars: TreeScalars,
+    refCounts?: Int32Array,
+  ): string | undefined {
     const points = Math.min(this.store.used, this.store.loc.length);
-    return loadTree(this.a, this.sc, this.shape, t, { arrays, scalars, points });
+    const from = { arrays, scalars, points, ...(refCounts && { refCounts }) };
+    return loadTree(this.a, this.sc, this.shape, t, from);
   }
 
   /** Number of points (with multiplicity) in tree t. */
