@@ -4,7 +4,7 @@
  * (its own retry is under test, not the SDK's); worker `b`, direct and healthy, takes any
  * lease of `a` that expires. While every call of `a` has its first attempt throttled (then
  * answered 500), `a` still takes leases, hands two over to `b` and keeps the other two — no
- * loss, no failed cycle, healthy. Without the retry `a` takes no lease at all (a cycle whose
+ * loss, no failed cycle, healthy, each retry told as `call.retried`. Without the retry `a` takes no lease at all (a cycle whose
  * scan gets through fails at its first take).
  * When every call fails, `a` reports failed cycles, turns unhealthy and loses its leases
  * after a failover period, as before.
@@ -128,6 +128,18 @@ it('takes, hands over and keeps its leases through throttles and 5xx; turns unhe
     healthy: true,
   });
   expect(proxy.stats.failedRequests).toBeGreaterThan(20); // the faults were met
+  // each retry was told (what /metrics counts), by operation and AWS error code
+  const retried = aEvents.flatMap((e) =>
+    e.type === 'call.retried' ? [`${e.operation} ${e.reason}`] : [],
+  );
+  expect([...new Set(retried)]).toEqual(
+    expect.arrayContaining([
+      'scan ProvisionedThroughputExceededException',
+      'take ProvisionedThroughputExceededException',
+      'renew ProvisionedThroughputExceededException',
+      'renew InternalServerError',
+    ]),
+  );
 
   // every call fails: failed cycles turn a unhealthy, its leases expire and go to b
   proxy.reset();
