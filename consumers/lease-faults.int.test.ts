@@ -4,8 +4,8 @@
  * (its own retry is under test, not the SDK's); worker `b`, direct and healthy, takes any
  * lease of `a` that expires. While every call of `a` has its first attempt throttled (then
  * answered 500), `a` still takes leases, hands two over to `b` and keeps the other two — no
- * loss, no failed cycle, healthy, each retry told as `call.retried`. Without the retry `a` takes no lease at all (a cycle whose
- * scan gets through fails at its first take).
+ * loss, no failed cycle, healthy, each retry told as `call.retried`. Without the retry `a`
+ * takes no lease at all (a cycle whose scan gets through fails at its first take).
  * When every call fails, `a` reports failed cycles, turns unhealthy and loses its leases
  * after a failover period, as before.
  */
