@@ -192,3 +192,103 @@ describe('restore checks node ids, free lists and point references of each tree'
     for (const t of [0, 1, 2]) expect(trees.checkInvariants(t)).toEqual([]);
   });
 });
+
+describe('restore checks the cut values and cached boxes of each tree', () => {
+  // every box cached (fraction 1): internal ids 0…6 all have one, 2 values each
+  const cached = (n: number): SerializedForest => {
+    const forest = new RandomCutForest({
+      dimensions: 2,
+      numberOfTrees: 2,
+      sampleSize: 8,
+      seed: 3,
+      boundingBoxCacheFraction: 1,
+    });
+    for (let i = 0; i < n; i += 1) forest.process([i, (i * 7) % 5]);
+    return JSON.parse(JSON.stringify(serializeForest(forest))) as SerializedForest;
+  };
+  const floats = (s: string): Float32Array => fromBase64(s, Float32Array) ?? new Float32Array(0);
+  const cutDims = (t: Tree): Uint16Array => fromBase64(t.arrays.cutDim, Uint16Array) as Uint16Array;
+  /** The model with tree 1's cut values and boxes changed by `patch`. */
+  const values = (
+    m: SerializedForest,
+    patch: (v: { cutVal: Float32Array; boxLo: Float32Array; boxHi: Float32Array }, t: Tree) => void,
+  ): SerializedForest => {
+    const t = m.trees[1] as Tree;
+    const v = {
+      cutVal: floats(t.arrays.cutVal),
+      boxLo: floats(t.arrays.boxLo),
+      boxHi: floats(t.arrays.boxHi),
+    };
+    patch(v, t);
+    const arrays = { ...t.arrays };
+    for (const k of ['cutVal', 'boxLo', 'boxHi'] as const) arrays[k] = toBase64(v[k]);
+    return { ...m, trees: [m.trees[0] as Tree, { ...t, arrays }] };
+  };
+
+  it('restores valid models: every cut lies in its cached box (lo ≤ cut < hi)', () => {
+    for (const n of [3, 40, 400]) expect(() => restoreForest(cached(n))).not.toThrow();
+  });
+
+  it('rejects a cut value that is not finite', () => {
+    const m = cached(40);
+    for (const bad of [NaN, Infinity, -Infinity])
+      rejects(
+        values(m, (v, t) => void (v.cutVal[t.root] = bad)),
+        new RegExp(`serialized tree 1 .*node \\d+: cutVal ${bad} is not a finite number`),
+      );
+  });
+
+  it('rejects a cached box bound that is not finite', () => {
+    const m = cached(40);
+    rejects(
+      values(m, (v, t) => void (v.boxLo[2 * t.root + 1] = NaN)),
+      /node \d+: boxLo\[1\] NaN is not a finite number/,
+    );
+    rejects(
+      values(m, (v, t) => void (v.boxHi[2 * t.root] = Infinity)),
+      /node \d+: boxHi\[0\] Infinity is not a finite number/,
+    );
+  });
+
+  it('rejects a cached box whose lo is above its hi', () => {
+    const m = cached(40);
+    rejects(
+      values(m, (v, t) => {
+        const k = 2 * t.root + 1;
+        v.boxLo[k] = (v.boxHi[k] as number) + 1;
+      }),
+      /node \d+: boxLo\[1\] [\d.]+ above boxHi\[1\] [\d.]+/,
+    );
+  });
+
+  it('rejects a cut outside its box on its dimension (at hi, or below lo)', () => {
+    const m = cached(40);
+    const t = m.trees[1] as Tree;
+    const d = cutDims(t)[t.root] as number;
+    rejects(
+      values(m, (v) => void (v.cutVal[t.root] = v.boxHi[2 * t.root + d] as number)),
+      new RegExp(`node ${t.root}: cutVal [\\d.]+ outside its box \\[.*\\) on dimension ${d}`),
+    );
+    rejects(
+      values(m, (v) => void (v.cutVal[t.root] = (v.boxLo[2 * t.root + d] as number) - 1)),
+      /cutVal -?[\d.]+ outside its box/,
+    );
+  });
+
+  it('does not check free nodes: their values are stale and overwritten on reuse', () => {
+    const m = cached(3);
+    const t = m.trees[1] as Tree;
+    expect(t.freeInternal).toBeGreaterThanOrEqual(0);
+    const f = t.freeInternal;
+    const restored = restoreForest(
+      values(m, (v) => {
+        v.cutVal[f] = NaN;
+        v.boxLo[2 * f] = NaN;
+      }),
+    );
+    for (let i = 0; i < 40; i += 1) restored.process([i, (i * 7) % 5]);
+    const reference = restoreForest(m);
+    for (let i = 0; i < 40; i += 1) reference.process([i, (i * 7) % 5]);
+    expect(restored.process([3, 3])).toBe(reference.process([3, 3]));
+  });
+});
