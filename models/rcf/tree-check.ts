@@ -32,6 +32,9 @@ export interface TreeLimits {
   readonly refCounts?: Int32Array;
 }
 
+/** The mark of a free node in the check's working memory (a node in the tree is 1). */
+const FREE = 2;
+
 // Working memory of the check, grown as needed (restores run one at a time per process).
 let seenMemory = new Uint8Array(0);
 let stackMemory = new Int32Array(0);
@@ -70,7 +73,7 @@ function markFree(
   for (let x = head; x !== -1; x = i32(next, x)) {
     if (x < 0 || x >= n) return `free ${what} ${x} outside 0…${n - 1} (−1: none)`;
     if (seen[base + x] !== 0) return `free ${what} ${x} listed twice`;
-    seen[base + x] = 1;
+    seen[base + x] = FREE;
     marked += 1;
   }
   return marked;
@@ -83,6 +86,20 @@ function claim(seen: Uint8Array, id: number, leafBase: number, internal: number)
   if (seen[slot] !== 0) return false;
   seen[slot] = 1;
   return true;
+}
+
+/**
+ * Whether the box `lo/hi[b …]` is finite with lo ≤ hi and holds `c` on dimension `d`
+ * (lo ≤ c < hi): the fast path of {@link cutProblem}, which says what is wrong.
+ */
+function boxFits(lo: Float32Array, hi: Float32Array, b: number, dim: number, d: number, c: number) {
+  for (let k = 0; k < dim; k += 1) {
+    const l = f32(lo, b + k);
+    const h = f32(hi, b + k);
+    // false for NaN in either, −∞ as lo or +∞ as hi (and lo > hi); ±∞ in both is one of these
+    if (!(l <= h && l !== -Infinity && h !== Infinity)) return false;
+  }
+  return f32(lo, b + d) <= c && c < f32(hi, b + d);
 }
 
 /**
@@ -122,6 +139,7 @@ export function treeProblem(
 ): string | undefined {
   const { internal, capacity, points } = limits;
   const { left, right, leafRef, leafMass } = arrays;
+  const refCounts = limits.refCounts;
   const leafBase = capacity - 1;
   const ids = leafBase + capacity;
   const seen = scratch(internal + capacity);
@@ -147,11 +165,9 @@ export function treeProblem(
       if (ref < 0 || ref >= points) return `leaf ${id} holds point ${ref}, outside 0…${points - 1}`;
       if (m < 1) return `leaf ${id} has mass ${m}`;
       mass += m;
-      if (limits.refCounts) limits.refCounts[ref] = i32(limits.refCounts, ref) + 1;
+      if (refCounts) refCounts[ref] = i32(refCounts, ref) + 1;
       continue;
     }
-    const values = cutProblem(arrays, id, limits);
-    if (values) return values;
     const l = i32(left, id);
     const r = i32(right, id);
     if (l < 0 || l >= ids) return `left child of node ${id} ${l} outside 0…${ids - 1}`;
@@ -167,5 +183,17 @@ export function treeProblem(
   if (marked !== internal + capacity)
     return `${internal + capacity - marked} nodes neither in the tree nor free`;
   if (mass !== scalars.mass) return `mass ${scalars.mass}, but its leaves hold ${mass}`;
+  // the values of the internal nodes in the tree, in a loop of their own (fast)
+  const { cutVal, cutDim, boxLo, boxHi } = arrays;
+  const { cacheLimit, dimensions: dim } = limits;
+  for (let id = 0; id < internal; id += 1) {
+    if (seen[id] === FREE) continue;
+    const c = f32(cutVal, id);
+    if (
+      !Number.isFinite(c) ||
+      (id < cacheLimit && !boxFits(boxLo, boxHi, id * dim, dim, dimAt(cutDim, id), c))
+    )
+      return cutProblem(arrays, id, limits) ?? `node ${id}: cut or box does not fit`;
+  }
   return undefined;
 }
