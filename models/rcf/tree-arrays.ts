@@ -121,7 +121,7 @@ export function loadTree(
     points: from.points,
     cacheLimit: shape.boxValues / shape.dimensions,
     dimensions: shape.dimensions,
-    ...(from.refCounts && { refCounts: from.refCounts }),
+    refCounts: from.refCounts ?? null,
   });
   if (problem) return problem;
   for (const k of keys) mine[k].set(from.arrays[k]);

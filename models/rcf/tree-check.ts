@@ -28,8 +28,8 @@ export interface TreeLimits {
   readonly cacheLimit: number;
   /** Dimensions of a point (cut dimensions are already checked below this). */
   readonly dimensions: number;
-  /** If given, each leaf in the tree adds 1 at its point (the store's reference counts). */
-  readonly refCounts?: Int32Array;
+  /** If not null, each leaf in the tree adds 1 at its point (the store's reference counts). */
+  readonly refCounts: Int32Array | null;
 }
 
 /** The mark of a free node in the check's working memory (a node in the tree is 1). */
@@ -90,27 +90,26 @@ function claim(seen: Uint8Array, id: number, leafBase: number, internal: number)
 
 /**
  * Whether the box `lo/hi[b …]` is finite with lo ≤ hi and holds `c` on dimension `d`
- * (lo ≤ c < hi): the fast path of {@link cutProblem}, which says what is wrong.
+ * (lo ≤ c < hi): the fast path of {@link boxProblem}, which says what is wrong.
  */
 function boxFits(lo: Float32Array, hi: Float32Array, b: number, dim: number, d: number, c: number) {
+  // direct reads, not typed.ts's shared f32: its element-access feedback is shared by all
+  // the forest's callers, and code optimized after them ran this loop ~10× slower
   for (let k = 0; k < dim; k += 1) {
-    const l = f32(lo, b + k);
-    const h = f32(hi, b + k);
+    const l = lo[b + k] as number;
+    const h = hi[b + k] as number;
     // false for NaN in either, −∞ as lo or +∞ as hi (and lo > hi); ±∞ in both is one of these
     if (!(l <= h && l !== -Infinity && h !== Infinity)) return false;
   }
-  return f32(lo, b + d) <= c && c < f32(hi, b + d);
+  return (lo[b + d] as number) <= c && c < (hi[b + d] as number);
 }
 
 /**
- * Why internal node `id`'s cut value or cached box is not usable (a finite cut inside a
- * finite box with lo ≤ hi), or undefined.
+ * Why internal node `id`'s cached box is not usable (finite, lo ≤ hi, its finite cut inside
+ * it on the cut's dimension), or undefined: the message of a {@link boxFits} failure.
  */
-function cutProblem(arrays: TreeArrays, id: number, limits: TreeLimits): string | undefined {
+function boxProblem(arrays: TreeArrays, id: number, dim: number): string | undefined {
   const c = f32(arrays.cutVal, id);
-  if (!Number.isFinite(c)) return `node ${id}: cutVal ${c} is not a finite number`;
-  if (id >= limits.cacheLimit) return undefined;
-  const dim = limits.dimensions;
   const { boxLo, boxHi } = arrays;
   for (let k = 0; k < dim; k += 1) {
     const lo = f32(boxLo, id * dim + k);
@@ -183,17 +182,45 @@ export function treeProblem(
   if (marked !== internal + capacity)
     return `${internal + capacity - marked} nodes neither in the tree nor free`;
   if (mass !== scalars.mass) return `mass ${scalars.mass}, but its leaves hold ${mass}`;
-  // the values of the internal nodes in the tree, in a loop of their own (fast)
-  const { cutVal, cutDim, boxLo, boxHi } = arrays;
-  const { cacheLimit, dimensions: dim } = limits;
+  return valuesProblem(arrays, seen, internal, limits);
+}
+
+/**
+ * Why the cut values or cached boxes of the tree's internal nodes (`seen` not FREE) are not
+ * usable, or undefined. Cuts and boxes in loops of their own, outside {@link treeProblem}:
+ * a branch the engine optimized without ever taking (a forest without cached boxes restored
+ * first) would otherwise deoptimize it on every later call.
+ */
+function valuesProblem(
+  arrays: TreeArrays,
+  seen: Uint8Array,
+  internal: number,
+  limits: TreeLimits,
+): string | undefined {
+  const cutVal = arrays.cutVal;
+  const { cacheLimit, dimensions } = limits;
+  const cached = cacheLimit < internal ? cacheLimit : internal;
   for (let id = 0; id < internal; id += 1) {
+    const c = f32(cutVal, id);
+    if (seen[id] !== FREE && !Number.isFinite(c))
+      return `node ${id}: cutVal ${c} is not a finite number`;
+  }
+  return cached > 0 ? boxesProblem(arrays, seen, cached, dimensions) : undefined;
+}
+
+/** {@link valuesProblem} for the cached boxes of nodes `0 … cached-1`. */
+function boxesProblem(
+  arrays: TreeArrays,
+  seen: Uint8Array,
+  cached: number,
+  dim: number,
+): string | undefined {
+  const { cutVal, cutDim, boxLo, boxHi } = arrays;
+  for (let id = 0; id < cached; id += 1) {
     if (seen[id] === FREE) continue;
     const c = f32(cutVal, id);
-    if (
-      !Number.isFinite(c) ||
-      (id < cacheLimit && !boxFits(boxLo, boxHi, id * dim, dim, dimAt(cutDim, id), c))
-    )
-      return cutProblem(arrays, id, limits) ?? `node ${id}: cut or box does not fit`;
+    if (!boxFits(boxLo, boxHi, id * dim, dim, dimAt(cutDim, id), c))
+      return boxProblem(arrays, id, dim) ?? `node ${id}: cut or box does not fit`;
   }
   return undefined;
 }
