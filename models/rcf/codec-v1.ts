@@ -18,8 +18,24 @@ function decode<T extends Typed>(s: string | undefined, ctor: TypedCtor<T>): T {
   return a;
 }
 
-/** A free stack (top at `count − 1`) as a chain through `next` (returns its head). */
-function chain(stack: Int32Array, count: number, next: Int32Array): number {
+/**
+ * A free stack (top at `count − 1`) as a chain through `next` (returns its head). Its
+ * entries must be distinct ids below `next.length` (ConfigError naming `what`): a repeated
+ * one would chain a loop, and the conversion's walks along the chain would never end.
+ */
+function chain(stack: Int32Array, count: number, next: Int32Array, what: string): number {
+  if (!(Number.isInteger(count) && count >= 0 && count <= stack.length))
+    throw new ConfigError('model', `${what} count ${count} outside 0…${stack.length}`);
+  const seen = new Uint8Array(next.length);
+  for (let j = 0; j < count; j += 1) {
+    const id = i32(stack, j);
+    if (!(id >= 0 && id < next.length) || seen[id] !== 0)
+      throw new ConfigError(
+        'model',
+        `${what}[${j}] ${id} outside 0…${next.length - 1} or repeated`,
+      );
+    seen[id] = 1;
+  }
   let head = -1;
   for (let j = 0; j < count; j += 1) {
     const id = i32(stack, j);
@@ -41,7 +57,7 @@ export function migrateV1(v1: SerializedForestV1): SerializedForest {
   const cached = Math.floor(options.boundingBoxCacheFraction * ni);
   const refs = decode(v1.store.refs, Int32Array);
   const loc = Int32Array.from(refs, (_, i) => i * dims);
-  const freeHead = chain(decode(v1.store.free, Int32Array), v1.store.freeCount, loc);
+  const freeHead = chain(decode(v1.store.free, Int32Array), v1.store.freeCount, loc, 'store.free');
   // free indices hold −2 − next in `loc`
   for (let i = freeHead; i >= 0;) {
     const next = i32(loc, i);
@@ -57,8 +73,13 @@ export function migrateV1(v1: SerializedForestV1): SerializedForest {
     const leafMass = decode(a.leafMass, Int32Array);
     const mass = decode(a.mass, Int32Array);
     const cutVal = decode(a.cutVal, Float64Array);
-    const freeInternal = chain(decode(a.freeInternal, Int32Array), t.freeInternalCount, left);
-    const freeLeaf = chain(decode(a.freeLeaf, Int32Array), t.freeLeafCount, leafRef);
+    const freeInternal = chain(
+      decode(a.freeInternal, Int32Array),
+      t.freeInternalCount,
+      left,
+      'freeInternal',
+    );
+    const freeLeaf = chain(decode(a.freeLeaf, Int32Array), t.freeLeafCount, leafRef, 'freeLeaf');
     for (let l = freeLeaf; l >= 0; l = i32(leafRef, l)) leafMass[l] = 0;
     const root = t.root;
     const total =

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/index.js';
 import { RandomCutForest, restoreForest, serializeForest } from './index.js';
 import type { RandomCutForestOptions } from './forest.js';
-import type { SerializedForest } from './codec.js';
+import type { SerializedForest, SerializedForestV1 } from './codec.js';
 import type { SerializedStore } from './serialized.js';
 import { fromBase64, toBase64 } from './typed.js';
 
@@ -245,5 +246,28 @@ describe('restore checks the reservoirs and the forest scalars', () => {
       { ...m, trees: [m.trees[0] as Tree, { ...t, prng }] },
       /corrupt generator state in serialized tree 1/,
     );
+  });
+});
+
+describe('restore of a version 1 model checks its free stacks', () => {
+  const { whole } = JSON.parse(
+    readFileSync(new URL('./fixtures/forest-v1.json', import.meta.url), 'utf8'),
+  ) as { whole: { model: SerializedForestV1 } };
+  const v1 = whole.model;
+
+  it('rejects a repeated or out-of-range free entry (its chain would loop forever)', () => {
+    expect(() => restoreForest(v1)).not.toThrow();
+    const free = ints(v1.store.free);
+    expect(v1.store.freeCount).toBeGreaterThanOrEqual(2);
+    free[1] = free[0] as number;
+    rejects(
+      { ...v1, store: { ...v1.store, free: toBase64(free) } },
+      /store.free\[1\] \d+ .*repeated/,
+    );
+    rejects({ ...v1, store: { ...v1.store, freeCount: 1e6 } }, /store.free count 1000000 outside/);
+    const t = v1.trees[0] as SerializedForestV1['trees'][number];
+    const leaves = Int32Array.of(3, 3);
+    const tree = { ...t, freeLeafCount: 2, arrays: { ...t.arrays, freeLeaf: toBase64(leaves) } };
+    rejects({ ...v1, trees: [tree, ...v1.trees.slice(1)] }, /freeLeaf\[1\] 3 .*repeated/);
   });
 });
