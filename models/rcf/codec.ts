@@ -46,6 +46,8 @@ function decode<T extends Typed>(s: string, ctor: TypedCtor<T>): T {
   return a;
 }
 
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
+
 /** Serializes a forest to plain JSON-compatible data. */
 export function serializeForest(forest: RandomCutForest): SerializedForest {
   const p = forest.internals;
@@ -92,7 +94,7 @@ export function serializeForest(forest: RandomCutForest): SerializedForest {
 
 /** The store of a serialized forest, checked (`state-check.ts`) before it is allocated. */
 function restoreStore(s: SerializedStore, o: ResolvedForestOptions): PointStore {
-  if (typeof s !== 'object' || s === null) throw new ConfigError('model', 'store is missing');
+  if (!isObject(s)) throw new ConfigError('model', 'store is missing');
   const a = {
     data: decode(s.data, Float32Array),
     loc: decode(s.loc, Int32Array),
@@ -122,6 +124,8 @@ export function restoreForest(serialized: SerializedForest | SerializedForestV1)
   if (serialized?.format !== 'shardflow-rcf' || ![1, 2].includes(serialized.version))
     throw new ConfigError('model', 'not a shardflow-rcf version 1 or 2 model');
   const data = serialized.version === 1 ? migrateV1(serialized) : serialized;
+  if (typeof data.options !== 'object' || data.options === null)
+    throw new ConfigError('model', 'serialized forest has no options');
   const options = resolveForestOptions(data.options);
   if (!Array.isArray(data.trees) || data.trees.length !== options.numberOfTrees)
     throw new ConfigError('model', 'tree count does not match numberOfTrees');
@@ -131,6 +135,11 @@ export function restoreForest(serialized: SerializedForest | SerializedForestV1)
   // per point, the leaves and reservoir entries holding it (= its reference count)
   const held = new Int32Array(parts.store.used);
   data.trees.forEach((t, i) => {
+    if (!isObject(t) || !isObject(t.arrays) || !isObject(t.sampler))
+      throw new ConfigError(
+        'model',
+        `serialized tree ${i} is not an object with arrays and sampler`,
+      );
     if (!Array.isArray(t.prng) || t.prng.length !== 4 || !t.prng.every(isWord))
       throw new ConfigError('model', `corrupt generator state in serialized tree ${i}`);
     parts.words.set(t.prng, 4 * i);

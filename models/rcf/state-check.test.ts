@@ -240,6 +240,16 @@ describe('restore checks the reservoirs and the forest scalars', () => {
     rejects({ ...m, shingleCount: 2 }, /shingleCount 2 is not a count up to shingleSize 1/);
   });
 
+  it('rejects a model missing its options, store or a tree part (not a TypeError)', () => {
+    rejects({ ...m, options: undefined }, /serialized forest has no options/);
+    rejects({ ...m, store: null }, /store is missing/);
+    rejects({ ...m, trees: [m.trees[0], null] }, /serialized tree 1 is not an object/);
+    rejects(
+      { ...m, trees: [m.trees[0], { ...t, sampler: undefined }] },
+      /serialized tree 1 is not/,
+    );
+  });
+
   it('rejects generator words that are not 32-bit integers', () => {
     const prng = [1, 2, 3.5, 4];
     rejects(
