@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../core/index.js';
 import { createAwsClients, SDK_QUIET_LOGGER } from './aws-clients.js';
 
@@ -36,6 +39,36 @@ describe('createAwsClients', () => {
     expect(aws.documents.config.cacheMiddleware).not.toBe(true);
     expect(aws.documents).not.toBe(aws.dynamodb);
     aws.destroy();
+  });
+
+  it("destroy() closes the sockets of every client, the document client's too", async () => {
+    // a DynamoDB stand-in that keeps idle connections open: only the client can close them
+    const open = new Set<Socket>();
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end('{}');
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on('connection', (socket: Socket) => {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const aws = createAwsClients(loadConfig({ ...env, AWS_ENDPOINT_URL_DYNAMODB: endpoint }), {
+        credentials,
+      });
+      await aws.documents.send(new GetCommand({ TableName: 't', Key: { id: 'a' } }));
+      expect(open.size).toBe(1);
+      aws.destroy();
+      const deadline = Date.now() + 2_000;
+      while (open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(open.size).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('gives the SDK a logger without info, so no per-call log line is built', () => {

@@ -121,12 +121,16 @@ export function createAwsClients(config: Config, options: AwsClientOptions = {})
   // this client after a command type was first sent does not apply to that type. Not on
   // Kinesis: the lean GetRecords / SubscribeToShard readers add per-command middleware.
   const dynamodb = lazy(() => dynamodbWith(true));
-  // the document client refuses a caching client (its commands wrap the low-level ones)
-  const documents = lazy(() =>
-    DynamoDBDocumentClient.from(dynamodbWith(false), {
+  // the document client refuses a caching client (its commands wrap the low-level ones).
+  // Its destroy() is a no-op (it does not own the client it wraps), so the low-level client
+  // is destroyed on its own: otherwise its sockets outlive `destroy()`.
+  const documents = lazy(() => {
+    const low = dynamodbWith(false);
+    made.push(low);
+    return DynamoDBDocumentClient.from(low, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    }),
-  );
+    });
+  });
   const s3 = lazy(
     () =>
       new S3Client({
