@@ -99,14 +99,21 @@ export function scalarsOf(scalars: Int32Array, t: number): TreeScalars {
  * not have, a node id, free-list link or point reference is out of range
  * (`tree-check.ts`: trees share the arrays, so one out of range would reach a neighbour's
  * nodes), or a cut value or cached box is not finite or not around its cut; undefined once
- * loaded. `refCounts`, if given, counts the tree's leaves per point.
+ * loaded. `refCounts`, if given, counts the tree's leaves per point; `store`, if given, has
+ * every point checked on its side of each cut and each cached box checked exact.
  */
 export function loadTree(
   a: TreeArrays,
   scalars: Int32Array,
   shape: TreeShape,
   t: number,
-  from: { arrays: TreeArrays; scalars: TreeScalars; points: number; refCounts?: Int32Array },
+  from: {
+    arrays: TreeArrays;
+    scalars: TreeScalars;
+    points: number;
+    refCounts?: Int32Array;
+    store?: { data: Float32Array; loc: Int32Array };
+  },
 ): string | undefined {
   const mine = treeSlice(a, shape, t);
   const keys = Object.keys(mine) as (keyof TreeArrays)[];
@@ -122,6 +129,7 @@ export function loadTree(
     cacheLimit: shape.boxValues / shape.dimensions,
     dimensions: shape.dimensions,
     refCounts: from.refCounts ?? null,
+    store: from.store ?? null,
   });
   if (problem) return problem;
   for (const k of keys) mine[k].set(from.arrays[k]);

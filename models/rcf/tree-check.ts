@@ -11,10 +11,13 @@
  * cached, the box finite with lo ≤ hi and the cut inside it on the cut's dimension
  * (lo ≤ cut < hi: its left subtree's points are ≤ the cut, its right subtree's >, and the box
  * holds both; a NaN cut sends every point right and a NaN bound poisons every score).
- * Free nodes' values are stale and overwritten when the node is reused: not checked.
+ * Free nodes' values are stale and overwritten when the node is reused: not checked. Then,
+ * given the store, every point on its side of each cut and each cached box exact
+ * (`tree-sides.ts`).
  */
 import { dimAt, f32, i32 } from './typed.js';
 import type { TreeArrays, TreeScalars } from './tree-view.js';
+import { sidesProblem } from './tree-sides.js';
 
 /** The sizes {@link treeProblem} checks against. */
 export interface TreeLimits {
@@ -30,6 +33,8 @@ export interface TreeLimits {
   readonly dimensions: number;
   /** If not null, each leaf in the tree adds 1 at its point (the store's reference counts). */
   readonly refCounts: Int32Array | null;
+  /** If not null, the store's points: each on its side of every cut (`tree-sides.ts`). */
+  readonly store: { readonly data: Float32Array; readonly loc: Int32Array } | null;
 }
 
 /** The mark of a free node in the check's working memory (a node in the tree is 1). */
@@ -139,6 +144,7 @@ export function treeProblem(
   const { internal, capacity, points } = limits;
   const { left, right, leafRef, leafMass } = arrays;
   const refCounts = limits.refCounts;
+  const loc = limits.store?.loc;
   const leafBase = capacity - 1;
   const ids = leafBase + capacity;
   const seen = scratch(internal + capacity);
@@ -163,6 +169,8 @@ export function treeProblem(
       const m = i32(leafMass, id - leafBase);
       if (ref < 0 || ref >= points) return `leaf ${id} holds point ${ref}, outside 0…${points - 1}`;
       if (m < 1) return `leaf ${id} has mass ${m}`;
+      // a free point's offset is its free-list link (< 0)
+      if (loc && i32(loc, ref) < 0) return `leaf ${id} holds point ${ref}, which is free`;
       mass += m;
       if (refCounts) refCounts[ref] = i32(refCounts, ref) + 1;
       continue;
@@ -182,7 +190,11 @@ export function treeProblem(
   if (marked !== internal + capacity)
     return `${internal + capacity - marked} nodes neither in the tree nor free`;
   if (mass !== scalars.mass) return `mass ${scalars.mass}, but its leaves hold ${mass}`;
-  return valuesProblem(arrays, seen, internal, limits);
+  const values = valuesProblem(arrays, seen, internal, limits);
+  if (values || !limits.store) return values;
+  const { cacheLimit, dimensions } = limits;
+  const sides = { internal, capacity, cacheLimit, dimensions, ...limits.store };
+  return sidesProblem(arrays, root, sides);
 }
 
 /**

@@ -105,8 +105,8 @@ export class RandomCutTrees implements TreeEditor {
 
   /**
    * Sets tree t to serialized state; returns why it does not fit (nothing changed: lengths,
-   * cut dimensions, node ids, free lists, point references, cut values and cached boxes —
-   * `tree-check.ts`). `refCounts`, if given, gets 1 added per leaf of the tree at its point.
+   * cut dimensions, node ids, free lists, point references, cut values and cached boxes,
+   * points on their sides of the cuts — `tree-check.ts`, `tree-sides.ts`). `refCounts`, if given, gets 1 added per leaf of the tree at its point.
    */
   load(
     t: number,
@@ -115,7 +115,8 @@ export class RandomCutTrees implements TreeEditor {
     refCounts?: Int32Array,
   ): string | undefined {
     const points = Math.min(this.store.used, this.store.loc.length);
-    const from = { arrays, scalars, points, ...(refCounts && { refCounts }) };
+    const store = { data: this.store.data, loc: this.store.loc };
+    const from = { arrays, scalars, points, store, ...(refCounts && { refCounts }) };
     return loadTree(this.a, this.sc, this.shape, t, from);
   }
 
