@@ -8,12 +8,12 @@
  * the panel. A screenshot goes to `test-output/dashboard-month.png`.
  */
 import { mkdirSync } from 'node:fs';
-import chromium from '@sparticuz/chromium';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { resourcesFor } from '../core/index.js';
 import { bootstrapResources } from '../localstack/index.js';
 import { createResultSinks, NO_OUTPUTS, writeItems, type ResultItem } from '../pipelines/index.js';
 import { predictionKey, readingRowKey } from '../sinks/index.js';
+import { launchTestBrowser } from '../test/browser.js';
 import { testClients, testConfig } from '../test/helpers.js';
 import { startApiServer, type ApiServer } from './index.js';
 
@@ -99,17 +99,14 @@ beforeAll(async () => {
   const written = await writeItems(createResultSinks({ aws, config }), items);
   expect(written.failed).toEqual([]);
   api = await startApiServer({ config, aws, apiKey: KEY, workers: () => [], recordsIn: () => 0 });
-  const executablePath = await chromium.executablePath();
-  const args = chromium.args.filter(
-    (a) => !/disable-web-security|allow-running-insecure-content/.test(a),
-  );
-  browser = await playwright.launch({ executablePath, args, headless: true });
+  browser = await launchTestBrowser();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.close();
+  // each closes even when another fails: one left open would keep jest from exiting
+  const closed = await Promise.allSettled([browser?.close(), api?.close()]);
   aws.destroy();
+  for (const c of closed) if (c.status === 'rejected') throw c.reason;
 });
 
 it('draws the rest of the month for a household, apart from the 15-minute forecasts', async () => {

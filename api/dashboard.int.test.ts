@@ -12,8 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import chromium from '@sparticuz/chromium';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { resourcesFor } from '../core/index.js';
 import { bootstrapResources, withoutRawArchive, flushFirehose } from '../localstack/index.js';
 import {
@@ -23,6 +22,7 @@ import {
   startPipelineWorker,
   type PipelineWorker,
 } from '../pipelines/index.js';
+import { launchTestBrowser } from '../test/browser.js';
 import { testClients, testConfig, waitFor } from '../test/helpers.js';
 import { startApiServer, type ApiServer } from './index.js';
 
@@ -129,18 +129,14 @@ beforeAll(async () => {
     recordsIn: () => put,
     healthIntervalMs: 500,
   });
-  const executablePath = await chromium.executablePath();
-  const args = chromium.args.filter(
-    (a) => !/disable-web-security|allow-running-insecure-content/.test(a),
-  );
-  browser = await playwright.launch({ executablePath, args, headless: true });
+  browser = await launchTestBrowser();
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await worker?.stop();
+  // each closes even when another fails: one left open would keep jest from exiting
+  const closed = await Promise.allSettled([browser?.close(), api?.close(), worker?.stop()]);
   aws.destroy();
+  for (const c of closed) if (c.status === 'rejected') throw c.reason;
 });
 
 it('shows readings with an anomaly marker, forecasts vs actuals and stream health, without console errors', async () => {
