@@ -5,7 +5,9 @@
  * bytes. Version 2 (bounding boxes cached for a fraction of the nodes, shingles stored
  * once); version 1 models (every box cached, whole points) are converted on restore and
  * score as they did. Invariant: `restoreForest(serializeForest(f))` has exactly the state of
- * `f`, so it produces identical scores and identical future updates.
+ * `f`, so it produces identical scores and identical future updates. Restore checks what it
+ * reads (`state-check.ts` the store, reservoirs and scalars, `tree-check.ts` and
+ * `tree-sides.ts` each tree): a corrupt or hand-made model is a ConfigError naming the field.
  */
 import { ConfigError } from '../../core/index.js';
 import {
