@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../core/index.js';
 import { RandomCutForest, restoreForest, serializeForest } from './index.js';
 import type { RandomCutForestOptions } from './forest.js';
 import type { SerializedForest, SerializedForestV1 } from './codec.js';
 import type { SerializedStore } from './serialized.js';
 import { fromBase64, toBase64 } from './typed.js';
+import { floats, ints, rejects } from '../testing/rcf-snapshots.js';
 
 type Tree = SerializedForest['trees'][number];
 type Store = { -readonly [K in keyof SerializedStore]: SerializedStore[K] };
@@ -21,9 +21,6 @@ function model(n: number, options: Partial<RandomCutForestOptions> = {}): Serial
   for (let i = 0; i < n; i += 1) forest.process([i % 11, (i * 7) % 5]);
   return JSON.parse(JSON.stringify(serializeForest(forest))) as SerializedForest;
 }
-
-const ints = (s: string): Int32Array => fromBase64(s, Int32Array) ?? new Int32Array(0);
-const floats = (s: string): Float32Array => fromBase64(s, Float32Array) ?? new Float32Array(0);
 
 /** The model with its store changed by `patch` (arrays decoded, re-encoded after). */
 function store(
@@ -53,11 +50,6 @@ const firstLive = (m: SerializedForest): number => {
   let i = 0;
   while (free.has(i)) i += 1;
   return i;
-};
-
-const rejects = (m: unknown, reason: RegExp): void => {
-  expect(() => restoreForest(m as SerializedForest)).toThrow(ConfigError);
-  expect(() => restoreForest(m as SerializedForest)).toThrow(reason);
 };
 
 describe('restore checks the point store', () => {

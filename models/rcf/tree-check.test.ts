@@ -1,11 +1,16 @@
-import { ConfigError } from '../../core/index.js';
 import { RandomCutForest, restoreForest, serializeForest } from './index.js';
 import type { SerializedForest } from './codec.js';
 import { PointStore } from './point-store.js';
 import { RandomCutTrees } from './tree.js';
 import { fromBase64, toBase64 } from './typed.js';
+import {
+  ints,
+  rejects,
+  withTreeValues as values,
+  type SerializedTree,
+} from '../testing/rcf-snapshots.js';
 
-type Tree = SerializedForest['trees'][number];
+type Tree = SerializedTree;
 
 /** A forest of 2 trees, sample size 8 (internal ids 0…6, leaf ids 7…14), after `n` points. */
 function model(n: number): SerializedForest {
@@ -13,8 +18,6 @@ function model(n: number): SerializedForest {
   for (let i = 0; i < n; i += 1) forest.process([i, (i * 7) % 5]);
   return JSON.parse(JSON.stringify(serializeForest(forest))) as SerializedForest;
 }
-
-const ints = (s: string): Int32Array => fromBase64(s, Int32Array) ?? new Int32Array(0);
 
 /** The model with tree 1 changed by `patch` (its Int32 arrays decoded, re-encoded after). */
 function corrupt(
@@ -43,11 +46,6 @@ function firstLeaf(t: Tree, left: Int32Array): number {
   while (node < 7) node = left[node] as number;
   return node;
 }
-
-const rejects = (m: SerializedForest, reason: RegExp): void => {
-  expect(() => restoreForest(m)).toThrow(ConfigError);
-  expect(() => restoreForest(m)).toThrow(reason);
-};
 
 describe('restore checks node ids, free lists and point references of each tree', () => {
   it('restores a valid model unchanged (full and partly filled trees)', () => {
@@ -206,24 +204,7 @@ describe('restore checks the cut values and cached boxes of each tree', () => {
     for (let i = 0; i < n; i += 1) forest.process([i, (i * 7) % 5]);
     return JSON.parse(JSON.stringify(serializeForest(forest))) as SerializedForest;
   };
-  const floats = (s: string): Float32Array => fromBase64(s, Float32Array) ?? new Float32Array(0);
   const cutDims = (t: Tree): Uint16Array => fromBase64(t.arrays.cutDim, Uint16Array) as Uint16Array;
-  /** The model with tree 1's cut values and boxes changed by `patch`. */
-  const values = (
-    m: SerializedForest,
-    patch: (v: { cutVal: Float32Array; boxLo: Float32Array; boxHi: Float32Array }, t: Tree) => void,
-  ): SerializedForest => {
-    const t = m.trees[1] as Tree;
-    const v = {
-      cutVal: floats(t.arrays.cutVal),
-      boxLo: floats(t.arrays.boxLo),
-      boxHi: floats(t.arrays.boxHi),
-    };
-    patch(v, t);
-    const arrays = { ...t.arrays };
-    for (const k of ['cutVal', 'boxLo', 'boxHi'] as const) arrays[k] = toBase64(v[k]);
-    return { ...m, trees: [m.trees[0] as Tree, { ...t, arrays }] };
-  };
 
   it('restores valid models: every cut lies in its cached box (lo ≤ cut < hi)', () => {
     for (const n of [3, 40, 400]) expect(() => restoreForest(cached(n))).not.toThrow();

@@ -1,9 +1,6 @@
-import { ConfigError } from '../../core/index.js';
+import { rejects, withTreeValues as values } from '../testing/rcf-snapshots.js';
 import { RandomCutForest, restoreForest, serializeForest } from './index.js';
 import type { SerializedForest } from './codec.js';
-import { fromBase64, toBase64 } from './typed.js';
-
-type Tree = SerializedForest['trees'][number];
 
 /** A 2-tree forest of sample size 8, 2 dimensions, after 40 points. */
 function model(boundingBoxCacheFraction: number): SerializedForest {
@@ -17,30 +14,6 @@ function model(boundingBoxCacheFraction: number): SerializedForest {
   for (let i = 0; i < 40; i += 1) forest.process([i % 11, (i * 7) % 5]);
   return JSON.parse(JSON.stringify(serializeForest(forest))) as SerializedForest;
 }
-
-const floats = (s: string): Float32Array => fromBase64(s, Float32Array) ?? new Float32Array(0);
-
-/** The model with tree 1's float arrays changed by `patch`. */
-function values(
-  m: SerializedForest,
-  patch: (v: { cutVal: Float32Array; boxLo: Float32Array; boxHi: Float32Array }, t: Tree) => void,
-): SerializedForest {
-  const t = m.trees[1] as Tree;
-  const v = {
-    cutVal: floats(t.arrays.cutVal),
-    boxLo: floats(t.arrays.boxLo),
-    boxHi: floats(t.arrays.boxHi),
-  };
-  patch(v, t);
-  const arrays = { ...t.arrays };
-  for (const k of ['cutVal', 'boxLo', 'boxHi'] as const) arrays[k] = toBase64(v[k]);
-  return { ...m, trees: [m.trees[0] as Tree, { ...t, arrays }] };
-}
-
-const rejects = (m: SerializedForest, reason: RegExp): void => {
-  expect(() => restoreForest(m)).toThrow(ConfigError);
-  expect(() => restoreForest(m)).toThrow(reason);
-};
 
 describe('restore checks every point against the cuts above it and the cached boxes', () => {
   it('restores valid models at every cache fraction', () => {
