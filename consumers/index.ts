@@ -33,7 +33,7 @@ export type {
   LeaseView,
 } from './lease-assignment.js';
 export { LeaseCoordinator } from './lease-coordinator.js';
-export { coordinatorLogLevel } from './lease-coordinator-types.js';
+export { coordinatorLogFields, coordinatorLogLevel } from './lease-coordinator-types.js';
 export type {
   CoordinatorEvent,
   CoordinatorListener,

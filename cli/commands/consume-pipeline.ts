@@ -17,7 +17,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
-import { coordinatorLogLevel, type ConsumeOptions } from '../../consumers/index.js';
+import {
+  coordinatorLogFields,
+  coordinatorLogLevel,
+  type ConsumeOptions,
+} from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
 import { parseMtMapping } from '../../operators/index.js';
 import {
@@ -111,8 +115,10 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
       if (event.type === 'shard.error' || event.type === 'sync.failed')
         logger.error({ event }, event.type);
       else if (event.type === 'coordinator') {
-        const level = coordinatorLogLevel(event.event);
-        if (level) logger[level](event.event, event.event.type);
+        logger[coordinatorLogLevel(event.event)](
+          coordinatorLogFields(event.event),
+          event.event.type,
+        );
       }
     },
     onPipelineEvent: (event) => {

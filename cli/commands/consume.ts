@@ -12,6 +12,7 @@ import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
 import {
   LeaseRefresher,
+  coordinatorLogFields,
   coordinatorLogLevel,
   verifyLeaseTable,
   type InitialPosition,
@@ -195,8 +196,10 @@ export function registerConsume(program: Command): void {
               event.type,
             );
           else if (event.type === 'coordinator') {
-            const level = coordinatorLogLevel(event.event);
-            if (level) logger[level](event.event, event.event.type);
+            logger[coordinatorLogLevel(event.event)](
+              coordinatorLogFields(event.event),
+              event.event.type,
+            );
           } else if (event.type === 'shard.state') logger.debug(event, 'shard state');
         },
       });
