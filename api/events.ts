@@ -4,7 +4,8 @@
  * takes a health look every `intervalMs` while at least one client listens, and sends it to
  * every client as an `event: health` message; clients refetch their charts on it. A comment
  * line every interval keeps proxies (the load balancer's idle timeout) from closing the
- * stream. Invariant: the loop stops when the last client leaves or the hub closes.
+ * stream. Invariant: the loop stops when the last client leaves or the hub closes, and a
+ * closed hub refuses new clients (503), so nothing restarts its timer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamHealth } from './health-model.js';
@@ -40,6 +41,7 @@ export function createEventHub(options: EventHubOptions): EventHub {
   let timer: NodeJS.Timeout | undefined;
   let seq = 0;
   let busy = false;
+  let closed = false;
   const tick = async () => {
     if (busy) return;
     busy = true;
@@ -60,6 +62,10 @@ export function createEventHub(options: EventHubOptions): EventHub {
   };
   return {
     attach(req, res) {
+      if (closed) {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('closed\n');
+        return;
+      }
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
@@ -79,6 +85,7 @@ export function createEventHub(options: EventHubOptions): EventHub {
       return clients.size;
     },
     close() {
+      closed = true;
       stop();
       for (const res of clients) res.end();
       clients.clear();
