@@ -119,13 +119,28 @@ function restoreStore(s: SerializedStore, o: ResolvedForestOptions): PointStore 
 }
 
 /**
+ * A version 1 model converted; its fields missing or of the wrong kind (a `TypeError` or
+ * `RangeError` inside the conversion) are a malformed model, a ConfigError like any other.
+ * The converted model is then checked as a version 2 one.
+ */
+function fromV1(v1: SerializedForestV1): SerializedForest {
+  try {
+    return migrateV1(v1);
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError)
+      throw new ConfigError('model', `malformed version 1 model: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
  * Restores a forest from {@link serializeForest} output, or from a version 1 model
  * (throws ConfigError if malformed).
  */
 export function restoreForest(serialized: SerializedForest | SerializedForestV1): RandomCutForest {
   if (serialized?.format !== 'shardflow-rcf' || ![1, 2].includes(serialized.version))
     throw new ConfigError('model', 'not a shardflow-rcf version 1 or 2 model');
-  const data = serialized.version === 1 ? migrateV1(serialized) : serialized;
+  const data = serialized.version === 1 ? fromV1(serialized) : serialized;
   if (typeof data.options !== 'object' || data.options === null)
     throw new ConfigError('model', 'serialized forest has no options');
   const options = resolveForestOptions(data.options);

@@ -271,4 +271,13 @@ describe('restore of a version 1 model checks its free stacks', () => {
     const tree = { ...t, freeLeafCount: 2, arrays: { ...t.arrays, freeLeaf: toBase64(leaves) } };
     rejects({ ...v1, trees: [tree, ...v1.trees.slice(1)] }, /freeLeaf\[1\] 3 .*repeated/);
   });
+
+  it('rejects missing parts with a ConfigError, not a TypeError from inside the conversion', () => {
+    const { store: _store, ...noStore } = v1;
+    rejects(noStore, /malformed version 1 model/);
+    const t = v1.trees[0] as SerializedForestV1['trees'][number];
+    const { arrays: _arrays, ...bare } = t;
+    rejects({ ...v1, trees: [bare, ...v1.trees.slice(1)] }, /malformed version 1 model/);
+    rejects({ ...v1, trees: null }, /malformed version 1 model/);
+  });
 });
