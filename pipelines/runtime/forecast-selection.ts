@@ -38,8 +38,7 @@ const sameModel = (a: Forecaster, b: Forecaster): boolean =>
  * does (`npm run bench:forecast`, the untrained selections).
  */
 export function defaultTrend(like: Forecaster): Forecaster {
-  const { inputLength, horizon } = like;
-  return dampedTrend({ inputLength, horizon, span: Math.min(20, inputLength) });
+  return dampedTrend({ inputLength: like.inputLength, horizon: like.horizon });
 }
 
 /**
