@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ForecastSelector,
-  dampedTrend,
   lastValue,
   movingAverage,
   parseSeries,
@@ -38,6 +37,7 @@ import {
   type Settings,
   type Span,
 } from './forecast-eval.js';
+import { deviceSpec } from '../pipelines/devices/index.js';
 import { fitModels, type FittedModels } from './forecast-fit.js';
 import { PooledMae, printBar, printRange } from './forecast-report.js';
 import { printBounds } from './forecast-bounds.js';
@@ -127,6 +127,12 @@ const datasets: Dataset[] = [
   { name: 'indoor-co2', measure: 'CO2 (ppm)', ...air('co2') },
   { name: 'indoor-temperature', measure: 'Temperature (°C)', ...air('temperature') },
 ];
+
+/** The devices pipeline's default candidates besides persistence (no trained model), as shipped. */
+const shippedSpec = deviceSpec().forecast;
+const shipped: Forecaster[] = shippedSpec
+  ? [shippedSpec.forecaster, ...(shippedSpec.select?.candidates ?? [])]
+  : [];
 
 /** The selection's candidates besides persistence. */
 const candidatesOf = (m: FittedModels): Forecaster[] => [
@@ -235,17 +241,15 @@ for (const d of datasets) {
         w,
         windowEnds(test.span),
       );
-    // what a pipeline selects among without a trained model (its defaults), and with the
-    // damped trend added
-    const untrained = [movingAverage({ span: 5 }), movingAverage({ span: 15 })];
+    // without a trained model: the averages alone, and the pipelines' default set as shipped
     results.push(
       {
         name: 'selection, untrained (last value, moving averages 5 and 15)',
-        mae: select(untrained),
+        mae: select([movingAverage({ span: 5 }), movingAverage({ span: 15 })]),
       },
       {
-        name: 'selection, untrained + damped trend (span 20, φ=0.95)',
-        mae: select([...untrained, dampedTrend()]),
+        name: `selection, untrained as the pipelines' default (last value, ${shipped.map((c) => c.kind).join(', ')})`,
+        mae: select(shipped),
       },
     );
     const selection = select(candidatesOf(fitted));
