@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { coordinatorLogFields, coordinatorLogLevel } from './lease-coordinator-types.js';
+import { logCoordinatorEvent } from './coordinator-log.js';
 import type { CoordinatorEvent } from './lease-coordinator-types.js';
 
 /** Logs `event` as the consume commands do, into JSON lines it returns. */
@@ -13,7 +13,7 @@ function logged(event: CoordinatorEvent): Record<string, unknown>[] {
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  logger[coordinatorLogLevel(event)](coordinatorLogFields(event), event.type);
+  logCoordinatorEvent(logger, event);
   return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 

@@ -33,7 +33,8 @@ export type {
   LeaseView,
 } from './lease-assignment.js';
 export { LeaseCoordinator } from './lease-coordinator.js';
-export { coordinatorLogFields, coordinatorLogLevel } from './lease-coordinator-types.js';
+export { coordinatorLogLevel, logCoordinatorEvent } from './coordinator-log.js';
+export type { CoordinatorLogger } from './coordinator-log.js';
 export type {
   CoordinatorEvent,
   CoordinatorListener,

@@ -62,24 +62,3 @@ export interface LeaseCoordinatorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onEvent?: (event: CoordinatorEvent) => void;
 }
-
-/**
- * The log level of a coordinator event in a worker's log: lease moves at `info`, retried
- * calls at `debug` (a throttled table retries many times a second; the counter
- * `shardflow_consumer_lease_call_retries_total` is where it shows), and a failed cycle (its
- * retries ran out; three in a row turn `/healthz` red) at `warn`, so an operator reads why.
- */
-export function coordinatorLogLevel(event: CoordinatorEvent): 'warn' | 'info' | 'debug' {
-  if (event.type === 'cycle.failed') return 'warn';
-  return event.type === 'call.retried' ? 'debug' : 'info';
-}
-
-/**
- * The fields of a coordinator event's log line: the event itself, but a failed cycle's
- * error under `err`, which the logger serialises with its name, message and stack (an
- * error under any other key is logged as `{}`).
- */
-export function coordinatorLogFields(event: CoordinatorEvent): object {
-  if (event.type !== 'cycle.failed') return event;
-  return { type: event.type, err: event.error };
-}

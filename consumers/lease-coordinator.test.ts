@@ -6,7 +6,7 @@
 import { settle } from '../core/index.js';
 import { SENTINEL, sentinel, type Lease } from './lease.js';
 import { LeaseCoordinator, type CoordinatorEvent } from './lease-coordinator.js';
-import { coordinatorLogLevel } from './lease-coordinator-types.js';
+import { coordinatorLogLevel } from './coordinator-log.js';
 import { LeaseLostError, type LeaseRefresher } from './lease-refresher.js';
 import { ConsumerMetrics } from './metrics.js';
 import { WorkerHealth } from './worker-http.js';

@@ -17,11 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../adapters/index.js';
 import type { Config } from '../../core/index.js';
-import {
-  coordinatorLogFields,
-  coordinatorLogLevel,
-  type ConsumeOptions,
-} from '../../consumers/index.js';
+import { logCoordinatorEvent, type ConsumeOptions } from '../../consumers/index.js';
 import { sageMakerInvoke } from '../../model-server/index.js';
 import { parseMtMapping } from '../../operators/index.js';
 import {
@@ -115,10 +111,7 @@ export async function consumePipeline(options: ConsumePipelineOptions): Promise<
       if (event.type === 'shard.error' || event.type === 'sync.failed')
         logger.error({ event }, event.type);
       else if (event.type === 'coordinator') {
-        logger[coordinatorLogLevel(event.event)](
-          coordinatorLogFields(event.event),
-          event.event.type,
-        );
+        logCoordinatorEvent(logger, event.event);
       }
     },
     onPipelineEvent: (event) => {

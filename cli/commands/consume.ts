@@ -12,8 +12,7 @@ import { createAwsClients, createLogger } from '../../adapters/index.js';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../core/index.js';
 import {
   LeaseRefresher,
-  coordinatorLogFields,
-  coordinatorLogLevel,
+  logCoordinatorEvent,
   verifyLeaseTable,
   type InitialPosition,
   type ShardBatch,
@@ -196,10 +195,7 @@ export function registerConsume(program: Command): void {
               event.type,
             );
           else if (event.type === 'coordinator') {
-            logger[coordinatorLogLevel(event.event)](
-              coordinatorLogFields(event.event),
-              event.event.type,
-            );
+            logCoordinatorEvent(logger, event.event);
           } else if (event.type === 'shard.state') logger.debug(event, 'shard state');
         },
       });
