@@ -81,24 +81,16 @@ describe('PollingReader call pacing', () => {
 
   it('rejects an interval below 0 or above 60 s', () => {
     const { kinesis } = backlog();
-    expect(
-      () =>
-        new PollingReader({
-          ...base,
-          kinesis,
-          start: { type: 'TRIM_HORIZON' },
-          minCallIntervalMs: -1,
-        }),
-    ).toThrow(ConfigError);
-    expect(
-      () =>
-        new PollingReader({
-          ...base,
-          kinesis,
-          start: { type: 'TRIM_HORIZON' },
-          minCallIntervalMs: 60_001,
-        }),
-    ).toThrow(ConfigError);
+    for (const minCallIntervalMs of [-1, 60_001])
+      expect(
+        () =>
+          new PollingReader({
+            ...base,
+            kinesis,
+            start: { type: 'TRIM_HORIZON' },
+            minCallIntervalMs,
+          }),
+      ).toThrow(ConfigError);
     kinesis.destroy();
   });
 });
